@@ -1,0 +1,37 @@
+//! `campaign_partners`: the relationship between a brand's campaign and a partner (stage, type,
+//! contract status, compliance, client cost and tracking settings); a brand reaches a partner only
+//! through one of these rows.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "campaign_partners")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub account_id: i64,
+    pub campaign_id: i64,
+    pub partner_id: i64,
+    pub relationship_type: String,
+    pub relationship_stage: String,
+    pub prospecting_source: Option<String>,
+    pub contract_status: Option<String>,
+    pub date_joined: Option<DateTimeUtc>,
+    pub marketplace_applied_at: Option<DateTimeUtc>,
+    pub assigned_user_id: Option<i64>,
+    pub access_url_eligible: bool,
+    pub compliance_review_frequency: Option<String>,
+    pub compliance_audit_rate: Option<i32>,
+    pub client_cost_enabled: bool,
+    pub client_cost_type: Option<String>,
+    pub tracking_integration_type: Option<String>,
+    pub tracking_postback_url: Option<String>,
+    pub tracking_pixel_url: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

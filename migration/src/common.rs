@@ -1,0 +1,110 @@
+//! Small builders shared by the migrations: named foreign keys, named indexes and their drops.
+
+use sea_orm_migration::prelude::*;
+
+/// Foreign key `fk_<table>_<column>` from `table.column` to `to.id`.
+pub(crate) fn fk<T, C, R>(
+    table: T,
+    column: C,
+    to: R,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement
+where
+    T: IntoIden,
+    C: IntoIden,
+    R: IntoIden,
+{
+    let table = table.into_iden();
+    let column = column.into_iden();
+    ForeignKey::create()
+        .name(format!("fk_{}_{}", table.inner(), column.inner()))
+        .from(table, column)
+        .to(to, "id")
+        .on_delete(on_delete)
+        .to_owned()
+}
+
+/// Foreign key for a child row that goes away with its parent.
+pub(crate) fn fk_cascade<T, C, R>(table: T, column: C, to: R) -> ForeignKeyCreateStatement
+where
+    T: IntoIden,
+    C: IntoIden,
+    R: IntoIden,
+{
+    fk(table, column, to, ForeignKeyAction::Cascade)
+}
+
+/// Foreign key for an optional reference that is cleared when its target goes away.
+pub(crate) fn fk_set_null<T, C, R>(table: T, column: C, to: R) -> ForeignKeyCreateStatement
+where
+    T: IntoIden,
+    C: IntoIden,
+    R: IntoIden,
+{
+    fk(table, column, to, ForeignKeyAction::SetNull)
+}
+
+/// Named (non-unique) index over `cols` of `table`.
+pub(crate) fn index<T, C>(name: &str, table: T, cols: &[C]) -> IndexCreateStatement
+where
+    T: IntoIden,
+    C: IntoIden + Copy + 'static,
+{
+    let mut stmt = Index::create();
+    stmt.name(name).table(table);
+    for col in cols {
+        stmt.col(*col);
+    }
+    stmt
+}
+
+/// Named unique index over `cols` of `table`.
+pub(crate) fn unique_index<T, C>(name: &str, table: T, cols: &[C]) -> IndexCreateStatement
+where
+    T: IntoIden,
+    C: IntoIden + Copy + 'static,
+{
+    let mut stmt = index(name, table, cols);
+    stmt.unique();
+    stmt
+}
+
+/// Creates every index of `indexes`, in order.
+pub(crate) async fn create_indexes(
+    manager: &SchemaManager<'_>,
+    indexes: Vec<IndexCreateStatement>,
+) -> Result<(), DbErr> {
+    for stmt in indexes {
+        manager.create_index(stmt).await?;
+    }
+    Ok(())
+}
+
+/// Drops every index of `indexes` (by name), in reverse order.
+pub(crate) async fn drop_indexes(
+    manager: &SchemaManager<'_>,
+    indexes: Vec<IndexCreateStatement>,
+) -> Result<(), DbErr> {
+    for stmt in indexes.iter().rev() {
+        let Some(name) = stmt.get_index_spec().get_name() else {
+            continue;
+        };
+        manager
+            .drop_index(Index::drop().name(name).to_owned())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Drops `tables`, in the given order (children first).
+pub(crate) async fn drop_tables(
+    manager: &SchemaManager<'_>,
+    tables: impl IntoIterator<Item = DynIden>,
+) -> Result<(), DbErr> {
+    for table in tables {
+        manager
+            .drop_table(Table::drop().table(table).to_owned())
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! Schema migrations of partnergraph (see `docs/DATA_MODEL.md`), for SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod common;
+mod m20261121_000001_accounts;
+mod m20261121_000002_partners;
+mod m20261121_000003_relationships;
+mod m20261121_000004_groups;
+mod m20261121_000005_contracts;
+mod m20261121_000006_custom_fields;
+mod m20261121_000007_notes_activity;
+
+/// Runs the partnergraph migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_accounts::Migration),
+            Box::new(m20261121_000002_partners::Migration),
+            Box::new(m20261121_000003_relationships::Migration),
+            Box::new(m20261121_000004_groups::Migration),
+            Box::new(m20261121_000005_contracts::Migration),
+            Box::new(m20261121_000006_custom_fields::Migration),
+            Box::new(m20261121_000007_notes_activity::Migration),
+        ]
+    }
+}

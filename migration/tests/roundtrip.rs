@@ -1,0 +1,198 @@
+//! Runs every migration up, down (all the way) and up again on SQLite, and on PostgreSQL too when
+//! `TEST_DATABASE_URL` (a `postgres://` URL to an existing database) is set.
+#![allow(clippy::unwrap_used)]
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+
+const TABLES: [&str; 21] = [
+    "accounts",
+    "account_users",
+    "api_credentials",
+    "campaigns",
+    "partners",
+    "partner_attributes",
+    "media_properties",
+    "partner_contacts",
+    "partner_account_links",
+    "campaign_partners",
+    "partner_groups",
+    "partner_group_members",
+    "contract_templates",
+    "partner_contracts",
+    "contract_history",
+    "custom_fields",
+    "custom_field_options",
+    "custom_field_answers",
+    "custom_field_answer_options",
+    "notes",
+    "activity_log",
+];
+
+async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
+    let stmt = Statement::from_string(db.get_database_backend(), sql);
+    let mut names: Vec<String> = db
+        .query_all_raw(stmt)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0).unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// User tables, without the migration bookkeeping table.
+async fn tables(db: &DatabaseConnection) -> Vec<String> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        _ => "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()",
+    };
+    let mut names = strings(db, sql).await;
+    names.retain(|n| n != "seaql_migrations");
+    names
+}
+
+/// Named indexes (those the migrations create: `ix_*` / `ux_*`).
+async fn indexes(db: &DatabaseConnection) -> Vec<String> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'index'",
+        _ => "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()",
+    };
+    let mut names = strings(db, sql).await;
+    names.retain(|n| n.starts_with("ix_") || n.starts_with("ux_"));
+    names
+}
+
+async fn insert_account(db: &DatabaseConnection, sid: &str) -> i64 {
+    let sql = format!(
+        "INSERT INTO accounts (sid, name, time_zone, created_at) \
+         VALUES ('{sid}', 'Brand', 'UTC', CURRENT_TIMESTAMP) RETURNING id"
+    );
+    let stmt = Statement::from_string(db.get_database_backend(), sql);
+    let row = db.query_one_raw(stmt).await.unwrap().unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+async fn count(db: &DatabaseConnection, table: &str) -> i64 {
+    let stmt = Statement::from_string(
+        db.get_database_backend(),
+        format!("SELECT COUNT(*) FROM {table}"),
+    );
+    let row = db.query_one_raw(stmt).await.unwrap().unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+async fn exec(db: &DatabaseConnection, sql: &str) {
+    db.execute_unprepared(sql).await.unwrap();
+}
+
+async fn roundtrip(db: &DatabaseConnection) {
+    Migrator::up(db, None).await.unwrap();
+    let mut expected: Vec<String> = TABLES.iter().map(|t| t.to_string()).collect();
+    expected.sort();
+    assert_eq!(tables(db).await, expected);
+    assert_eq!(indexes(db).await.len(), 40, "{:?}", indexes(db).await);
+    assert!(Migrator::get_pending_migrations(db)
+        .await
+        .unwrap()
+        .is_empty());
+
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // SQLite only auto-increments a rowid alias: a column declared `integer primary key`.
+        let ddl = strings(db, "SELECT sql FROM sqlite_master WHERE name = 'accounts'").await;
+        assert!(
+            ddl[0].contains(r#""id" integer NOT NULL PRIMARY KEY AUTOINCREMENT"#),
+            "{}",
+            ddl[0]
+        );
+    }
+
+    // Auto-increment ids.
+    let first = insert_account(db, "AC1").await;
+    let second = insert_account(db, "AC2").await;
+    assert!(first > 0, "id {first}");
+    assert_eq!(second, first + 1);
+
+    // Unique sid.
+    let dup = "INSERT INTO accounts (sid, name, time_zone, created_at) \
+               VALUES ('AC1', 'x', 'UTC', CURRENT_TIMESTAMP)";
+    assert!(db.execute_unprepared(dup).await.is_err());
+
+    // Defaults, cascades and SET NULL.
+    exec(db, &format!("INSERT INTO account_users (account_id, name, email, role, created_at) VALUES ({first}, 'U', 'u@x', 'ADMINISTRATOR', CURRENT_TIMESTAMP)")).await;
+    exec(db, &format!("INSERT INTO campaigns (account_id, name, currency, created_at) VALUES ({first}, 'C', 'USD', CURRENT_TIMESTAMP)")).await;
+    exec(db, "INSERT INTO partners (name, created_at, updated_at) VALUES ('P', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").await;
+    exec(db, &format!("INSERT INTO campaign_partners (account_id, campaign_id, partner_id, relationship_type, relationship_stage, assigned_user_id, created_at, updated_at) SELECT {first}, c.id, p.id, 'DIRECT', 'NEW', u.id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM campaigns c, partners p, account_users u")).await;
+    let reach = strings(
+        db,
+        "SELECT CAST(social_reach AS TEXT) || ':' || CAST(access_url_eligible AS TEXT) \
+         FROM partners p, campaign_partners cp",
+    )
+    .await;
+    assert!(reach == ["0:0"] || reach == ["0:false"], "{reach:?}");
+    exec(db, "DELETE FROM account_users").await;
+    let unassigned = strings(
+        db,
+        "SELECT relationship_stage FROM campaign_partners WHERE assigned_user_id IS NULL",
+    )
+    .await;
+    assert_eq!(unassigned, ["NEW"]);
+    exec(db, &format!("DELETE FROM accounts WHERE id = {first}")).await;
+    assert_eq!(count(db, "campaigns").await, 0);
+    assert_eq!(count(db, "campaign_partners").await, 0);
+    assert_eq!(count(db, "partners").await, 1);
+
+    // All the way down leaves nothing behind.
+    Migrator::down(db, None).await.unwrap();
+    assert_eq!(tables(db).await, Vec::<String>::new());
+    assert_eq!(indexes(db).await, Vec::<String>::new());
+
+    // And up again.
+    Migrator::up(db, None).await.unwrap();
+    assert_eq!(tables(db).await, expected);
+    assert_eq!(insert_account(db, "AC3").await, 1);
+    Migrator::reset(db).await.unwrap();
+}
+
+#[tokio::test]
+async fn sqlite_roundtrip() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    roundtrip(&db).await;
+    db.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn postgres_roundtrip() {
+    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("TEST_DATABASE_URL not set; skipping the PostgreSQL round trip");
+        return;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let name = format!("mig_{}_{nanos}", std::process::id());
+    let admin = Database::connect(&admin_url).await.unwrap();
+    exec(&admin, &format!("CREATE DATABASE {name}")).await;
+
+    let (base, query) = match admin_url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (admin_url.as_str(), String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    let url = format!("{host_part}/{name}{query}");
+
+    let db = Database::connect(&url).await.unwrap();
+    roundtrip(&db).await;
+    db.close().await.unwrap();
+
+    exec(&admin, &format!("DROP DATABASE {name}")).await;
+    admin.close().await.unwrap();
+}
