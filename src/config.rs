@@ -1,0 +1,76 @@
+//! Typed configuration from flags and environment.
+//!
+//! | variable | flag | default | meaning |
+//! | --- | --- | --- | --- |
+//! | `DATABASE_URL` | `--database-url` | `sqlite://partnergraph.db?mode=rwc` | SQLite file (embedded default) or `postgres://` URL |
+//! | `BIND_ADDR` | `--bind` | `127.0.0.1:8000` | address the HTTP server listens on |
+//! | `PARTNERGRAPH_DEMO` | `--demo` | `auto` | create the demo account on an empty database: `auto` (SQLite only), `true`, `false` |
+//! | `DB_MAX_CONNECTIONS` | `--db-max-connections` | `10` | size of the database connection pool |
+//! | `RUST_LOG` | | `info` | log filter (tracing `EnvFilter` syntax) |
+
+use clap::{Args, ValueEnum};
+
+/// The default database: a SQLite file in the working directory, created when missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://partnergraph.db?mode=rwc";
+
+/// Where the data lives.
+#[derive(Args, Clone, Debug)]
+pub struct DatabaseConfig {
+    /// SQLite (`sqlite://file.db?mode=rwc`) or PostgreSQL (`postgres://user@host/db`) URL.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// Maximum number of pooled database connections.
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+}
+
+impl DatabaseConfig {
+    /// A configuration for one URL with the default pool size.
+    pub fn for_url(url: impl Into<String>) -> Self {
+        DatabaseConfig {
+            database_url: url.into(),
+            db_max_connections: 10,
+        }
+    }
+
+    /// Whether the URL names a PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
+    }
+}
+
+/// Whether to create the demo account on an empty database.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoMode {
+    /// On SQLite (the embedded default) yes, on PostgreSQL no.
+    Auto,
+    /// Always on an empty database.
+    True,
+    /// Never.
+    False,
+}
+
+/// Settings of `partnergraph serve`.
+#[derive(Args, Clone, Debug)]
+pub struct ServeConfig {
+    /// The database.
+    #[command(flatten)]
+    pub db: DatabaseConfig,
+    /// Address and port to listen on.
+    #[arg(long = "bind", env = "BIND_ADDR", default_value = "127.0.0.1:8000")]
+    pub bind_addr: String,
+    /// Create the demo account (with its well-known credentials) on an empty database.
+    #[arg(long, env = "PARTNERGRAPH_DEMO", value_enum, default_value_t = DemoMode::Auto)]
+    pub demo: DemoMode,
+}
+
+impl ServeConfig {
+    /// Whether the demo account should be created when the database is empty.
+    pub fn wants_demo(&self) -> bool {
+        match self.demo {
+            DemoMode::Auto => !self.db.is_postgres(),
+            DemoMode::True => true,
+            DemoMode::False => false,
+        }
+    }
+}

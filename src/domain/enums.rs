@@ -1,0 +1,243 @@
+//! The enumerations of the domain (DOMAIN.md), shared by the GraphQL API and storage.
+
+use super::enum_macro::storage_enum;
+
+storage_enum! {
+    /// The role of an account user; it decides what the user's credentials may do.
+    UserRole {
+        /// Full access, including user and credential management.
+        Administrator => "ADMINISTRATOR",
+        /// May read and change partners, groups, contracts and notes.
+        Editor => "EDITOR",
+        /// May read everything and change nothing.
+        ReadOnly => "READ_ONLY",
+    }
+}
+
+storage_enum! {
+    /// How the partner joined the program.
+    RelationshipType {
+        /// Joined through the brand's own sign-up link.
+        Direct => "DIRECT",
+        /// Joined through the marketplace.
+        Marketplace => "MARKETPLACE",
+    }
+}
+
+storage_enum! {
+    /// Where the brand stands with the partner.
+    RelationshipStage {
+        /// Tagged as a prospect, not yet contacted.
+        New => "NEW",
+        /// Contacted by email or message.
+        Outreach => "OUTREACH",
+        /// No accepted contract yet: awaiting a decision, countered, ...
+        Negotiating => "NEGOTIATING",
+        /// Joined the program.
+        Joined => "JOINED",
+        /// The contract expired.
+        Expired => "EXPIRED",
+    }
+}
+
+storage_enum! {
+    /// Where the brand originally found the partner.
+    ProspectingSource {
+        /// Aggregated from direct or marketplace applications.
+        Applications => "APPLICATIONS",
+        /// Aggregated from the partner marketplace.
+        Marketplace => "MARKETPLACE",
+        /// Identified through extended search.
+        ExtendedSearch => "EXTENDED_SEARCH",
+        /// Recommended by the AI tools.
+        ImpactAi => "IMPACT_AI",
+        /// Aggregated through in-app messaging.
+        Messaging => "MESSAGING",
+        /// Personalised for the brand by its customer success manager.
+        StaffRecommended => "STAFF_RECOMMENDED",
+        /// Imported with the prospect import.
+        ProspectImport => "PROSPECT_IMPORT",
+        /// Identified through creator search.
+        CreatorSearch => "CREATOR_SEARCH",
+        /// Any other source.
+        Other => "OTHER",
+    }
+}
+
+storage_enum! {
+    /// The state of the partnership, as the contract status filter shows it.
+    ContractStatus {
+        /// The partner works under an active contract.
+        Active => "ACTIVE",
+        /// The partner's contract expired.
+        Expired => "EXPIRED",
+        /// The partnership is paused.
+        Suspended => "SUSPENDED",
+    }
+}
+
+storage_enum! {
+    /// The status of one contract record of a partner.
+    ContractRecordStatus {
+        /// The contract in force.
+        Active => "ACTIVE",
+        /// A proposal awaiting the partner's answer.
+        Pending => "PENDING",
+        /// A scheduled switch that takes effect later.
+        Upcoming => "UPCOMING",
+        /// A proposal the partner declined.
+        Declined => "DECLINED",
+        /// A contract that has ended.
+        Expired => "EXPIRED",
+        /// A contract paused by a suspension.
+        Suspended => "SUSPENDED",
+    }
+}
+
+storage_enum! {
+    /// How a contract change takes effect.
+    ApprovalOption {
+        /// Takes effect without the partner's approval.
+        Replace => "REPLACE",
+        /// The partner must accept; if declined, the current contract stays.
+        Propose => "PROPOSE",
+    }
+}
+
+storage_enum! {
+    /// The partner size scale (a partner qualifies by any one measure).
+    PartnerSize {
+        /// 50+ followers, 100+ monthly visits, 200+ downloads or $1k+ revenue.
+        ExtraSmall => "EXTRA_SMALL",
+        /// 3k+ followers, 5k+ visits, 10k+ downloads or $1M+ revenue.
+        Small => "SMALL",
+        /// 100k+ followers, 250k+ visits, 500k+ downloads or $50M+ revenue.
+        Medium => "MEDIUM",
+        /// 5M+ followers, 10M+ visits, 20M+ downloads or $500M+ revenue.
+        Large => "LARGE",
+        /// 250M+ followers, 500M+ visits, 1B+ downloads or $5B+ revenue.
+        ExtraLarge => "EXTRA_LARGE",
+    }
+}
+
+storage_enum! {
+    /// The type of business a partner runs (promotional method).
+    BusinessModel {
+        /// Email marketing.
+        Email => "EMAIL",
+        /// Search marketing.
+        Search => "SEARCH",
+        /// Loyalty programs.
+        Loyalty => "LOYALTY",
+        /// Coupon sites.
+        Coupon => "COUPON",
+        /// Syndication, blog networks.
+        SyndicationBlogNetworks => "SYNDICATION_BLOG_NETWORKS",
+        /// CPA networks.
+        CpaNetwork => "CPA_NETWORK",
+        /// Mobile apps.
+        Mobile => "MOBILE",
+        /// Content and editorial.
+        Content => "CONTENT",
+        /// Comparison shopping.
+        Shopping => "SHOPPING",
+        /// Social media influencers.
+        SocialMediaInfluencer => "SOCIAL_MEDIA_INFLUENCER",
+        /// Service providers.
+        ServiceProvider => "SERVICE_PROVIDER",
+        /// Consumer software.
+        ConsumerSoftware => "CONSUMER_SOFTWARE",
+        /// Incentivised traffic.
+        Incentivized => "INCENTIVIZED",
+        /// Offline promotion.
+        Offline => "OFFLINE",
+        /// Anything else.
+        Other => "OTHER",
+        /// Cashback sites.
+        Cashback => "CASHBACK",
+    }
+}
+
+storage_enum! {
+    /// The kind of a partner's media property.
+    MediaPropertyType {
+        /// A website.
+        Website => "WEBSITE",
+        /// A mobile app.
+        Mobile => "MOBILE",
+        /// A social media account.
+        Social => "SOCIAL",
+    }
+}
+
+storage_enum! {
+    /// The social platform of a social media property.
+    SocialPlatform {
+        /// Instagram.
+        Instagram => "INSTAGRAM",
+        /// YouTube.
+        Youtube => "YOUTUBE",
+        /// X (Twitter).
+        X => "X",
+        /// Facebook.
+        Facebook => "FACEBOOK",
+        /// Pinterest.
+        Pinterest => "PINTEREST",
+        /// Twitch.
+        Twitch => "TWITCH",
+        /// TikTok.
+        Tiktok => "TIKTOK",
+        /// LinkedIn.
+        Linkedin => "LINKEDIN",
+    }
+}
+
+storage_enum! {
+    /// How a custom field is answered and shown.
+    CustomFieldDisplayType {
+        /// Free text.
+        Paragraph => "PARAGRAPH",
+        /// A number.
+        Number => "NUMBER",
+        /// A date.
+        Date => "DATE",
+        /// One option from a drop-down.
+        Dropdown => "DROPDOWN",
+        /// One option from radio buttons.
+        MultipleChoice => "MULTIPLE_CHOICE",
+        /// Any number of options.
+        Checkboxes => "CHECKBOXES",
+        /// An uploaded file.
+        File => "FILE",
+    }
+}
+
+storage_enum! {
+    /// How a note was exchanged with the partner.
+    NoteType {
+        /// By email.
+        Email => "EMAIL",
+        /// By instant message.
+        Im => "IM",
+        /// By phone.
+        Phone => "PHONE",
+        /// Not an exchange: a plain note.
+        None => "NONE",
+    }
+}
+
+storage_enum! {
+    /// Why a mutation input was refused (`userErrors[].code`).
+    UserErrorCode {
+        /// A required value is missing or blank.
+        Required => "REQUIRED",
+        /// The value is malformed (e-mail, URL, country code, ...).
+        Invalid => "INVALID",
+        /// The value is longer than allowed.
+        TooLong => "TOO_LONG",
+        /// The value names something that does not exist for the caller.
+        NotFound => "NOT_FOUND",
+        /// The value conflicts with existing data (e.g. a duplicate).
+        Conflict => "CONFLICT",
+    }
+}

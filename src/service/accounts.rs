@@ -1,0 +1,177 @@
+//! Accounts (tenants), their users and API credentials.
+
+use chrono::Utc;
+use rand::distr::{Alphanumeric, SampleString};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+
+use crate::auth::{hash_token, AuthContext};
+use crate::domain::UserRole;
+use crate::error::{AppError, AppResult};
+
+/// What `account create` prints: the new account's credentials and campaigns.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAccount {
+    /// The account's Account SID (the Basic-auth user name).
+    pub account_sid: String,
+    /// The administrator's Auth Token (the Basic-auth password); shown once, stored hashed.
+    pub auth_token: String,
+    /// Numeric ids of the account's campaigns.
+    pub campaign_ids: Vec<i64>,
+    /// The account's numeric id.
+    #[serde(skip)]
+    pub account_id: i64,
+    /// The administrator user's id.
+    #[serde(skip)]
+    pub user_id: i64,
+}
+
+/// A fresh random Account SID (`IR` + 32 letters and digits).
+pub fn new_sid() -> String {
+    format!("IR{}", Alphanumeric.sample_string(&mut rand::rng(), 32))
+}
+
+/// A fresh random Auth Token (32 letters and digits).
+pub fn new_token() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 32)
+}
+
+/// Creates an account with an administrator, its credential, and one campaign per name.
+pub async fn create_account(db: &impl ConnectionTrait, name: &str, campaigns: &[&str]) -> AppResult<NewAccount> {
+    create_account_with_credentials(db, name, &new_sid(), &new_token(), campaigns).await
+}
+
+/// Like `create_account`, with a given SID and token (the demo account's are well known).
+pub async fn create_account_with_credentials(
+    db: &impl ConnectionTrait,
+    name: &str,
+    sid: &str,
+    token: &str,
+    campaigns: &[&str],
+) -> AppResult<NewAccount> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::Validation("an account needs a name".into()));
+    }
+    let now = Utc::now();
+    let account = entity::account::ActiveModel {
+        sid: Set(sid.to_owned()),
+        name: Set(name.to_owned()),
+        time_zone: Set("UTC".to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let slug: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let email = format!("admin@{}.example", if slug.is_empty() { "brand" } else { &slug });
+    let user_id = add_user(db, account.id, "Account Administrator", &email, UserRole::Administrator).await?;
+    issue_credential_with_token(db, account.id, user_id, "default", token).await?;
+    let mut campaign_ids = Vec::with_capacity(campaigns.len());
+    for campaign in campaigns {
+        let model = entity::campaign::ActiveModel {
+            account_id: Set(account.id),
+            name: Set((*campaign).to_owned()),
+            currency: Set("USD".to_owned()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        campaign_ids.push(model.id);
+    }
+    Ok(NewAccount {
+        account_sid: account.sid,
+        auth_token: token.to_owned(),
+        campaign_ids,
+        account_id: account.id,
+        user_id,
+    })
+}
+
+/// Adds a user to an account and returns its id.
+pub async fn add_user(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    name: &str,
+    email: &str,
+    role: UserRole,
+) -> AppResult<i64> {
+    let user = entity::account_user::ActiveModel {
+        account_id: Set(account_id),
+        name: Set(name.to_owned()),
+        email: Set(email.to_owned()),
+        role: Set(role.as_str().to_owned()),
+        title: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(user.id)
+}
+
+/// Issues a new random credential for a user and returns its token (stored only as a hash).
+pub async fn issue_credential(db: &impl ConnectionTrait, account_id: i64, user_id: i64, label: &str) -> AppResult<String> {
+    let token = new_token();
+    issue_credential_with_token(db, account_id, user_id, label, &token).await?;
+    Ok(token)
+}
+
+async fn issue_credential_with_token(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    user_id: i64,
+    label: &str,
+    token: &str,
+) -> AppResult<()> {
+    entity::api_credential::ActiveModel {
+        account_id: Set(account_id),
+        user_id: Set(user_id),
+        token_hash: Set(hash_token(token)),
+        label: Set(label.to_owned()),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The caller's account.
+pub async fn current_account(db: &impl ConnectionTrait, auth: &AuthContext) -> AppResult<entity::account::Model> {
+    entity::account::Entity::find_by_id(auth.account_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("account", auth.account_id))
+}
+
+/// The users of the caller's account, by id.
+pub async fn list_users(db: &impl ConnectionTrait, auth: &AuthContext) -> AppResult<Vec<entity::account_user::Model>> {
+    Ok(entity::account_user::Entity::find()
+        .filter(entity::account_user::Column::AccountId.eq(auth.account_id))
+        .order_by_asc(entity::account_user::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// One user of the caller's account; another account's user is `NOT_FOUND`.
+pub async fn find_user(db: &impl ConnectionTrait, auth: &AuthContext, user_id: i64) -> AppResult<entity::account_user::Model> {
+    entity::account_user::Entity::find_by_id(user_id)
+        .filter(entity::account_user::Column::AccountId.eq(auth.account_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("account user", user_id))
+}
+
+/// Whether the database holds no account at all (first start).
+pub async fn is_empty(db: &impl ConnectionTrait) -> AppResult<bool> {
+    Ok(entity::account::Entity::find().one(db).await?.is_none())
+}

@@ -1,0 +1,36 @@
+//! Campaigns (programs) of the caller's account.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::auth::AuthContext;
+use crate::error::{AppError, AppResult};
+
+use entity::campaign;
+
+/// The campaigns of the caller's account, by id.
+pub async fn list(db: &impl ConnectionTrait, auth: &AuthContext) -> AppResult<Vec<campaign::Model>> {
+    Ok(campaign::Entity::find()
+        .filter(campaign::Column::AccountId.eq(auth.account_id))
+        .order_by_asc(campaign::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// One campaign of the caller's account; another account's campaign is `NOT_FOUND`.
+pub async fn get(db: &impl ConnectionTrait, auth: &AuthContext, campaign_id: i64) -> AppResult<campaign::Model> {
+    find(db, auth, campaign_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("campaign", campaign_id))
+}
+
+/// One campaign of the caller's account, if it exists.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+) -> AppResult<Option<campaign::Model>> {
+    Ok(campaign::Entity::find_by_id(campaign_id)
+        .filter(campaign::Column::AccountId.eq(auth.account_id))
+        .one(db)
+        .await?)
+}

@@ -1,0 +1,11 @@
+//! Services: the business logic, one module per capability. Each takes a connection (so a bulk
+//! action can run inside one transaction) and the caller's `AuthContext`.
+
+pub mod accounts;
+pub mod activity;
+pub mod campaigns;
+pub mod catalog;
+pub mod nodes;
+pub mod paging;
+pub mod partners;
+pub mod validation;

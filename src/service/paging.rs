@@ -1,0 +1,148 @@
+//! Relay paging arguments, checked once: page size limits, opaque keyset cursors.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::error::{AppError, AppResult};
+
+/// The largest page a client may ask for.
+pub const MAX_PAGE_SIZE: u64 = 500;
+/// The page size when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE_SIZE: u64 = 50;
+
+/// A checked page request over a keyset ordered by id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Rows to return (without the extra probe row).
+    pub limit: u64,
+    /// Only rows after this key.
+    pub after: Option<i64>,
+    /// Only rows before this key.
+    pub before: Option<i64>,
+    /// `last`/`before` paging: read from the end, then reverse.
+    pub backward: bool,
+}
+
+impl PageRequest {
+    /// Checks Relay arguments: `first` and `last` exclude each other, sizes are 0..=`MAX_PAGE_SIZE`,
+    /// cursors must be ones this server issued.
+    pub fn from_relay(
+        first: Option<i32>,
+        after: Option<&str>,
+        last: Option<i32>,
+        before: Option<&str>,
+    ) -> AppResult<Self> {
+        let size = |name: &str, n: i32| -> AppResult<u64> {
+            if n < 0 || n as u64 > MAX_PAGE_SIZE {
+                Err(AppError::Validation(format!(
+                    "`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {n}"
+                )))
+            } else {
+                Ok(n as u64)
+            }
+        };
+        let (limit, backward) = match (first, last) {
+            (Some(_), Some(_)) => {
+                return Err(AppError::Validation(
+                    "give either `first` or `last`, not both".into(),
+                ))
+            }
+            (Some(n), None) => (size("first", n)?, false),
+            (None, Some(n)) => (size("last", n)?, true),
+            (None, None) => (DEFAULT_PAGE_SIZE, before.is_some() && after.is_none()),
+        };
+        Ok(PageRequest {
+            limit,
+            after: after.map(decode_cursor).transpose()?,
+            before: before.map(decode_cursor).transpose()?,
+            backward,
+        })
+    }
+}
+
+/// One page of rows and whether more exist beyond it.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    /// The rows, in the requested order.
+    pub items: Vec<T>,
+    /// More rows follow the last one.
+    pub has_next_page: bool,
+    /// More rows precede the first one.
+    pub has_previous_page: bool,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from rows read with `limit + 1` (the extra row only says "there is more").
+    /// Rows of a backward read arrive last-first and are put back in order.
+    pub fn from_probe(mut rows: Vec<T>, request: &PageRequest) -> Self {
+        let more = rows.len() as u64 > request.limit;
+        rows.truncate(request.limit as usize);
+        if request.backward {
+            rows.reverse();
+            Page {
+                items: rows,
+                has_next_page: request.before.is_some(),
+                has_previous_page: more,
+            }
+        } else {
+            Page {
+                items: rows,
+                has_next_page: more,
+                has_previous_page: request.after.is_some(),
+            }
+        }
+    }
+}
+
+/// The opaque cursor of a row with key `id`.
+pub fn encode_cursor(id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("k1:{id}"))
+}
+
+/// Reads a cursor back; anything this server did not issue is a `VALIDATION` error.
+pub fn decode_cursor(cursor: &str) -> AppResult<i64> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("k1:").and_then(|n| n.parse::<i64>().ok()))
+        .ok_or_else(|| AppError::Validation(format!("malformed cursor: {cursor:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_and_last_together_are_rejected() {
+        assert!(PageRequest::from_relay(Some(1), None, Some(1), None).is_err());
+    }
+
+    #[test]
+    fn page_sizes_are_capped() {
+        assert!(PageRequest::from_relay(Some(501), None, None, None).is_err());
+        assert!(PageRequest::from_relay(Some(-1), None, None, None).is_err());
+        let ok = PageRequest::from_relay(Some(500), None, None, None);
+        assert_eq!(ok.map(|r| r.limit).ok(), Some(500));
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_rejected() {
+        assert_eq!(decode_cursor(&encode_cursor(42)).ok(), Some(42));
+        assert!(decode_cursor("nope").is_err());
+    }
+
+    #[test]
+    fn backward_pages_are_reordered() {
+        let request = PageRequest {
+            limit: 2,
+            after: None,
+            before: Some(10),
+            backward: true,
+        };
+        let page = Page::from_probe(vec![9, 8, 7], &request);
+        assert_eq!(page.items, vec![8, 9]);
+        assert!(page.has_previous_page);
+        assert!(page.has_next_page);
+    }
+}

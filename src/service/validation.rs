@@ -1,0 +1,187 @@
+//! Input checks that produce `userErrors`: every problem of an input is reported at once.
+
+use crate::domain::country::{parse_country, parse_subdivision};
+use crate::domain::UserErrorCode;
+
+/// One problem with a mutation input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserError {
+    /// Path of the offending input field, e.g. `["input", "email"]`.
+    pub field: Vec<String>,
+    /// Machine-readable reason.
+    pub code: UserErrorCode,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+/// Collects the problems of one input.
+#[derive(Debug, Default)]
+pub struct Checker {
+    errors: Vec<UserError>,
+}
+
+impl Checker {
+    /// Records a problem with `field` (a path below `input`).
+    pub fn push(&mut self, field: &str, code: UserErrorCode, message: impl Into<String>) {
+        self.errors.push(UserError {
+            field: vec!["input".to_owned(), field.to_owned()],
+            code,
+            message: message.into(),
+        });
+    }
+
+    /// A required, non-blank text of at most `max` characters, trimmed.
+    pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.push(field, UserErrorCode::Required, format!("{field} is required"));
+        } else {
+            self.max_len(field, value, max);
+        }
+        value.to_owned()
+    }
+
+    /// An optional text, trimmed, blank treated as absent.
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        self.max_len(field, value, max);
+        Some(value.to_owned())
+    }
+
+    fn max_len(&mut self, field: &str, value: &str, max: usize) {
+        if value.chars().count() > max {
+            self.push(
+                field,
+                UserErrorCode::TooLong,
+                format!("{field} is longer than {max} characters"),
+            );
+        }
+    }
+
+    /// An e-mail address: one `@`, a local part, a dotted domain, no spaces.
+    pub fn email(&mut self, field: &str, value: &str) -> String {
+        let value = self.required_text(field, value, 254);
+        if !value.is_empty() && !is_email(&value) {
+            self.push(field, UserErrorCode::Invalid, format!("{value:?} is not an e-mail address"));
+        }
+        value.to_ascii_lowercase()
+    }
+
+    /// An optional http(s) URL with a host.
+    pub fn url(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = self.optional_text(field, value, 2048)?;
+        if !is_http_url(&value) {
+            self.push(
+                field,
+                UserErrorCode::Invalid,
+                format!("{value:?} is not an http(s) URL"),
+            );
+        }
+        Some(value)
+    }
+
+    /// An ISO 3166-1 alpha-2 country code.
+    pub fn country(&mut self, field: &str, value: &str) -> String {
+        match parse_country(value) {
+            Ok(code) => code,
+            Err(err) => {
+                self.push(field, UserErrorCode::Invalid, err.public_message());
+                value.to_owned()
+            }
+        }
+    }
+
+    /// An optional ISO 3166-2 subdivision that must lie in `country`.
+    pub fn subdivision(&mut self, field: &str, value: Option<&str>, country: &str) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        match parse_subdivision(value) {
+            Ok(code) if code.starts_with(&format!("{country}-")) => Some(code),
+            Ok(code) => {
+                self.push(
+                    field,
+                    UserErrorCode::Invalid,
+                    format!("{code} is not a subdivision of {country}"),
+                );
+                None
+            }
+            Err(err) => {
+                self.push(field, UserErrorCode::Invalid, err.public_message());
+                None
+            }
+        }
+    }
+
+    /// An optional ISO 4217 currency code (three letters), upper-cased.
+    pub fn currency(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        if value.len() == 3 && value.bytes().all(|b| b.is_ascii_alphabetic()) {
+            Some(value.to_ascii_uppercase())
+        } else {
+            self.push(field, UserErrorCode::Invalid, format!("{value:?} is not a currency code"));
+            None
+        }
+    }
+
+    /// The problems found, if any.
+    pub fn finish(self) -> Result<(), Vec<UserError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !value.chars().any(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+fn is_http_url(value: &str) -> bool {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    let Some(rest) = rest else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    !value.chars().any(char::is_whitespace)
+        && host.contains('.')
+        && host
+            .split('.')
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_and_urls_are_checked() {
+        assert!(is_email("jane@example.com"));
+        assert!(!is_email("jane@example"));
+        assert!(!is_email("jane example@x.com"));
+        assert!(!is_email("@x.com"));
+        assert!(is_http_url("https://deals.example.com/path?q=1"));
+        assert!(is_http_url("http://example.com:8080"));
+        assert!(!is_http_url("ftp://example.com"));
+        assert!(!is_http_url("https://no spaces.com"));
+        assert!(!is_http_url("https://localhost"));
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let mut check = Checker::default();
+        check.required_text("name", "  ", 10);
+        check.email("email", "nope");
+        check.country("country", "XX");
+        let errors = check.finish().err().unwrap_or_default();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field[1].as_str()).collect();
+        assert_eq!(fields, vec!["name", "email", "country"]);
+    }
+}
