@@ -1,0 +1,176 @@
+//! The command line: `serve` (the default), `migrate`, `seed`, `export-schema`, `account create`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use migration::MigratorTrait;
+
+use crate::config::{DatabaseConfig, ServeConfig};
+use crate::error::{AppError, AppResult};
+use crate::service::accounts;
+use crate::{db, graphql, seed, startup};
+
+/// partnergraph: a GraphQL API over a brand's affiliate partners.
+#[derive(Parser, Debug)]
+#[command(name = "partnergraph", version, about)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (migrates first; creates demo data on an empty SQLite database).
+    Serve(ServeConfig),
+    /// Apply pending migrations (or, with --down, roll every migration back).
+    Migrate(MigrateArgs),
+    /// Generate deterministic demo/benchmark data and print the accounts' credentials.
+    Seed(SeedArgs),
+    /// Write the GraphQL schema (SDL) to a file.
+    ExportSchema(ExportArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+/// Arguments of `migrate`.
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DatabaseConfig,
+    /// Roll back every migration instead.
+    #[arg(long)]
+    pub down: bool,
+}
+
+/// Arguments of `seed`.
+#[derive(Args, Debug)]
+pub struct SeedArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DatabaseConfig,
+    /// Number of accounts to create.
+    #[arg(long, default_value_t = 1)]
+    pub accounts: usize,
+    /// Partners per account (all in its first campaign, some also in its second).
+    #[arg(long, default_value_t = 1000)]
+    pub partners: usize,
+    /// Random seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Print the accounts as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `export-schema`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Where to write the SDL (`-` for standard output).
+    #[arg(long, short, default_value = "schema.graphql")]
+    pub output: PathBuf,
+}
+
+/// `account` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum AccountCommand {
+    /// Create an account with one campaign; prints its credentials as JSON.
+    Create {
+        /// The database.
+        #[command(flatten)]
+        db: DatabaseConfig,
+        /// The brand's name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Parser, Debug)]
+struct ServeDefaults {
+    #[command(flatten)]
+    config: ServeConfig,
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> AppResult<()> {
+    match cli.command {
+        None => startup::serve(&ServeDefaults::parse_from(["partnergraph"]).config).await,
+        Some(Command::Serve(config)) => startup::serve(&config).await,
+        Some(Command::Migrate(args)) => migrate(args).await,
+        Some(Command::Seed(args)) => run_seed(args).await,
+        Some(Command::ExportSchema(args)) => export_schema(args),
+        Some(Command::Account(AccountCommand::Create { db, name })) => create_account(db, name).await,
+    }
+}
+
+async fn migrate(args: MigrateArgs) -> AppResult<()> {
+    let (conn, _) = db::connect(&args.db).await?;
+    if args.down {
+        migration::Migrator::down(&conn, None)
+            .await
+            .map_err(|e| AppError::internal(format!("rollback failed: {e}")))?;
+        eprintln!("rolled back every migration");
+    } else {
+        db::migrate(&conn).await?;
+        eprintln!("database is up to date");
+    }
+    Ok(())
+}
+
+async fn run_seed(args: SeedArgs) -> AppResult<()> {
+    let (conn, _) = db::connect(&args.db).await?;
+    db::migrate(&conn).await?;
+    let options = seed::SeedOptions {
+        accounts: args.accounts,
+        partners: args.partners,
+        seed: args.seed,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let started = std::time::Instant::now();
+    let created = seed::generate(&conn, &options).await?;
+    eprintln!(
+        "seeded {} account(s) with {} partners each in {:.1}s",
+        created.len(),
+        args.partners,
+        started.elapsed().as_secs_f64()
+    );
+    if args.json {
+        println!("{}", serde_json::json!({ "accounts": created }));
+    } else {
+        for account in &created {
+            println!(
+                "Account SID {}  Auth Token {}  campaigns {:?}",
+                account.account_sid, account.auth_token, account.campaign_ids
+            );
+        }
+    }
+    Ok(())
+}
+
+fn export_schema(args: ExportArgs) -> AppResult<()> {
+    let sdl = graphql::sdl();
+    if args.output.as_os_str() == "-" {
+        print!("{sdl}");
+    } else {
+        std::fs::write(&args.output, sdl)
+            .map_err(|e| AppError::internal(format!("cannot write {}: {e}", args.output.display())))?;
+        eprintln!("wrote {}", args.output.display());
+    }
+    Ok(())
+}
+
+async fn create_account(db_config: DatabaseConfig, name: String) -> AppResult<()> {
+    let (conn, _) = db::connect(&db_config).await?;
+    db::migrate(&conn).await?;
+    let campaign = format!("{} Program", name.trim());
+    let created = accounts::create_account(&conn, &name, &[campaign.as_str()]).await?;
+    println!(
+        "{}",
+        serde_json::to_string(&created).map_err(AppError::internal)?
+    );
+    Ok(())
+}

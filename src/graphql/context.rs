@@ -1,0 +1,23 @@
+//! What every resolver reads from the request context: the database, the caller, the loaders.
+
+use async_graphql::dataloader::{DataLoader, HashMapCache};
+use async_graphql::Context;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::AuthContext;
+use crate::graphql::loaders::Loaders;
+
+/// The database pool of the request.
+pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+}
+
+/// The authenticated caller of the request.
+pub fn auth<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a AuthContext> {
+    ctx.data::<AuthContext>()
+}
+
+/// The request's DataLoader (built per request, so it carries the caller's account).
+pub fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<Loaders, HashMapCache>> {
+    ctx.data::<DataLoader<Loaders, HashMapCache>>()
+}

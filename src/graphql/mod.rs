@@ -1,0 +1,35 @@
+//! The GraphQL API: schema factory, roots, types, loaders.
+
+pub mod context;
+pub mod ids;
+pub mod loaders;
+pub mod mutation;
+pub mod prefetch;
+pub mod query;
+pub mod types;
+
+use async_graphql::{EmptySubscription, Schema};
+
+use mutation::MutationRoot;
+use query::QueryRoot;
+
+/// The executable schema.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Deepest query nesting accepted.
+const MAX_DEPTH: usize = 16;
+/// Most complex query accepted.
+const MAX_COMPLEXITY: usize = 20_000;
+
+/// Builds the schema; per-request data (database, caller, loaders) is attached to each request.
+pub fn build_schema() -> AppSchema {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The schema in SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema().sdl()
+}

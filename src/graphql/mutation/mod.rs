@@ -1,0 +1,9 @@
+//! The mutation root, merged from one object per capability.
+
+mod partners;
+
+use async_graphql::MergedObject;
+
+/// Every mutation of the API.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(partners::PartnerMutation);

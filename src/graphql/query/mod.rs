@@ -1,0 +1,11 @@
+//! The query root, merged from one object per capability.
+
+mod node;
+mod partners;
+mod viewer;
+
+use async_graphql::MergedObject;
+
+/// Every query of the API.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(node::NodeQuery, viewer::ViewerQuery, partners::PartnerQuery);

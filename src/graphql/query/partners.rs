@@ -1,0 +1,53 @@
+//! `partners(campaignId:)` and `partner(campaignId:, id:)`: the My Partners list.
+
+use async_graphql::{Context, Object, ID};
+
+use crate::error::AppError;
+use crate::graphql::context::{auth, db};
+use crate::graphql::ids;
+use crate::graphql::types::connection::PartnerConnection;
+use crate::graphql::types::partner::Partner;
+use crate::service::partners::{self, PartnerKey};
+
+/// Queries over a campaign's partners.
+#[derive(Default)]
+pub struct PartnerQuery;
+
+/// Queries over a campaign's partners.
+#[Object]
+impl PartnerQuery {
+    /// The partners of a campaign, as a Relay connection ordered by partner id. Page with
+    /// `first`/`after` forwards or `last`/`before` backwards (at most 500 per page, 50 by default).
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Numeric campaign id or global id.")] campaign_id: ID,
+        #[graphql(desc = "Page size, reading forwards (0 to 500).")] first: Option<i32>,
+        #[graphql(desc = "Read after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size, reading backwards (0 to 500).")] last: Option<i32>,
+        #[graphql(desc = "Read before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<PartnerConnection> {
+        let campaign_id = ids::campaign_id(&campaign_id)?;
+        PartnerConnection::load(ctx, campaign_id, first, after, last, before).await
+    }
+
+    /// One partner of a campaign; `NOT_FOUND` when the partner is not in that campaign of the
+    /// caller's account.
+    async fn partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Numeric campaign id or global id.")] campaign_id: ID,
+        #[graphql(desc = "Numeric partner id, or the partner's global id in this campaign.")] id: ID,
+    ) -> async_graphql::Result<Partner> {
+        let campaign_id = ids::campaign_id(&campaign_id)?;
+        let partner_id = ids::partner_id(&id, campaign_id)?;
+        let key = PartnerKey {
+            campaign_id,
+            partner_id,
+        };
+        let record = partners::find(db(ctx)?, auth(ctx)?, key)
+            .await?
+            .ok_or_else(|| AppError::not_found("partner", partner_id))?;
+        Ok(Partner(record))
+    }
+}

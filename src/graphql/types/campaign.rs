@@ -1,0 +1,76 @@
+//! `Campaign`: a brand's program, with its groups, contract templates and custom fields.
+
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+
+use super::connection::PartnerConnection;
+use super::contract::ContractTemplate;
+use super::custom_field::CustomField;
+use super::group::PartnerGroup;
+use crate::domain::GlobalId;
+use crate::graphql::context::{auth, db};
+use crate::service::catalog;
+
+use entity::campaign;
+
+/// A brand's program: partners join it, and groups, contracts and custom fields belong to it.
+pub struct Campaign(pub campaign::Model);
+
+/// A brand's program: partners join it, and groups, contracts and custom fields belong to it.
+#[Object]
+impl Campaign {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::Campaign(self.0.id).encode())
+    }
+
+    /// Numeric id of the campaign (the product's `CampaignId`).
+    async fn campaign_id(&self) -> i64 {
+        self.0.id
+    }
+
+    /// The campaign's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The campaign's currency (ISO 4217).
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+
+    /// When the campaign was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// The campaign's partners (the same list as the top-level `partners` query).
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, reading forwards (0 to 500).")] first: Option<i32>,
+        #[graphql(desc = "Read after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size, reading backwards (0 to 500).")] last: Option<i32>,
+        #[graphql(desc = "Read before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<PartnerConnection> {
+        PartnerConnection::load(ctx, self.0.id, first, after, last, before).await
+    }
+
+    /// The campaign's partner groups, by name.
+    async fn partner_groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerGroup>> {
+        let list = catalog::groups(db(ctx)?, auth(ctx)?, self.0.id).await?;
+        Ok(list.into_iter().map(PartnerGroup).collect())
+    }
+
+    /// The campaign's contract templates (terms).
+    async fn contract_templates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ContractTemplate>> {
+        let list = catalog::contract_templates(db(ctx)?, auth(ctx)?, self.0.id).await?;
+        Ok(list.into_iter().map(ContractTemplate).collect())
+    }
+
+    /// The campaign's custom fields, in display order.
+    async fn custom_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomField>> {
+        let list = catalog::custom_fields(db(ctx)?, auth(ctx)?, self.0.id).await?;
+        Ok(list.into_iter().map(CustomField).collect())
+    }
+}

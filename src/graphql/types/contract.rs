@@ -1,0 +1,134 @@
+//! Contracts: templates (terms) and the contract records of partners.
+
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+
+use crate::domain::{ApprovalOption, ContractRecordStatus, GlobalId};
+use crate::graphql::context::loader;
+use crate::graphql::loaders::{to_gql, TemplateById};
+
+use entity::{contract_template, partner_contract};
+
+/// A contract template: reusable terms a partner can be signed to.
+pub struct ContractTemplate(pub contract_template::Model);
+
+/// A contract template: reusable terms a partner can be signed to.
+#[Object]
+impl ContractTemplate {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::ContractTemplate(self.0.id).encode())
+    }
+
+    /// Numeric id of the template.
+    async fn template_id(&self) -> i64 {
+        self.0.id
+    }
+
+    /// Numeric id of the template's campaign.
+    async fn campaign_id(&self) -> i64 {
+        self.0.campaign_id
+    }
+
+    /// The template's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What the terms say, in words.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// How the payout is computed (`PERCENT_OF_SALE`, `FIXED_PER_ACTION`).
+    async fn payout_type(&self) -> &str {
+        &self.0.payout_type
+    }
+
+    /// The payout: a percentage or an amount in the campaign's currency, per `payoutType`.
+    async fn payout_value(&self) -> f64 {
+        self.0.payout_value
+    }
+
+    /// New partners get these terms by default.
+    async fn is_default(&self) -> bool {
+        self.0.is_default
+    }
+}
+
+/// One contract record of a partner: the current contract, a pending proposal, an upcoming
+/// switch or expiry, or a past one.
+pub struct PartnerContract(pub partner_contract::Model);
+
+/// One contract record of a partner: the current contract, a pending proposal, an upcoming
+/// switch or expiry, or a past one.
+#[Object]
+impl PartnerContract {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::PartnerContract(self.0.id).encode())
+    }
+
+    /// Numeric id of the contract record.
+    async fn contract_id(&self) -> i64 {
+        self.0.id
+    }
+
+    /// Name of the terms.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Where the record stands.
+    async fn status(&self) -> Option<ContractRecordStatus> {
+        ContractRecordStatus::parse(&self.0.status)
+    }
+
+    /// The template the terms come from; null for terms defined on the spot.
+    async fn template(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ContractTemplate>> {
+        let Some(id) = self.0.template_id else {
+            return Ok(None);
+        };
+        let template = loader(ctx)?.load_one(TemplateById(id)).await.map_err(to_gql)?;
+        Ok(template.map(ContractTemplate))
+    }
+
+    /// When the contract takes (or took) effect.
+    async fn start_date(&self) -> DateTime<Utc> {
+        self.0.start_date
+    }
+
+    /// When the contract ends (or ended); null when open-ended.
+    async fn end_date(&self) -> Option<DateTime<Utc>> {
+        self.0.end_date
+    }
+
+    /// A temporary contract falls back to another when it ends.
+    async fn is_temporary(&self) -> bool {
+        self.0.is_temporary
+    }
+
+    /// The contract a temporary one falls back to.
+    async fn fallback_template(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ContractTemplate>> {
+        let Some(id) = self.0.fallback_template_id else {
+            return Ok(None);
+        };
+        let template = loader(ctx)?.load_one(TemplateById(id)).await.map_err(to_gql)?;
+        Ok(template.map(ContractTemplate))
+    }
+
+    /// Whether the change needed the partner's approval.
+    async fn approval_option(&self) -> Option<ApprovalOption> {
+        self.0.approval_option.as_deref().and_then(ApprovalOption::parse)
+    }
+
+    /// The comment sent to the partner with the change.
+    async fn comment(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

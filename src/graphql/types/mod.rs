@@ -1,0 +1,15 @@
+//! The GraphQL output types: wrappers over service records, never entities themselves.
+
+pub mod account;
+pub mod campaign;
+pub mod connection;
+pub mod contract;
+pub mod custom_field;
+pub mod group;
+pub mod media;
+pub mod node;
+pub mod page_info;
+pub mod partner;
+pub mod scalars;
+pub mod settings;
+pub mod user_error;

@@ -1,0 +1,251 @@
+//! `Partner`: a partner as one campaign sees it — the partner's own profile and the brand's
+//! relationship with it. Relations resolve through the request's DataLoaders.
+
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+
+use super::account::AccountUser;
+use super::contract::PartnerContract;
+use super::custom_field::CustomFieldAnswer;
+use super::group::PartnerGroup;
+use super::media::{MediaProperty, PartnerContact};
+use super::settings::{Address, ClientCostSettings, ComplianceSettings, TrackingSettings};
+use crate::domain::{
+    attribute, BusinessModel, ContractStatus, GlobalId, PartnerSize, ProspectingSource, RelationshipStage,
+    RelationshipType,
+};
+use crate::graphql::context::loader;
+use crate::graphql::loaders::{to_gql, AnswersOf, AttributesOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf, UserById};
+use crate::service::partners::{PartnerKey, PartnerRecord};
+
+/// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
+/// relationship with it (everything the brand manages).
+pub struct Partner(pub PartnerRecord);
+
+impl Partner {
+    fn key(&self) -> PartnerKey {
+        PartnerKey {
+            campaign_id: self.0.relationship.campaign_id,
+            partner_id: self.0.relationship.partner_id,
+        }
+    }
+
+    async fn attribute_values(&self, ctx: &Context<'_>, kind: &str) -> async_graphql::Result<Vec<String>> {
+        let rows = loader(ctx)?
+            .load_one(AttributesOf(self.0.profile.id))
+            .await
+            .map_err(to_gql)?
+            .unwrap_or_default();
+        Ok(rows.into_iter().filter(|a| a.kind == kind).map(|a| a.value).collect())
+    }
+}
+
+/// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
+/// relationship with it (everything the brand manages).
+#[Object]
+impl Partner {
+    /// Opaque global id of this partner in this campaign.
+    pub async fn id(&self) -> ID {
+        let key = self.key();
+        ID(GlobalId::Partner {
+            campaign_id: key.campaign_id,
+            partner_id: key.partner_id,
+        }
+        .encode())
+    }
+
+    /// The partner's numeric id (the product's "Partner ID", also used by the REST API).
+    async fn partner_id(&self) -> i64 {
+        self.0.profile.id
+    }
+
+    /// The numeric id of the campaign this view of the partner belongs to.
+    async fn campaign_id(&self) -> i64 {
+        self.0.relationship.campaign_id
+    }
+
+    /// The partner's display name.
+    async fn name(&self) -> &str {
+        &self.0.profile.name
+    }
+
+    /// The partner's website.
+    async fn website_url(&self) -> Option<&str> {
+        self.0.profile.website_url.as_deref()
+    }
+
+    /// The partner's profile description.
+    async fn description(&self) -> Option<&str> {
+        self.0.profile.description.as_deref()
+    }
+
+    /// Country the partner is located in (ISO 3166-1 alpha-2).
+    async fn country(&self) -> Option<&str> {
+        self.0.profile.country.as_deref()
+    }
+
+    /// State or province the partner is located in (ISO 3166-2, e.g. `US-CA`).
+    async fn state_province(&self) -> Option<&str> {
+        self.0.profile.state_province.as_deref()
+    }
+
+    /// The partner's physical address.
+    async fn address(&self) -> Address {
+        Address::from(&self.0.profile)
+    }
+
+    /// The partner's e-mail address.
+    async fn email(&self) -> Option<&str> {
+        self.0.profile.email.as_deref()
+    }
+
+    /// The partner's phone number.
+    async fn phone(&self) -> Option<&str> {
+        self.0.profile.phone.as_deref()
+    }
+
+    /// The partner's currency (ISO 4217).
+    async fn currency(&self) -> Option<&str> {
+        self.0.profile.currency.as_deref()
+    }
+
+    /// The partner's size on the partner size scale.
+    async fn size(&self) -> Option<PartnerSize> {
+        self.0.profile.size.as_deref().and_then(PartnerSize::parse)
+    }
+
+    /// Total followers across the partner's social media properties.
+    async fn social_reach(&self) -> i64 {
+        self.0.profile.social_reach
+    }
+
+    /// Moz domain authority of the partner's website (1 to 100).
+    async fn moz_domain_authority(&self) -> Option<i32> {
+        self.0.profile.moz_domain_authority
+    }
+
+    /// The types of business the partner runs.
+    async fn business_models(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BusinessModel>> {
+        let values = self.attribute_values(ctx, attribute::BUSINESS_MODEL).await?;
+        Ok(values.iter().filter_map(|v| BusinessModel::parse(v)).collect())
+    }
+
+    /// Countries the partner promotes in (ISO 3166-1 alpha-2).
+    async fn promotional_areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        self.attribute_values(ctx, attribute::PROMOTIONAL_AREA).await
+    }
+
+    /// Countries the partner's audience is in (ISO 3166-1 alpha-2).
+    async fn audience_countries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        self.attribute_values(ctx, attribute::AUDIENCE_COUNTRY).await
+    }
+
+    /// Content categories derived from the partner's brand associations.
+    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        self.attribute_values(ctx, attribute::CATEGORY).await
+    }
+
+    /// The partner's media properties: websites, apps, social accounts.
+    async fn media_properties(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MediaProperty>> {
+        let rows = loader(ctx)?
+            .load_one(MediaPropertiesOf(self.0.profile.id))
+            .await
+            .map_err(to_gql)?;
+        Ok(rows.unwrap_or_default().into_iter().map(MediaProperty).collect())
+    }
+
+    /// People to contact at the partner, primary first.
+    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerContact>> {
+        let rows = loader(ctx)?
+            .load_one(ContactsOf(self.0.profile.id))
+            .await
+            .map_err(to_gql)?;
+        Ok(rows.unwrap_or_default().into_iter().map(PartnerContact).collect())
+    }
+
+    /// When the partner joined the campaign (null for prospects).
+    async fn date_joined(&self) -> Option<DateTime<Utc>> {
+        self.0.relationship.date_joined
+    }
+
+    /// Whether the partner joined directly or through the marketplace.
+    async fn relationship_type(&self) -> Option<RelationshipType> {
+        RelationshipType::parse(&self.0.relationship.relationship_type)
+    }
+
+    /// True when the partner is a direct partner (joined through the brand's own sign-up link).
+    async fn is_direct(&self) -> bool {
+        self.0.relationship.relationship_type == RelationshipType::Direct.as_str()
+    }
+
+    /// Where the brand stands with the partner.
+    async fn relationship_stage(&self) -> Option<RelationshipStage> {
+        RelationshipStage::parse(&self.0.relationship.relationship_stage)
+    }
+
+    /// Where the brand originally found the partner.
+    async fn prospecting_source(&self) -> Option<ProspectingSource> {
+        self.0.relationship.prospecting_source.as_deref().and_then(ProspectingSource::parse)
+    }
+
+    /// When the partner applied through the marketplace.
+    async fn marketplace_application_date(&self) -> Option<DateTime<Utc>> {
+        self.0.relationship.marketplace_applied_at
+    }
+
+    /// The state of the partnership: active, expired or suspended (null before any contract).
+    async fn contract_status(&self) -> Option<ContractStatus> {
+        self.0.relationship.contract_status.as_deref().and_then(ContractStatus::parse)
+    }
+
+    /// A URL granting temporary access to the partner's account; only for partners who joined
+    /// solely through the brand's direct sign-up link, null otherwise.
+    async fn access_url(&self) -> Option<String> {
+        let rel = &self.0.relationship;
+        (rel.access_url_eligible && rel.relationship_type == RelationshipType::Direct.as_str())
+            .then(|| format!("/access/campaigns/{}/partners/{}", rel.campaign_id, rel.partner_id))
+    }
+
+    /// The account user assigned to manage the partner.
+    async fn assigned_to(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AccountUser>> {
+        let Some(user_id) = self.0.relationship.assigned_user_id else {
+            return Ok(None);
+        };
+        let user = loader(ctx)?.load_one(UserById(user_id)).await.map_err(to_gql)?;
+        Ok(user.map(AccountUser))
+    }
+
+    /// The partner groups the partner belongs to in this campaign, by name.
+    async fn groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerGroup>> {
+        let rows = loader(ctx)?.load_one(GroupsOf(self.key())).await.map_err(to_gql)?;
+        Ok(rows.unwrap_or_default().into_iter().map(PartnerGroup).collect())
+    }
+
+    /// Every contract record of the partner in this campaign (current, pending, upcoming and
+    /// past), newest start first.
+    async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerContract>> {
+        let rows = loader(ctx)?.load_one(ContractsOf(self.key())).await.map_err(to_gql)?;
+        Ok(rows.unwrap_or_default().into_iter().map(PartnerContract).collect())
+    }
+
+    /// The partner's answers to the campaign's custom fields.
+    async fn custom_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomFieldAnswer>> {
+        let rows = loader(ctx)?.load_one(AnswersOf(self.key())).await.map_err(to_gql)?;
+        Ok(rows.unwrap_or_default().into_iter().map(CustomFieldAnswer).collect())
+    }
+
+    /// Review schedule and audit rate overrides.
+    async fn compliance_settings(&self) -> ComplianceSettings {
+        ComplianceSettings::from(&self.0.relationship)
+    }
+
+    /// Client cost settings.
+    async fn client_cost_settings(&self) -> ClientCostSettings {
+        ClientCostSettings::from(&self.0.relationship)
+    }
+
+    /// Tracking and partner integration settings.
+    async fn tracking_settings(&self) -> TrackingSettings {
+        TrackingSettings::from(&self.0.relationship)
+    }
+}

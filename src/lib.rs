@@ -1,0 +1,13 @@
+//! partnergraph: a GraphQL (and Partner Groups REST) API over a brand's affiliate-partner data.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod seed;
+pub mod service;
+pub mod startup;

@@ -1,0 +1,119 @@
+//! Building the application (database, schema, router) and serving it. Tests use the same builder.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use tokio::net::TcpListener;
+
+use crate::config::{DatabaseConfig, ServeConfig};
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::graphql::build_schema;
+use crate::http::{self, playground, AppState};
+use crate::seed;
+use crate::service::accounts;
+
+/// The demo account's credentials, when the demo account exists and they still verify.
+#[derive(Clone, Debug)]
+pub struct DemoCredentials {
+    /// Account SID.
+    pub account_sid: String,
+    /// Auth Token.
+    pub auth_token: String,
+}
+
+impl DemoCredentials {
+    /// The `Authorization` header value for these credentials.
+    pub fn header(&self) -> String {
+        format!("Basic {}", STANDARD.encode(format!("{}:{}", self.account_sid, self.auth_token)))
+    }
+}
+
+/// Connects, migrates, creates the demo account on an empty database when `demo` is set, and
+/// assembles the shared state.
+pub async fn build_state(config: &DatabaseConfig, demo: bool) -> AppResult<(AppState, Option<DemoCredentials>)> {
+    let (db, statements) = db::connect(config).await?;
+    db::migrate(&db).await?;
+    if demo && accounts::is_empty(&db).await? {
+        tracing::info!("empty database: creating the demo account");
+        seed::seed_demo(&db).await?;
+    }
+    let demo = DemoCredentials {
+        account_sid: seed::DEMO_SID.to_owned(),
+        auth_token: seed::DEMO_TOKEN.to_owned(),
+    };
+    let demo = crate::auth::authenticate(&db, Some(&demo.header())).await.ok().map(|_| demo);
+    let page = playground::page(demo.as_ref().map(DemoCredentials::header).as_deref());
+    let state = AppState {
+        db,
+        schema: build_schema(),
+        playground: Arc::new(page),
+        statements,
+    };
+    Ok((state, demo))
+}
+
+/// Serves the router on `listener` until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> AppResult<()> {
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| AppError::internal(format!("server error: {e}")))
+}
+
+/// `partnergraph serve`: start, print where to go, serve until SIGINT/SIGTERM.
+pub async fn serve(config: &ServeConfig) -> AppResult<()> {
+    let (state, demo) = build_state(&config.db, config.wants_demo()).await?;
+    let listener = TcpListener::bind(&config.bind_addr)
+        .await
+        .map_err(|e| AppError::internal(format!("cannot listen on {}: {e}", config.bind_addr)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| AppError::internal(format!("no local address: {e}")))?;
+    println!("partnergraph is listening on http://{addr}");
+    println!("  playground: http://{addr}/");
+    println!("  GraphQL:    http://{addr}/graphql");
+    if let Some(demo) = &demo {
+        println!("  demo account (the playground sends it for you):");
+        println!("    Account SID: {}", demo.account_sid);
+        println!("    Auth Token:  {}", demo.auth_token);
+        println!("    Authorization: {}", demo.header());
+    }
+    serve_on(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
