@@ -1,0 +1,102 @@
+//! Authentication (HTTP Basic `AccountSID:AuthToken`), roles, and tenant isolation.
+
+use serde_json::json;
+
+use crate::first_error_code;
+use crate::support::{backend_tests, TestApp};
+use partnergraph::domain::UserRole;
+use partnergraph::service::accounts;
+
+const VIEWER: &str = "{ viewer { user { userId name role } account { accountSid name campaigns { campaignId } } } }";
+
+backend_tests! {
+    async fn missing_credentials_get_401_unauthenticated(app) {
+        let (status, body) = app.graphql_as(None, VIEWER, json!({})).await;
+        assert_eq!(status, 401);
+        assert_eq!(first_error_code(&body), "UNAUTHENTICATED");
+        assert!(body["data"].is_null());
+    }
+
+    async fn wrong_token_gets_401(app) {
+        let header = TestApp::basic(&app.account.account_sid, "not-the-token");
+        let (status, body) = app.graphql_as(Some(&header), VIEWER, json!({})).await;
+        assert_eq!(status, 401);
+        assert_eq!(first_error_code(&body), "UNAUTHENTICATED");
+    }
+
+    async fn a_token_only_works_with_its_own_account_sid(app) {
+        let other = accounts::create_account(&app.db, "Other Brand", &["Other"]).await.unwrap();
+        let header = TestApp::basic(&other.account_sid, &app.account.auth_token);
+        let (status, _) = app.graphql_as(Some(&header), VIEWER, json!({})).await;
+        assert_eq!(status, 401);
+        let (status, _) = app.graphql_as(Some("Basic !!notbase64"), VIEWER, json!({})).await;
+        assert_eq!(status, 401);
+        let (status, _) = app.graphql_as(Some("Bearer abc"), VIEWER, json!({})).await;
+        assert_eq!(status, 401);
+    }
+
+    async fn viewer_is_the_credentials_user_and_account(app) {
+        let data = app.data(VIEWER, json!({})).await;
+        assert_eq!(data["viewer"]["account"]["accountSid"], app.account.account_sid.as_str());
+        assert_eq!(data["viewer"]["account"]["name"], "Acme Outdoors");
+        assert_eq!(data["viewer"]["user"]["role"], "ADMINISTRATOR");
+        assert_eq!(data["viewer"]["user"]["userId"], app.account.user_id);
+        let campaigns: Vec<i64> = data["viewer"]["account"]["campaigns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["campaignId"].as_i64().unwrap())
+            .collect();
+        assert_eq!(campaigns, app.account.campaign_ids);
+    }
+
+    async fn another_accounts_ids_behave_like_missing_ones(app) {
+        let other = app.seed_account(12, 5).await;
+        let theirs = app
+            .data_as(&other, "query($c: ID!) { partners(campaignId: $c, first: 1) { nodes { id partnerId } } }",
+                json!({ "c": other.campaign_ids[0].to_string() }))
+            .await;
+        let partner = &theirs["partners"]["nodes"][0];
+        let (global, numeric) = (partner["id"].as_str().unwrap(), partner["partnerId"].as_i64().unwrap());
+        let their_campaign = other.campaign_ids[0].to_string();
+
+        let (status, body) = app.graphql("query($id: ID!) { node(id: $id) { id } }", json!({ "id": global })).await;
+        assert_eq!(status, 200);
+        assert!(body["data"]["node"].is_null());
+        assert_eq!(first_error_code(&body), "NOT_FOUND");
+
+        for (query, vars) in [
+            ("query($c: ID!) { campaign(id: $c) { name } }", json!({ "c": their_campaign })),
+            ("query($c: ID!) { partners(campaignId: $c) { totalCount } }", json!({ "c": their_campaign })),
+            ("query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) { name } }",
+                json!({ "c": their_campaign, "p": numeric.to_string() })),
+            ("query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) { name } }",
+                json!({ "c": app.campaign_id().to_string(), "p": numeric.to_string() })),
+        ] {
+            let (_, body) = app.graphql(query, vars).await;
+            assert_eq!(first_error_code(&body), "NOT_FOUND", "{query}: {body}");
+            assert!(!body.to_string().contains(&other.account_sid));
+        }
+        // The same lookups for ids that exist nowhere answer identically.
+        let (_, missing) = app.graphql("query { campaign(id: \"987654\") { name } }", json!({})).await;
+        assert_eq!(first_error_code(&missing), "NOT_FOUND");
+    }
+
+    async fn read_only_users_cannot_create_partners(app) {
+        let user = accounts::add_user(&app.db, app.account.account_id, "Ann Analyst", "ann@acme.example", UserRole::ReadOnly)
+            .await
+            .unwrap();
+        let token = accounts::issue_credential(&app.db, app.account.account_id, user, "analyst").await.unwrap();
+        let header = TestApp::basic(&app.account.account_sid, &token);
+        let (status, body) = app
+            .graphql_as(Some(&header),
+                "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { partner { partnerId } userErrors { code } } }",
+                json!({ "i": { "campaignId": app.campaign_id().to_string(), "name": "Blocked", "email": "b@blocked.example", "country": "US" } }))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(first_error_code(&body), "FORBIDDEN");
+        assert_eq!(app.count_rows("partners").await, 0);
+        let data = app.data_as(&partnergraph::service::accounts::NewAccount { auth_token: token, ..app.account.clone() }, VIEWER, json!({})).await;
+        assert_eq!(data["viewer"]["user"]["role"], "READ_ONLY");
+    }
+}

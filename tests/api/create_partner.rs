@@ -1,0 +1,125 @@
+//! `createPartner`: a brand adds a direct partner; bad input is refused and writes nothing.
+
+use serde_json::{json, Value};
+
+use crate::first_error_code;
+use crate::support::{backend_tests, TestApp};
+
+const CREATE: &str = "mutation($i: CreatePartnerInput!) {
+  createPartner(input: $i) {
+    partner { id partnerId name email country stateProvince websiteUrl relationshipType isDirect
+              relationshipStage dateJoined accessUrl businessModels size assignedTo { userId } }
+    userErrors { field code message }
+  }
+}";
+
+fn valid(app: &TestApp) -> Value {
+    json!({
+        "campaignId": app.campaign_id().to_string(),
+        "name": "Trail Gear Reviews",
+        "email": "Hello@TrailGear.example",
+        "country": "us",
+        "stateProvince": "US-CO",
+        "websiteUrl": "https://trailgear.example/reviews",
+        "size": "SMALL",
+        "businessModels": ["CONTENT", "SOCIAL_MEDIA_INFLUENCER", "CONTENT"],
+        "assignedUserId": app.account.user_id.to_string(),
+    })
+}
+
+async fn create(app: &TestApp, input: Value) -> Value {
+    app.data(CREATE, json!({ "i": input })).await["createPartner"].clone()
+}
+
+fn error_fields(payload: &Value) -> Vec<(String, String)> {
+    payload["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"][1].as_str().unwrap_or_default().to_owned(), e["code"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+backend_tests! {
+    async fn a_direct_partner_is_created_and_listed(app) {
+        let payload = create(&app, valid(&app)).await;
+        assert_eq!(payload["userErrors"], json!([]));
+        let partner = &payload["partner"];
+        assert_eq!(partner["name"], "Trail Gear Reviews");
+        assert_eq!(partner["email"], "hello@trailgear.example");
+        assert_eq!(partner["country"], "US");
+        assert_eq!(partner["relationshipType"], "DIRECT");
+        assert_eq!(partner["isDirect"], true);
+        assert_eq!(partner["relationshipStage"], "JOINED");
+        assert!(partner["dateJoined"].is_string());
+        assert!(partner["accessUrl"].as_str().unwrap().contains(&partner["partnerId"].to_string()));
+        assert_eq!(partner["businessModels"], json!(["CONTENT", "SOCIAL_MEDIA_INFLUENCER"]));
+        assert_eq!(partner["assignedTo"]["userId"], app.account.user_id);
+
+        let list = app
+            .data("query($c: ID!) { partners(campaignId: $c) { totalCount nodes { id name } } }",
+                json!({ "c": app.campaign_id().to_string() }))
+            .await;
+        assert_eq!(list["partners"]["totalCount"], 1);
+        assert_eq!(list["partners"]["nodes"][0]["id"], partner["id"]);
+        assert_eq!(app.count_rows("activity_log").await, 1);
+    }
+
+    async fn every_problem_of_a_bad_input_is_reported_and_nothing_is_written(app) {
+        let mut input = valid(&app);
+        input["name"] = json!("   ");
+        input["email"] = json!("not-an-email");
+        input["country"] = json!("XX");
+        input["websiteUrl"] = json!("javascript:alert(1)");
+        input["currency"] = json!("dollars");
+        let payload = create(&app, input).await;
+        assert!(payload["partner"].is_null());
+        let fields = error_fields(&payload);
+        for expected in [("name", "REQUIRED"), ("email", "INVALID"), ("country", "INVALID"), ("websiteUrl", "INVALID"), ("currency", "INVALID")] {
+            assert!(fields.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} in {fields:?}");
+        }
+        assert_eq!(app.count_rows("partners").await, 0);
+        assert_eq!(app.count_rows("campaign_partners").await, 0);
+    }
+
+    async fn a_state_must_belong_to_the_country(app) {
+        let mut input = valid(&app);
+        input["stateProvince"] = json!("CA-ON");
+        let payload = create(&app, input).await;
+        assert_eq!(error_fields(&payload), vec![("stateProvince".to_owned(), "INVALID".to_owned())]);
+    }
+
+    async fn unknown_and_foreign_campaigns_and_users_are_not_found(app) {
+        let other = partnergraph::service::accounts::create_account(&app.db, "Rival", &["Rival"]).await.unwrap();
+        for (field, value) in [
+            ("campaignId", json!("999999")),
+            ("campaignId", json!(other.campaign_ids[0].to_string())),
+            ("assignedUserId", json!(other.user_id.to_string())),
+        ] {
+            let mut input = valid(&app);
+            input[field] = value;
+            let payload = create(&app, input).await;
+            assert_eq!(error_fields(&payload), vec![(field.to_owned(), "NOT_FOUND".to_owned())]);
+        }
+        assert_eq!(app.count_rows("partners").await, 0);
+    }
+
+    async fn a_duplicate_email_in_the_campaign_is_a_conflict(app) {
+        create(&app, valid(&app)).await;
+        let payload = create(&app, valid(&app)).await;
+        assert_eq!(error_fields(&payload), vec![("email".to_owned(), "CONFLICT".to_owned())]);
+        assert_eq!(app.count_rows("partners").await, 1);
+    }
+
+    async fn unknown_enum_values_are_rejected_by_validation(app) {
+        let mut input = valid(&app);
+        input["size"] = json!("GIGANTIC");
+        let (status, body) = app.graphql(CREATE, json!({ "i": input })).await;
+        assert_eq!(status, 200);
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("GIGANTIC"), "{body}");
+        assert_eq!(app.count_rows("partners").await, 0);
+        let (_, body) = app.graphql(CREATE, json!({ "i": { "campaignId": "x%%" , "name": "A", "email": "a@b.co", "country": "US" } })).await;
+        assert_eq!(error_fields(&body["data"]["createPartner"]), vec![("campaignId".to_owned(), "INVALID".to_owned())]);
+        assert!(first_error_code(&body).is_empty());
+    }
+}

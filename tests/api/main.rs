@@ -1,0 +1,20 @@
+//! The integration suite: one binary, every test against the real server over HTTP, on SQLite
+//! and (when `TEST_DATABASE_URL` is set) on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod auth;
+mod create_partner;
+mod demo;
+mod nodes;
+mod paging;
+mod schema;
+mod statements;
+
+use serde_json::Value;
+
+/// The `extensions.code` of the first error of a response.
+pub fn first_error_code(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_default().to_owned()
+}

@@ -1,0 +1,74 @@
+//! Relations load through per-request DataLoaders: a page of 100 partners with every relation
+//! costs as many SQL statements as a page of 2 (chosen so that its two partners between them
+//! have every kind of relation the 100 have: a relation nobody has costs no statement at all).
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use crate::support::{backend_tests, TestApp};
+use partnergraph::service::accounts::NewAccount;
+
+const WIDE_PAGE: &str = "query($c: ID!, $n: Int!, $after: String) {
+  partners(campaignId: $c, first: $n, after: $after) {
+    totalCount
+    edges { cursor node {
+      id partnerId name country size socialReach businessModels promotionalAreas audienceCountries categories
+      mediaProperties { name followers } contacts { name }
+      groups { name }
+      contracts { name status template { name } fallbackTemplate { name } }
+      assignedTo { name email }
+      customFields { field { name displayType options { label } } text number date options { label } }
+    } }
+  }
+}";
+
+/// The kinds of relation a partner row exercises.
+fn relation_kinds(node: &Value) -> BTreeSet<&'static str> {
+    let non_empty = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty());
+    let contracts = node["contracts"].as_array().cloned().unwrap_or_default();
+    let answers = node["customFields"].as_array().cloned().unwrap_or_default();
+    [
+        ("attributes", non_empty(&node["businessModels"]) || non_empty(&node["categories"])),
+        ("media", non_empty(&node["mediaProperties"])),
+        ("contacts", non_empty(&node["contacts"])),
+        ("groups", non_empty(&node["groups"])),
+        ("contracts", !contracts.is_empty()),
+        ("templates", contracts.iter().any(|c| !c["template"].is_null() || !c["fallbackTemplate"].is_null())),
+        ("assigned", !node["assignedTo"].is_null()),
+        ("answers", !answers.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(kind, present)| present.then_some(kind))
+    .collect()
+}
+
+async fn run(app: &TestApp, account: &NewAccount, n: i64, after: Value) -> (u64, Vec<Value>) {
+    let before = app.statements();
+    let vars = json!({ "c": account.campaign_ids[0].to_string(), "n": n, "after": after });
+    let data = app.data_as(account, WIDE_PAGE, vars).await;
+    let used = app.statements() - before;
+    (used, data["partners"]["edges"].as_array().unwrap().clone())
+}
+
+backend_tests! {
+    async fn a_page_of_100_costs_the_same_statements_as_a_page_of_2(app) {
+        let acme = app.seed_account(150, 31).await;
+        let (large, edges) = run(&app, &acme, 100, Value::Null).await;
+        assert_eq!(edges.len(), 100);
+        let all: BTreeSet<&str> = edges.iter().flat_map(|e| relation_kinds(&e["node"])).collect();
+        assert_eq!(all.len(), 8, "the seeded page exercises every relation: {all:?}");
+        let window = (0..edges.len() - 1)
+            .find(|&i| {
+                let pair: BTreeSet<&str> = relation_kinds(&edges[i]["node"]).union(&relation_kinds(&edges[i + 1]["node"])).copied().collect();
+                pair == all
+            })
+            .expect("two neighbours that between them have every relation");
+        let after = if window == 0 { Value::Null } else { edges[window - 1]["cursor"].clone() };
+        let (small, small_edges) = run(&app, &acme, 2, after).await;
+        assert_eq!(small_edges.len(), 2);
+        assert_eq!(small_edges[0]["node"]["id"], edges[window]["node"]["id"]);
+        assert_eq!(small, large, "statements must not grow with the page size");
+        assert!(large <= 25, "a wide page should take a handful of statements, took {large}");
+    }
+}

@@ -1,0 +1,246 @@
+//! `TestApp`: the real server on a fresh database at a random port, spoken to over HTTP.
+//! `backend_tests!` generates every test once for SQLite and once for PostgreSQL (the latter
+//! only runs when `TEST_DATABASE_URL` names a PostgreSQL server it may create databases on).
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use partnergraph::config::DatabaseConfig;
+use partnergraph::db::StatementCounter;
+use partnergraph::service::accounts::{self, NewAccount};
+use partnergraph::startup;
+use rand::distr::{Alphanumeric, SampleString};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{json, Value};
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server with one account of its own.
+pub struct TestApp {
+    pub base_url: String,
+    pub db: DatabaseConnection,
+    pub account: NewAccount,
+    statements: StatementCounter,
+    client: reqwest::Client,
+    sqlite_file: Option<std::path::PathBuf>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+fn random_suffix() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 12).to_ascii_lowercase()
+}
+
+async fn fresh_postgres_url(admin_url: &str) -> String {
+    let name = format!("pg_test_{}", random_suffix());
+    let admin = Database::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    let (base, _) = admin_url.rsplit_once('/').expect("TEST_DATABASE_URL has a database name");
+    format!("{base}/{name}")
+}
+
+impl TestApp {
+    /// Starts a server on `backend`, or `None` for PostgreSQL when `TEST_DATABASE_URL` is unset.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, false).await
+    }
+
+    /// Like `spawn`, optionally letting the server create the demo account on its empty database.
+    pub async fn spawn_with(backend: Backend, demo: bool) -> Option<TestApp> {
+        let (url, sqlite_file) = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("partnergraph-test-{}.db", random_suffix()));
+                (format!("sqlite://{}?mode=rwc", path.display()), Some(path))
+            }
+            Backend::Postgres => {
+                let admin = std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))?;
+                (fresh_postgres_url(&admin).await, None)
+            }
+        };
+        let mut config = DatabaseConfig::for_url(url);
+        config.db_max_connections = 5;
+        let (state, _) = startup::build_state(&config, demo).await.expect("build app");
+        let db = state.db.clone();
+        let statements = state.statements.clone();
+        let account = accounts::create_account(&db, "Acme Outdoors", &["Acme US", "Acme EU"])
+            .await
+            .expect("create test account");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(startup::serve_on(listener, state, async {
+            rx.await.ok();
+        }));
+        Some(TestApp {
+            base_url,
+            db,
+            account,
+            statements,
+            client: reqwest::Client::new(),
+            sqlite_file,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The `Authorization` header of an account's credentials.
+    pub fn basic(sid: &str, token: &str) -> String {
+        format!("Basic {}", STANDARD.encode(format!("{sid}:{token}")))
+    }
+
+    /// The header of this app's own account.
+    pub fn auth_header(&self) -> String {
+        Self::header_of(&self.account)
+    }
+
+    /// The header of any account's credentials.
+    pub fn header_of(account: &NewAccount) -> String {
+        Self::basic(&account.account_sid, &account.auth_token)
+    }
+
+    /// Runs an operation as `account` that must succeed and returns its `data`.
+    pub async fn data_as(&self, account: &NewAccount, query: &str, variables: Value) -> Value {
+        let (status, body) = self.graphql_as(Some(&Self::header_of(account)), query, variables).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// The first campaign of this app's account.
+    pub fn campaign_id(&self) -> i64 {
+        self.account.campaign_ids[0]
+    }
+
+    /// SQL statements run so far by the server.
+    pub fn statements(&self) -> u64 {
+        self.statements.get()
+    }
+
+    /// POSTs a GraphQL operation as this app's account; returns (HTTP status, body).
+    pub async fn graphql(&self, query: &str, variables: Value) -> (u16, Value) {
+        self.graphql_as(Some(&self.auth_header()), query, variables).await
+    }
+
+    /// POSTs a GraphQL operation with the given `Authorization` header (or none).
+    pub async fn graphql_as(&self, authorization: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(value) = authorization {
+            request = request.header("Authorization", value);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status().as_u16();
+        let body = response.json::<Value>().await.expect("json body");
+        (status, body)
+    }
+
+    /// Runs an operation that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let (status, body) = self.graphql(query, variables).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// A plain GET with extra headers; returns (status, body text).
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+        let mut request = self.client.get(format!("{}{}", self.base_url, path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("send");
+        (response.status().as_u16(), response.text().await.expect("body"))
+    }
+
+    /// Seeds `partners` generated partners into a second account and returns that account.
+    pub async fn seed_account(&self, partners: usize, seed: u64) -> NewAccount {
+        let options = partnergraph::seed::SeedOptions {
+            accounts: 1,
+            partners,
+            seed,
+            progress: false,
+        };
+        let mut created = partnergraph::seed::generate(&self.db, &options).await.expect("seed");
+        created.remove(0)
+    }
+
+    /// Counts rows of a table (for "nothing was written" checks).
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            tx.send(()).ok();
+        }
+        if let Some(path) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+            }
+        }
+    }
+}
+
+/// Declares tests that take a `TestApp`, generating `sqlite::<name>` and `postgres::<name>`.
+macro_rules! backend_tests {
+    ($( $(#[$meta:meta])* async fn $name:ident($app:ident) $body:block )*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    $crate::support::init_logging();
+                    let $app = $crate::support::TestApp::spawn($crate::support::Backend::Sqlite)
+                        .await
+                        .expect("sqlite app");
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some($app) = $crate::support::TestApp::spawn($crate::support::Backend::Postgres).await else {
+                        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+                        return;
+                    };
+                    $body
+                }
+            )*
+        }
+    };
+}
+pub(crate) use backend_tests;
+
+/// Logs the server's SQL when `TEST_LOG` is set (e.g. `TEST_LOG=partnergraph::sql=trace`).
+pub fn init_logging() {
+    if let Ok(filter) = std::env::var("TEST_LOG") {
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+    }
+}
