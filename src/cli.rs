@@ -103,7 +103,9 @@ pub async fn run(cli: Cli) -> AppResult<()> {
         Some(Command::Migrate(args)) => migrate(args).await,
         Some(Command::Seed(args)) => run_seed(args).await,
         Some(Command::ExportSchema(args)) => export_schema(args),
-        Some(Command::Account(AccountCommand::Create { db, name })) => create_account(db, name).await,
+        Some(Command::Account(AccountCommand::Create { db, name })) => {
+            create_account(db, name).await
+        }
     }
 }
 
@@ -156,8 +158,9 @@ fn export_schema(args: ExportArgs) -> AppResult<()> {
     if args.output.as_os_str() == "-" {
         print!("{sdl}");
     } else {
-        std::fs::write(&args.output, sdl)
-            .map_err(|e| AppError::internal(format!("cannot write {}: {e}", args.output.display())))?;
+        std::fs::write(&args.output, sdl).map_err(|e| {
+            AppError::internal(format!("cannot write {}: {e}", args.output.display()))
+        })?;
         eprintln!("wrote {}", args.output.display());
     }
     Ok(())
