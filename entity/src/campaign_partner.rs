@@ -1,6 +1,7 @@
 //! `campaign_partners`: the relationship between a brand's campaign and a partner (stage, type,
 //! contract status, compliance, client cost and tracking settings); a brand reaches a partner only
-//! through one of these rows.
+//! through one of these rows. The listing columns at the end copy profile values the My Partners
+//! list sorts and filters by (see migration 8), so the list is answered from this table alone.
 
 use sea_orm::entity::prelude::*;
 
@@ -29,6 +30,21 @@ pub struct Model {
     pub tracking_pixel_url: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The profile's name lower-cased, for sorting the list (byte-wise: `COLLATE "C"` on PostgreSQL).
+    pub partner_name: String,
+    /// Lower-case `name partner_id website` for substring search.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
+    /// Copy of the profile's country.
+    pub country: Option<String>,
+    /// Copy of the profile's state or province.
+    pub state_province: Option<String>,
+    /// The profile's size as a rank, 1 (extra small) to 5 (extra large), for sorting.
+    pub size_rank: Option<i16>,
+    /// Copy of the profile's social reach.
+    pub social_reach: i64,
+    /// Copy of the profile's Moz domain authority.
+    pub moz_domain_authority: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,7 @@ pub mod partner_contact;
 pub mod partner_contract;
 pub mod partner_group;
 pub mod partner_group_member;
+pub mod partner_view;
 
 /// The `Entity` types under their table names, like `sea-orm-cli` generates.
 pub mod prelude {
@@ -45,4 +46,5 @@ pub mod prelude {
     pub use super::partner_contract::Entity as PartnerContract;
     pub use super::partner_group::Entity as PartnerGroup;
     pub use super::partner_group_member::Entity as PartnerGroupMember;
+    pub use super::partner_view::Entity as PartnerView;
 }

@@ -10,6 +10,8 @@ mod m20261121_000004_groups;
 mod m20261121_000005_contracts;
 mod m20261121_000006_custom_fields;
 mod m20261121_000007_notes_activity;
+mod m20261121_000008_partner_listing;
+mod m20261121_000009_partner_views;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_contracts::Migration),
             Box::new(m20261121_000006_custom_fields::Migration),
             Box::new(m20261121_000007_notes_activity::Migration),
+            Box::new(m20261121_000008_partner_listing::Migration),
+            Box::new(m20261121_000009_partner_views::Migration),
         ]
     }
 }

@@ -6,9 +6,12 @@ use sea_orm::{
     TransactionSession, TransactionTrait,
 };
 
+use super::listing::ListingColumns;
 use super::{PartnerKey, PartnerRecord};
 use crate::auth::{AuthContext, Permission};
-use crate::domain::{attribute, BusinessModel, PartnerSize, RelationshipStage, RelationshipType, UserErrorCode};
+use crate::domain::{
+    attribute, BusinessModel, PartnerSize, RelationshipStage, RelationshipType, UserErrorCode,
+};
 use crate::error::AppResult;
 use crate::service::activity;
 use crate::service::validation::{Checker, UserError};
@@ -61,11 +64,15 @@ where
     let email = check.email("email", &input.email);
     let country = check.country("country", &input.country);
     let website_url = check.url("websiteUrl", input.website_url.as_deref());
-    let state_province = check.subdivision("stateProvince", input.state_province.as_deref(), &country);
+    let state_province =
+        check.subdivision("stateProvince", input.state_province.as_deref(), &country);
     let description = check.optional_text("description", input.description.as_deref(), 5000);
     let phone = check.optional_text("phone", input.phone.as_deref(), 40);
     let currency = check.currency("currency", input.currency.as_deref());
-    if campaigns::find(db, auth, input.campaign_id).await?.is_none() {
+    if campaigns::find(db, auth, input.campaign_id)
+        .await?
+        .is_none()
+    {
         check.push(
             "campaignId",
             UserErrorCode::NotFound,
@@ -120,14 +127,17 @@ where
     models.sort();
     models.dedup();
     if !models.is_empty() {
-        partner_attribute::Entity::insert_many(models.iter().map(|m| partner_attribute::ActiveModel {
-            partner_id: Set(profile.id),
-            kind: Set(attribute::BUSINESS_MODEL.to_owned()),
-            value: Set(m.as_str().to_owned()),
+        partner_attribute::Entity::insert_many(models.iter().map(|m| {
+            partner_attribute::ActiveModel {
+                partner_id: Set(profile.id),
+                kind: Set(attribute::BUSINESS_MODEL.to_owned()),
+                value: Set(m.as_str().to_owned()),
+            }
         }))
         .exec(&txn)
         .await?;
     }
+    let listing = ListingColumns::of(&profile);
     let relationship = campaign_partner::ActiveModel {
         account_id: Set(auth.account_id),
         campaign_id: Set(input.campaign_id),
@@ -149,6 +159,13 @@ where
         tracking_pixel_url: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        partner_name: Set(listing.partner_name),
+        search_text: Set(listing.search_text),
+        country: Set(listing.country),
+        state_province: Set(listing.state_province),
+        size_rank: Set(listing.size_rank),
+        social_reach: Set(listing.social_reach),
+        moz_domain_authority: Set(listing.moz_domain_authority),
         ..Default::default()
     }
     .insert(&txn)
@@ -159,10 +176,18 @@ where
     };
     activity::record(&txn, auth, Some(key), "PARTNER_CREATED", None).await?;
     txn.commit().await?;
-    Ok(Ok(PartnerRecord { profile, relationship }))
+    Ok(Ok(PartnerRecord {
+        profile,
+        relationship,
+    }))
 }
 
-async fn email_taken(db: &impl ConnectionTrait, auth: &AuthContext, campaign_id: i64, email: &str) -> AppResult<bool> {
+async fn email_taken(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    email: &str,
+) -> AppResult<bool> {
     let ids: Vec<i64> = partner::Entity::find()
         .select_only()
         .column(partner::Column::Id)
@@ -181,4 +206,3 @@ async fn email_taken(db: &impl ConnectionTrait, auth: &AuthContext, campaign_id:
         .await?;
     Ok(found.is_some())
 }
-
