@@ -72,7 +72,10 @@ pub fn parse_basic(header: &str) -> Option<(String, String)> {
 }
 
 /// Verifies an `Authorization` header; any failure is `UNAUTHENTICATED` with no hint of which part was wrong.
-pub async fn authenticate(db: &impl ConnectionTrait, header: Option<&str>) -> Result<AuthContext, AppError> {
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    header: Option<&str>,
+) -> Result<AuthContext, AppError> {
     let unauthenticated = || {
         AppError::Unauthenticated(
             "missing or invalid credentials: send HTTP Basic auth AccountSID:AuthToken".to_owned(),
@@ -95,8 +98,9 @@ pub async fn authenticate(db: &impl ConnectionTrait, header: Option<&str>) -> Re
         .one(db)
         .await?
         .ok_or_else(unauthenticated)?;
-    let role = UserRole::parse(&user.role)
-        .ok_or_else(|| AppError::internal(format!("unknown role {:?} of user {}", user.role, user.id)))?;
+    let role = UserRole::parse(&user.role).ok_or_else(|| {
+        AppError::internal(format!("unknown role {:?} of user {}", user.role, user.id))
+    })?;
     Ok(AuthContext {
         account_id: account.id,
         account_sid: account.sid,
@@ -112,7 +116,10 @@ mod tests {
     #[test]
     fn basic_header_is_split_at_the_first_colon() {
         let header = format!("Basic {}", STANDARD.encode("IRabc:tok:en"));
-        assert_eq!(parse_basic(&header), Some(("IRabc".into(), "tok:en".into())));
+        assert_eq!(
+            parse_basic(&header),
+            Some(("IRabc".into(), "tok:en".into()))
+        );
         assert_eq!(parse_basic("Bearer xyz"), None);
         assert_eq!(parse_basic("Basic !!!"), None);
     }
@@ -126,6 +133,9 @@ mod tests {
             role: UserRole::ReadOnly,
         };
         assert!(ctx.can(Permission::Read));
-        assert!(matches!(ctx.require(Permission::Write), Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            ctx.require(Permission::Write),
+            Err(AppError::Forbidden(_))
+        ));
     }
 }

@@ -35,7 +35,8 @@ impl DatabaseConfig {
 
     /// Whether the URL names a PostgreSQL database.
     pub fn is_postgres(&self) -> bool {
-        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
+        self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://")
     }
 }
 

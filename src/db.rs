@@ -22,7 +22,9 @@ impl StatementCounter {
 }
 
 /// Opens the pool (SQLite in WAL mode with foreign keys on) and returns it with its counter.
-pub async fn connect(config: &DatabaseConfig) -> Result<(DatabaseConnection, StatementCounter), AppError> {
+pub async fn connect(
+    config: &DatabaseConfig,
+) -> Result<(DatabaseConnection, StatementCounter), AppError> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.db_max_connections.max(1))

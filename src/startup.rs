@@ -27,13 +27,19 @@ pub struct DemoCredentials {
 impl DemoCredentials {
     /// The `Authorization` header value for these credentials.
     pub fn header(&self) -> String {
-        format!("Basic {}", STANDARD.encode(format!("{}:{}", self.account_sid, self.auth_token)))
+        format!(
+            "Basic {}",
+            STANDARD.encode(format!("{}:{}", self.account_sid, self.auth_token))
+        )
     }
 }
 
 /// Connects, migrates, creates the demo account on an empty database when `demo` is set, and
 /// assembles the shared state.
-pub async fn build_state(config: &DatabaseConfig, demo: bool) -> AppResult<(AppState, Option<DemoCredentials>)> {
+pub async fn build_state(
+    config: &DatabaseConfig,
+    demo: bool,
+) -> AppResult<(AppState, Option<DemoCredentials>)> {
     let (db, statements) = db::connect(config).await?;
     db::migrate(&db).await?;
     if demo && accounts::is_empty(&db).await? {
@@ -44,7 +50,10 @@ pub async fn build_state(config: &DatabaseConfig, demo: bool) -> AppResult<(AppS
         account_sid: seed::DEMO_SID.to_owned(),
         auth_token: seed::DEMO_TOKEN.to_owned(),
     };
-    let demo = crate::auth::authenticate(&db, Some(&demo.header())).await.ok().map(|_| demo);
+    let demo = crate::auth::authenticate(&db, Some(&demo.header()))
+        .await
+        .ok()
+        .map(|_| demo);
     let page = playground::page(demo.as_ref().map(DemoCredentials::header).as_deref());
     let state = AppState {
         db,

@@ -37,7 +37,8 @@ pub fn parse_subdivision(text: &str) -> Result<String, AppError> {
         ))
     };
     let (country, local) = code.split_once('-').ok_or_else(invalid)?;
-    let local_ok = (1..=3).contains(&local.len()) && local.bytes().all(|b| b.is_ascii_alphanumeric());
+    let local_ok =
+        (1..=3).contains(&local.len()) && local.bytes().all(|b| b.is_ascii_alphanumeric());
     if is_country_code(country) && local_ok {
         Ok(code)
     } else {

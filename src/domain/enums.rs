@@ -241,3 +241,61 @@ storage_enum! {
         Conflict => "CONFLICT",
     }
 }
+
+storage_enum! {
+    /// The partnership's stage as the new My Partners screen filters it.
+    ContractStage {
+        /// Working under a contract (active or suspended).
+        Active => "ACTIVE",
+        /// The contract expired.
+        Expired => "EXPIRED",
+    }
+}
+
+storage_enum! {
+    /// Changes to a partner's terms a user can filter on.
+    TermsUpdate {
+        /// A proposal awaits the partner's answer.
+        PendingProposal => "PENDING_PROPOSAL",
+        /// A contract expired recently (within `recentlyExpiredWithinDays`).
+        RecentlyExpired => "RECENTLY_EXPIRED",
+        /// A switch to other terms is scheduled.
+        UpcomingSwitch => "UPCOMING_SWITCH",
+        /// The current contract is scheduled to end.
+        UpcomingExpiry => "UPCOMING_EXPIRY",
+    }
+}
+
+storage_enum! {
+    /// What the partner list can be sorted by.
+    PartnerOrderField {
+        /// The partner's name.
+        Name => "NAME",
+        /// The partner's numeric id.
+        PartnerId => "PARTNER_ID",
+        /// When the partner joined (prospects, who have not, sort first ascending).
+        DateJoined => "DATE_JOINED",
+        /// The partner's country code.
+        Country => "COUNTRY",
+        /// The partner's size, from extra small to extra large.
+        Size => "SIZE",
+        /// Total social followers.
+        SocialReach => "SOCIAL_REACH",
+        /// Moz domain authority.
+        MozDomainAuthority => "MOZ_DOMAIN_AUTHORITY",
+        /// When the partner applied through the marketplace.
+        MarketplaceApplicationDate => "MARKETPLACE_APPLICATION_DATE",
+        /// The relationship stage, by name.
+        RelationshipStage => "RELATIONSHIP_STAGE",
+    }
+}
+
+storage_enum! {
+    /// Sort direction. Missing values count as the smallest: first ascending, last descending.
+    OrderDirection {
+        /// Smallest first.
+        Asc => "ASC",
+        /// Largest first.
+        Desc => "DESC",
+    }
+}

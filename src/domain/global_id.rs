@@ -28,6 +28,8 @@ pub enum GlobalId {
     CustomField(i64),
     /// A media property of a partner.
     MediaProperty(i64),
+    /// A saved view of the partner list.
+    PartnerView(i64),
 }
 
 impl GlobalId {
@@ -46,6 +48,7 @@ impl GlobalId {
             GlobalId::ContractTemplate(id) => format!("ContractTemplate:{id}"),
             GlobalId::CustomField(id) => format!("CustomField:{id}"),
             GlobalId::MediaProperty(id) => format!("MediaProperty:{id}"),
+            GlobalId::PartnerView(id) => format!("PartnerView:{id}"),
         };
         URL_SAFE_NO_PAD.encode(raw)
     }
@@ -79,6 +82,7 @@ impl GlobalId {
             "ContractTemplate" => GlobalId::ContractTemplate(next()?),
             "CustomField" => GlobalId::CustomField(next()?),
             "MediaProperty" => GlobalId::MediaProperty(next()?),
+            "PartnerView" => GlobalId::PartnerView(next()?),
             _ => return Err(malformed()),
         };
         if parts.next().is_some() {
@@ -99,7 +103,9 @@ pub fn numeric_or_global(
         return if n > 0 {
             Ok(n)
         } else {
-            Err(AppError::Validation(format!("{what} must be a positive id")))
+            Err(AppError::Validation(format!(
+                "{what} must be a positive id"
+            )))
         };
     }
     let id = GlobalId::decode(text)?;
@@ -121,7 +127,13 @@ mod tests {
 
     #[test]
     fn garbage_is_a_validation_error() {
-        for bad in ["", "!!!", "UGFydG5lcjox", "Q2FtcGFpZ246LTE", "Q2FtcGFpZ246MTox"] {
+        for bad in [
+            "",
+            "!!!",
+            "UGFydG5lcjox",
+            "Q2FtcGFpZ246LTE",
+            "Q2FtcGFpZ246MTox",
+        ] {
             assert!(
                 matches!(GlobalId::decode(bad), Err(AppError::Validation(_))),
                 "{bad} should be rejected"

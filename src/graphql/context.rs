@@ -18,6 +18,8 @@ pub fn auth<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a AuthContext> {
 }
 
 /// The request's DataLoader (built per request, so it carries the caller's account).
-pub fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<Loaders, HashMapCache>> {
+pub fn loader<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a DataLoader<Loaders, HashMapCache>> {
     ctx.data::<DataLoader<Loaders, HashMapCache>>()
 }

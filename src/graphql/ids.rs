@@ -33,3 +33,45 @@ pub fn partner_id(id: &ID, campaign_id: i64) -> Result<i64, AppError> {
         _ => None,
     })
 }
+
+/// A partner group id argument.
+pub fn group_id(id: &ID) -> Result<i64, AppError> {
+    numeric_or_global(id, "partner group", |g| match g {
+        GlobalId::PartnerGroup(n) => Some(n),
+        _ => None,
+    })
+}
+
+/// A contract template id argument.
+pub fn template_id(id: &ID) -> Result<i64, AppError> {
+    numeric_or_global(id, "contract template", |g| match g {
+        GlobalId::ContractTemplate(n) => Some(n),
+        _ => None,
+    })
+}
+
+/// A custom field id argument.
+pub fn custom_field_id(id: &ID) -> Result<i64, AppError> {
+    numeric_or_global(id, "custom field", |g| match g {
+        GlobalId::CustomField(n) => Some(n),
+        _ => None,
+    })
+}
+
+/// A custom field option id argument (options are plain numbers).
+pub fn option_id(id: &ID) -> Result<i64, AppError> {
+    numeric_or_global(id, "custom field option", |_| None)
+}
+
+/// Reads a list of id arguments with one of the readers above.
+pub fn many(ids: &[ID], read: fn(&ID) -> Result<i64, AppError>) -> Result<Vec<i64>, AppError> {
+    ids.iter().map(read).collect()
+}
+
+/// A saved partner view id argument.
+pub fn view_id(id: &ID) -> Result<i64, AppError> {
+    numeric_or_global(id, "partner view", |g| match g {
+        GlobalId::PartnerView(n) => Some(n),
+        _ => None,
+    })
+}

@@ -12,8 +12,8 @@ use crate::service::partners::relations::{self, AnswerRecord};
 use crate::service::partners::PartnerKey;
 
 use entity::{
-    account_user, contract_template, custom_field, custom_field_option, media_property, partner_attribute,
-    partner_contact, partner_contract, partner_group,
+    account_user, contract_template, custom_field, custom_field_option, media_property,
+    partner_attribute, partner_contact, partner_contract, partner_group,
 };
 
 /// The loaders of one request, scoped to its caller.
@@ -24,7 +24,10 @@ pub struct Loaders {
 
 impl Loaders {
     /// A DataLoader for one request.
-    pub fn for_request(db: DatabaseConnection, auth: AuthContext) -> DataLoader<Loaders, HashMapCache> {
+    pub fn for_request(
+        db: DatabaseConnection,
+        auth: AuthContext,
+    ) -> DataLoader<Loaders, HashMapCache> {
         DataLoader::with_cache(Loaders { db, auth }, tokio::spawn, HashMapCache::default())
     }
 }
@@ -50,7 +53,10 @@ macro_rules! partner_id_loader {
                 let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
                 let mut map = $fetch(&self.db, &ids).await.map_err(shared)?;
                 // Every key gets an answer (an empty list too), so the request cache holds it.
-                Ok(ids.into_iter().map(|k| ($key(k), map.remove(&k).unwrap_or_default())).collect())
+                Ok(ids
+                    .into_iter()
+                    .map(|k| ($key(k), map.remove(&k).unwrap_or_default()))
+                    .collect())
             }
         }
     };
@@ -70,7 +76,10 @@ macro_rules! scoped_loader {
                 let inner: Vec<$inner> = keys.iter().map(|k| k.0).collect();
                 let mut map = $fetch(&self.db, &self.auth, &inner).await.map_err(shared)?;
                 // Every key gets an answer (an empty list too), so the request cache holds it.
-                Ok(inner.into_iter().map(|k| ($key(k), map.remove(&k).unwrap_or_default())).collect())
+                Ok(inner
+                    .into_iter()
+                    .map(|k| ($key(k), map.remove(&k).unwrap_or_default()))
+                    .collect())
             }
         }
     };
@@ -131,7 +140,13 @@ scoped_loader!(
     relations::custom_field_answers,
     "The custom field answers of a partner in a campaign."
 );
-scoped_loader!(UserById, i64, account_user::Model, relations::users, "An account user by id.");
+scoped_loader!(
+    UserById,
+    i64,
+    account_user::Model,
+    relations::users,
+    "An account user by id."
+);
 scoped_loader!(
     TemplateById,
     i64,

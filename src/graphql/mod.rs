@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod ids;
+pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod prefetch;
@@ -23,10 +24,14 @@ const MAX_COMPLEXITY: usize = 20_000;
 
 /// Builds the schema; per-request data (database, caller, loaders) is attached to each request.
 pub fn build_schema() -> AppSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -10,15 +10,30 @@ use async_graphql::{Context, Lookahead};
 
 use crate::graphql::context::loader;
 use crate::graphql::loaders::{
-    to_gql, AnswersOf, AttributesOf, ContactsOf, ContractsOf, FieldById, GroupsOf, MediaPropertiesOf,
-    OptionsOfField, TemplateById, UserById,
+    to_gql, AnswersOf, AttributesOf, ContactsOf, ContractsOf, FieldById, GroupsOf,
+    MediaPropertiesOf, OptionsOfField, TemplateById, UserById,
 };
 use crate::service::partners::{PartnerKey, PartnerRecord};
 
-const ATTRIBUTE_FIELDS: [&str; 4] = ["businessModels", "promotionalAreas", "audienceCountries", "categories"];
+const CONTRACT_FIELDS: [&str; 4] = [
+    "contracts",
+    "currentContract",
+    "pendingContracts",
+    "upcomingContracts",
+];
+const ATTRIBUTE_FIELDS: [&str; 4] = [
+    "businessModels",
+    "promotionalAreas",
+    "audienceCountries",
+    "categories",
+];
 
 /// Loads every relation `selection` (a `Partner` selection) asks for, for all of `records`.
-pub async fn partners(ctx: &Context<'_>, selection: &Lookahead<'_>, records: &[PartnerRecord]) -> async_graphql::Result<()> {
+pub async fn partners(
+    ctx: &Context<'_>,
+    selection: &Lookahead<'_>,
+    records: &[PartnerRecord],
+) -> async_graphql::Result<()> {
     if records.is_empty() {
         return Ok(());
     }
@@ -32,23 +47,32 @@ pub async fn partners(ctx: &Context<'_>, selection: &Lookahead<'_>, records: &[P
             partner_id: r.relationship.partner_id,
         })
         .collect();
-    let user_ids: BTreeSet<i64> = records.iter().filter_map(|r| r.relationship.assigned_user_id).collect();
+    let user_ids: BTreeSet<i64> = records
+        .iter()
+        .filter_map(|r| r.relationship.assigned_user_id)
+        .collect();
 
     let attributes = async {
         if ATTRIBUTE_FIELDS.iter().any(|f| wants(f)) {
-            loader.load_many(profile_ids.iter().map(|&id| AttributesOf(id))).await?;
+            loader
+                .load_many(profile_ids.iter().map(|&id| AttributesOf(id)))
+                .await?;
         }
         Ok(())
     };
     let media = async {
         if wants("mediaProperties") {
-            loader.load_many(profile_ids.iter().map(|&id| MediaPropertiesOf(id))).await?;
+            loader
+                .load_many(profile_ids.iter().map(|&id| MediaPropertiesOf(id)))
+                .await?;
         }
         Ok(())
     };
     let contacts = async {
-        if wants("contacts") {
-            loader.load_many(profile_ids.iter().map(|&id| ContactsOf(id))).await?;
+        if wants("contacts") || wants("contactNames") {
+            loader
+                .load_many(profile_ids.iter().map(|&id| ContactsOf(id)))
+                .await?;
         }
         Ok(())
     };
@@ -60,17 +84,25 @@ pub async fn partners(ctx: &Context<'_>, selection: &Lookahead<'_>, records: &[P
     };
     let users = async {
         if wants("assignedTo") && !user_ids.is_empty() {
-            loader.load_many(user_ids.iter().map(|&id| UserById(id))).await?;
+            loader
+                .load_many(user_ids.iter().map(|&id| UserById(id)))
+                .await?;
         }
         Ok(())
     };
     let contracts = async {
-        let contracts = selection.field("contracts");
-        if !contracts.exists() {
+        let selections: Vec<Lookahead<'_>> =
+            CONTRACT_FIELDS.iter().map(|f| selection.field(f)).collect();
+        if !selections.iter().any(Lookahead::exists) {
             return Ok(());
         }
-        let loaded = loader.load_many(keys.iter().map(|&k| ContractsOf(k))).await?;
-        if contracts.field("template").exists() || contracts.field("fallbackTemplate").exists() {
+        let loaded = loader
+            .load_many(keys.iter().map(|&k| ContractsOf(k)))
+            .await?;
+        let templates = selections
+            .iter()
+            .any(|c| c.field("template").exists() || c.field("fallbackTemplate").exists());
+        if templates {
             let ids: BTreeSet<i64> = loaded
                 .values()
                 .flatten()
@@ -87,17 +119,25 @@ pub async fn partners(ctx: &Context<'_>, selection: &Lookahead<'_>, records: &[P
             return Ok(());
         }
         let loaded = loader.load_many(keys.iter().map(|&k| AnswersOf(k))).await?;
-        let field_ids: BTreeSet<i64> = loaded.values().flatten().map(|a| a.answer.field_id).collect();
+        let field_ids: BTreeSet<i64> = loaded
+            .values()
+            .flatten()
+            .map(|a| a.answer.field_id)
+            .collect();
         let field = answers.field("field");
         let fields = async {
             if field.exists() {
-                loader.load_many(field_ids.iter().map(|&id| FieldById(id))).await?;
+                loader
+                    .load_many(field_ids.iter().map(|&id| FieldById(id)))
+                    .await?;
             }
             Ok(())
         };
         let options = async {
             if answers.field("options").exists() || field.field("options").exists() {
-                loader.load_many(field_ids.iter().map(|&id| OptionsOfField(id))).await?;
+                loader
+                    .load_many(field_ids.iter().map(|&id| OptionsOfField(id)))
+                    .await?;
             }
             Ok(())
         };
@@ -105,7 +145,11 @@ pub async fn partners(ctx: &Context<'_>, selection: &Lookahead<'_>, records: &[P
         a.and(b)
     };
     let results = tokio::join!(attributes, media, contacts, groups, users, contracts, answers);
-    let all = [results.0, results.1, results.2, results.3, results.4, results.5, results.6];
-    all.into_iter().collect::<Result<Vec<()>, _>>().map_err(to_gql)?;
+    let all = [
+        results.0, results.1, results.2, results.3, results.4, results.5, results.6,
+    ];
+    all.into_iter()
+        .collect::<Result<Vec<()>, _>>()
+        .map_err(to_gql)?;
     Ok(())
 }

@@ -3,8 +3,8 @@
 use async_graphql::parser::{parse_query, types::OperationType};
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::{FromRequest, Request};
 use axum::extract::State;
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
@@ -16,7 +16,8 @@ use crate::graphql::loaders::Loaders;
 
 /// A GraphQL error document for failures before execution (authentication, bad transport).
 pub fn error_response(err: &AppError) -> Response {
-    let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::json!({
         "data": null,
         "errors": [{ "message": err.public_message(), "extensions": { "code": err.code() } }],
@@ -64,14 +65,18 @@ pub async fn execute(
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> Response {
-    let header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let header = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
     let caller = match auth::authenticate(&state.db, header).await {
         Ok(caller) => caller,
         Err(err) => return error_response(&err),
     };
     let request = request.into_inner();
     if method == Method::GET && is_mutation(&request.query) {
-        return error_response(&AppError::Validation("mutations must be sent with POST".into()));
+        return error_response(&AppError::Validation(
+            "mutations must be sent with POST".into(),
+        ));
     }
     let loaders = Loaders::for_request(state.db.clone(), caller.clone());
     let request = request.data(state.db.clone()).data(caller).data(loaders);

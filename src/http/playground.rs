@@ -29,14 +29,17 @@ query FirstLook {
 
 /// Renders the playground; `authorization` (an `Authorization` header value) is filled in when given.
 pub fn page(authorization: Option<&str>) -> String {
-    let mut source = GraphiQLSource::build().endpoint("/graphql").title("partnergraph playground");
+    let mut source = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .title("partnergraph playground");
     if let Some(value) = authorization {
         source = source.header("Authorization", value);
     }
     let html = source.finish();
     let headers = match authorization {
         Some(value) => serde_json::json!({ "Authorization": value }).to_string(),
-        None => serde_json::json!({ "Authorization": "Basic <base64 of AccountSID:AuthToken>" }).to_string(),
+        None => serde_json::json!({ "Authorization": "Basic <base64 of AccountSID:AuthToken>" })
+            .to_string(),
     };
     let extra = format!(
         "defaultEditorToolsVisibility: true, defaultQuery: {}, defaultHeaders: {}, shouldPersistHeaders: true,",

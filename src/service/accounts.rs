@@ -2,7 +2,9 @@
 
 use chrono::Utc;
 use rand::distr::{Alphanumeric, SampleString};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::Serialize;
 
 use crate::auth::{hash_token, AuthContext};
@@ -38,7 +40,11 @@ pub fn new_token() -> String {
 }
 
 /// Creates an account with an administrator, its credential, and one campaign per name.
-pub async fn create_account(db: &impl ConnectionTrait, name: &str, campaigns: &[&str]) -> AppResult<NewAccount> {
+pub async fn create_account(
+    db: &impl ConnectionTrait,
+    name: &str,
+    campaigns: &[&str],
+) -> AppResult<NewAccount> {
     create_account_with_credentials(db, name, &new_sid(), &new_token(), campaigns).await
 }
 
@@ -69,8 +75,18 @@ pub async fn create_account_with_credentials(
         .filter(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
         .to_ascii_lowercase();
-    let email = format!("admin@{}.example", if slug.is_empty() { "brand" } else { &slug });
-    let user_id = add_user(db, account.id, "Account Administrator", &email, UserRole::Administrator).await?;
+    let email = format!(
+        "admin@{}.example",
+        if slug.is_empty() { "brand" } else { &slug }
+    );
+    let user_id = add_user(
+        db,
+        account.id,
+        "Account Administrator",
+        &email,
+        UserRole::Administrator,
+    )
+    .await?;
     issue_credential_with_token(db, account.id, user_id, "default", token).await?;
     let mut campaign_ids = Vec::with_capacity(campaigns.len());
     for campaign in campaigns {
@@ -117,7 +133,12 @@ pub async fn add_user(
 }
 
 /// Issues a new random credential for a user and returns its token (stored only as a hash).
-pub async fn issue_credential(db: &impl ConnectionTrait, account_id: i64, user_id: i64, label: &str) -> AppResult<String> {
+pub async fn issue_credential(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    user_id: i64,
+    label: &str,
+) -> AppResult<String> {
     let token = new_token();
     issue_credential_with_token(db, account_id, user_id, label, &token).await?;
     Ok(token)
@@ -146,7 +167,10 @@ async fn issue_credential_with_token(
 }
 
 /// The caller's account.
-pub async fn current_account(db: &impl ConnectionTrait, auth: &AuthContext) -> AppResult<entity::account::Model> {
+pub async fn current_account(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+) -> AppResult<entity::account::Model> {
     entity::account::Entity::find_by_id(auth.account_id)
         .one(db)
         .await?
@@ -154,7 +178,10 @@ pub async fn current_account(db: &impl ConnectionTrait, auth: &AuthContext) -> A
 }
 
 /// The users of the caller's account, by id.
-pub async fn list_users(db: &impl ConnectionTrait, auth: &AuthContext) -> AppResult<Vec<entity::account_user::Model>> {
+pub async fn list_users(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+) -> AppResult<Vec<entity::account_user::Model>> {
     Ok(entity::account_user::Entity::find()
         .filter(entity::account_user::Column::AccountId.eq(auth.account_id))
         .order_by_asc(entity::account_user::Column::Id)
@@ -163,7 +190,11 @@ pub async fn list_users(db: &impl ConnectionTrait, auth: &AuthContext) -> AppRes
 }
 
 /// One user of the caller's account; another account's user is `NOT_FOUND`.
-pub async fn find_user(db: &impl ConnectionTrait, auth: &AuthContext, user_id: i64) -> AppResult<entity::account_user::Model> {
+pub async fn find_user(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    user_id: i64,
+) -> AppResult<entity::account_user::Model> {
     entity::account_user::Entity::find_by_id(user_id)
         .filter(entity::account_user::Column::AccountId.eq(auth.account_id))
         .one(db)

@@ -8,7 +8,10 @@ use crate::error::{AppError, AppResult};
 use entity::campaign;
 
 /// The campaigns of the caller's account, by id.
-pub async fn list(db: &impl ConnectionTrait, auth: &AuthContext) -> AppResult<Vec<campaign::Model>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+) -> AppResult<Vec<campaign::Model>> {
     Ok(campaign::Entity::find()
         .filter(campaign::Column::AccountId.eq(auth.account_id))
         .order_by_asc(campaign::Column::Id)
@@ -17,7 +20,11 @@ pub async fn list(db: &impl ConnectionTrait, auth: &AuthContext) -> AppResult<Ve
 }
 
 /// One campaign of the caller's account; another account's campaign is `NOT_FOUND`.
-pub async fn get(db: &impl ConnectionTrait, auth: &AuthContext, campaign_id: i64) -> AppResult<campaign::Model> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+) -> AppResult<campaign::Model> {
     find(db, auth, campaign_id)
         .await?
         .ok_or_else(|| AppError::not_found("campaign", campaign_id))

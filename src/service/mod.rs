@@ -9,3 +9,4 @@ pub mod nodes;
 pub mod paging;
 pub mod partners;
 pub mod validation;
+pub mod views;

@@ -9,7 +9,10 @@ use crate::error::AppResult;
 use crate::service::partners::{self, PartnerKey, PartnerRecord};
 use crate::service::{accounts, campaigns};
 
-use entity::{campaign_partner, contract_template, custom_field, media_property, partner_contract, partner_group};
+use entity::{
+    campaign_partner, contract_template, custom_field, media_property, partner_contract,
+    partner_group,
+};
 
 /// The record a global id names.
 #[derive(Clone, Debug)]
@@ -32,17 +35,28 @@ pub enum NodeRecord {
     CustomField(custom_field::Model),
     /// A media property of a partner of the account.
     MediaProperty(media_property::Model),
+    /// One of the caller's saved views.
+    PartnerView(entity::partner_view::Model),
 }
 
 /// Looks a global id up in the caller's account; `None` when it does not exist there.
-pub async fn resolve(db: &impl ConnectionTrait, auth: &AuthContext, id: GlobalId) -> AppResult<Option<NodeRecord>> {
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    id: GlobalId,
+) -> AppResult<Option<NodeRecord>> {
     Ok(match id {
-        GlobalId::Account(id) if id == auth.account_id => {
-            Some(NodeRecord::Account(accounts::current_account(db, auth).await?))
-        }
+        GlobalId::Account(id) if id == auth.account_id => Some(NodeRecord::Account(
+            accounts::current_account(db, auth).await?,
+        )),
         GlobalId::Account(_) => None,
-        GlobalId::AccountUser(id) => accounts::find_user(db, auth, id).await.ok().map(NodeRecord::AccountUser),
-        GlobalId::Campaign(id) => campaigns::find(db, auth, id).await?.map(NodeRecord::Campaign),
+        GlobalId::AccountUser(id) => accounts::find_user(db, auth, id)
+            .await
+            .ok()
+            .map(NodeRecord::AccountUser),
+        GlobalId::Campaign(id) => campaigns::find(db, auth, id)
+            .await?
+            .map(NodeRecord::Campaign),
         GlobalId::Partner {
             campaign_id,
             partner_id,
@@ -76,6 +90,10 @@ pub async fn resolve(db: &impl ConnectionTrait, auth: &AuthContext, id: GlobalId
             .one(db)
             .await?
             .map(NodeRecord::CustomField),
+        GlobalId::PartnerView(id) => crate::service::views::get(db, auth, id)
+            .await
+            .ok()
+            .map(NodeRecord::PartnerView),
         GlobalId::MediaProperty(id) => {
             let Some(property) = media_property::Entity::find_by_id(id).one(db).await? else {
                 return Ok(None);

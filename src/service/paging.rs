@@ -1,7 +1,4 @@
-//! Relay paging arguments, checked once: page size limits, opaque keyset cursors.
-
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+//! Relay paging arguments, checked once: page size limits; cursors are read by the list's order.
 
 use crate::error::{AppError, AppResult};
 
@@ -10,15 +7,15 @@ pub const MAX_PAGE_SIZE: u64 = 500;
 /// The page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
-/// A checked page request over a keyset ordered by id.
+/// A checked page request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageRequest {
     /// Rows to return (without the extra probe row).
     pub limit: u64,
-    /// Only rows after this key.
-    pub after: Option<i64>,
-    /// Only rows before this key.
-    pub before: Option<i64>,
+    /// Only rows after this cursor (decoded by the list's order).
+    pub after: Option<String>,
+    /// Only rows before this cursor.
+    pub before: Option<String>,
     /// `last`/`before` paging: read from the end, then reverse.
     pub backward: bool,
 }
@@ -53,8 +50,8 @@ impl PageRequest {
         };
         Ok(PageRequest {
             limit,
-            after: after.map(decode_cursor).transpose()?,
-            before: before.map(decode_cursor).transpose()?,
+            after: after.map(str::to_owned),
+            before: before.map(str::to_owned),
             backward,
         })
     }
@@ -94,21 +91,6 @@ impl<T> Page<T> {
     }
 }
 
-/// The opaque cursor of a row with key `id`.
-pub fn encode_cursor(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("k1:{id}"))
-}
-
-/// Reads a cursor back; anything this server did not issue is a `VALIDATION` error.
-pub fn decode_cursor(cursor: &str) -> AppResult<i64> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("k1:").and_then(|n| n.parse::<i64>().ok()))
-        .ok_or_else(|| AppError::Validation(format!("malformed cursor: {cursor:?}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,17 +109,11 @@ mod tests {
     }
 
     #[test]
-    fn cursors_round_trip_and_garbage_is_rejected() {
-        assert_eq!(decode_cursor(&encode_cursor(42)).ok(), Some(42));
-        assert!(decode_cursor("nope").is_err());
-    }
-
-    #[test]
     fn backward_pages_are_reordered() {
         let request = PageRequest {
             limit: 2,
             after: None,
-            before: Some(10),
+            before: Some("c".into()),
             backward: true,
         };
         let page = Page::from_probe(vec![9, 8, 7], &request);

@@ -34,7 +34,11 @@ impl Checker {
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let value = value.trim();
         if value.is_empty() {
-            self.push(field, UserErrorCode::Required, format!("{field} is required"));
+            self.push(
+                field,
+                UserErrorCode::Required,
+                format!("{field} is required"),
+            );
         } else {
             self.max_len(field, value, max);
         }
@@ -42,7 +46,12 @@ impl Checker {
     }
 
     /// An optional text, trimmed, blank treated as absent.
-    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
         self.max_len(field, value, max);
         Some(value.to_owned())
@@ -62,7 +71,11 @@ impl Checker {
     pub fn email(&mut self, field: &str, value: &str) -> String {
         let value = self.required_text(field, value, 254);
         if !value.is_empty() && !is_email(&value) {
-            self.push(field, UserErrorCode::Invalid, format!("{value:?} is not an e-mail address"));
+            self.push(
+                field,
+                UserErrorCode::Invalid,
+                format!("{value:?} is not an e-mail address"),
+            );
         }
         value.to_ascii_lowercase()
     }
@@ -92,7 +105,12 @@ impl Checker {
     }
 
     /// An optional ISO 3166-2 subdivision that must lie in `country`.
-    pub fn subdivision(&mut self, field: &str, value: Option<&str>, country: &str) -> Option<String> {
+    pub fn subdivision(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        country: &str,
+    ) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
         match parse_subdivision(value) {
             Ok(code) if code.starts_with(&format!("{country}-")) => Some(code),
@@ -117,7 +135,11 @@ impl Checker {
         if value.len() == 3 && value.bytes().all(|b| b.is_ascii_alphabetic()) {
             Some(value.to_ascii_uppercase())
         } else {
-            self.push(field, UserErrorCode::Invalid, format!("{value:?} is not a currency code"));
+            self.push(
+                field,
+                UserErrorCode::Invalid,
+                format!("{value:?} is not a currency code"),
+            );
             None
         }
     }

@@ -7,7 +7,8 @@ use crate::support::{backend_tests, TestApp};
 use partnergraph::domain::UserRole;
 use partnergraph::service::accounts;
 
-const VIEWER: &str = "{ viewer { user { userId name role } account { accountSid name campaigns { campaignId } } } }";
+const VIEWER: &str =
+    "{ viewer { user { userId name role } account { accountSid name campaigns { campaignId } } } }";
 
 backend_tests! {
     async fn missing_credentials_get_401_unauthenticated(app) {

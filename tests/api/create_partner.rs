@@ -36,7 +36,12 @@ fn error_fields(payload: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["field"][1].as_str().unwrap_or_default().to_owned(), e["code"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["field"][1].as_str().unwrap_or_default().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 

@@ -18,16 +18,32 @@ async fn demo_is_seeded_and_ready(backend: Backend) {
     assert_eq!(status, 200, "{body}");
     let campaigns = body["data"]["campaigns"].as_array().unwrap();
     assert_eq!(campaigns.len(), 2);
-    let total: i64 = campaigns.iter().map(|c| c["partners"]["totalCount"].as_i64().unwrap()).sum();
-    assert!(total >= 300, "a few hundred partners across two campaigns, got {total}");
+    let total: i64 = campaigns
+        .iter()
+        .map(|c| c["partners"]["totalCount"].as_i64().unwrap())
+        .sum();
+    assert!(
+        total >= 300,
+        "a few hundred partners across two campaigns, got {total}"
+    );
     let nodes: Vec<&serde_json::Value> = campaigns
         .iter()
         .flat_map(|c| c["partners"]["nodes"].as_array().unwrap().iter())
         .collect();
-    let count = |pred: &dyn Fn(&serde_json::Value) -> bool| nodes.iter().filter(|n| pred(n)).count();
-    assert!(count(&|n| !n["groups"].as_array().unwrap().is_empty()) > 10, "partners in groups");
-    assert!(count(&|n| !n["customFields"].as_array().unwrap().is_empty()) > 10, "custom field answers");
-    assert!(count(&|n| !n["assignedTo"].is_null()) > 10, "assigned users");
+    let count =
+        |pred: &dyn Fn(&serde_json::Value) -> bool| nodes.iter().filter(|n| pred(n)).count();
+    assert!(
+        count(&|n| !n["groups"].as_array().unwrap().is_empty()) > 10,
+        "partners in groups"
+    );
+    assert!(
+        count(&|n| !n["customFields"].as_array().unwrap().is_empty()) > 10,
+        "custom field answers"
+    );
+    assert!(
+        count(&|n| !n["assignedTo"].is_null()) > 10,
+        "assigned users"
+    );
     let mut statuses: Vec<String> = nodes
         .iter()
         .flat_map(|n| n["contracts"].as_array().unwrap().iter())
@@ -35,14 +51,27 @@ async fn demo_is_seeded_and_ready(backend: Backend) {
         .collect();
     statuses.sort();
     statuses.dedup();
-    assert_eq!(statuses, ["ACTIVE", "DECLINED", "EXPIRED", "PENDING", "SUSPENDED", "UPCOMING"]);
+    assert_eq!(
+        statuses,
+        [
+            "ACTIVE",
+            "DECLINED",
+            "EXPIRED",
+            "PENDING",
+            "SUSPENDED",
+            "UPCOMING"
+        ]
+    );
     assert!(app.count_rows("notes").await > 0);
 
     // The playground opens with the demo credentials filled in, at `/` and for browsers at `/graphql`.
     for path in ["/", "/graphql"] {
         let (status, page) = app.get(path, &[("Accept", "text/html")]).await;
         assert_eq!(status, 200);
-        assert!(page.contains("GraphiQL") && page.contains(&header), "{path} shows the playground with credentials");
+        assert!(
+            page.contains("GraphiQL") && page.contains(&header),
+            "{path} shows the playground with credentials"
+        );
     }
     let (status, health) = app.get("/healthz", &[]).await;
     assert_eq!((status, health.as_str()), (200, r#"{"status":"ok"}"#));
@@ -64,7 +93,13 @@ async fn without_demo_the_playground_asks_for_credentials() {
     let (status, page) = app.get("/", &[]).await;
     assert_eq!(status, 200);
     assert!(!page.contains(DEMO_TOKEN));
-    let (status, _) = app.graphql_as(Some(&TestApp::basic(DEMO_SID, DEMO_TOKEN)), "{ viewer { user { name } } }", json!({})).await;
+    let (status, _) = app
+        .graphql_as(
+            Some(&TestApp::basic(DEMO_SID, DEMO_TOKEN)),
+            "{ viewer { user { name } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(status, 401);
 }
 
@@ -72,7 +107,12 @@ async fn without_demo_the_playground_asks_for_credentials() {
 async fn queries_run_over_get_but_mutations_do_not() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let header = app.auth_header();
-    let (status, body) = app.get("/graphql?query=%7Bviewer%7Buser%7Bname%7D%7D%7D", &[("Authorization", &header)]).await;
+    let (status, body) = app
+        .get(
+            "/graphql?query=%7Bviewer%7Buser%7Bname%7D%7D%7D",
+            &[("Authorization", &header)],
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Account Administrator"));
     let mutation = "/graphql?query=mutation%7BcreatePartner(input%3A%7BcampaignId%3A%221%22%2Cname%3A%22x%22%2Cemail%3A%22a%40b.co%22%2Ccountry%3A%22US%22%7D)%7BuserErrors%7Bcode%7D%7D%7D";

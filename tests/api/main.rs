@@ -5,8 +5,14 @@
 mod support;
 
 mod auth;
+mod cli;
 mod create_partner;
 mod demo;
+mod list_facets;
+mod list_filters;
+mod list_sorting;
+mod list_support;
+mod list_views;
 mod nodes;
 mod paging;
 mod schema;
@@ -16,5 +22,8 @@ use serde_json::Value;
 
 /// The `extensions.code` of the first error of a response.
 pub fn first_error_code(body: &Value) -> String {
-    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_default().to_owned()
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }

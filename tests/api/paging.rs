@@ -29,8 +29,11 @@ async fn page(app: &TestApp, account: &NewAccount, vars: Value) -> (Vec<i64>, Va
 
 async fn total(app: &TestApp, account: &NewAccount) -> i64 {
     let data = app
-        .data_as(account, "query($c: ID!) { partners(campaignId: $c, first: 0) { totalCount } }",
-            json!({ "c": account.campaign_ids[0].to_string() }))
+        .data_as(
+            account,
+            "query($c: ID!) { partners(campaignId: $c, first: 0) { totalCount } }",
+            json!({ "c": account.campaign_ids[0].to_string() }),
+        )
         .await;
     data["partners"]["totalCount"].as_i64().unwrap()
 }

@@ -24,7 +24,11 @@ fn undocumented(sdl: &str) -> Vec<String> {
             }
             continue;
         }
-        let structural = text == "}" || text.starts_with(')') || text.starts_with("schema") || text.starts_with("query:") || text.starts_with("mutation:");
+        let structural = text == "}"
+            || text.starts_with(')')
+            || text.starts_with("schema")
+            || text.starts_with("query:")
+            || text.starts_with("mutation:");
         if !structural && !described {
             missing.push(text.to_owned());
         }
@@ -47,7 +51,10 @@ fn committed_schema_matches_the_code() {
 #[test]
 fn every_type_field_argument_and_value_is_documented() {
     let missing = undocumented(&partnergraph::graphql::sdl());
-    assert!(missing.is_empty(), "schema elements without a description: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "schema elements without a description: {missing:#?}"
+    );
 }
 
 #[test]

@@ -29,12 +29,20 @@ fn relation_kinds(node: &Value) -> BTreeSet<&'static str> {
     let contracts = node["contracts"].as_array().cloned().unwrap_or_default();
     let answers = node["customFields"].as_array().cloned().unwrap_or_default();
     [
-        ("attributes", non_empty(&node["businessModels"]) || non_empty(&node["categories"])),
+        (
+            "attributes",
+            non_empty(&node["businessModels"]) || non_empty(&node["categories"]),
+        ),
         ("media", non_empty(&node["mediaProperties"])),
         ("contacts", non_empty(&node["contacts"])),
         ("groups", non_empty(&node["groups"])),
         ("contracts", !contracts.is_empty()),
-        ("templates", contracts.iter().any(|c| !c["template"].is_null() || !c["fallbackTemplate"].is_null())),
+        (
+            "templates",
+            contracts
+                .iter()
+                .any(|c| !c["template"].is_null() || !c["fallbackTemplate"].is_null()),
+        ),
         ("assigned", !node["assignedTo"].is_null()),
         ("answers", !answers.is_empty()),
     ]

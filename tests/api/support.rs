@@ -24,6 +24,7 @@ pub struct TestApp {
     pub base_url: String,
     pub db: DatabaseConnection,
     pub account: NewAccount,
+    db_url: String,
     statements: StatementCounter,
     client: reqwest::Client,
     sqlite_file: Option<std::path::PathBuf>,
@@ -31,18 +32,24 @@ pub struct TestApp {
 }
 
 fn random_suffix() -> String {
-    Alphanumeric.sample_string(&mut rand::rng(), 12).to_ascii_lowercase()
+    Alphanumeric
+        .sample_string(&mut rand::rng(), 12)
+        .to_ascii_lowercase()
 }
 
 async fn fresh_postgres_url(admin_url: &str) -> String {
     let name = format!("pg_test_{}", random_suffix());
-    let admin = Database::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
+    let admin = Database::connect(admin_url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await
         .expect("create test database");
     admin.close().await.ok();
-    let (base, _) = admin_url.rsplit_once('/').expect("TEST_DATABASE_URL has a database name");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL has a database name");
     format!("{base}/{name}")
 }
 
@@ -56,23 +63,30 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, demo: bool) -> Option<TestApp> {
         let (url, sqlite_file) = match backend {
             Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("partnergraph-test-{}.db", random_suffix()));
+                let path =
+                    std::env::temp_dir().join(format!("partnergraph-test-{}.db", random_suffix()));
                 (format!("sqlite://{}?mode=rwc", path.display()), Some(path))
             }
             Backend::Postgres => {
-                let admin = std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))?;
+                let admin = std::env::var("TEST_DATABASE_URL")
+                    .ok()
+                    .filter(|u| u.starts_with("postgres"))?;
                 (fresh_postgres_url(&admin).await, None)
             }
         };
-        let mut config = DatabaseConfig::for_url(url);
+        let mut config = DatabaseConfig::for_url(url.clone());
         config.db_max_connections = 5;
-        let (state, _) = startup::build_state(&config, demo).await.expect("build app");
+        let (state, _) = startup::build_state(&config, demo)
+            .await
+            .expect("build app");
         let db = state.db.clone();
         let statements = state.statements.clone();
         let account = accounts::create_account(&db, "Acme Outdoors", &["Acme US", "Acme EU"])
             .await
             .expect("create test account");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(startup::serve_on(listener, state, async {
@@ -82,6 +96,7 @@ impl TestApp {
             base_url,
             db,
             account,
+            db_url: url,
             statements,
             client: reqwest::Client::new(),
             sqlite_file,
@@ -106,10 +121,17 @@ impl TestApp {
 
     /// Runs an operation as `account` that must succeed and returns its `data`.
     pub async fn data_as(&self, account: &NewAccount, query: &str, variables: Value) -> Value {
-        let (status, body) = self.graphql_as(Some(&Self::header_of(account)), query, variables).await;
+        let (status, body) = self
+            .graphql_as(Some(&Self::header_of(account)), query, variables)
+            .await;
         assert_eq!(status, 200, "{body}");
         assert!(body.get("errors").is_none(), "unexpected errors: {body}");
         body["data"].clone()
+    }
+
+    /// The URL of this app's database (for running the CLI against it).
+    pub fn db_url(&self) -> String {
+        self.db_url.clone()
     }
 
     /// The first campaign of this app's account.
@@ -124,11 +146,17 @@ impl TestApp {
 
     /// POSTs a GraphQL operation as this app's account; returns (HTTP status, body).
     pub async fn graphql(&self, query: &str, variables: Value) -> (u16, Value) {
-        self.graphql_as(Some(&self.auth_header()), query, variables).await
+        self.graphql_as(Some(&self.auth_header()), query, variables)
+            .await
     }
 
     /// POSTs a GraphQL operation with the given `Authorization` header (or none).
-    pub async fn graphql_as(&self, authorization: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+    pub async fn graphql_as(
+        &self,
+        authorization: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (u16, Value) {
         let mut request = self
             .client
             .post(format!("{}/graphql", self.base_url))
@@ -157,7 +185,10 @@ impl TestApp {
             request = request.header(*name, *value);
         }
         let response = request.send().await.expect("send");
-        (response.status().as_u16(), response.text().await.expect("body"))
+        (
+            response.status().as_u16(),
+            response.text().await.expect("body"),
+        )
     }
 
     /// Seeds `partners` generated partners into a second account and returns that account.
@@ -168,7 +199,9 @@ impl TestApp {
             seed,
             progress: false,
         };
-        let mut created = partnergraph::seed::generate(&self.db, &options).await.expect("seed");
+        let mut created = partnergraph::seed::generate(&self.db, &options)
+            .await
+            .expect("seed");
         created.remove(0)
     }
 
@@ -241,6 +274,9 @@ pub(crate) use backend_tests;
 /// Logs the server's SQL when `TEST_LOG` is set (e.g. `TEST_LOG=partnergraph::sql=trace`).
 pub fn init_logging() {
     if let Ok(filter) = std::env::var("TEST_LOG") {
-        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
     }
 }

@@ -77,12 +77,27 @@ impl PartnerMutation {
     ) -> async_graphql::Result<CreatePartnerPayload> {
         let campaign_id = match ids::campaign_id(&input.campaign_id) {
             Ok(id) => id,
-            Err(err) => return Ok(CreatePartnerPayload::refused("campaignId", UserErrorCode::Invalid, err.public_message())),
+            Err(err) => {
+                return Ok(CreatePartnerPayload::refused(
+                    "campaignId",
+                    UserErrorCode::Invalid,
+                    err.public_message(),
+                ))
+            }
         };
-        let assigned_user_id = match input.assigned_user_id.as_ref().map(ids::user_id).transpose() {
+        let assigned_user_id = match input
+            .assigned_user_id
+            .as_ref()
+            .map(ids::user_id)
+            .transpose()
+        {
             Ok(id) => id,
             Err(err) => {
-                return Ok(CreatePartnerPayload::refused("assignedUserId", UserErrorCode::Invalid, err.public_message()))
+                return Ok(CreatePartnerPayload::refused(
+                    "assignedUserId",
+                    UserErrorCode::Invalid,
+                    err.public_message(),
+                ))
             }
         };
         let new = NewPartner {
@@ -99,15 +114,17 @@ impl PartnerMutation {
             business_models: input.business_models,
             assigned_user_id,
         };
-        Ok(match partners::create_direct_partner(db(ctx)?, auth(ctx)?, new).await? {
-            Ok(record) => CreatePartnerPayload {
-                partner: Some(Partner(record)),
-                user_errors: Vec::new(),
+        Ok(
+            match partners::create_direct_partner(db(ctx)?, auth(ctx)?, new).await? {
+                Ok(record) => CreatePartnerPayload {
+                    partner: Some(Partner(record)),
+                    user_errors: Vec::new(),
+                },
+                Err(errors) => CreatePartnerPayload {
+                    partner: None,
+                    user_errors: errors.into_iter().map(UserError::from).collect(),
+                },
             },
-            Err(errors) => CreatePartnerPayload {
-                partner: None,
-                user_errors: errors.into_iter().map(UserError::from).collect(),
-            },
-        })
+        )
     }
 }

@@ -3,9 +3,15 @@
 mod node;
 mod partners;
 mod viewer;
+mod views;
 
 use async_graphql::MergedObject;
 
 /// Every query of the API.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(node::NodeQuery, viewer::ViewerQuery, partners::PartnerQuery);
+pub struct QueryRoot(
+    node::NodeQuery,
+    viewer::ViewerQuery,
+    partners::PartnerQuery,
+    views::ViewQuery,
+);

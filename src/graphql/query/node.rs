@@ -20,7 +20,11 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// The object with this global id. An id that does not exist in the caller's account
     /// (including another account's) answers null with a `NOT_FOUND` error.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let global = GlobalId::decode(&id)?;
         match nodes::resolve(db(ctx)?, auth(ctx)?, global).await? {
             Some(record) => Ok(Some(record.into())),
@@ -36,7 +40,11 @@ impl NodeQuery {
         #[graphql(desc = "Global ids.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
-            return Err(AppError::Validation(format!("at most {MAX_NODES} ids per call, got {}", ids.len())).into());
+            return Err(AppError::Validation(format!(
+                "at most {MAX_NODES} ids per call, got {}",
+                ids.len()
+            ))
+            .into());
         }
         let parsed = ids
             .iter()
@@ -47,7 +55,8 @@ impl NodeQuery {
         for (global, id) in parsed.into_iter().zip(&ids) {
             let found = nodes::resolve(db, auth, global).await?;
             if found.is_none() {
-                let err: async_graphql::Error = AppError::NotFound(format!("no node with id {}", id.as_str())).into();
+                let err: async_graphql::Error =
+                    AppError::NotFound(format!("no node with id {}", id.as_str())).into();
                 ctx.add_error(err.into_server_error(ctx.item.pos));
             }
             out.push(found.map(Node::from));

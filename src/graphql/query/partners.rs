@@ -5,7 +5,8 @@ use async_graphql::{Context, Object, ID};
 use crate::error::AppError;
 use crate::graphql::context::{auth, db};
 use crate::graphql::ids;
-use crate::graphql::types::connection::PartnerConnection;
+use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
+use crate::graphql::types::connection::{ListArgs, PartnerConnection};
 use crate::graphql::types::partner::Partner;
 use crate::service::partners::{self, PartnerKey};
 
@@ -18,17 +19,36 @@ pub struct PartnerQuery;
 impl PartnerQuery {
     /// The partners of a campaign, as a Relay connection ordered by partner id. Page with
     /// `first`/`after` forwards or `last`/`before` backwards (at most 500 per page, 50 by default).
+    // Each argument is a GraphQL argument of the field.
+    #[allow(clippy::too_many_arguments)]
     async fn partners(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Numeric campaign id or global id.")] campaign_id: ID,
+        #[graphql(desc = "Which partners (all when omitted).")] filter: Option<PartnerFilterInput>,
+        #[graphql(
+            desc = "Sort keys, most significant first (partner id ascending when omitted; the partner id always breaks ties)."
+        )]
+        order_by: Option<Vec<PartnerOrder>>,
         #[graphql(desc = "Page size, reading forwards (0 to 500).")] first: Option<i32>,
         #[graphql(desc = "Read after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, reading backwards (0 to 500).")] last: Option<i32>,
         #[graphql(desc = "Read before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<PartnerConnection> {
         let campaign_id = ids::campaign_id(&campaign_id)?;
-        PartnerConnection::load(ctx, campaign_id, first, after, last, before).await
+        PartnerConnection::load(
+            ctx,
+            campaign_id,
+            ListArgs {
+                filter,
+                order_by,
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
     }
 
     /// One partner of a campaign; `NOT_FOUND` when the partner is not in that campaign of the
@@ -37,7 +57,8 @@ impl PartnerQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Numeric campaign id or global id.")] campaign_id: ID,
-        #[graphql(desc = "Numeric partner id, or the partner's global id in this campaign.")] id: ID,
+        #[graphql(desc = "Numeric partner id, or the partner's global id in this campaign.")]
+        id: ID,
     ) -> async_graphql::Result<Partner> {
         let campaign_id = ids::campaign_id(&campaign_id)?;
         let partner_id = ids::partner_id(&id, campaign_id)?;

@@ -3,12 +3,13 @@
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
-use super::connection::PartnerConnection;
+use super::connection::{ListArgs, PartnerConnection};
 use super::contract::ContractTemplate;
 use super::custom_field::CustomField;
 use super::group::PartnerGroup;
 use crate::domain::GlobalId;
 use crate::graphql::context::{auth, db};
+use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
 use crate::service::catalog;
 
 use entity::campaign;
@@ -45,15 +46,34 @@ impl Campaign {
     }
 
     /// The campaign's partners (the same list as the top-level `partners` query).
+    // Each argument is a GraphQL argument of the field.
+    #[allow(clippy::too_many_arguments)]
     async fn partners(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which partners (all when omitted).")] filter: Option<PartnerFilterInput>,
+        #[graphql(
+            desc = "Sort keys, most significant first (partner id ascending when omitted; the partner id always breaks ties)."
+        )]
+        order_by: Option<Vec<PartnerOrder>>,
         #[graphql(desc = "Page size, reading forwards (0 to 500).")] first: Option<i32>,
         #[graphql(desc = "Read after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, reading backwards (0 to 500).")] last: Option<i32>,
         #[graphql(desc = "Read before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<PartnerConnection> {
-        PartnerConnection::load(ctx, self.0.id, first, after, last, before).await
+        PartnerConnection::load(
+            ctx,
+            self.0.id,
+            ListArgs {
+                filter,
+                order_by,
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
     }
 
     /// The campaign's partner groups, by name.
@@ -63,7 +83,10 @@ impl Campaign {
     }
 
     /// The campaign's contract templates (terms).
-    async fn contract_templates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ContractTemplate>> {
+    async fn contract_templates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ContractTemplate>> {
         let list = catalog::contract_templates(db(ctx)?, auth(ctx)?, self.0.id).await?;
         Ok(list.into_iter().map(ContractTemplate).collect())
     }

@@ -1,21 +1,25 @@
-//! The Relay connection of partners: edges, nodes, page info, and a count run only when asked.
+//! The Relay connection of partners: edges, nodes, page info, and — only when selected — the
+//! total count and the facet counts of the filter bar.
 
 use async_graphql::{Context, Object, SimpleObject};
 
+use super::facets::PartnerFacets;
 use super::page_info::PageInfo;
 use super::partner::Partner;
 use crate::graphql::context::{auth, db};
+use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
 use crate::graphql::prefetch;
-use crate::service::campaigns;
-use crate::service::paging::{encode_cursor, Page, PageRequest};
-use crate::service::partners::{self, PartnerRecord};
+use crate::service::paging::{Page, PageRequest};
+use crate::service::partners::filter::PartnerFilter;
+use crate::service::partners::sort::SortKey;
+use crate::service::partners::{self, ListQuery, PartnerRecord};
 
 /// A page of a campaign's partners.
 pub struct PartnerConnection {
     /// The page read.
     pub page: Page<PartnerRecord>,
-    /// The campaign listed (for `totalCount`).
-    pub campaign_id: i64,
+    /// The list it is a page of (for cursors, `totalCount` and `facets`).
+    pub query: ListQuery,
 }
 
 /// A partner and its cursor.
@@ -27,11 +31,24 @@ pub struct PartnerEdge {
     pub node: Partner,
 }
 
-fn cursor_of(record: &PartnerRecord) -> String {
-    encode_cursor(record.relationship.partner_id)
+/// The arguments every partner list takes.
+#[derive(Default)]
+pub struct ListArgs {
+    /// Which partners.
+    pub filter: Option<PartnerFilterInput>,
+    /// In which order.
+    pub order_by: Option<Vec<PartnerOrder>>,
+    /// Forward page size.
+    pub first: Option<i32>,
+    /// Forward cursor.
+    pub after: Option<String>,
+    /// Backward page size.
+    pub last: Option<i32>,
+    /// Backward cursor.
+    pub before: Option<String>,
 }
 
-/// A page of a campaign's partners.
+/// A page of partners and everything computed about the list.
 #[Object]
 impl PartnerConnection {
     /// The partners of the page, with cursors.
@@ -42,7 +59,7 @@ impl PartnerConnection {
             .items
             .iter()
             .map(|r| PartnerEdge {
-                cursor: cursor_of(r),
+                cursor: self.query.order.cursor_of(r),
                 node: Partner(r.clone()),
             })
             .collect())
@@ -59,31 +76,57 @@ impl PartnerConnection {
         PageInfo {
             has_next_page: self.page.has_next_page,
             has_previous_page: self.page.has_previous_page,
-            start_cursor: self.page.items.first().map(cursor_of),
-            end_cursor: self.page.items.last().map(cursor_of),
+            start_cursor: self
+                .page
+                .items
+                .first()
+                .map(|r| self.query.order.cursor_of(r)),
+            end_cursor: self
+                .page
+                .items
+                .last()
+                .map(|r| self.query.order.cursor_of(r)),
         }
     }
 
-    /// The number of partners in the whole list (computed only when selected).
+    /// The number of partners matching the filter (computed only when selected).
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        Ok(partners::count(db(ctx)?, auth(ctx)?, self.campaign_id).await?)
+        Ok(partners::count(db(ctx)?, auth(ctx)?, &self.query).await?)
+    }
+
+    /// Counts per value for the filter bar, each under the current filter without its own
+    /// condition (computed only for the facets selected).
+    async fn facets(&self) -> PartnerFacets {
+        PartnerFacets(self.query.clone())
     }
 }
 
 impl PartnerConnection {
-    /// Reads one page of a campaign's partners for the caller (checking the campaign is theirs).
+    /// Reads one page of a campaign's partners for the caller.
     pub async fn load(
         ctx: &Context<'_>,
         campaign_id: i64,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: ListArgs,
     ) -> async_graphql::Result<Self> {
-        let request = PageRequest::from_relay(first, after.as_deref(), last, before.as_deref())?;
+        let request = PageRequest::from_relay(
+            args.first,
+            args.after.as_deref(),
+            args.last,
+            args.before.as_deref(),
+        )?;
+        let filter = match args.filter {
+            Some(input) => input.into_service()?,
+            None => PartnerFilter::all(),
+        };
+        let order: Vec<SortKey> = args
+            .order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(SortKey::from)
+            .collect();
         let (db, auth) = (db(ctx)?, auth(ctx)?);
-        campaigns::get(db, auth, campaign_id).await?;
-        let page = partners::list_page(db, auth, campaign_id, &request).await?;
-        Ok(PartnerConnection { page, campaign_id })
+        let query = partners::prepare(db, auth, campaign_id, filter, &order).await?;
+        let page = partners::list_page(db, auth, &query, &request).await?;
+        Ok(PartnerConnection { page, query })
     }
 }

@@ -89,7 +89,10 @@ impl PartnerContract {
         let Some(id) = self.0.template_id else {
             return Ok(None);
         };
-        let template = loader(ctx)?.load_one(TemplateById(id)).await.map_err(to_gql)?;
+        let template = loader(ctx)?
+            .load_one(TemplateById(id))
+            .await
+            .map_err(to_gql)?;
         Ok(template.map(ContractTemplate))
     }
 
@@ -109,17 +112,26 @@ impl PartnerContract {
     }
 
     /// The contract a temporary one falls back to.
-    async fn fallback_template(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ContractTemplate>> {
+    async fn fallback_template(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ContractTemplate>> {
         let Some(id) = self.0.fallback_template_id else {
             return Ok(None);
         };
-        let template = loader(ctx)?.load_one(TemplateById(id)).await.map_err(to_gql)?;
+        let template = loader(ctx)?
+            .load_one(TemplateById(id))
+            .await
+            .map_err(to_gql)?;
         Ok(template.map(ContractTemplate))
     }
 
     /// Whether the change needed the partner's approval.
     async fn approval_option(&self) -> Option<ApprovalOption> {
-        self.0.approval_option.as_deref().and_then(ApprovalOption::parse)
+        self.0
+            .approval_option
+            .as_deref()
+            .and_then(ApprovalOption::parse)
     }
 
     /// The comment sent to the partner with the change.

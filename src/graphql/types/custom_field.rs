@@ -22,7 +22,10 @@ pub struct CustomFieldOption {
     pub label: String,
 }
 
-async fn options_of(ctx: &Context<'_>, field_id: i64) -> async_graphql::Result<Vec<CustomFieldOption>> {
+async fn options_of(
+    ctx: &Context<'_>,
+    field_id: i64,
+) -> async_graphql::Result<Vec<CustomFieldOption>> {
     let options = loader(ctx)?
         .load_one(OptionsOfField(field_id))
         .await

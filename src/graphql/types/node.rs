@@ -9,9 +9,12 @@ use super::custom_field::CustomField;
 use super::group::PartnerGroup;
 use super::media::MediaProperty;
 use super::partner::Partner;
+use super::views::PartnerView;
 use crate::service::nodes::NodeRecord;
 
 /// An object with an opaque global id, fetchable with `node(id:)`.
+// Values of this enum live for one response; boxing the large variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
 pub enum Node {
@@ -33,6 +36,8 @@ pub enum Node {
     CustomField(CustomField),
     /// A media property.
     MediaProperty(MediaProperty),
+    /// A saved view of the partner list.
+    PartnerView(PartnerView),
 }
 
 impl From<NodeRecord> for Node {
@@ -47,6 +52,7 @@ impl From<NodeRecord> for Node {
             NodeRecord::ContractTemplate(m) => Node::ContractTemplate(ContractTemplate(m)),
             NodeRecord::CustomField(m) => Node::CustomField(CustomField(m)),
             NodeRecord::MediaProperty(m) => Node::MediaProperty(MediaProperty(m)),
+            NodeRecord::PartnerView(m) => Node::PartnerView(PartnerView(m)),
         }
     }
 }

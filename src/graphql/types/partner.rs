@@ -11,11 +11,13 @@ use super::group::PartnerGroup;
 use super::media::{MediaProperty, PartnerContact};
 use super::settings::{Address, ClientCostSettings, ComplianceSettings, TrackingSettings};
 use crate::domain::{
-    attribute, BusinessModel, ContractStatus, GlobalId, PartnerSize, ProspectingSource, RelationshipStage,
-    RelationshipType,
+    attribute, BusinessModel, ContractRecordStatus, ContractStatus, GlobalId, PartnerSize,
+    ProspectingSource, RelationshipStage, RelationshipType,
 };
 use crate::graphql::context::loader;
-use crate::graphql::loaders::{to_gql, AnswersOf, AttributesOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf, UserById};
+use crate::graphql::loaders::{
+    to_gql, AnswersOf, AttributesOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf, UserById,
+};
 use crate::service::partners::{PartnerKey, PartnerRecord};
 
 /// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
@@ -30,13 +32,40 @@ impl Partner {
         }
     }
 
-    async fn attribute_values(&self, ctx: &Context<'_>, kind: &str) -> async_graphql::Result<Vec<String>> {
+    async fn contracts_with(
+        &self,
+        ctx: &Context<'_>,
+        statuses: &[ContractRecordStatus],
+    ) -> async_graphql::Result<Vec<PartnerContract>> {
+        let rows = loader(ctx)?
+            .load_one(ContractsOf(self.key()))
+            .await
+            .map_err(to_gql)?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| {
+                ContractRecordStatus::parse(&c.status).is_some_and(|s| statuses.contains(&s))
+            })
+            .map(PartnerContract)
+            .collect())
+    }
+
+    async fn attribute_values(
+        &self,
+        ctx: &Context<'_>,
+        kind: &str,
+    ) -> async_graphql::Result<Vec<String>> {
         let rows = loader(ctx)?
             .load_one(AttributesOf(self.0.profile.id))
             .await
             .map_err(to_gql)?
             .unwrap_or_default();
-        Ok(rows.into_iter().filter(|a| a.kind == kind).map(|a| a.value).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|a| a.kind == kind)
+            .map(|a| a.value)
+            .collect())
     }
 }
 
@@ -125,19 +154,29 @@ impl Partner {
     }
 
     /// The types of business the partner runs.
-    async fn business_models(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BusinessModel>> {
-        let values = self.attribute_values(ctx, attribute::BUSINESS_MODEL).await?;
-        Ok(values.iter().filter_map(|v| BusinessModel::parse(v)).collect())
+    async fn business_models(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<BusinessModel>> {
+        let values = self
+            .attribute_values(ctx, attribute::BUSINESS_MODEL)
+            .await?;
+        Ok(values
+            .iter()
+            .filter_map(|v| BusinessModel::parse(v))
+            .collect())
     }
 
     /// Countries the partner promotes in (ISO 3166-1 alpha-2).
     async fn promotional_areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        self.attribute_values(ctx, attribute::PROMOTIONAL_AREA).await
+        self.attribute_values(ctx, attribute::PROMOTIONAL_AREA)
+            .await
     }
 
     /// Countries the partner's audience is in (ISO 3166-1 alpha-2).
     async fn audience_countries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        self.attribute_values(ctx, attribute::AUDIENCE_COUNTRY).await
+        self.attribute_values(ctx, attribute::AUDIENCE_COUNTRY)
+            .await
     }
 
     /// Content categories derived from the partner's brand associations.
@@ -146,12 +185,46 @@ impl Partner {
     }
 
     /// The partner's media properties: websites, apps, social accounts.
-    async fn media_properties(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MediaProperty>> {
+    async fn media_properties(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<MediaProperty>> {
         let rows = loader(ctx)?
             .load_one(MediaPropertiesOf(self.0.profile.id))
             .await
             .map_err(to_gql)?;
-        Ok(rows.unwrap_or_default().into_iter().map(MediaProperty).collect())
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(MediaProperty)
+            .collect())
+    }
+
+    /// Names of the people to contact at the partner, primary first (the "Contact name" column).
+    async fn contact_names(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let rows = loader(ctx)?
+            .load_one(ContactsOf(self.0.profile.id))
+            .await
+            .map_err(to_gql)?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| c.name)
+            .collect())
+    }
+
+    /// City, state or province and country in one line (the "Partner" column's location).
+    async fn location(&self) -> Option<String> {
+        let p = &self.0.profile;
+        let parts: Vec<&str> = [
+            p.city.as_deref(),
+            p.state_province.as_deref(),
+            p.country.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
     }
 
     /// People to contact at the partner, primary first.
@@ -160,7 +233,11 @@ impl Partner {
             .load_one(ContactsOf(self.0.profile.id))
             .await
             .map_err(to_gql)?;
-        Ok(rows.unwrap_or_default().into_iter().map(PartnerContact).collect())
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(PartnerContact)
+            .collect())
     }
 
     /// When the partner joined the campaign (null for prospects).
@@ -185,7 +262,11 @@ impl Partner {
 
     /// Where the brand originally found the partner.
     async fn prospecting_source(&self) -> Option<ProspectingSource> {
-        self.0.relationship.prospecting_source.as_deref().and_then(ProspectingSource::parse)
+        self.0
+            .relationship
+            .prospecting_source
+            .as_deref()
+            .and_then(ProspectingSource::parse)
     }
 
     /// When the partner applied through the marketplace.
@@ -195,7 +276,11 @@ impl Partner {
 
     /// The state of the partnership: active, expired or suspended (null before any contract).
     async fn contract_status(&self) -> Option<ContractStatus> {
-        self.0.relationship.contract_status.as_deref().and_then(ContractStatus::parse)
+        self.0
+            .relationship
+            .contract_status
+            .as_deref()
+            .and_then(ContractStatus::parse)
     }
 
     /// A URL granting temporary access to the partner's account; only for partners who joined
@@ -203,7 +288,12 @@ impl Partner {
     async fn access_url(&self) -> Option<String> {
         let rel = &self.0.relationship;
         (rel.access_url_eligible && rel.relationship_type == RelationshipType::Direct.as_str())
-            .then(|| format!("/access/campaigns/{}/partners/{}", rel.campaign_id, rel.partner_id))
+            .then(|| {
+                format!(
+                    "/access/campaigns/{}/partners/{}",
+                    rel.campaign_id, rel.partner_id
+                )
+            })
     }
 
     /// The account user assigned to manage the partner.
@@ -211,27 +301,109 @@ impl Partner {
         let Some(user_id) = self.0.relationship.assigned_user_id else {
             return Ok(None);
         };
-        let user = loader(ctx)?.load_one(UserById(user_id)).await.map_err(to_gql)?;
+        let user = loader(ctx)?
+            .load_one(UserById(user_id))
+            .await
+            .map_err(to_gql)?;
         Ok(user.map(AccountUser))
     }
 
     /// The partner groups the partner belongs to in this campaign, by name.
     async fn groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerGroup>> {
-        let rows = loader(ctx)?.load_one(GroupsOf(self.key())).await.map_err(to_gql)?;
-        Ok(rows.unwrap_or_default().into_iter().map(PartnerGroup).collect())
+        let rows = loader(ctx)?
+            .load_one(GroupsOf(self.key()))
+            .await
+            .map_err(to_gql)?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(PartnerGroup)
+            .collect())
     }
 
     /// Every contract record of the partner in this campaign (current, pending, upcoming and
     /// past), newest start first.
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerContract>> {
-        let rows = loader(ctx)?.load_one(ContractsOf(self.key())).await.map_err(to_gql)?;
-        Ok(rows.unwrap_or_default().into_iter().map(PartnerContract).collect())
+        let rows = loader(ctx)?
+            .load_one(ContractsOf(self.key()))
+            .await
+            .map_err(to_gql)?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(PartnerContract)
+            .collect())
     }
 
-    /// The partner's answers to the campaign's custom fields.
-    async fn custom_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomFieldAnswer>> {
-        let rows = loader(ctx)?.load_one(AnswersOf(self.key())).await.map_err(to_gql)?;
-        Ok(rows.unwrap_or_default().into_iter().map(CustomFieldAnswer).collect())
+    /// The contract in force (active or suspended), if any.
+    async fn current_contract(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<PartnerContract>> {
+        let all = self
+            .contracts_with(
+                ctx,
+                &[
+                    ContractRecordStatus::Active,
+                    ContractRecordStatus::Suspended,
+                ],
+            )
+            .await?;
+        Ok(all.into_iter().next())
+    }
+
+    /// Proposals awaiting the partner's answer.
+    async fn pending_contracts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<PartnerContract>> {
+        self.contracts_with(ctx, &[ContractRecordStatus::Pending])
+            .await
+    }
+
+    /// Scheduled switches to other terms.
+    async fn upcoming_contracts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<PartnerContract>> {
+        self.contracts_with(ctx, &[ContractRecordStatus::Upcoming])
+            .await
+    }
+
+    /// The partner's answers to the campaign's custom fields — all of them, or those of the
+    /// given fields (one column per custom field), in field order.
+    async fn custom_fields(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the answers to these custom fields (numeric or global ids).")]
+        ids: Option<Vec<ID>>,
+    ) -> async_graphql::Result<Vec<CustomFieldAnswer>> {
+        let wanted = ids
+            .map(|list| crate::graphql::ids::many(&list, crate::graphql::ids::custom_field_id))
+            .transpose()?;
+        let rows = loader(ctx)?
+            .load_one(AnswersOf(self.key()))
+            .await
+            .map_err(to_gql)?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| {
+                wanted
+                    .as_ref()
+                    .is_none_or(|w| w.contains(&a.answer.field_id))
+            })
+            .map(CustomFieldAnswer)
+            .collect())
+    }
+
+    /// Where the partner's Performance by Partner report lives (the "Report" column).
+    async fn performance_report_url(&self) -> String {
+        let rel = &self.0.relationship;
+        format!(
+            "/reports/performance-by-partner?campaignId={}&partnerId={}",
+            rel.campaign_id, rel.partner_id
+        )
     }
 
     /// Review schedule and audit rate overrides.

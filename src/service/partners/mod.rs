@@ -2,11 +2,20 @@
 //! relationship. A partner exists for a caller only through a relationship with one of the
 //! caller's campaigns.
 
+pub mod columns;
 mod create;
+pub mod facets;
+pub mod filter;
+pub mod filter_sql;
+pub mod listing;
+mod prepare;
 mod query;
 pub mod relations;
+pub mod search_sql;
+pub mod sort;
 
 pub use create::{create_direct_partner, NewPartner};
+pub use prepare::prepare;
 pub use query::{count, find, find_many, list_page};
 
 /// A partner in one campaign: the shared profile and this campaign's relationship.
@@ -16,6 +25,17 @@ pub struct PartnerRecord {
     pub profile: entity::partner::Model,
     /// The brand's relationship with the partner in one campaign.
     pub relationship: entity::campaign_partner::Model,
+}
+
+/// A list of a campaign's partners: which ones, in which order.
+#[derive(Clone, Debug)]
+pub struct ListQuery {
+    /// The campaign listed.
+    pub campaign_id: i64,
+    /// Which partners.
+    pub filter: filter::PartnerFilter,
+    /// In which order.
+    pub order: sort::SortOrder,
 }
 
 /// Identifies a partner within a campaign.

@@ -1,9 +1,12 @@
-//! Reading partners of a campaign: pages (keyset on the partner id), counts and lookups.
+//! Reading partners of a campaign: filtered, sorted pages (keyset on the sort key), counts and lookups.
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use chrono::Utc;
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic, Iterable};
 
-use super::{PartnerKey, PartnerRecord};
+use super::filter::PartnerFilter;
+use super::filter_sql::{condition, FilterContext};
+use super::{ListQuery, PartnerKey, PartnerRecord};
 use crate::auth::AuthContext;
 use crate::error::AppResult;
 use crate::service::paging::{Page, PageRequest};
@@ -17,7 +20,10 @@ const PROFILE: &str = "p_";
 fn select_records(auth: &AuthContext) -> SelectStatement {
     let mut q = Query::select();
     for col in cp::Column::iter() {
-        q.expr_as(Expr::col((cp::Entity, col)), Alias::new(format!("{REL}{}", col.as_str())));
+        q.expr_as(
+            Expr::col((cp::Entity, col)),
+            Alias::new(format!("{REL}{}", col.as_str())),
+        );
     }
     for col in partner::Column::iter() {
         q.expr_as(
@@ -28,7 +34,8 @@ fn select_records(auth: &AuthContext) -> SelectStatement {
     q.from(cp::Entity)
         .inner_join(
             partner::Entity,
-            Expr::col((partner::Entity, partner::Column::Id)).equals((cp::Entity, cp::Column::PartnerId)),
+            Expr::col((partner::Entity, partner::Column::Id))
+                .equals((cp::Entity, cp::Column::PartnerId)),
         )
         .and_where(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id));
     q
@@ -46,35 +53,60 @@ async fn fetch(db: &impl ConnectionTrait, q: &SelectStatement) -> AppResult<Vec<
         .collect()
 }
 
-/// One page of a campaign's partners ordered by partner id (one extra row tells whether more exist).
+/// The rows of a list query: the caller's account, the campaign, the filter.
+pub(crate) fn list_condition(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    query: &ListQuery,
+    filter: &PartnerFilter,
+) -> Condition {
+    let cx = FilterContext {
+        backend: db.get_database_backend(),
+        now: Utc::now(),
+    };
+    Condition::all()
+        .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
+        .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(query.campaign_id))
+        .add(condition(filter, &cx))
+}
+
+/// One page of a list query (one extra row tells whether more exist; the page is read
+/// backwards from `before` for `last`, then put back in order).
 pub async fn list_page(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
-    campaign_id: i64,
+    query: &ListQuery,
     request: &PageRequest,
 ) -> AppResult<Page<PartnerRecord>> {
-    let key = (cp::Entity, cp::Column::PartnerId);
     let mut q = select_records(auth);
-    q.and_where(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id));
-    if let Some(after) = request.after {
-        q.and_where(Expr::col(key).gt(after));
+    q.cond_where(list_condition(db, auth, query, &query.filter));
+    if let Some(after) = &request.after {
+        let cursor = query.order.decode(after)?;
+        q.cond_where(query.order.beyond(&cursor, false));
     }
-    if let Some(before) = request.before {
-        q.and_where(Expr::col(key).lt(before));
+    if let Some(before) = &request.before {
+        let cursor = query.order.decode(before)?;
+        q.cond_where(query.order.beyond(&cursor, true));
     }
-    let order = if request.backward { Order::Desc } else { Order::Asc };
-    q.order_by(key, order).limit(request.limit + 1);
+    query.order.apply(&mut q, request.backward);
+    q.limit(request.limit + 1);
     let rows = fetch(db, &q).await?;
     Ok(Page::from_probe(rows, request))
 }
 
-/// The number of partners in a campaign.
-pub async fn count(db: &impl ConnectionTrait, auth: &AuthContext, campaign_id: i64) -> AppResult<i64> {
+/// The number of partners a list query matches.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    query: &ListQuery,
+) -> AppResult<i64> {
     let mut q = Query::select();
-    q.expr_as(Func::count(Expr::col((cp::Entity, cp::Column::Id))), Alias::new("n"))
-        .from(cp::Entity)
-        .and_where(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
-        .and_where(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id));
+    q.expr_as(
+        Func::count(Expr::col((cp::Entity, cp::Column::Id))),
+        Alias::new("n"),
+    )
+    .from(cp::Entity)
+    .cond_where(list_condition(db, auth, query, &query.filter));
     let row = db.query_one(&q).await?;
     Ok(match row {
         Some(row) => row.try_get::<i64>("", "n")?,
@@ -83,7 +115,11 @@ pub async fn count(db: &impl ConnectionTrait, auth: &AuthContext, campaign_id: i
 }
 
 /// One partner of a campaign of the caller's account.
-pub async fn find(db: &impl ConnectionTrait, auth: &AuthContext, key: PartnerKey) -> AppResult<Option<PartnerRecord>> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    key: PartnerKey,
+) -> AppResult<Option<PartnerRecord>> {
     Ok(find_many(db, auth, &[key]).await?.into_iter().next())
 }
 

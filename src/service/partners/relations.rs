@@ -12,8 +12,8 @@ use crate::error::AppResult;
 
 use entity::{
     account_user, contract_template, custom_field, custom_field_answer, custom_field_answer_option,
-    custom_field_option, media_property, partner_attribute, partner_contact, partner_contract, partner_group,
-    partner_group_member,
+    custom_field_option, media_property, partner_attribute, partner_contact, partner_contract,
+    partner_group, partner_group_member,
 };
 
 /// A partner's answer to one custom field, with the options chosen for select-type fields.
@@ -179,7 +179,9 @@ pub async fn custom_field_answers(
             .get(&(answer.field_id, answer.partner_id))
             .map(|list| list.iter().map(|o| o.option_id).collect())
             .unwrap_or_default();
-        map.entry(key).or_default().push(AnswerRecord { answer, option_ids });
+        map.entry(key)
+            .or_default()
+            .push(AnswerRecord { answer, option_ids });
     }
     Ok(map)
 }

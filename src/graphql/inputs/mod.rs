@@ -1,0 +1,4 @@
+//! GraphQL input types shared by several fields.
+
+pub mod partner_filter;
+pub mod ranges;

@@ -1,0 +1,92 @@
+//! Range inputs: inclusive, either end optional.
+
+use async_graphql::InputObject;
+use chrono::{DateTime, Utc};
+
+use crate::graphql::types::scalars::Date;
+use crate::service::partners::filter::Range;
+
+/// A range of instants (inclusive).
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct DateTimeRange {
+    /// Earliest instant matched.
+    pub from: Option<DateTime<Utc>>,
+    /// Latest instant matched.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A range of calendar dates (inclusive).
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct DateRange {
+    /// Earliest date matched.
+    pub from: Option<Date>,
+    /// Latest date matched.
+    pub to: Option<Date>,
+}
+
+/// A range of whole numbers (inclusive).
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct IntRange {
+    /// Smallest value matched.
+    pub min: Option<i64>,
+    /// Largest value matched.
+    pub max: Option<i64>,
+}
+
+/// A range of numbers (inclusive).
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct FloatRange {
+    /// Smallest value matched.
+    pub min: Option<f64>,
+    /// Largest value matched.
+    pub max: Option<f64>,
+}
+
+impl From<Option<DateTimeRange>> for Range<DateTime<Utc>> {
+    fn from(r: Option<DateTimeRange>) -> Self {
+        let r = r.unwrap_or_default();
+        Range {
+            min: r.from,
+            max: r.to,
+        }
+    }
+}
+
+impl From<DateRange> for Range<chrono::NaiveDate> {
+    fn from(r: DateRange) -> Self {
+        Range {
+            min: r.from.map(|d| d.0),
+            max: r.to.map(|d| d.0),
+        }
+    }
+}
+
+impl From<Option<IntRange>> for Range<i64> {
+    fn from(r: Option<IntRange>) -> Self {
+        let r = r.unwrap_or_default();
+        Range {
+            min: r.min,
+            max: r.max,
+        }
+    }
+}
+
+impl From<Option<IntRange>> for Range<i32> {
+    fn from(r: Option<IntRange>) -> Self {
+        let r = r.unwrap_or_default();
+        let clamp = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+        Range {
+            min: r.min.map(clamp),
+            max: r.max.map(clamp),
+        }
+    }
+}
+
+impl From<FloatRange> for Range<f64> {
+    fn from(r: FloatRange) -> Self {
+        Range {
+            min: r.min,
+            max: r.max,
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! `savePartnerView`, `updatePartnerView`, `deletePartnerView`.
+
+use async_graphql::{Context, InputObject, InputType, Json, Object, SimpleObject, ID};
+
+use crate::domain::UserErrorCode;
+use crate::error::AppError;
+use crate::graphql::context::{auth, db};
+use crate::graphql::ids;
+use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
+use crate::graphql::types::user_error::UserError;
+use crate::graphql::types::views::PartnerView;
+use crate::service::partners;
+use crate::service::partners::sort::SortKey;
+use crate::service::views::{self, ViewContent};
+
+/// A new saved view.
+#[derive(InputObject)]
+pub struct SavePartnerViewInput {
+    /// The campaign whose list the view shows.
+    pub campaign_id: ID,
+    /// The view's name (unique among your views of the campaign).
+    pub name: String,
+    /// Column keys from `partnerColumns`, in display order.
+    pub columns: Vec<String>,
+    /// A `PartnerFilter` (the same object `partners(filter:)` takes).
+    pub filter: Option<Json<serde_json::Value>>,
+    /// Sort keys.
+    #[graphql(default)]
+    pub order_by: Vec<PartnerOrder>,
+}
+
+/// New content for a saved view; omitted fields keep their value.
+#[derive(InputObject)]
+pub struct UpdatePartnerViewInput {
+    /// The view (numeric or global id).
+    pub id: ID,
+    /// New name.
+    pub name: Option<String>,
+    /// New columns.
+    pub columns: Option<Vec<String>>,
+    /// New filter.
+    pub filter: Option<Json<serde_json::Value>>,
+    /// New sort keys.
+    pub order_by: Option<Vec<PartnerOrder>>,
+}
+
+/// The view to delete.
+#[derive(InputObject)]
+pub struct DeletePartnerViewInput {
+    /// The view (numeric or global id).
+    pub id: ID,
+}
+
+/// The result of saving or updating a view.
+#[derive(SimpleObject)]
+pub struct PartnerViewPayload {
+    /// The view as saved, unless the input was refused.
+    pub view: Option<PartnerView>,
+    /// Why the input was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// The result of deleting a view.
+#[derive(SimpleObject)]
+pub struct DeletePartnerViewPayload {
+    /// The global id of the deleted view.
+    pub deleted_view_id: Option<ID>,
+    /// Why nothing was deleted; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+fn refused(field: &str, code: UserErrorCode, message: String) -> PartnerViewPayload {
+    PartnerViewPayload {
+        view: None,
+        user_errors: vec![UserError {
+            field: vec!["input".into(), field.into()],
+            code,
+            message,
+        }],
+    }
+}
+
+fn payload(
+    result: Result<entity::partner_view::Model, Vec<crate::service::validation::UserError>>,
+) -> PartnerViewPayload {
+    match result {
+        Ok(view) => PartnerViewPayload {
+            view: Some(PartnerView(view)),
+            user_errors: Vec::new(),
+        },
+        Err(errors) => PartnerViewPayload {
+            view: None,
+            user_errors: errors.into_iter().map(UserError::from).collect(),
+        },
+    }
+}
+
+/// The first key of `given` that the parsed input does not know (parsing ignores unknown keys).
+fn unknown_key(given: &serde_json::Value, known: &serde_json::Value) -> Option<String> {
+    match (given, known) {
+        (serde_json::Value::Object(g), serde_json::Value::Object(k)) => {
+            g.iter().find_map(|(key, value)| match k.get(key) {
+                None => Some(key.clone()),
+                Some(inner) => unknown_key(value, inner).map(|p| format!("{key}.{p}")),
+            })
+        }
+        (serde_json::Value::Array(g), serde_json::Value::Array(k)) => {
+            g.iter().zip(k).find_map(|(a, b)| unknown_key(a, b))
+        }
+        _ => None,
+    }
+}
+
+/// Checks a filter given as JSON against the campaign, as `partners(filter:)` would.
+async fn checked_filter(
+    ctx: &Context<'_>,
+    campaign_id: i64,
+    filter: &serde_json::Value,
+    order: &[SortKey],
+) -> async_graphql::Result<Result<(), String>> {
+    let value = async_graphql::Value::from_json(filter.clone())
+        .map_err(|e| AppError::Validation(e.to_string()))?;
+    let input = match PartnerFilterInput::parse(Some(value)) {
+        Ok(input) => input,
+        Err(err) => {
+            return Ok(Err(format!(
+                "not a PartnerFilter: {}",
+                err.into_server_error(Default::default()).message
+            )))
+        }
+    };
+    if let Some(path) = unknown_key(filter, &input.to_value().into_json().unwrap_or_default()) {
+        return Ok(Err(format!("not a PartnerFilter: unknown field {path}")));
+    }
+    let service_filter = match input.into_service() {
+        Ok(f) => f,
+        Err(err) => return Ok(Err(err.public_message())),
+    };
+    match partners::prepare(db(ctx)?, auth(ctx)?, campaign_id, service_filter, order).await {
+        Ok(_) => Ok(Ok(())),
+        Err(AppError::Validation(message)) => Ok(Err(message)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Mutations of saved views.
+#[derive(Default)]
+pub struct ViewMutation;
+
+#[Object]
+impl ViewMutation {
+    /// Saves a view of a campaign's partner list for the caller.
+    async fn save_partner_view(
+        &self,
+        ctx: &Context<'_>,
+        input: SavePartnerViewInput,
+    ) -> async_graphql::Result<PartnerViewPayload> {
+        let campaign_id = ids::campaign_id(&input.campaign_id)?;
+        let filter = input.filter.map_or_else(|| serde_json::json!({}), |j| j.0);
+        let order: Vec<SortKey> = input.order_by.into_iter().map(SortKey::from).collect();
+        if let Err(message) = checked_filter(ctx, campaign_id, &filter, &order).await? {
+            return Ok(refused("filter", UserErrorCode::Invalid, message));
+        }
+        let content = ViewContent {
+            name: input.name,
+            columns: input.columns,
+            filter,
+            order_by: order,
+        };
+        Ok(payload(
+            views::create(db(ctx)?, auth(ctx)?, campaign_id, content).await?,
+        ))
+    }
+
+    /// Changes one of the caller's saved views.
+    async fn update_partner_view(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdatePartnerViewInput,
+    ) -> async_graphql::Result<PartnerViewPayload> {
+        let (db, auth) = (db(ctx)?, auth(ctx)?);
+        let view = views::get(db, auth, ids::view_id(&input.id)?).await?;
+        let filter = input
+            .filter
+            .map_or_else(|| views::filter_of(&view), |j| j.0);
+        let order = match input.order_by {
+            Some(keys) => keys.into_iter().map(SortKey::from).collect(),
+            None => views::order_of(&view),
+        };
+        if let Err(message) = checked_filter(ctx, view.campaign_id, &filter, &order).await? {
+            return Ok(refused("filter", UserErrorCode::Invalid, message));
+        }
+        let content = ViewContent {
+            name: input.name.unwrap_or_else(|| view.name.clone()),
+            columns: input.columns.unwrap_or_else(|| views::columns_of(&view)),
+            filter,
+            order_by: order,
+        };
+        Ok(payload(views::update(db, auth, view, content).await?))
+    }
+
+    /// Deletes one of the caller's saved views.
+    async fn delete_partner_view(
+        &self,
+        ctx: &Context<'_>,
+        input: DeletePartnerViewInput,
+    ) -> async_graphql::Result<DeletePartnerViewPayload> {
+        let id = ids::view_id(&input.id)?;
+        Ok(match views::delete(db(ctx)?, auth(ctx)?, id).await {
+            Ok(()) => DeletePartnerViewPayload {
+                deleted_view_id: Some(ID(crate::domain::GlobalId::PartnerView(id).encode())),
+                user_errors: Vec::new(),
+            },
+            Err(AppError::NotFound(message)) => DeletePartnerViewPayload {
+                deleted_view_id: None,
+                user_errors: vec![UserError {
+                    field: vec!["input".into(), "id".into()],
+                    code: UserErrorCode::NotFound,
+                    message,
+                }],
+            },
+            Err(other) => return Err(other.into()),
+        })
+    }
+}

@@ -1,0 +1,330 @@
+//! Compiles a `PartnerFilter` into one SQL condition over `campaign_partners` (with `EXISTS`
+//! subqueries for groups, contracts, profile attributes and custom fields). Every subquery is
+//! tied to the outer row's campaign, so ids of another account's groups, templates, users or
+//! fields can only ever match nothing.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{
+    Condition, Expr, ExprTrait, Func, IntoColumnRef, Query, SelectStatement, SimpleExpr,
+};
+use sea_orm::DbBackend;
+
+use super::filter::{CustomFieldCondition, CustomFieldFilter, PartnerFilter, Range};
+use super::listing::size_rank;
+use super::search_sql;
+use crate::domain::{attribute, ContractRecordStatus, ContractStage, ContractStatus, TermsUpdate};
+
+use entity::{
+    campaign_partner as cp, custom_field_answer as cfa, custom_field_answer_option as cfao,
+    partner_attribute as pa, partner_contract as pc, partner_group_member as pgm,
+};
+
+/// What compiling needs besides the filter.
+#[derive(Clone, Copy, Debug)]
+pub struct FilterContext {
+    /// The database dialect (search differs).
+    pub backend: DbBackend,
+    /// "Now", for recently expired and upcoming terms.
+    pub now: DateTime<Utc>,
+}
+
+/// `Condition::add` for a condition held in a variable.
+trait Push {
+    fn push<C: Into<Condition>>(&mut self, c: C);
+}
+
+impl Push for Condition {
+    fn push<C: Into<Condition>>(&mut self, c: C) {
+        *self = std::mem::replace(self, Condition::all()).add(c);
+    }
+}
+
+fn col(c: cp::Column) -> Expr {
+    Expr::col((cp::Entity, c))
+}
+
+fn strings<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> Vec<String> {
+    values.iter().map(|v| name(*v).to_owned()).collect()
+}
+
+fn range<T, C>(cond: &mut Condition, column: C, r: &Range<T>)
+where
+    T: Clone + Into<sea_orm::Value>,
+    C: IntoColumnRef + Clone,
+{
+    if let Some(min) = &r.min {
+        cond.push(Expr::col(column.clone()).gte(min.clone()));
+    }
+    if let Some(max) = &r.max {
+        cond.push(Expr::col(column).lte(max.clone()));
+    }
+}
+
+/// `SELECT 1 FROM <table> WHERE <table>.campaign_id = cp.campaign_id AND <table>.partner_id = cp.partner_id`.
+fn correlated<E, C>(table: E, campaign: C, partner: C) -> SelectStatement
+where
+    E: sea_orm::sea_query::IntoTableRef + Copy + sea_orm::sea_query::IntoIden,
+    C: sea_orm::sea_query::IntoIden,
+{
+    Query::select()
+        .expr(Expr::val(1))
+        .from(table)
+        .and_where(Expr::col((table, campaign)).equals((cp::Entity, cp::Column::CampaignId)))
+        .and_where(Expr::col((table, partner)).equals((cp::Entity, cp::Column::PartnerId)))
+        .to_owned()
+}
+
+fn contracts_where(extra: impl FnOnce(&mut SelectStatement)) -> SimpleExpr {
+    let mut q = correlated(pc::Entity, pc::Column::CampaignId, pc::Column::PartnerId);
+    extra(&mut q);
+    Expr::exists(q)
+}
+
+fn contract_status(status: ContractRecordStatus) -> Expr {
+    Expr::col((pc::Entity, pc::Column::Status)).eq(status.as_str())
+}
+
+fn attribute(kind: &str, values: Vec<String>) -> SimpleExpr {
+    let q = Query::select()
+        .expr(Expr::val(1))
+        .from(pa::Entity)
+        .and_where(
+            Expr::col((pa::Entity, pa::Column::PartnerId))
+                .equals((cp::Entity, cp::Column::PartnerId)),
+        )
+        .and_where(Expr::col((pa::Entity, pa::Column::Kind)).eq(kind))
+        .and_where(Expr::col((pa::Entity, pa::Column::Value)).is_in(values))
+        .to_owned();
+    Expr::exists(q)
+}
+
+fn answer(field_id: i64, extra: impl FnOnce(&mut SelectStatement)) -> SimpleExpr {
+    let mut q = correlated(cfa::Entity, cfa::Column::CampaignId, cfa::Column::PartnerId);
+    q.and_where(Expr::col((cfa::Entity, cfa::Column::FieldId)).eq(field_id));
+    extra(&mut q);
+    Expr::exists(q)
+}
+
+fn chosen_option(field_id: i64, options: Vec<i64>) -> SimpleExpr {
+    let mut q = correlated(
+        cfao::Entity,
+        cfao::Column::CampaignId,
+        cfao::Column::PartnerId,
+    );
+    q.and_where(Expr::col((cfao::Entity, cfao::Column::FieldId)).eq(field_id))
+        .and_where(Expr::col((cfao::Entity, cfao::Column::OptionId)).is_in(options));
+    Expr::exists(q)
+}
+
+fn custom_field(f: &CustomFieldFilter) -> Condition {
+    let id = f.field_id;
+    let mut c = Condition::all();
+    match &f.condition {
+        CustomFieldCondition::AnyOf(options) => c.push(chosen_option(id, options.clone())),
+        CustomFieldCondition::AllOf(options) => {
+            for option in options {
+                c.push(chosen_option(id, vec![*option]));
+            }
+        }
+        CustomFieldCondition::Contains(text) => {
+            let lowered = Expr::expr(Func::lower(Expr::col((
+                cfa::Entity,
+                cfa::Column::TextValue,
+            ))));
+            let like = search_sql::contains(lowered, text);
+            c.push(answer(id, |q| {
+                q.and_where(like);
+            }));
+        }
+        CustomFieldCondition::Number(r) => {
+            let mut inner = Condition::all();
+            range(&mut inner, (cfa::Entity, cfa::Column::NumberValue), r);
+            c.push(answer(id, |q| {
+                q.cond_where(inner);
+            }));
+        }
+        CustomFieldCondition::Date(r) => {
+            let mut inner = Condition::all();
+            range(&mut inner, (cfa::Entity, cfa::Column::DateValue), r);
+            c.push(answer(id, |q| {
+                q.cond_where(inner);
+            }));
+        }
+        CustomFieldCondition::HasAnswer(true) => c.push(answer(id, |_| {})),
+        CustomFieldCondition::HasAnswer(false) => c.push(answer(id, |_| {}).not()),
+    }
+    c
+}
+
+fn terms_update(update: TermsUpdate, f: &PartnerFilter, cx: &FilterContext) -> SimpleExpr {
+    let end = || Expr::col((pc::Entity, pc::Column::EndDate));
+    match update {
+        TermsUpdate::PendingProposal => contracts_where(|q| {
+            q.and_where(contract_status(ContractRecordStatus::Pending));
+        }),
+        TermsUpdate::RecentlyExpired => {
+            let since = cx.now - Duration::days(f.recently_expired_days);
+            contracts_where(|q| {
+                q.and_where(contract_status(ContractRecordStatus::Expired))
+                    .and_where(end().gte(since))
+                    .and_where(end().lte(cx.now));
+            })
+        }
+        TermsUpdate::UpcomingSwitch => contracts_where(|q| {
+            q.and_where(contract_status(ContractRecordStatus::Upcoming));
+        }),
+        TermsUpdate::UpcomingExpiry => contracts_where(|q| {
+            q.and_where(contract_status(ContractRecordStatus::Active))
+                .and_where(end().gt(cx.now));
+        }),
+    }
+}
+
+/// The SQL condition of `f` over `campaign_partners` rows.
+pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
+    let mut all = Condition::all();
+    if let Some(expr) = f
+        .search
+        .as_deref()
+        .and_then(|t| search_sql::search(cx.backend, t))
+    {
+        all.push(expr);
+    }
+    if !f.contract_statuses.is_empty() {
+        all.push(
+            col(cp::Column::ContractStatus)
+                .is_in(strings(&f.contract_statuses, ContractStatus::as_str)),
+        );
+    }
+    if !f.contract_stages.is_empty() {
+        let mut statuses = Vec::new();
+        for stage in &f.contract_stages {
+            match stage {
+                ContractStage::Active => {
+                    statuses.extend([ContractStatus::Active, ContractStatus::Suspended])
+                }
+                ContractStage::Expired => statuses.push(ContractStatus::Expired),
+            }
+        }
+        all.push(col(cp::Column::ContractStatus).is_in(strings(&statuses, ContractStatus::as_str)));
+    }
+    if !f.group_ids.is_empty() || f.in_no_group {
+        let mut any = Condition::any();
+        if !f.group_ids.is_empty() {
+            let mut q = correlated(pgm::Entity, pgm::Column::CampaignId, pgm::Column::PartnerId);
+            q.and_where(Expr::col((pgm::Entity, pgm::Column::GroupId)).is_in(f.group_ids.clone()));
+            any.push(Expr::exists(q));
+        }
+        if f.in_no_group {
+            let q = correlated(pgm::Entity, pgm::Column::CampaignId, pgm::Column::PartnerId);
+            any.push(Expr::exists(q).not());
+        }
+        all.push(any);
+    }
+    if !f.contract_template_ids.is_empty() {
+        let ids = f.contract_template_ids.clone();
+        all.push(contracts_where(|q| {
+            q.and_where(contract_status(ContractRecordStatus::Active))
+                .and_where(Expr::col((pc::Entity, pc::Column::TemplateId)).is_in(ids));
+        }));
+    }
+    if !f.terms_updates.is_empty() {
+        let mut any = Condition::any();
+        for update in &f.terms_updates {
+            any.push(terms_update(*update, f, cx));
+        }
+        all.push(any);
+    }
+    if !f.relationship_types.is_empty() {
+        all.push(
+            col(cp::Column::RelationshipType).is_in(strings(&f.relationship_types, |v| v.as_str())),
+        );
+    }
+    if !f.countries.is_empty() {
+        all.push(col(cp::Column::Country).is_in(f.countries.clone()));
+    }
+    if !f.state_provinces.is_empty() {
+        all.push(col(cp::Column::StateProvince).is_in(f.state_provinces.clone()));
+    }
+    if !f.audience_countries.is_empty() {
+        all.push(attribute(
+            attribute::AUDIENCE_COUNTRY,
+            f.audience_countries.clone(),
+        ));
+    }
+    if !f.promotional_areas.is_empty() {
+        all.push(attribute(
+            attribute::PROMOTIONAL_AREA,
+            f.promotional_areas.clone(),
+        ));
+    }
+    if !f.sizes.is_empty() {
+        let ranks: Vec<i16> = f.sizes.iter().map(|s| size_rank(*s)).collect();
+        all.push(col(cp::Column::SizeRank).is_in(ranks));
+    }
+    for cf in &f.custom_fields {
+        all.push(custom_field(cf));
+    }
+    if !f.relationship_stages.is_empty() {
+        all.push(
+            col(cp::Column::RelationshipStage)
+                .is_in(strings(&f.relationship_stages, |v| v.as_str())),
+        );
+    }
+    if !f.business_models.is_empty() {
+        all.push(attribute(
+            attribute::BUSINESS_MODEL,
+            strings(&f.business_models, |v| v.as_str()),
+        ));
+    }
+    if !f.assigned_user_ids.is_empty() || f.unassigned {
+        let mut any = Condition::any();
+        if !f.assigned_user_ids.is_empty() {
+            any.push(col(cp::Column::AssignedUserId).is_in(f.assigned_user_ids.clone()));
+        }
+        if f.unassigned {
+            any.push(col(cp::Column::AssignedUserId).is_null());
+        }
+        all.push(any);
+    }
+    if !f.prospecting_sources.is_empty() {
+        all.push(
+            col(cp::Column::ProspectingSource)
+                .is_in(strings(&f.prospecting_sources, |v| v.as_str())),
+        );
+    }
+    range(
+        &mut all,
+        (cp::Entity, cp::Column::DateJoined),
+        &f.date_joined,
+    );
+    range(
+        &mut all,
+        (cp::Entity, cp::Column::MarketplaceAppliedAt),
+        &f.marketplace_application_date,
+    );
+    range(
+        &mut all,
+        (cp::Entity, cp::Column::SocialReach),
+        &f.social_reach,
+    );
+    range(
+        &mut all,
+        (cp::Entity, cp::Column::MozDomainAuthority),
+        &f.moz_domain_authority,
+    );
+    for nested in &f.and {
+        all.push(condition(nested, cx));
+    }
+    if !f.or.is_empty() {
+        let mut any = Condition::any();
+        for nested in &f.or {
+            any.push(condition(nested, cx));
+        }
+        all.push(any);
+    }
+    if let Some(nested) = &f.not {
+        all.push(condition(nested, cx).not());
+    }
+    all
+}

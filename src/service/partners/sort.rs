@@ -1,0 +1,290 @@
+//! Sorting the partner list and keyset cursors over the sort key. A cursor encodes the order it
+//! was issued for, the row's sort values and its partner id (the final tie-breaker), so a page
+//! continues exactly after (or before) its row with a plain indexed range condition — never
+//! OFFSET. Missing values sort as the smallest on both backends (ASC NULLS FIRST, DESC NULLS LAST).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{
+    Condition, Expr, ExprTrait, NullOrdering, Order, SelectStatement, SimpleExpr,
+};
+use sea_orm::Value;
+use serde_json::{json, Value as Json};
+
+use super::PartnerRecord;
+use crate::domain::{OrderDirection, PartnerOrderField};
+use crate::error::{AppError, AppResult};
+
+use entity::campaign_partner as cp;
+
+/// One sort key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SortKey {
+    /// What to sort by.
+    pub field: PartnerOrderField,
+    /// Which way.
+    pub direction: OrderDirection,
+}
+
+/// A whole order: the client's keys, then the partner id as tie-breaker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SortOrder {
+    keys: Vec<SortKey>,
+    tie_break: OrderDirection,
+}
+
+/// Where a page starts or ends: the sort values of a row and its partner id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
+    values: Vec<Json>,
+    partner_id: i64,
+}
+
+fn column(field: PartnerOrderField) -> cp::Column {
+    match field {
+        PartnerOrderField::Name => cp::Column::PartnerName,
+        PartnerOrderField::PartnerId => cp::Column::PartnerId,
+        PartnerOrderField::DateJoined => cp::Column::DateJoined,
+        PartnerOrderField::Country => cp::Column::Country,
+        PartnerOrderField::Size => cp::Column::SizeRank,
+        PartnerOrderField::SocialReach => cp::Column::SocialReach,
+        PartnerOrderField::MozDomainAuthority => cp::Column::MozDomainAuthority,
+        PartnerOrderField::MarketplaceApplicationDate => cp::Column::MarketplaceAppliedAt,
+        PartnerOrderField::RelationshipStage => cp::Column::RelationshipStage,
+    }
+}
+
+fn is_date(field: PartnerOrderField) -> bool {
+    matches!(
+        field,
+        PartnerOrderField::DateJoined | PartnerOrderField::MarketplaceApplicationDate
+    )
+}
+
+fn is_text(field: PartnerOrderField) -> bool {
+    matches!(
+        field,
+        PartnerOrderField::Name | PartnerOrderField::Country | PartnerOrderField::RelationshipStage
+    )
+}
+
+/// The JSON form of a row's value for `field` (dates as RFC 3339).
+fn row_value(field: PartnerOrderField, r: &cp::Model) -> Json {
+    let date = |d: Option<DateTime<Utc>>| d.map_or(Json::Null, |d| json!(d.to_rfc3339()));
+    match field {
+        PartnerOrderField::Name => json!(r.partner_name),
+        PartnerOrderField::PartnerId => json!(r.partner_id),
+        PartnerOrderField::DateJoined => date(r.date_joined),
+        PartnerOrderField::Country => json!(r.country),
+        PartnerOrderField::Size => json!(r.size_rank),
+        PartnerOrderField::SocialReach => json!(r.social_reach),
+        PartnerOrderField::MozDomainAuthority => json!(r.moz_domain_authority),
+        PartnerOrderField::MarketplaceApplicationDate => date(r.marketplace_applied_at),
+        PartnerOrderField::RelationshipStage => json!(r.relationship_stage),
+    }
+}
+
+/// The SQL value of a cursor value; `None` for a missing value, `Err` for a forged cursor.
+fn sql_value(field: PartnerOrderField, v: &Json) -> Result<Option<Value>, ()> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    if is_date(field) {
+        let text = v.as_str().ok_or(())?;
+        let date = DateTime::parse_from_rfc3339(text).map_err(|_| ())?;
+        return Ok(Some(date.with_timezone(&Utc).into()));
+    }
+    if is_text(field) {
+        return Ok(Some(v.as_str().ok_or(())?.to_owned().into()));
+    }
+    Ok(Some(v.as_i64().ok_or(())?.into()))
+}
+
+fn flip(direction: OrderDirection) -> OrderDirection {
+    match direction {
+        OrderDirection::Asc => OrderDirection::Desc,
+        OrderDirection::Desc => OrderDirection::Asc,
+    }
+}
+
+impl SortOrder {
+    /// The order for the client's keys (partner id ascending when none are given). A key after
+    /// `PARTNER_ID` could never matter, so the keys stop there.
+    pub fn new(keys: &[SortKey]) -> AppResult<Self> {
+        let mut out: Vec<SortKey> = Vec::new();
+        for key in keys {
+            if out.iter().any(|k| k.field == key.field) {
+                return Err(AppError::Validation(format!(
+                    "`orderBy` names {} twice",
+                    key.field
+                )));
+            }
+            if key.field == PartnerOrderField::PartnerId {
+                return Ok(SortOrder {
+                    keys: out,
+                    tie_break: key.direction,
+                });
+            }
+            out.push(*key);
+        }
+        let tie_break = out.last().map_or(OrderDirection::Asc, |k| k.direction);
+        Ok(SortOrder {
+            keys: out,
+            tie_break,
+        })
+    }
+
+    fn signature(&self) -> String {
+        let mut parts: Vec<String> = self
+            .keys
+            .iter()
+            .map(|k| format!("{}:{}", k.field, k.direction))
+            .collect();
+        parts.push(format!("PARTNER_ID:{}", self.tie_break));
+        parts.join(",")
+    }
+
+    /// The cursor of a row in this order.
+    pub fn cursor_of(&self, record: &PartnerRecord) -> String {
+        let values: Vec<Json> = self
+            .keys
+            .iter()
+            .map(|k| row_value(k.field, &record.relationship))
+            .collect();
+        let doc =
+            json!({ "o": self.signature(), "v": values, "p": record.relationship.partner_id });
+        URL_SAFE_NO_PAD.encode(doc.to_string())
+    }
+
+    /// Reads a cursor issued for this order; anything else is a `VALIDATION` error.
+    pub fn decode(&self, text: &str) -> AppResult<Cursor> {
+        let malformed = || AppError::Validation(format!("malformed cursor: {text:?}"));
+        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| malformed())?;
+        let doc: Json = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
+        if doc["o"].as_str() != Some(self.signature().as_str()) {
+            return Err(AppError::Validation(
+                "the cursor was issued for a different `orderBy`: start again without `after`/`before`".into(),
+            ));
+        }
+        let values = doc["v"].as_array().cloned().ok_or_else(malformed)?;
+        let partner_id = doc["p"].as_i64().ok_or_else(malformed)?;
+        if values.len() != self.keys.len() {
+            return Err(malformed());
+        }
+        for (key, value) in self.keys.iter().zip(&values) {
+            sql_value(key.field, value).map_err(|_| malformed())?;
+        }
+        Ok(Cursor { values, partner_id })
+    }
+
+    fn columns(&self, reversed: bool) -> Vec<(Expr, OrderDirection)> {
+        let dir = |d| if reversed { flip(d) } else { d };
+        let mut cols: Vec<(Expr, OrderDirection)> = self
+            .keys
+            .iter()
+            .map(|k| (Expr::col((cp::Entity, column(k.field))), dir(k.direction)))
+            .collect();
+        cols.push((
+            Expr::col((cp::Entity, cp::Column::PartnerId)),
+            dir(self.tie_break),
+        ));
+        cols
+    }
+
+    /// Adds ORDER BY (reversed for reading a page backwards).
+    pub fn apply(&self, q: &mut SelectStatement, reversed: bool) {
+        for (expr, direction) in self.columns(reversed) {
+            let (order, nulls) = match direction {
+                OrderDirection::Asc => (Order::Asc, NullOrdering::First),
+                OrderDirection::Desc => (Order::Desc, NullOrdering::Last),
+            };
+            q.order_by_expr_with_nulls(expr, order, nulls);
+        }
+    }
+
+    /// The condition "strictly after `cursor`" in this order (or, reversed, strictly before).
+    pub fn beyond(&self, cursor: &Cursor, reversed: bool) -> Condition {
+        let mut values: Vec<Option<Value>> = self
+            .keys
+            .iter()
+            .zip(&cursor.values)
+            .map(|(k, v)| sql_value(k.field, v).ok().flatten())
+            .collect();
+        values.push(Some(cursor.partner_id.into()));
+        let columns = self.columns(reversed);
+        let mut any = Condition::any();
+        for i in 0..columns.len() {
+            let mut all = Condition::all();
+            for (expr, value) in columns.iter().zip(&values).take(i) {
+                all = all.add(equal(expr.0.clone(), value.clone()));
+            }
+            match after(columns[i].0.clone(), columns[i].1, values[i].clone()) {
+                Some(step) => any = any.add(all.add(step)),
+                None => continue,
+            }
+        }
+        any
+    }
+}
+
+fn equal(expr: Expr, value: Option<Value>) -> SimpleExpr {
+    match value {
+        Some(v) => expr.eq(v),
+        None => expr.is_null(),
+    }
+}
+
+/// "Strictly after `value`" in one direction, with missing values the smallest; `None` when
+/// nothing can be (descending past a missing value).
+fn after(expr: Expr, direction: OrderDirection, value: Option<Value>) -> Option<SimpleExpr> {
+    match (direction, value) {
+        (OrderDirection::Asc, Some(v)) => Some(expr.gt(v)),
+        (OrderDirection::Asc, None) => Some(expr.is_not_null()),
+        (OrderDirection::Desc, Some(v)) => Some(expr.clone().lt(v).or(expr.is_null())),
+        (OrderDirection::Desc, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(field: PartnerOrderField, direction: OrderDirection) -> SortKey {
+        SortKey { field, direction }
+    }
+
+    #[test]
+    fn the_tie_breaker_follows_the_last_key() {
+        let order =
+            SortOrder::new(&[key(PartnerOrderField::DateJoined, OrderDirection::Desc)]).ok();
+        assert_eq!(
+            order.map(|o| o.signature()).as_deref(),
+            Some("DATE_JOINED:DESC,PARTNER_ID:DESC")
+        );
+        let default = SortOrder::new(&[]).ok().map(|o| o.signature());
+        assert_eq!(default.as_deref(), Some("PARTNER_ID:ASC"));
+    }
+
+    #[test]
+    fn repeated_fields_are_rejected() {
+        let name = key(PartnerOrderField::Name, OrderDirection::Asc);
+        assert!(SortOrder::new(&[name, name]).is_err());
+    }
+
+    #[test]
+    fn a_cursor_only_works_with_its_own_order() {
+        let by_name = SortOrder::new(&[key(PartnerOrderField::Name, OrderDirection::Asc)]).ok();
+        let by_size = SortOrder::new(&[key(PartnerOrderField::Size, OrderDirection::Asc)]).ok();
+        let (Some(by_name), Some(by_size)) = (by_name, by_size) else {
+            panic!("orders")
+        };
+        let doc = json!({ "o": by_name.signature(), "v": ["Acme"], "p": 7 });
+        let cursor = URL_SAFE_NO_PAD.encode(doc.to_string());
+        assert!(by_name.decode(&cursor).is_ok());
+        assert!(by_size.decode(&cursor).is_err());
+        let forged = URL_SAFE_NO_PAD
+            .encode(json!({ "o": by_name.signature(), "v": [5], "p": 7 }).to_string());
+        assert!(by_name.decode(&forged).is_err());
+    }
+}

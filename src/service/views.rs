@@ -1,0 +1,222 @@
+//! Saved views of the My Partners list: a user's named set of columns, filter and sort for one
+//! campaign. Views belong to the user who saved them.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::{json, Value as Json};
+
+use crate::auth::{AuthContext, Permission};
+use crate::domain::{OrderDirection, PartnerOrderField, UserErrorCode};
+use crate::error::{AppError, AppResult};
+use crate::service::catalog;
+use crate::service::partners::columns;
+use crate::service::partners::sort::SortKey;
+use crate::service::validation::{Checker, UserError};
+
+use entity::partner_view;
+
+/// What a view holds (filter already checked by the caller against the campaign).
+#[derive(Clone, Debug)]
+pub struct ViewContent {
+    /// The view's name, unique per user and campaign.
+    pub name: String,
+    /// Column keys, in display order.
+    pub columns: Vec<String>,
+    /// The `PartnerFilter` input, as JSON.
+    pub filter: Json,
+    /// The sort keys.
+    pub order_by: Vec<SortKey>,
+}
+
+/// The sort keys of a stored view.
+pub fn order_of(view: &partner_view::Model) -> Vec<SortKey> {
+    let stored: Json = serde_json::from_str(&view.order_by).unwrap_or(Json::Null);
+    stored
+        .as_array()
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| {
+                    Some(SortKey {
+                        field: PartnerOrderField::parse(k["field"].as_str()?)?,
+                        direction: OrderDirection::parse(k["direction"].as_str()?)?,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The columns of a stored view.
+pub fn columns_of(view: &partner_view::Model) -> Vec<String> {
+    serde_json::from_str(&view.columns).unwrap_or_default()
+}
+
+/// The filter of a stored view (a `PartnerFilter` input as JSON).
+pub fn filter_of(view: &partner_view::Model) -> Json {
+    serde_json::from_str(&view.filter).unwrap_or_else(|_| json!({}))
+}
+
+async fn check_content(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    content: &ViewContent,
+    except: Option<i64>,
+    check: &mut Checker,
+) -> AppResult<String> {
+    let name = check.required_text("name", &content.name, 100);
+    let fields: Vec<_> = catalog::custom_fields(db, auth, campaign_id)
+        .await?
+        .into_iter()
+        .map(|f| {
+            (
+                f.id,
+                f.name,
+                crate::domain::CustomFieldDisplayType::parse(&f.display_type),
+            )
+        })
+        .collect();
+    let known: Vec<String> = columns::catalog(&fields)
+        .into_iter()
+        .map(|c| c.key)
+        .collect();
+    if content.columns.is_empty() {
+        check.push(
+            "columns",
+            UserErrorCode::Required,
+            "choose at least one column",
+        );
+    }
+    for key in &content.columns {
+        if !known.contains(key) {
+            check.push(
+                "columns",
+                UserErrorCode::Invalid,
+                format!("unknown column {key:?}"),
+            );
+        }
+    }
+    let mut taken = partner_view::Entity::find()
+        .filter(partner_view::Column::UserId.eq(auth.user_id))
+        .filter(partner_view::Column::CampaignId.eq(campaign_id))
+        .filter(partner_view::Column::Name.eq(name.clone()));
+    if let Some(id) = except {
+        taken = taken.filter(partner_view::Column::Id.ne(id));
+    }
+    if !name.is_empty() && taken.one(db).await?.is_some() {
+        check.push(
+            "name",
+            UserErrorCode::Conflict,
+            format!("you already have a view named {name:?}"),
+        );
+    }
+    Ok(name)
+}
+
+fn order_json(order: &[SortKey]) -> String {
+    Json::Array(
+        order
+            .iter()
+            .map(|k| json!({ "field": k.field.as_str(), "direction": k.direction.as_str() }))
+            .collect(),
+    )
+    .to_string()
+}
+
+/// The caller's views of a campaign, by name.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+) -> AppResult<Vec<partner_view::Model>> {
+    Ok(partner_view::Entity::find()
+        .filter(partner_view::Column::AccountId.eq(auth.account_id))
+        .filter(partner_view::Column::UserId.eq(auth.user_id))
+        .filter(partner_view::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(partner_view::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// One of the caller's views; anyone else's is `NOT_FOUND`.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    id: i64,
+) -> AppResult<partner_view::Model> {
+    partner_view::Entity::find_by_id(id)
+        .filter(partner_view::Column::AccountId.eq(auth.account_id))
+        .filter(partner_view::Column::UserId.eq(auth.user_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("partner view", id))
+}
+
+/// Saves a new view.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    content: ViewContent,
+) -> AppResult<Result<partner_view::Model, Vec<UserError>>> {
+    auth.require(Permission::Read)?;
+    let mut check = Checker::default();
+    let name = check_content(db, auth, campaign_id, &content, None, &mut check).await?;
+    if let Err(errors) = check.finish() {
+        return Ok(Err(errors));
+    }
+    let now = Utc::now();
+    let model = partner_view::ActiveModel {
+        account_id: Set(auth.account_id),
+        campaign_id: Set(campaign_id),
+        user_id: Set(auth.user_id),
+        name: Set(name),
+        columns: Set(json!(content.columns).to_string()),
+        filter: Set(content.filter.to_string()),
+        order_by: Set(order_json(&content.order_by)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(Ok(model))
+}
+
+/// Replaces the content of one of the caller's views.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    view: partner_view::Model,
+    content: ViewContent,
+) -> AppResult<Result<partner_view::Model, Vec<UserError>>> {
+    let mut check = Checker::default();
+    let name = check_content(
+        db,
+        auth,
+        view.campaign_id,
+        &content,
+        Some(view.id),
+        &mut check,
+    )
+    .await?;
+    if let Err(errors) = check.finish() {
+        return Ok(Err(errors));
+    }
+    let mut active: partner_view::ActiveModel = view.into();
+    active.name = Set(name);
+    active.columns = Set(json!(content.columns).to_string());
+    active.filter = Set(content.filter.to_string());
+    active.order_by = Set(order_json(&content.order_by));
+    active.updated_at = Set(Utc::now());
+    Ok(Ok(active.update(db).await?))
+}
+
+/// Deletes one of the caller's views.
+pub async fn delete(db: &impl ConnectionTrait, auth: &AuthContext, id: i64) -> AppResult<()> {
+    let view = get(db, auth, id).await?;
+    partner_view::Entity::delete_by_id(view.id).exec(db).await?;
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! Facet counts: each value's count equals a plain count over the partners matching every
+//! other filter (a facet ignores its own filter).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::list_support::{ids_in, strings_in, Listed};
+use crate::support::backend_tests;
+
+const FACETS: &str = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 1) { totalCount facets {
+  countries { value label count } groups { value label count } contractStatuses { value count }
+  contractTemplates { value label count } relationshipTypes { value count } sizes { value count }
+  relationshipStages { value count } businessModels { value count } assignedTo { value label count }
+  prospectingSources { value count } } } }";
+
+type Counts = BTreeMap<Option<String>, i64>;
+
+fn counts(buckets: &Value) -> Counts {
+    buckets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["value"].as_str().map(str::to_owned),
+                b["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn tally<'a>(
+    partners: impl Iterator<Item = &'a Value>,
+    values: impl Fn(&Value) -> Vec<Option<String>>,
+) -> Counts {
+    let mut out = Counts::new();
+    for p in partners {
+        for v in values(p) {
+            *out.entry(v).or_default() += 1;
+        }
+    }
+    out
+}
+
+fn scalar(field: &'static str) -> impl Fn(&Value) -> Vec<Option<String>> {
+    move |p| vec![p[field].as_str().map(str::to_owned)]
+}
+
+backend_tests! {
+    async fn facets_count_each_value_under_the_other_filters(app) {
+        let l = Listed::seed(&app, 160, 61).await;
+        let country = l.common("country").as_str().unwrap().to_owned();
+        let filter = json!({ "countries": [country], "sizes": ["EXTRA_SMALL", "SMALL"], "relationshipTypes": ["MARKETPLACE"] });
+        let data = app.data_as(&l.account, FACETS, json!({ "c": l.campaign, "f": filter })).await;
+        let facets = &data["partners"]["facets"];
+
+        let in_country = |p: &Value| p["country"] == country.as_str();
+        let small = |p: &Value| matches!(p["size"].as_str(), Some("EXTRA_SMALL" | "SMALL"));
+        let marketplace = |p: &Value| p["relationshipType"] == "MARKETPLACE";
+        let all_three = |p: &&Value| in_country(p) && small(p) && marketplace(p);
+        assert_eq!(data["partners"]["totalCount"].as_i64().unwrap(), l.all.iter().filter(all_three).count() as i64);
+
+        // Own-dimension facets ignore their own filter.
+        let expected = tally(l.all.iter().filter(|p| small(p) && marketplace(p)), scalar("country"));
+        assert!(expected.len() > 1, "several countries to count");
+        assert_eq!(counts(&facets["countries"]), expected, "countries");
+        assert_eq!(counts(&facets["sizes"]), tally(l.all.iter().filter(|p| in_country(p) && marketplace(p)), scalar("size")), "sizes");
+        assert_eq!(
+            counts(&facets["relationshipTypes"]),
+            tally(l.all.iter().filter(|p| in_country(p) && small(p)), scalar("relationshipType")),
+            "relationship types"
+        );
+
+        // The others count under the whole filter.
+        let matching: Vec<&Value> = l.all.iter().filter(all_three).collect();
+        assert!(matching.len() > 5, "enough partners under the filter");
+        let under = || matching.iter().copied();
+        assert_eq!(counts(&facets["contractStatuses"]), tally(under(), scalar("contractStatus")), "contract statuses");
+        assert_eq!(counts(&facets["relationshipStages"]), tally(under(), scalar("relationshipStage")), "stages");
+        assert_eq!(counts(&facets["prospectingSources"]), tally(under(), scalar("prospectingSource")), "sources");
+        assert_eq!(
+            counts(&facets["groups"]),
+            tally(under(), |p| {
+                let g = ids_in(p, "groups", "groupId");
+                if g.is_empty() { vec![None] } else { g.into_iter().map(|g| Some(g.to_string())).collect() }
+            }),
+            "groups"
+        );
+        assert_eq!(
+            counts(&facets["assignedTo"]),
+            tally(under(), |p| vec![p["assignedTo"]["userId"].as_i64().map(|u| u.to_string())]),
+            "assigned to"
+        );
+        assert_eq!(
+            counts(&facets["businessModels"]),
+            tally(under(), |p| strings_in(p, "businessModels").into_iter().map(Some).collect()),
+            "business models"
+        );
+        assert_eq!(
+            counts(&facets["contractTemplates"]),
+            tally(under(), |p| {
+                let mut t: Vec<Option<String>> = p["contracts"].as_array().unwrap().iter()
+                    .filter(|c| c["status"] == "ACTIVE")
+                    .filter_map(|c| c["template"]["templateId"].as_i64().map(|t| Some(t.to_string())))
+                    .collect();
+                t.sort();
+                t.dedup();
+                t
+            }),
+            "contract templates"
+        );
+        // Groups, templates and users carry their names as labels.
+        let group = facets["groups"].as_array().unwrap().iter().find(|b| !b["value"].is_null()).unwrap();
+        assert_ne!(group["label"], group["value"]);
+    }
+
+    async fn facets_cost_nothing_unless_selected(app) {
+        let l = Listed::seed(&app, 20, 62).await;
+        let plain = "query($c: ID!) { partners(campaignId: $c, first: 5) { nodes { partnerId } } }";
+        let counted = "query($c: ID!) { partners(campaignId: $c, first: 5) { totalCount nodes { partnerId } facets { countries { count } sizes { count } } } }";
+        let before = app.statements();
+        app.data_as(&l.account, plain, json!({ "c": l.campaign })).await;
+        let bare = app.statements() - before;
+        let before = app.statements();
+        app.data_as(&l.account, counted, json!({ "c": l.campaign })).await;
+        let with = app.statements() - before;
+        assert_eq!(with, bare + 3, "one COUNT and one query per selected facet");
+    }
+}

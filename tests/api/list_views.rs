@@ -1,0 +1,122 @@
+//! The column catalog and saved views (create, list, update, delete; per user; checked input).
+
+use serde_json::{json, Value};
+
+use crate::first_error_code;
+use crate::support::{backend_tests, TestApp};
+use partnergraph::domain::UserRole;
+use partnergraph::service::accounts;
+
+const COLUMNS: &str = "query($c: ID!) { partnerColumns(campaignId: $c) { key label type sortable sortField filterable filterField selection customFieldId } }";
+const SAVE: &str = "mutation($i: SavePartnerViewInput!) { savePartnerView(input: $i) {
+  view { id viewId name columns filter orderBy { field direction } } userErrors { field code message } } }";
+const UPDATE: &str = "mutation($i: UpdatePartnerViewInput!) { updatePartnerView(input: $i) {
+  view { id name columns filter orderBy { field direction } } userErrors { field code message } } }";
+const DELETE: &str = "mutation($i: DeletePartnerViewInput!) { deletePartnerView(input: $i) { deletedViewId userErrors { code } } }";
+const LIST: &str = "query($c: ID!) { partnerViews(campaignId: $c) { viewId name } }";
+
+fn codes(payload: &Value) -> Vec<(String, String)> {
+    payload["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"][1].as_str().unwrap_or_default().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+backend_tests! {
+    async fn the_column_catalog_lists_every_column_and_each_custom_field(app) {
+        let acme = app.seed_account(10, 71).await;
+        let c = acme.campaign_ids[0].to_string();
+        let data = app.data_as(&acme, COLUMNS, json!({ "c": c })).await;
+        let columns = data["partnerColumns"].as_array().unwrap();
+        let fields = app.data_as(&acme, "query($c: ID!) { campaign(id: $c) { customFields { customFieldId } } }", json!({ "c": c })).await;
+        let field_count = fields["campaign"]["customFields"].as_array().unwrap().len();
+        assert_eq!(columns.iter().filter(|c| c["type"] == "CUSTOM_FIELD").count(), field_count);
+        for key in ["access", "partner", "groups", "contract", "dateJoined", "size", "email", "mediaProperties", "businessModel",
+            "socialReach", "directPartner", "marketplaceApplicationDate", "audienceCountry", "partnerId", "assignedTo",
+            "description", "promotionalAreas", "contactName", "address", "mozDomainAuthority", "categories", "prospectingSource",
+            "relationshipStage", "report", "country"] {
+            assert!(columns.iter().any(|c| c["key"] == key), "column {key}");
+        }
+        let date_joined = columns.iter().find(|c| c["key"] == "dateJoined").unwrap();
+        assert_eq!((date_joined["sortable"].as_bool(), date_joined["sortField"].as_str()), (Some(true), Some("DATE_JOINED")));
+        // Every column's selection is a valid Partner selection: select them all at once.
+        let selection: Vec<&str> = columns.iter().map(|c| c["selection"].as_str().unwrap()).collect();
+        let custom: Vec<String> = columns.iter().filter_map(|c| c["customFieldId"].as_i64()).map(|id| format!("cf{id}: customFields(ids: [\"{id}\"]) {{ text }}")).collect();
+        let plain: Vec<&str> = selection.iter().copied().filter(|s| !s.starts_with("customFields")).collect();
+        let query = format!("query($c: ID!) {{ partners(campaignId: $c, first: 3) {{ nodes {{ {} {} }} }} }}", plain.join(" "), custom.join(" "));
+        let rows = app.data_as(&acme, &query, json!({ "c": c })).await;
+        assert_eq!(rows["partners"]["nodes"].as_array().unwrap().len(), 3);
+    }
+
+    async fn views_are_saved_listed_updated_and_deleted_per_user(app) {
+        let c = app.campaign_id().to_string();
+        let filter = json!({ "countries": ["US"], "sizes": ["SMALL"] });
+        let input = json!({ "campaignId": c, "name": "US small", "columns": ["partner", "country", "size"], "filter": filter,
+            "orderBy": [{ "field": "SOCIAL_REACH", "direction": "DESC" }] });
+        let saved = app.data(SAVE, json!({ "i": input })).await["savePartnerView"].clone();
+        assert_eq!(saved["userErrors"], json!([]));
+        let view = &saved["view"];
+        assert_eq!(view["filter"], filter);
+        assert_eq!(view["orderBy"], json!([{ "field": "SOCIAL_REACH", "direction": "DESC" }]));
+        // The saved filter and order work as the list's arguments.
+        let list = app.data("query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!]) { partners(campaignId: $c, filter: $f, orderBy: $o) { totalCount } }",
+            json!({ "c": c, "f": view["filter"], "o": view["orderBy"] })).await;
+        assert_eq!(list["partners"]["totalCount"], 0);
+        let duplicate = app.data(SAVE, json!({ "i": input })).await["savePartnerView"].clone();
+        assert_eq!(codes(&duplicate), vec![("name".to_owned(), "CONFLICT".to_owned())]);
+
+        let updated = app.data(UPDATE, json!({ "i": { "id": view["id"], "name": "US small, by name", "orderBy": [{ "field": "NAME" }] } })).await;
+        let updated = &updated["updatePartnerView"];
+        assert_eq!(updated["view"]["name"], "US small, by name");
+        assert_eq!(updated["view"]["columns"], json!(["partner", "country", "size"]));
+        assert_eq!(updated["view"]["orderBy"], json!([{ "field": "NAME", "direction": "ASC" }]));
+        let views = app.data(LIST, json!({ "c": c })).await;
+        assert_eq!(views["partnerViews"].as_array().unwrap().len(), 1);
+        let node = app.data("query($id: ID!) { node(id: $id) { ... on PartnerView { name } } }", json!({ "id": view["id"] })).await;
+        assert_eq!(node["node"]["name"], "US small, by name");
+
+        // Another user of the same account neither sees nor changes it.
+        let user = accounts::add_user(&app.db, app.account.account_id, "Eve Editor", "eve@acme.example", UserRole::Editor).await.unwrap();
+        let token = accounts::issue_credential(&app.db, app.account.account_id, user, "eve").await.unwrap();
+        let eve = TestApp::basic(&app.account.account_sid, &token);
+        let (_, theirs) = app.graphql_as(Some(&eve), LIST, json!({ "c": c })).await;
+        assert_eq!(theirs["data"]["partnerViews"], json!([]));
+        let (_, body) = app.graphql_as(Some(&eve), DELETE, json!({ "i": { "id": view["id"] } })).await;
+        assert_eq!(body["data"]["deletePartnerView"]["userErrors"][0]["code"], "NOT_FOUND");
+
+        let deleted = app.data(DELETE, json!({ "i": { "id": view["id"] } })).await;
+        assert_eq!(deleted["deletePartnerView"]["deletedViewId"], view["id"]);
+        assert_eq!(app.data(LIST, json!({ "c": c })).await["partnerViews"], json!([]));
+    }
+
+    async fn bad_view_input_is_refused_and_saves_nothing(app) {
+        let c = app.campaign_id().to_string();
+        let base = json!({ "campaignId": c, "name": "Mine", "columns": ["partner"] });
+        for (patch, field, code) in [
+            (json!({ "name": " " }), "name", "REQUIRED"),
+            (json!({ "columns": ["partner", "shoeSize"] }), "columns", "INVALID"),
+            (json!({ "columns": [] }), "columns", "REQUIRED"),
+            (json!({ "filter": { "countries": ["XX"] } }), "filter", "INVALID"),
+            (json!({ "filter": { "noSuchField": 1 } }), "filter", "INVALID"),
+            (json!({ "filter": { "socialReach": { "min": 5, "max": 1 } } }), "filter", "INVALID"),
+        ] {
+            let mut input = base.clone();
+            for (k, v) in patch.as_object().unwrap() {
+                input[k] = v.clone();
+            }
+            let payload = app.data(SAVE, json!({ "i": input })).await["savePartnerView"].clone();
+            assert!(codes(&payload).contains(&(field.to_owned(), code.to_owned())), "{patch}: {payload}");
+            assert!(payload["view"].is_null());
+        }
+        assert_eq!(app.count_rows("partner_views").await, 0);
+        let (_, body) = app.graphql(SAVE, json!({ "i": { "campaignId": "424242", "name": "x", "columns": ["partner"] } })).await;
+        assert_eq!(first_error_code(&body), "NOT_FOUND");
+    }
+}
