@@ -1,6 +1,6 @@
-//! Compiles a `PartnerFilter` into one SQL condition over `campaign_partners` (with `EXISTS`
+//! Compiles a `PartnerFilter` into one SQL condition over `campaign_partners` (with `IN`
 //! subqueries for groups, contracts, profile attributes and custom fields). Every subquery is
-//! tied to the outer row's campaign, so ids of another account's groups, templates, users or
+//! restricted to the listed campaign, so ids of another account's groups, templates, users or
 //! fields can only ever match nothing.
 
 use chrono::{DateTime, Duration, Utc};
@@ -26,6 +26,8 @@ pub struct FilterContext {
     pub backend: DbBackend,
     /// "Now", for recently expired and upcoming terms.
     pub now: DateTime<Utc>,
+    /// The campaign listed (subqueries are restricted to it).
+    pub campaign_id: i64,
 }
 
 /// `Condition::add` for a condition held in a variable.
@@ -60,24 +62,37 @@ where
     }
 }
 
-/// `SELECT 1 FROM <table> WHERE <table>.campaign_id = cp.campaign_id AND <table>.partner_id = cp.partner_id`.
-fn correlated<E, C>(table: E, campaign: C, partner: C) -> SelectStatement
+/// `cp.partner_id IN (SELECT <table>.partner_id FROM <table> WHERE <table>.campaign_id = <campaign> AND ...)`.
+/// Uncorrelated on purpose: both planners can drive the query from the (usually small) set the
+/// subquery's index yields instead of probing every row of the campaign.
+fn partners_in<E, C>(
+    table: E,
+    campaign: C,
+    partner: C,
+    cx: &FilterContext,
+    extra: impl FnOnce(&mut SelectStatement),
+) -> SimpleExpr
 where
     E: sea_orm::sea_query::IntoTableRef + Copy + sea_orm::sea_query::IntoIden,
     C: sea_orm::sea_query::IntoIden,
 {
-    Query::select()
-        .expr(Expr::val(1))
+    let mut q = Query::select()
+        .column((table, partner))
         .from(table)
-        .and_where(Expr::col((table, campaign)).equals((cp::Entity, cp::Column::CampaignId)))
-        .and_where(Expr::col((table, partner)).equals((cp::Entity, cp::Column::PartnerId)))
-        .to_owned()
+        .and_where(Expr::col((table, campaign)).eq(cx.campaign_id))
+        .to_owned();
+    extra(&mut q);
+    col(cp::Column::PartnerId).in_subquery(q)
 }
 
-fn contracts_where(extra: impl FnOnce(&mut SelectStatement)) -> SimpleExpr {
-    let mut q = correlated(pc::Entity, pc::Column::CampaignId, pc::Column::PartnerId);
-    extra(&mut q);
-    Expr::exists(q)
+fn contracts_where(cx: &FilterContext, extra: impl FnOnce(&mut SelectStatement)) -> SimpleExpr {
+    partners_in(
+        pc::Entity,
+        pc::Column::CampaignId,
+        pc::Column::PartnerId,
+        cx,
+        extra,
+    )
 }
 
 fn contract_status(status: ContractRecordStatus) -> Expr {
@@ -85,45 +100,54 @@ fn contract_status(status: ContractRecordStatus) -> Expr {
 }
 
 fn attribute(kind: &str, values: Vec<String>) -> SimpleExpr {
+    // Profile attributes are the partner's own: not per campaign.
     let q = Query::select()
-        .expr(Expr::val(1))
+        .column((pa::Entity, pa::Column::PartnerId))
         .from(pa::Entity)
-        .and_where(
-            Expr::col((pa::Entity, pa::Column::PartnerId))
-                .equals((cp::Entity, cp::Column::PartnerId)),
-        )
         .and_where(Expr::col((pa::Entity, pa::Column::Kind)).eq(kind))
         .and_where(Expr::col((pa::Entity, pa::Column::Value)).is_in(values))
         .to_owned();
-    Expr::exists(q)
+    col(cp::Column::PartnerId).in_subquery(q)
 }
 
-fn answer(field_id: i64, extra: impl FnOnce(&mut SelectStatement)) -> SimpleExpr {
-    let mut q = correlated(cfa::Entity, cfa::Column::CampaignId, cfa::Column::PartnerId);
-    q.and_where(Expr::col((cfa::Entity, cfa::Column::FieldId)).eq(field_id));
-    extra(&mut q);
-    Expr::exists(q)
+fn answer(
+    field_id: i64,
+    cx: &FilterContext,
+    extra: impl FnOnce(&mut SelectStatement),
+) -> SimpleExpr {
+    partners_in(
+        cfa::Entity,
+        cfa::Column::CampaignId,
+        cfa::Column::PartnerId,
+        cx,
+        |q| {
+            q.and_where(Expr::col((cfa::Entity, cfa::Column::FieldId)).eq(field_id));
+            extra(q);
+        },
+    )
 }
 
-fn chosen_option(field_id: i64, options: Vec<i64>) -> SimpleExpr {
-    let mut q = correlated(
+fn chosen_option(field_id: i64, options: Vec<i64>, cx: &FilterContext) -> SimpleExpr {
+    partners_in(
         cfao::Entity,
         cfao::Column::CampaignId,
         cfao::Column::PartnerId,
-    );
-    q.and_where(Expr::col((cfao::Entity, cfao::Column::FieldId)).eq(field_id))
-        .and_where(Expr::col((cfao::Entity, cfao::Column::OptionId)).is_in(options));
-    Expr::exists(q)
+        cx,
+        |q| {
+            q.and_where(Expr::col((cfao::Entity, cfao::Column::FieldId)).eq(field_id))
+                .and_where(Expr::col((cfao::Entity, cfao::Column::OptionId)).is_in(options));
+        },
+    )
 }
 
-fn custom_field(f: &CustomFieldFilter) -> Condition {
+fn custom_field(f: &CustomFieldFilter, cx: &FilterContext) -> Condition {
     let id = f.field_id;
     let mut c = Condition::all();
     match &f.condition {
-        CustomFieldCondition::AnyOf(options) => c.push(chosen_option(id, options.clone())),
+        CustomFieldCondition::AnyOf(options) => c.push(chosen_option(id, options.clone(), cx)),
         CustomFieldCondition::AllOf(options) => {
             for option in options {
-                c.push(chosen_option(id, vec![*option]));
+                c.push(chosen_option(id, vec![*option], cx));
             }
         }
         CustomFieldCondition::Contains(text) => {
@@ -132,26 +156,26 @@ fn custom_field(f: &CustomFieldFilter) -> Condition {
                 cfa::Column::TextValue,
             ))));
             let like = search_sql::contains(lowered, text);
-            c.push(answer(id, |q| {
+            c.push(answer(id, cx, |q| {
                 q.and_where(like);
             }));
         }
         CustomFieldCondition::Number(r) => {
             let mut inner = Condition::all();
             range(&mut inner, (cfa::Entity, cfa::Column::NumberValue), r);
-            c.push(answer(id, |q| {
+            c.push(answer(id, cx, |q| {
                 q.cond_where(inner);
             }));
         }
         CustomFieldCondition::Date(r) => {
             let mut inner = Condition::all();
             range(&mut inner, (cfa::Entity, cfa::Column::DateValue), r);
-            c.push(answer(id, |q| {
+            c.push(answer(id, cx, |q| {
                 q.cond_where(inner);
             }));
         }
-        CustomFieldCondition::HasAnswer(true) => c.push(answer(id, |_| {})),
-        CustomFieldCondition::HasAnswer(false) => c.push(answer(id, |_| {}).not()),
+        CustomFieldCondition::HasAnswer(true) => c.push(answer(id, cx, |_| {})),
+        CustomFieldCondition::HasAnswer(false) => c.push(answer(id, cx, |_| {}).not()),
     }
     c
 }
@@ -159,21 +183,21 @@ fn custom_field(f: &CustomFieldFilter) -> Condition {
 fn terms_update(update: TermsUpdate, f: &PartnerFilter, cx: &FilterContext) -> SimpleExpr {
     let end = || Expr::col((pc::Entity, pc::Column::EndDate));
     match update {
-        TermsUpdate::PendingProposal => contracts_where(|q| {
+        TermsUpdate::PendingProposal => contracts_where(cx, |q| {
             q.and_where(contract_status(ContractRecordStatus::Pending));
         }),
         TermsUpdate::RecentlyExpired => {
             let since = cx.now - Duration::days(f.recently_expired_days);
-            contracts_where(|q| {
+            contracts_where(cx, |q| {
                 q.and_where(contract_status(ContractRecordStatus::Expired))
                     .and_where(end().gte(since))
                     .and_where(end().lte(cx.now));
             })
         }
-        TermsUpdate::UpcomingSwitch => contracts_where(|q| {
+        TermsUpdate::UpcomingSwitch => contracts_where(cx, |q| {
             q.and_where(contract_status(ContractRecordStatus::Upcoming));
         }),
-        TermsUpdate::UpcomingExpiry => contracts_where(|q| {
+        TermsUpdate::UpcomingExpiry => contracts_where(cx, |q| {
             q.and_where(contract_status(ContractRecordStatus::Active))
                 .and_where(end().gt(cx.now));
         }),
@@ -211,19 +235,34 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
     if !f.group_ids.is_empty() || f.in_no_group {
         let mut any = Condition::any();
         if !f.group_ids.is_empty() {
-            let mut q = correlated(pgm::Entity, pgm::Column::CampaignId, pgm::Column::PartnerId);
-            q.and_where(Expr::col((pgm::Entity, pgm::Column::GroupId)).is_in(f.group_ids.clone()));
-            any.push(Expr::exists(q));
+            let groups = f.group_ids.clone();
+            any.push(partners_in(
+                pgm::Entity,
+                pgm::Column::CampaignId,
+                pgm::Column::PartnerId,
+                cx,
+                |q| {
+                    q.and_where(Expr::col((pgm::Entity, pgm::Column::GroupId)).is_in(groups));
+                },
+            ));
         }
         if f.in_no_group {
-            let q = correlated(pgm::Entity, pgm::Column::CampaignId, pgm::Column::PartnerId);
-            any.push(Expr::exists(q).not());
+            any.push(
+                partners_in(
+                    pgm::Entity,
+                    pgm::Column::CampaignId,
+                    pgm::Column::PartnerId,
+                    cx,
+                    |_| {},
+                )
+                .not(),
+            );
         }
         all.push(any);
     }
     if !f.contract_template_ids.is_empty() {
         let ids = f.contract_template_ids.clone();
-        all.push(contracts_where(|q| {
+        all.push(contracts_where(cx, |q| {
             q.and_where(contract_status(ContractRecordStatus::Active))
                 .and_where(Expr::col((pc::Entity, pc::Column::TemplateId)).is_in(ids));
         }));
@@ -263,7 +302,7 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         all.push(col(cp::Column::SizeRank).is_in(ranks));
     }
     for cf in &f.custom_fields {
-        all.push(custom_field(cf));
+        all.push(custom_field(cf, cx));
     }
     if !f.relationship_stages.is_empty() {
         all.push(

@@ -63,6 +63,7 @@ pub(crate) fn list_condition(
     let cx = FilterContext {
         backend: db.get_database_backend(),
         now: Utc::now(),
+        campaign_id: query.campaign_id,
     };
     Condition::all()
         .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
