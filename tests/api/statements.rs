@@ -1,4 +1,4 @@
-//! Relations load through per-request DataLoaders: a page of 100 partners with every relation
+//! Relations load through per-request DataLoaders: a filtered, sorted page of 100 partners with every relation
 //! costs as many SQL statements as a page of 2 (chosen so that its two partners between them
 //! have every kind of relation the 100 have: a relation nobody has costs no statement at all).
 
@@ -10,7 +10,9 @@ use crate::support::{backend_tests, TestApp};
 use partnergraph::service::accounts::NewAccount;
 
 const WIDE_PAGE: &str = "query($c: ID!, $n: Int!, $after: String) {
-  partners(campaignId: $c, first: $n, after: $after) {
+  partners(campaignId: $c, first: $n, after: $after,
+      filter: { not: { countries: [\"AQ\"] }, or: [{ relationshipTypes: [DIRECT, MARKETPLACE] }] },
+      orderBy: [{ field: DATE_JOINED, direction: DESC }]) {
     totalCount
     edges { cursor node {
       id partnerId name country size socialReach businessModels promotionalAreas audienceCountries categories
