@@ -11,6 +11,7 @@ pub mod media;
 pub mod node;
 pub mod page_info;
 pub mod partner;
+mod partner_loading;
 pub mod scalars;
 pub mod settings;
 pub mod user_error;

@@ -16,58 +16,13 @@ use crate::domain::{
 };
 use crate::graphql::context::loader;
 use crate::graphql::loaders::{
-    to_gql, AnswersOf, AttributesOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf, UserById,
+    to_gql, AnswersOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf, UserById,
 };
-use crate::service::partners::{PartnerKey, PartnerRecord};
+use crate::service::partners::PartnerRecord;
 
 /// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
 /// relationship with it (everything the brand manages).
 pub struct Partner(pub PartnerRecord);
-
-impl Partner {
-    fn key(&self) -> PartnerKey {
-        PartnerKey {
-            campaign_id: self.0.relationship.campaign_id,
-            partner_id: self.0.relationship.partner_id,
-        }
-    }
-
-    async fn contracts_with(
-        &self,
-        ctx: &Context<'_>,
-        statuses: &[ContractRecordStatus],
-    ) -> async_graphql::Result<Vec<PartnerContract>> {
-        let rows = loader(ctx)?
-            .load_one(ContractsOf(self.key()))
-            .await
-            .map_err(to_gql)?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| {
-                ContractRecordStatus::parse(&c.status).is_some_and(|s| statuses.contains(&s))
-            })
-            .map(PartnerContract)
-            .collect())
-    }
-
-    async fn attribute_values(
-        &self,
-        ctx: &Context<'_>,
-        kind: &str,
-    ) -> async_graphql::Result<Vec<String>> {
-        let rows = loader(ctx)?
-            .load_one(AttributesOf(self.0.profile.id))
-            .await
-            .map_err(to_gql)?
-            .unwrap_or_default();
-        Ok(rows
-            .into_iter()
-            .filter(|a| a.kind == kind)
-            .map(|a| a.value)
-            .collect())
-    }
-}
 
 /// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
 /// relationship with it (everything the brand manages).
