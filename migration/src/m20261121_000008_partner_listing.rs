@@ -1,6 +1,6 @@
 //! The My Partners list at scale: the profile columns the list sorts and filters by are copied
 //! onto the campaign relationship (kept in step by the services that write profiles), so every
-//! sort and filter is answered from one table through `(campaign_id, <column>, partner_id)`
+//! sort and filter is answered from one table through `(account_id, campaign_id, <column>, partner_id)`
 //! indexes; plus the substring-search index, which each backend builds its own way
 //! (PostgreSQL: pg_trgm GIN; SQLite: an FTS5 trigram table kept in step by triggers).
 
@@ -61,7 +61,8 @@ fn new_columns(backend: DbBackend) -> Vec<ColumnDef> {
     ]
 }
 
-/// The list indexes: `(campaign_id, <column>, partner_id)`.
+/// The list indexes: `(account_id, campaign_id, <column>, partner_id)`. Every list query is
+/// scoped by account and campaign, so both lead, and the index alone answers the scope.
 const LIST_INDEXES: &[(&str, &str)] = &[
     ("ix_cp_list_name", "partner_name"),
     ("ix_cp_list_country", "country"),
@@ -81,6 +82,7 @@ fn indexes() -> Vec<IndexCreateStatement> {
             Index::create()
                 .name(*name)
                 .table(Cp::Table)
+                .col(Alias::new("account_id"))
                 .col(Alias::new("campaign_id"))
                 .col(Alias::new(*column))
                 .col(Alias::new("partner_id"))
@@ -148,7 +150,7 @@ impl MigrationTrait for Migration {
                     // Missing values sort as the smallest (NULLS FIRST), as on SQLite, so one
                     // index serves both directions.
                     let sql = format!(
-                        "CREATE INDEX {name} ON campaign_partners (campaign_id, {column} NULLS FIRST, partner_id)"
+                        "CREATE INDEX {name} ON campaign_partners (account_id, campaign_id, {column} NULLS FIRST, partner_id)"
                     );
                     manager.get_connection().execute_unprepared(&sql).await?;
                 }

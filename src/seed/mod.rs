@@ -87,6 +87,9 @@ pub async fn generate(db: &DatabaseConnection, opts: &SeedOptions) -> AppResult<
     bar.finish_and_clear();
     let created = result?;
     reset?;
+    // Fresh planner statistics: after a bulk load both planners otherwise guess, and pick
+    // poor indexes for the list's filters.
+    db.execute_unprepared("ANALYZE").await?;
     Ok(created)
 }
 
