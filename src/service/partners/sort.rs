@@ -55,6 +55,19 @@ fn column(field: PartnerOrderField) -> cp::Column {
     }
 }
 
+/// Whether the column can be missing. Only those get an explicit NULLS clause: on a NOT NULL
+/// column it would stop PostgreSQL from reading the index in order.
+fn nullable(field: PartnerOrderField) -> bool {
+    matches!(
+        field,
+        PartnerOrderField::DateJoined
+            | PartnerOrderField::Country
+            | PartnerOrderField::Size
+            | PartnerOrderField::MozDomainAuthority
+            | PartnerOrderField::MarketplaceApplicationDate
+    )
+}
+
 fn is_date(field: PartnerOrderField) -> bool {
     matches!(
         field,
@@ -178,28 +191,39 @@ impl SortOrder {
         Ok(Cursor { values, partner_id })
     }
 
-    fn columns(&self, reversed: bool) -> Vec<(Expr, OrderDirection)> {
+    fn columns(&self, reversed: bool) -> Vec<(Expr, OrderDirection, bool)> {
         let dir = |d| if reversed { flip(d) } else { d };
-        let mut cols: Vec<(Expr, OrderDirection)> = self
+        let mut cols: Vec<(Expr, OrderDirection, bool)> = self
             .keys
             .iter()
-            .map(|k| (Expr::col((cp::Entity, column(k.field))), dir(k.direction)))
+            .map(|k| {
+                (
+                    Expr::col((cp::Entity, column(k.field))),
+                    dir(k.direction),
+                    nullable(k.field),
+                )
+            })
             .collect();
         cols.push((
             Expr::col((cp::Entity, cp::Column::PartnerId)),
             dir(self.tie_break),
+            false,
         ));
         cols
     }
 
     /// Adds ORDER BY (reversed for reading a page backwards).
     pub fn apply(&self, q: &mut SelectStatement, reversed: bool) {
-        for (expr, direction) in self.columns(reversed) {
+        for (expr, direction, nullable) in self.columns(reversed) {
             let (order, nulls) = match direction {
                 OrderDirection::Asc => (Order::Asc, NullOrdering::First),
                 OrderDirection::Desc => (Order::Desc, NullOrdering::Last),
             };
-            q.order_by_expr_with_nulls(expr, order, nulls);
+            if nullable {
+                q.order_by_expr_with_nulls(expr, order, nulls);
+            } else {
+                q.order_by_expr(expr, order);
+            }
         }
     }
 
@@ -213,19 +237,53 @@ impl SortOrder {
             .collect();
         values.push(Some(cursor.partner_id.into()));
         let columns = self.columns(reversed);
+        if let Some(fast) = row_value_beyond(&columns, &values) {
+            return Condition::all().add(fast);
+        }
         let mut any = Condition::any();
         for i in 0..columns.len() {
             let mut all = Condition::all();
-            for (expr, value) in columns.iter().zip(&values).take(i) {
-                all = all.add(equal(expr.0.clone(), value.clone()));
+            for (column, value) in columns.iter().zip(&values).take(i) {
+                all = all.add(equal(column.0.clone(), value.clone()));
             }
-            match after(columns[i].0.clone(), columns[i].1, values[i].clone()) {
-                Some(step) => any = any.add(all.add(step)),
-                None => continue,
+            if let Some(step) = after(
+                columns[i].0.clone(),
+                columns[i].1,
+                columns[i].2,
+                values[i].clone(),
+            ) {
+                any = any.add(all.add(step));
             }
         }
         any
     }
+}
+
+/// `(key, partner_id) > (v, id)` (or `<`) for one key plus the tie-breaker in the same
+/// direction with a present value: a form both planners answer with one index range.
+fn row_value_beyond(
+    columns: &[(Expr, OrderDirection, bool)],
+    values: &[Option<Value>],
+) -> Option<SimpleExpr> {
+    if columns.len() > 2 || columns.iter().any(|c| c.1 != columns[0].1) {
+        return None;
+    }
+    let present: Vec<Value> = values.iter().cloned().collect::<Option<Vec<Value>>>()?;
+    let exprs: Vec<Expr> = columns.iter().map(|c| c.0.clone()).collect();
+    let (left, right) = if exprs.len() == 1 {
+        (exprs[0].clone(), Expr::val(present[0].clone()))
+    } else {
+        (
+            Expr::tuple(exprs),
+            Expr::tuple(present.into_iter().map(Expr::val)),
+        )
+    };
+    Some(match columns[0].1 {
+        OrderDirection::Asc => left.gt(right),
+        // Missing values sort last descending: they all lie beyond a present value.
+        OrderDirection::Desc if columns[0].2 => left.lt(right).or(columns[0].0.clone().is_null()),
+        OrderDirection::Desc => left.lt(right),
+    })
 }
 
 fn equal(expr: Expr, value: Option<Value>) -> SimpleExpr {
@@ -237,11 +295,17 @@ fn equal(expr: Expr, value: Option<Value>) -> SimpleExpr {
 
 /// "Strictly after `value`" in one direction, with missing values the smallest; `None` when
 /// nothing can be (descending past a missing value).
-fn after(expr: Expr, direction: OrderDirection, value: Option<Value>) -> Option<SimpleExpr> {
+fn after(
+    expr: Expr,
+    direction: OrderDirection,
+    nullable: bool,
+    value: Option<Value>,
+) -> Option<SimpleExpr> {
     match (direction, value) {
         (OrderDirection::Asc, Some(v)) => Some(expr.gt(v)),
         (OrderDirection::Asc, None) => Some(expr.is_not_null()),
-        (OrderDirection::Desc, Some(v)) => Some(expr.clone().lt(v).or(expr.is_null())),
+        (OrderDirection::Desc, Some(v)) if nullable => Some(expr.clone().lt(v).or(expr.is_null())),
+        (OrderDirection::Desc, Some(v)) => Some(expr.lt(v)),
         (OrderDirection::Desc, None) => None,
     }
 }
