@@ -9,6 +9,7 @@ use super::contract::PartnerContract;
 use super::custom_field::CustomFieldAnswer;
 use super::group::PartnerGroup;
 use super::media::{MediaProperty, PartnerContact};
+use super::partner_loading::load_list;
 use super::settings::{Address, ClientCostSettings, ComplianceSettings, TrackingSettings};
 use crate::domain::{
     attribute, BusinessModel, ContractRecordStatus, ContractStatus, GlobalId, PartnerSize,
@@ -144,15 +145,7 @@ impl Partner {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<MediaProperty>> {
-        let rows = loader(ctx)?
-            .load_one(MediaPropertiesOf(self.0.profile.id))
-            .await
-            .map_err(to_gql)?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(MediaProperty)
-            .collect())
+        load_list(ctx, MediaPropertiesOf(self.0.profile.id), MediaProperty).await
     }
 
     /// Names of the people to contact at the partner, primary first (the "Contact name" column).
@@ -184,15 +177,7 @@ impl Partner {
 
     /// People to contact at the partner, primary first.
     async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerContact>> {
-        let rows = loader(ctx)?
-            .load_one(ContactsOf(self.0.profile.id))
-            .await
-            .map_err(to_gql)?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(PartnerContact)
-            .collect())
+        load_list(ctx, ContactsOf(self.0.profile.id), PartnerContact).await
     }
 
     /// When the partner joined the campaign (null for prospects).
@@ -265,29 +250,13 @@ impl Partner {
 
     /// The partner groups the partner belongs to in this campaign, by name.
     async fn groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerGroup>> {
-        let rows = loader(ctx)?
-            .load_one(GroupsOf(self.key()))
-            .await
-            .map_err(to_gql)?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(PartnerGroup)
-            .collect())
+        load_list(ctx, GroupsOf(self.key()), PartnerGroup).await
     }
 
     /// Every contract record of the partner in this campaign (current, pending, upcoming and
     /// past), newest start first.
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerContract>> {
-        let rows = loader(ctx)?
-            .load_one(ContractsOf(self.key()))
-            .await
-            .map_err(to_gql)?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(PartnerContract)
-            .collect())
+        load_list(ctx, ContractsOf(self.key()), PartnerContract).await
     }
 
     /// The contract in force (active or suspended), if any.

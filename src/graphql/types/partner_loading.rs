@@ -1,13 +1,16 @@
 //! How a `Partner` reads its relations: through the request's DataLoaders, keyed by the
 //! partner (profile relations) or by the partner in its campaign (relationship relations).
 
+use std::hash::Hash;
+
+use async_graphql::dataloader::Loader;
 use async_graphql::Context;
 
 use super::contract::PartnerContract;
 use super::partner::Partner;
 use crate::domain::ContractRecordStatus;
 use crate::graphql::context::loader;
-use crate::graphql::loaders::{to_gql, AttributesOf, ContractsOf};
+use crate::graphql::loaders::{to_gql, AttributesOf, ContractsOf, LoadError, Loaders};
 use crate::service::partners::PartnerKey;
 
 impl Partner {
@@ -53,4 +56,19 @@ impl Partner {
             .map(|a| a.value)
             .collect())
     }
+}
+
+/// Loads a list-valued relation through the request's DataLoader and wraps each row.
+pub(super) async fn load_list<K, V, T>(
+    ctx: &Context<'_>,
+    key: K,
+    wrap: impl Fn(V) -> T,
+) -> async_graphql::Result<Vec<T>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    Loaders: Loader<K, Value = Vec<V>, Error = LoadError>,
+{
+    let rows = loader(ctx)?.load_one(key).await.map_err(to_gql)?;
+    Ok(rows.unwrap_or_default().into_iter().map(wrap).collect())
 }
