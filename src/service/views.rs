@@ -10,7 +10,6 @@ use serde_json::{json, Value as Json};
 use crate::auth::{AuthContext, Permission};
 use crate::domain::{OrderDirection, PartnerOrderField, UserErrorCode};
 use crate::error::{AppError, AppResult};
-use crate::service::catalog;
 use crate::service::partners::columns;
 use crate::service::partners::sort::SortKey;
 use crate::service::validation::{Checker, UserError};
@@ -67,18 +66,8 @@ async fn check_content(
     check: &mut Checker,
 ) -> AppResult<String> {
     let name = check.required_text("name", &content.name, 100);
-    let fields: Vec<_> = catalog::custom_fields(db, auth, campaign_id)
+    let known: Vec<String> = columns::for_campaign(db, auth, campaign_id)
         .await?
-        .into_iter()
-        .map(|f| {
-            (
-                f.id,
-                f.name,
-                crate::domain::CustomFieldDisplayType::parse(&f.display_type),
-            )
-        })
-        .collect();
-    let known: Vec<String> = columns::catalog(&fields)
         .into_iter()
         .map(|c| c.key)
         .collect();

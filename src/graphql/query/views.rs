@@ -2,12 +2,11 @@
 
 use async_graphql::{Context, Object, ID};
 
-use crate::domain::CustomFieldDisplayType;
 use crate::graphql::context::{auth, db};
 use crate::graphql::ids;
 use crate::graphql::types::views::{PartnerColumn, PartnerView};
 use crate::service::partners::columns;
-use crate::service::{campaigns, catalog, views};
+use crate::service::{campaigns, views};
 
 /// Queries of the list's columns and saved views.
 #[derive(Default)]
@@ -25,15 +24,8 @@ impl ViewQuery {
         let campaign_id = ids::campaign_id(&campaign_id)?;
         let (db, auth) = (db(ctx)?, auth(ctx)?);
         campaigns::get(db, auth, campaign_id).await?;
-        let fields: Vec<_> = catalog::custom_fields(db, auth, campaign_id)
-            .await?
-            .into_iter()
-            .map(|f| (f.id, f.name, CustomFieldDisplayType::parse(&f.display_type)))
-            .collect();
-        Ok(columns::catalog(&fields)
-            .into_iter()
-            .map(PartnerColumn::from)
-            .collect())
+        let columns = columns::for_campaign(db, auth, campaign_id).await?;
+        Ok(columns.into_iter().map(PartnerColumn::from).collect())
     }
 
     /// The caller's saved views of a campaign's partner list, by name.

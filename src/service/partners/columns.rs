@@ -2,7 +2,12 @@
 //! stable key, whether it sorts and filters, and the `Partner` fields that fill it; one column per
 //! custom field of the campaign.
 
+use sea_orm::ConnectionTrait;
+
+use crate::auth::AuthContext;
 use crate::domain::{CustomFieldDisplayType, PartnerOrderField};
+use crate::error::AppResult;
+use crate::service::catalog;
 
 /// The kind of value a column shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
@@ -150,6 +155,20 @@ pub fn catalog(custom_fields: &[(i64, String, Option<CustomFieldDisplayType>)]) 
         });
     }
     columns
+}
+
+/// The catalog of one campaign of the caller: the built-in columns and its custom fields.
+pub async fn for_campaign(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+) -> AppResult<Vec<Column>> {
+    let fields: Vec<_> = catalog::custom_fields(db, auth, campaign_id)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f.name, CustomFieldDisplayType::parse(&f.display_type)))
+        .collect();
+    Ok(catalog(&fields))
 }
 
 #[cfg(test)]

@@ -138,9 +138,10 @@ pub async fn find_many(
     let partners: Vec<i64> = keys.iter().map(|k| k.partner_id).collect();
     q.and_where(Expr::col((cp::Entity, cp::Column::CampaignId)).is_in(campaigns))
         .and_where(Expr::col((cp::Entity, cp::Column::PartnerId)).is_in(partners));
+    let wanted: std::collections::HashSet<PartnerKey> = keys.iter().copied().collect();
     let mut records = fetch(db, &q).await?;
     records.retain(|r| {
-        keys.contains(&PartnerKey {
+        wanted.contains(&PartnerKey {
             campaign_id: r.relationship.campaign_id,
             partner_id: r.relationship.partner_id,
         })

@@ -1,7 +1,7 @@
 //! Batched reads of what hangs off a partner, one statement per relation for any number of
 //! partners: these back the per-request DataLoaders.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -89,6 +89,7 @@ pub async fn groups(
     auth: &AuthContext,
     keys: &[PartnerKey],
 ) -> AppResult<HashMap<PartnerKey, Vec<partner_group::Model>>> {
+    let wanted: HashSet<PartnerKey> = keys.iter().copied().collect();
     let (campaigns, partners) = split(keys);
     let members = partner_group_member::Entity::find()
         .filter(partner_group_member::Column::AccountId.eq(auth.account_id))
@@ -111,7 +112,7 @@ pub async fn groups(
             campaign_id: member.campaign_id,
             partner_id: member.partner_id,
         };
-        if let (true, Some(group)) = (keys.contains(&key), groups.get(&member.group_id)) {
+        if let (true, Some(group)) = (wanted.contains(&key), groups.get(&member.group_id)) {
             map.entry(key).or_default().push(group.clone());
         }
     }
@@ -127,6 +128,7 @@ pub async fn contracts(
     auth: &AuthContext,
     keys: &[PartnerKey],
 ) -> AppResult<HashMap<PartnerKey, Vec<partner_contract::Model>>> {
+    let wanted: HashSet<PartnerKey> = keys.iter().copied().collect();
     let (campaigns, partners) = split(keys);
     let rows = partner_contract::Entity::find()
         .filter(partner_contract::Column::AccountId.eq(auth.account_id))
@@ -140,7 +142,7 @@ pub async fn contracts(
         campaign_id: r.campaign_id,
         partner_id: r.partner_id,
     });
-    map.retain(|k, _| keys.contains(k));
+    map.retain(|k, _| wanted.contains(k));
     Ok(map)
 }
 
@@ -150,6 +152,7 @@ pub async fn custom_field_answers(
     auth: &AuthContext,
     keys: &[PartnerKey],
 ) -> AppResult<HashMap<PartnerKey, Vec<AnswerRecord>>> {
+    let wanted: HashSet<PartnerKey> = keys.iter().copied().collect();
     let (campaigns, partners) = split(keys);
     let answers = custom_field_answer::Entity::find()
         .filter(custom_field_answer::Column::AccountId.eq(auth.account_id))
@@ -172,7 +175,7 @@ pub async fn custom_field_answers(
             campaign_id: answer.campaign_id,
             partner_id: answer.partner_id,
         };
-        if !keys.contains(&key) {
+        if !wanted.contains(&key) {
             continue;
         }
         let option_ids = options
