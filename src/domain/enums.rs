@@ -239,6 +239,10 @@ storage_enum! {
         NotFound => "NOT_FOUND",
         /// The value conflicts with existing data (e.g. a duplicate).
         Conflict => "CONFLICT",
+        /// A bulk action's selection matches no partners.
+        EmptySelection => "EMPTY_SELECTION",
+        /// The value names something of another campaign than the one acted on.
+        WrongCampaign => "WRONG_CAMPAIGN",
     }
 }
 

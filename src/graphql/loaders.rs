@@ -175,3 +175,11 @@ pub fn to_gql(err: LoadError) -> async_graphql::Error {
     let code = err.code();
     async_graphql::Error::new(err.public_message()).extend_with(|_, ext| ext.set("code", code))
 }
+
+scoped_loader!(
+    MemberCountOf,
+    i64,
+    i64,
+    crate::service::groups::member_counts,
+    "The number of members of a partner group."
+);

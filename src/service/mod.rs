@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod activity;
 pub mod campaigns;
 pub mod catalog;
+pub mod group_file;
+pub mod groups;
 pub mod nodes;
 pub mod paging;
 pub mod partners;

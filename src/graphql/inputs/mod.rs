@@ -2,3 +2,4 @@
 
 pub mod partner_filter;
 pub mod ranges;
+pub mod selection;

@@ -1,5 +1,8 @@
 //! The mutation root, merged from one object per capability.
 
+mod group_changes;
+mod group_file;
+mod groups;
 mod partners;
 mod views;
 
@@ -7,4 +10,10 @@ use async_graphql::MergedObject;
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(partners::PartnerMutation, views::ViewMutation);
+pub struct MutationRoot(
+    partners::PartnerMutation,
+    views::ViewMutation,
+    groups::GroupMutation,
+    group_changes::GroupChangeMutation,
+    group_file::GroupFileMutation,
+);

@@ -1,5 +1,6 @@
 //! The query root, merged from one object per capability.
 
+mod groups;
 mod node;
 mod partners;
 mod viewer;
@@ -11,6 +12,7 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
     node::NodeQuery,
+    groups::GroupQuery,
     viewer::ViewerQuery,
     partners::PartnerQuery,
     views::ViewQuery,

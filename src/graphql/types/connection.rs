@@ -108,16 +108,30 @@ impl PartnerConnection {
         campaign_id: i64,
         args: ListArgs,
     ) -> async_graphql::Result<Self> {
+        Self::load_within(ctx, campaign_id, args, PartnerFilter::all()).await
+    }
+
+    /// Reads one page of those partners of a campaign that `within` matches (a group's members).
+    pub async fn load_within(
+        ctx: &Context<'_>,
+        campaign_id: i64,
+        args: ListArgs,
+        within: PartnerFilter,
+    ) -> async_graphql::Result<Self> {
         let request = PageRequest::from_relay(
             args.first,
             args.after.as_deref(),
             args.last,
             args.before.as_deref(),
         )?;
-        let filter = match args.filter {
+        let mut filter = match args.filter {
             Some(input) => input.into_service()?,
             None => PartnerFilter::all(),
         };
+        // Nested, so facets (which drop their own dimension at the top level only) stay within.
+        if within != PartnerFilter::all() {
+            filter.and.push(within);
+        }
         let order: Vec<SortKey> = args
             .order_by
             .unwrap_or_default()

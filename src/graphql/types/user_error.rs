@@ -25,3 +25,21 @@ impl From<validation::UserError> for UserError {
         }
     }
 }
+
+impl UserError {
+    /// The input field at `path` (below `input`) could not be read, e.g. a malformed id.
+    pub fn unreadable(path: &[&str], err: &crate::error::AppError) -> Vec<UserError> {
+        let mut field = vec!["input".to_owned()];
+        field.extend(path.iter().map(|p| (*p).to_owned()));
+        vec![UserError {
+            field,
+            code: UserErrorCode::Invalid,
+            message: err.public_message(),
+        }]
+    }
+
+    /// Service user errors as API user errors.
+    pub fn all(errors: Vec<validation::UserError>) -> Vec<UserError> {
+        errors.into_iter().map(UserError::from).collect()
+    }
+}

@@ -16,7 +16,8 @@ pub mod sort;
 
 pub use create::{create_direct_partner, NewPartner};
 pub use prepare::prepare;
-pub use query::{count, find, find_many, list_page};
+pub(crate) use query::list_condition;
+pub use query::{count, existing_ids, find, find_in_account, find_many, list_page};
 
 /// A partner in one campaign: the shared profile and this campaign's relationship.
 #[derive(Clone, Debug)]

@@ -148,3 +148,40 @@ pub async fn find_many(
     });
     Ok(records)
 }
+
+/// Which of these partner ids are partners of the campaign in the caller's account (one
+/// statement; callers keep the list to a few thousand ids).
+pub async fn existing_ids(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    ids: &[i64],
+) -> AppResult<std::collections::HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut q = Query::select();
+    q.column(cp::Column::PartnerId)
+        .from(cp::Entity)
+        .and_where(Expr::col(cp::Column::AccountId).eq(auth.account_id))
+        .and_where(Expr::col(cp::Column::CampaignId).eq(campaign_id))
+        .and_where(Expr::col(cp::Column::PartnerId).is_in(ids.iter().copied()));
+    let rows = db.query_all(&q).await?;
+    rows.iter()
+        .map(|row| Ok(row.try_get::<i64>("", "partner_id")?))
+        .collect()
+}
+
+/// A partner as the caller's account knows it, through its relationship with the account's
+/// lowest-numbered campaign that has it (the REST API's `/MediaPartners/{PartnerId}`).
+pub async fn find_in_account(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    partner_id: i64,
+) -> AppResult<Option<PartnerRecord>> {
+    let mut q = select_records(auth);
+    q.and_where(Expr::col((cp::Entity, cp::Column::PartnerId)).eq(partner_id))
+        .order_by((cp::Entity, cp::Column::CampaignId), sea_orm::Order::Asc)
+        .limit(1);
+    Ok(fetch(db, &q).await?.into_iter().next())
+}

@@ -1,0 +1,194 @@
+//! `bulkEditPartnerGroups`: a CSV or XLSX file of membership changes (the product's format),
+//! previewed row by row, or applied in one transaction when no row has an error.
+
+use std::io::Read;
+
+use async_graphql::{ComplexObject, Context, Object, SimpleObject, Upload, ID};
+
+use crate::domain::UserErrorCode;
+use crate::error::AppError;
+use crate::graphql::context::{auth, db};
+use crate::graphql::ids;
+use crate::graphql::types::group::PartnerGroup;
+use crate::graphql::types::user_error::UserError;
+use crate::service::group_file::{self, parse::MAX_FILE_BYTES, FilePlan, RowPlan};
+
+/// One row of a bulk-edit file as previewed (or applied).
+#[derive(SimpleObject)]
+pub struct BulkEditRow {
+    /// The row's number as a spreadsheet shows it (the header is row 1).
+    pub row: i32,
+    /// The `Partner Id` cell as written.
+    pub partner_id_text: String,
+    /// The partner's id, when the row names a partner of the campaign.
+    pub partner_id: Option<i64>,
+    /// The partner's name, when the row names a partner of the campaign.
+    pub partner_name: Option<String>,
+    /// Groups the partner will join (it is not in them yet).
+    pub joins: Vec<PartnerGroup>,
+    /// Groups the partner will leave (it is in them now).
+    pub leaves: Vec<PartnerGroup>,
+    /// What is wrong with the row (unknown partner, unknown group, malformed list, conflicting
+    /// add and remove...); empty when the row can be applied.
+    pub errors: Vec<String>,
+}
+
+impl From<RowPlan> for BulkEditRow {
+    fn from(row: RowPlan) -> Self {
+        let (partner_id, partner_name) = row
+            .partner
+            .map_or((None, None), |(id, name)| (Some(id), Some(name)));
+        BulkEditRow {
+            row: i32::try_from(row.row).unwrap_or(i32::MAX),
+            partner_id_text: row.partner_id_text,
+            partner_id,
+            partner_name,
+            joins: row.joins.into_iter().map(PartnerGroup).collect(),
+            leaves: row.leaves.into_iter().map(PartnerGroup).collect(),
+            errors: row.errors,
+        }
+    }
+}
+
+/// The result of `bulkEditPartnerGroups`.
+#[derive(SimpleObject, Default)]
+#[graphql(complex)]
+pub struct BulkEditPartnerGroupsPayload {
+    /// Whether the file's changes were written (only with `apply` and no row errors).
+    pub applied: bool,
+    /// Data rows in the file.
+    pub row_count: i32,
+    /// Rows with at least one error.
+    pub error_count: i32,
+    /// Partners whose memberships change.
+    pub affected_count: i32,
+    /// Memberships the file creates.
+    pub added_count: i32,
+    /// Memberships the file removes.
+    pub removed_count: i32,
+    #[graphql(skip)]
+    pub all_rows: Vec<BulkEditRow>,
+    /// Why the file could not be read at all (empty, no header, too large, not CSV or XLSX,
+    /// unknown campaign); empty otherwise.
+    pub user_errors: Vec<UserError>,
+}
+
+/// The rows of a bulk-edit result.
+#[ComplexObject]
+impl BulkEditPartnerGroupsPayload {
+    /// The file's rows in order; with `onlyErrors`, just the rows that have errors.
+    async fn rows(
+        &self,
+        #[graphql(desc = "Only rows with errors.", default)] only_errors: bool,
+    ) -> Vec<&BulkEditRow> {
+        self.all_rows
+            .iter()
+            .filter(|r| !only_errors || !r.errors.is_empty())
+            .collect()
+    }
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+impl BulkEditPartnerGroupsPayload {
+    fn refused(field: &str, code: UserErrorCode, message: String) -> Self {
+        BulkEditPartnerGroupsPayload {
+            user_errors: vec![UserError {
+                field: vec![field.to_owned()],
+                code,
+                message,
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn from_plan(plan: FilePlan) -> Self {
+        BulkEditPartnerGroupsPayload {
+            applied: plan.applied,
+            row_count: count(plan.rows.len()),
+            error_count: count(plan.error_count),
+            affected_count: count(plan.affected),
+            added_count: count(plan.added),
+            removed_count: count(plan.removed),
+            all_rows: plan.rows.into_iter().map(BulkEditRow::from).collect(),
+            user_errors: Vec::new(),
+        }
+    }
+}
+
+/// Reads an upload, refusing more than `MAX_FILE_BYTES` without reading it all.
+fn read_upload(ctx: &Context<'_>, file: &Upload) -> Result<Vec<u8>, AppError> {
+    let value = file
+        .value(ctx)
+        .map_err(|err| AppError::Validation(format!("the upload could not be read: {err}")))?;
+    let mut bytes = Vec::new();
+    value
+        .into_read()
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| AppError::Validation(format!("the upload could not be read: {err}")))?;
+    Ok(bytes)
+}
+
+/// Bulk edit of group membership from a file.
+#[derive(Default)]
+pub struct GroupFileMutation;
+
+/// Bulk edit of group membership from a file.
+#[Object]
+impl GroupFileMutation {
+    /// Reads a CSV or XLSX file with the columns `Partner Id`, `Add To`, `Remove From` and
+    /// `Remove All` (headers matched ignoring case; group ids comma separated; `YES` removes
+    /// the partner from every group) and previews, per row, the partner and the groups it will
+    /// join and leave, or the row's errors. With `apply: true` and no row errors every row is
+    /// applied in one transaction; with any row error nothing is written. Send the file with
+    /// the GraphQL multipart request spec.
+    async fn bulk_edit_partner_groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Numeric campaign id or global id.")] campaign_id: ID,
+        #[graphql(desc = "The file (CSV or XLSX, at most 10 MB).")] file: Upload,
+        #[graphql(
+            desc = "Write the changes (when no row has an error); otherwise only preview.",
+            default
+        )]
+        apply: bool,
+    ) -> async_graphql::Result<BulkEditPartnerGroupsPayload> {
+        let campaign_id = match ids::campaign_id(&campaign_id) {
+            Ok(id) => id,
+            Err(err) => {
+                return Ok(BulkEditPartnerGroupsPayload::refused(
+                    "campaignId",
+                    UserErrorCode::Invalid,
+                    err.public_message(),
+                ))
+            }
+        };
+        let bytes = match read_upload(ctx, &file) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                return Ok(BulkEditPartnerGroupsPayload::refused(
+                    "file",
+                    UserErrorCode::Invalid,
+                    err.public_message(),
+                ))
+            }
+        };
+        match group_file::bulk_edit(db(ctx)?, auth(ctx)?, campaign_id, &bytes, apply).await {
+            Ok(plan) => Ok(BulkEditPartnerGroupsPayload::from_plan(plan)),
+            Err(AppError::Validation(message)) => Ok(BulkEditPartnerGroupsPayload::refused(
+                "file",
+                UserErrorCode::Invalid,
+                message,
+            )),
+            Err(AppError::NotFound(message)) => Ok(BulkEditPartnerGroupsPayload::refused(
+                "campaignId",
+                UserErrorCode::NotFound,
+                message,
+            )),
+            Err(err) => Err(err.into()),
+        }
+    }
+}

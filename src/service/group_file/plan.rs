@@ -1,0 +1,153 @@
+//! Previewing and applying a bulk-edit file: each row resolved against the campaign (the
+//! partner, the groups it joins and leaves, or what is wrong), then — when asked and only when
+//! no row has an error — every row applied in the same transaction the preview was read in.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
+
+use super::lookup;
+use super::parse::{self, FileRow};
+use super::write;
+use crate::auth::{AuthContext, Permission};
+use crate::error::AppResult;
+use crate::service::{campaigns, catalog};
+
+use entity::partner_group;
+
+/// One row of the file as the preview shows it.
+#[derive(Clone, Debug)]
+pub struct RowPlan {
+    /// The row's number in the file.
+    pub row: usize,
+    /// The `Partner Id` cell as written.
+    pub partner_id_text: String,
+    /// The partner (id and name), when the row names a partner of the campaign.
+    pub partner: Option<(i64, String)>,
+    /// Groups the partner joins (it is not in them yet).
+    pub joins: Vec<partner_group::Model>,
+    /// Groups the partner leaves (it is in them now).
+    pub leaves: Vec<partner_group::Model>,
+    /// What is wrong with the row; empty when it can be applied.
+    pub errors: Vec<String>,
+}
+
+/// The whole file: its rows and what applying them does.
+#[derive(Clone, Debug, Default)]
+pub struct FilePlan {
+    /// Every data row, in file order.
+    pub rows: Vec<RowPlan>,
+    /// Rows with at least one error.
+    pub error_count: usize,
+    /// Memberships the file creates.
+    pub added: usize,
+    /// Memberships the file removes.
+    pub removed: usize,
+    /// Partners whose memberships change.
+    pub affected: usize,
+    /// Whether the changes were written.
+    pub applied: bool,
+}
+
+/// Reads a file against a campaign of the caller and, with `apply` and no row errors, applies
+/// it. A file that cannot be read at all is a `VALIDATION` error.
+pub async fn bulk_edit<C>(
+    db: &C,
+    auth: &AuthContext,
+    campaign_id: i64,
+    bytes: &[u8],
+    apply: bool,
+) -> AppResult<FilePlan>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    if apply {
+        auth.require(Permission::Write)?;
+    }
+    campaigns::get(db, auth, campaign_id).await?;
+    let rows = parse::parse(bytes)?;
+    let txn = db.begin().await?;
+    let mut plan = resolve(&txn, auth, campaign_id, rows).await?;
+    if apply && plan.error_count == 0 {
+        write::apply(&txn, auth, campaign_id, &plan).await?;
+        txn.commit().await?;
+        plan.applied = true;
+    } else {
+        txn.rollback().await?;
+    }
+    Ok(plan)
+}
+
+async fn resolve(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    rows: Vec<FileRow>,
+) -> AppResult<FilePlan> {
+    let groups: HashMap<i64, partner_group::Model> = catalog::groups(db, auth, campaign_id)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g))
+        .collect();
+    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.partner_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names = lookup::partner_names(db, auth, campaign_id, &ids).await?;
+    let current = lookup::memberships(db, auth, campaign_id, &ids).await?;
+
+    let mut plan = FilePlan::default();
+    for row in rows {
+        let mut errors = row.errors;
+        let partner = row
+            .partner_id
+            .and_then(|id| names.get(&id).map(|name| (id, name.clone())));
+        if let (Some(id), None) = (row.partner_id, &partner) {
+            errors.push(format!("partner {id} is not in this campaign"));
+        }
+        for id in row.add_to.iter().chain(&row.remove_from) {
+            if !groups.contains_key(id) {
+                errors.push(format!("group {id} is not a group of this campaign"));
+            }
+        }
+        let member_of = partner
+            .as_ref()
+            .and_then(|(id, _)| current.get(id))
+            .cloned()
+            .unwrap_or_default();
+        let mut joins: BTreeMap<i64, partner_group::Model> = BTreeMap::new();
+        let mut leaves: BTreeMap<i64, partner_group::Model> = BTreeMap::new();
+        if errors.is_empty() {
+            for id in &row.add_to {
+                if let (false, Some(group)) = (member_of.contains(id), groups.get(id)) {
+                    joins.insert(*id, group.clone());
+                }
+            }
+            for id in &member_of {
+                let leaving = if row.remove_all {
+                    !row.add_to.contains(id)
+                } else {
+                    row.remove_from.contains(id)
+                };
+                if let (true, Some(group)) = (leaving, groups.get(id)) {
+                    leaves.insert(*id, group.clone());
+                }
+            }
+        } else {
+            plan.error_count += 1;
+        }
+        plan.added += joins.len();
+        plan.removed += leaves.len();
+        if !joins.is_empty() || !leaves.is_empty() {
+            plan.affected += 1;
+        }
+        plan.rows.push(RowPlan {
+            row: row.row,
+            partner_id_text: row.partner_id_text,
+            partner,
+            joins: joins.into_values().collect(),
+            leaves: leaves.into_values().collect(),
+            errors,
+        });
+    }
+    Ok(plan)
+}

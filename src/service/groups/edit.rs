@@ -1,0 +1,330 @@
+//! Creating, updating and deleting a group. Membership changes go through the same plan as
+//! `changePartnerGroups`, so every affected partner gets its activity entry.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+
+use super::change::Plan;
+use super::selection::{self, Selection};
+use super::GroupInfo;
+use crate::auth::{AuthContext, Permission};
+use crate::domain::UserErrorCode;
+use crate::error::AppResult;
+use crate::service::validation::{Checker, UserError};
+use crate::service::{activity, campaigns};
+
+use entity::{campaign_partner as cp, partner_group, partner_group_member as pgm};
+
+/// The longest group name.
+pub const MAX_NAME_LEN: usize = 255;
+
+/// A group to create.
+#[derive(Clone, Debug, Default)]
+pub struct NewGroup {
+    /// The campaign it belongs to.
+    pub campaign_id: i64,
+    /// Its name (unique within the campaign, ignoring case).
+    pub name: String,
+    /// Partners to put in it.
+    pub partner_ids: Vec<i64>,
+}
+
+/// Changes to a group.
+#[derive(Clone, Debug, Default)]
+pub struct GroupUpdate {
+    /// The group.
+    pub group_id: i64,
+    /// A new name.
+    pub name: Option<String>,
+    /// Partners to add.
+    pub add_partner_ids: Vec<i64>,
+    /// Partners to remove.
+    pub remove_partner_ids: Vec<i64>,
+}
+
+/// Creates a group, optionally with members, in one transaction.
+pub async fn create<C>(
+    db: &C,
+    auth: &AuthContext,
+    input: NewGroup,
+) -> AppResult<Result<GroupInfo, Vec<UserError>>>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    auth.require(Permission::Write)?;
+    let mut check = Checker::default();
+    let name = check.required_text("name", &input.name, MAX_NAME_LEN);
+    if campaigns::find(db, auth, input.campaign_id)
+        .await?
+        .is_none()
+    {
+        check.push(
+            "campaignId",
+            UserErrorCode::NotFound,
+            format!("campaign {} not found", input.campaign_id),
+        );
+        return Ok(Err(check.finish().err().unwrap_or_default()));
+    }
+    check_name(db, auth, input.campaign_id, &name, None, &mut check).await?;
+    let members = members(
+        db,
+        auth,
+        input.campaign_id,
+        &input.partner_ids,
+        "partnerIds",
+        &mut check,
+    )
+    .await?;
+    if let Err(errors) = check.finish() {
+        return Ok(Err(errors));
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let group = partner_group::ActiveModel {
+        account_id: Set(auth.account_id),
+        campaign_id: Set(input.campaign_id),
+        name: Set(name),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut member_count = 0;
+    if let Some(selected) = members {
+        member_count = joining(input.campaign_id, selected, group.id)
+            .execute(&txn, auth, true)
+            .await?
+            .added;
+    }
+    record(&txn, auth, &group, "PARTNER_GROUP_CREATED").await?;
+    txn.commit().await?;
+    Ok(Ok(GroupInfo {
+        group,
+        member_count,
+    }))
+}
+
+/// Renames a group and adds or removes members, in one transaction.
+pub async fn update<C>(
+    db: &C,
+    auth: &AuthContext,
+    input: GroupUpdate,
+) -> AppResult<Result<GroupInfo, Vec<UserError>>>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    auth.require(Permission::Write)?;
+    let mut check = Checker::default();
+    let Some(group) = super::find(db, auth, input.group_id).await? else {
+        check.push(
+            "id",
+            UserErrorCode::NotFound,
+            group_not_found(input.group_id),
+        );
+        return Ok(Err(check.finish().err().unwrap_or_default()));
+    };
+    let name = match &input.name {
+        Some(name) => {
+            let name = check.required_text("name", name, MAX_NAME_LEN);
+            check_name(
+                db,
+                auth,
+                group.campaign_id,
+                &name,
+                Some(group.id),
+                &mut check,
+            )
+            .await?;
+            Some(name)
+        }
+        None => None,
+    };
+    if let Some(both) = input
+        .add_partner_ids
+        .iter()
+        .find(|id| input.remove_partner_ids.contains(id))
+    {
+        check.push(
+            "removePartnerIds",
+            UserErrorCode::Conflict,
+            format!("partner {both} is both added and removed"),
+        );
+    }
+    let adding = members(
+        db,
+        auth,
+        group.campaign_id,
+        &input.add_partner_ids,
+        "addPartnerIds",
+        &mut check,
+    )
+    .await?;
+    let removing = members(
+        db,
+        auth,
+        group.campaign_id,
+        &input.remove_partner_ids,
+        "removePartnerIds",
+        &mut check,
+    )
+    .await?;
+    if let Err(errors) = check.finish() {
+        return Ok(Err(errors));
+    }
+    let txn = db.begin().await?;
+    let mut model = group.clone().into_active_model();
+    if let Some(name) = name {
+        model.name = Set(name);
+    }
+    model.updated_at = Set(Utc::now());
+    let group = model.update(&txn).await?;
+    if let Some(selected) = adding {
+        joining(group.campaign_id, selected, group.id)
+            .execute(&txn, auth, true)
+            .await?;
+    }
+    if let Some(selected) = removing {
+        leaving(group.campaign_id, selected, group.id)
+            .execute(&txn, auth, true)
+            .await?;
+    }
+    record(&txn, auth, &group, "PARTNER_GROUP_UPDATED").await?;
+    txn.commit().await?;
+    let member_count = super::member_counts(db, auth, &[group.id])
+        .await?
+        .get(&group.id)
+        .copied()
+        .unwrap_or(0);
+    Ok(Ok(GroupInfo {
+        group,
+        member_count,
+    }))
+}
+
+/// Deletes a group: its members leave it (each with an activity entry); partners stay.
+pub async fn delete<C>(
+    db: &C,
+    auth: &AuthContext,
+    group_id: i64,
+) -> AppResult<Result<partner_group::Model, Vec<UserError>>>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    auth.require(Permission::Write)?;
+    let Some(group) = super::find(db, auth, group_id).await? else {
+        let mut check = Checker::default();
+        check.push("id", UserErrorCode::NotFound, group_not_found(group_id));
+        return Ok(Err(check.finish().err().unwrap_or_default()));
+    };
+    let mut in_group = Query::select();
+    in_group
+        .column(pgm::Column::PartnerId)
+        .from(pgm::Entity)
+        .and_where(Expr::col(pgm::Column::GroupId).eq(group.id));
+    let selected = Condition::all()
+        .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
+        .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(group.campaign_id))
+        .add(Expr::col((cp::Entity, cp::Column::PartnerId)).in_subquery(in_group));
+    let txn = db.begin().await?;
+    leaving(group.campaign_id, selected, group.id)
+        .execute(&txn, auth, true)
+        .await?;
+    partner_group::Entity::delete_by_id(group.id)
+        .filter(partner_group::Column::AccountId.eq(auth.account_id))
+        .exec(&txn)
+        .await?;
+    record(&txn, auth, &group, "PARTNER_GROUP_DELETED").await?;
+    txn.commit().await?;
+    Ok(Ok(group))
+}
+
+fn group_not_found(id: i64) -> String {
+    format!("partner group {id} not found")
+}
+
+fn joining(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
+    Plan {
+        campaign_id,
+        selected,
+        add: vec![group_id],
+        remove: Vec::new(),
+        remove_from_all: false,
+    }
+}
+
+fn leaving(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
+    Plan {
+        campaign_id,
+        selected,
+        add: Vec::new(),
+        remove: vec![group_id],
+        remove_from_all: false,
+    }
+}
+
+/// The partners given by id as a selection, or `None` when there are none (or some are not
+/// partners of the campaign, reported on `check`).
+async fn members(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    ids: &[i64],
+    field: &str,
+    check: &mut Checker,
+) -> AppResult<Option<Condition>> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let selection = Selection::Ids(ids.to_vec());
+    selection::resolve(db, auth, campaign_id, &selection, field, check).await
+}
+
+/// Group names are unique within a campaign, ignoring case.
+async fn check_name(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    name: &str,
+    except: Option<i64>,
+    check: &mut Checker,
+) -> AppResult<()> {
+    if name.is_empty() {
+        return Ok(());
+    }
+    let existing: Vec<(i64, String)> = partner_group::Entity::find()
+        .select_only()
+        .column(partner_group::Column::Id)
+        .column(partner_group::Column::Name)
+        .filter(partner_group::Column::AccountId.eq(auth.account_id))
+        .filter(partner_group::Column::CampaignId.eq(campaign_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let wanted = name.to_lowercase();
+    if existing
+        .iter()
+        .any(|(id, other)| Some(*id) != except && other.to_lowercase() == wanted)
+    {
+        check.push(
+            "name",
+            UserErrorCode::Conflict,
+            format!("a group named {name:?} already exists in this campaign"),
+        );
+    }
+    Ok(())
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    group: &partner_group::Model,
+    action: &str,
+) -> AppResult<()> {
+    let details = serde_json::json!({ "groupId": group.id, "name": group.name, "campaignId": group.campaign_id });
+    activity::record(db, auth, None, action, Some(details)).await
+}
