@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(graphql::playground))
         .route("/graphql", get(graphql::get_graphql).post(graphql::execute))
         .route("/healthz", get(healthz))
+        .merge(crate::rest::router())
         .with_state(state)
 }
 

@@ -18,6 +18,9 @@ mod list_support;
 mod list_views;
 mod nodes;
 mod paging;
+mod rest_errors;
+mod rest_groups;
+mod rest_support;
 mod schema;
 mod statements;
 

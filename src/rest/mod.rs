@@ -1,0 +1,90 @@
+//! The Partner Groups REST API (v14), wire-compatible with the product. Only the wire format
+//! lives here; every rule (names, partner ids, campaigns, permissions, activity, transactions)
+//! is the services'.
+//!
+//! # Routes
+//!
+//! | Method | Path | Answer |
+//! |---|---|---|
+//! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}/MediaPartnerGroups` | page fields, `Groups` (each with `MediaPartners`) |
+//! | `POST` | same, form `Name`, `MediaPartners` | `{"Status":"OK","Uri":...}` |
+//! | `GET` | `.../MediaPartnerGroups/{PartnerGroupId}` | page fields of the members, `Id`, `Name`, `MediaPartners`, `Uri` |
+//! | `PUT` | same, form `Name`, `MediaPartnersAdd`, `MediaPartnersRemove` | `{"Status":"OK","Uri":...}` |
+//! | `DELETE` | same | `{"Status":"DELETED"}` |
+//! | `GET` | `/Advertisers/{AccountSID}/MediaPartners/{PartnerId}` | `Id`, `Name`, `Description`, `Website`, `Country`, `State`, `Email`, `Size`, `DateJoined`, `Uri` |
+//!
+//! The last path segment may carry `.json` (`/MediaPartnerGroups.json`, `/12.json`). Bodies
+//! are always JSON.
+//!
+//! # Wire decisions
+//!
+//! - Every scalar is a string; absent values are `""` (e.g. a partner without `Website`).
+//! - `Uri` and `PartnerUri` use the path's SID, never carry `.json`; the partner fields are
+//!   the profile plus `DateJoined` (RFC 3339, UTC) of the relationship with the account's
+//!   lowest-numbered campaign that has the partner.
+//! - Paging: `Page` from 1 (default 1), `PageSize` 1 to 20000 (default 100 for groups, 20000
+//!   for a group's members); anything else is 400 naming the parameter. `@start` is the
+//!   page's offset and `@end` the zero-based row of its last item; an empty page (nothing at
+//!   all, or a page beyond the end, which is 200) has `@start` = `@end` = offset.
+//!   `@numpages` is 0 when there is nothing, `@lastpageuri` then names page 1. Page URIs are
+//!   the canonical path (without `.json`) plus `?PageSize=<n>&Page=<p>`.
+//! - Form fields are matched by exact name; the first occurrence counts. Id lists are comma
+//!   separated, blanks skipped; an entry that is not a positive integer is 400.
+//! - Errors are `{"Status":"ERROR","Message","Errors":[{"Field","Message"}]}`. Checks run in
+//!   this order: 405 / unknown path (404), credentials (401 with `WWW-Authenticate`), the
+//!   path's `AccountSID` (403, before any other database access), path ids, paging and the
+//!   form (400; a body that is not `application/x-www-form-urlencoded` is 400), then the
+//!   services: unknown campaign or group (404, another account's ids alike), bad input (400),
+//!   a duplicate group name alone (409; it is 400 together with other mistakes), a role
+//!   without write permission (403), internal failures (500, generic message).
+//! - Service fields map to wire names: `name`→`Name`, `partnerIds`→`MediaPartners`,
+//!   `addPartnerIds`→`MediaPartnersAdd`, `removePartnerIds`→`MediaPartnersRemove`,
+//!   `id`→`PartnerGroupId`, others capitalised.
+
+mod caller;
+mod envelope;
+mod groups;
+mod paging;
+mod params;
+mod partners;
+mod wire;
+
+use axum::routing::{get, MethodRouter};
+use axum::Router;
+
+use crate::http::AppState;
+
+pub use envelope::{FieldError, RestError};
+pub use paging::{PageFields, MAX_PAGE_SIZE};
+
+/// Every path of the API starts here; anything else below it is a 404 envelope.
+const PREFIX: &str = "/Advertisers";
+
+const GROUPS: &str = "/{AccountSID}/Campaigns/{CampaignId}/MediaPartnerGroups";
+
+/// The REST routes, to be merged into the server's router.
+pub fn router() -> Router<AppState> {
+    let collection: MethodRouter<AppState> = get(groups::list)
+        .post(groups::create)
+        .fallback(method_not_allowed);
+    let group = get(groups::get)
+        .put(groups::update)
+        .delete(groups::delete)
+        .fallback(method_not_allowed);
+    let partner = get(partners::get).fallback(method_not_allowed);
+    let api = Router::new()
+        .route(GROUPS, collection.clone())
+        .route(&format!("{GROUPS}.json"), collection)
+        .route(&format!("{GROUPS}/{{PartnerGroupId}}"), group)
+        .route("/{AccountSID}/MediaPartners/{PartnerId}", partner)
+        .fallback(unknown_path);
+    Router::new().nest(PREFIX, api)
+}
+
+async fn method_not_allowed() -> RestError {
+    RestError::method_not_allowed()
+}
+
+async fn unknown_path() -> RestError {
+    RestError::unknown_path()
+}

@@ -1,0 +1,125 @@
+//! Request parameters on the wire: numeric ids (path segments and comma-separated lists) and
+//! `application/x-www-form-urlencoded` bodies.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::Form;
+
+use super::envelope::RestError;
+
+/// The optional suffix the product accepts on the last path segment.
+const JSON_SUFFIX: &str = ".json";
+
+/// Strips the `.json` suffix of a last path segment (`12.json` → `12`).
+pub fn strip_json(segment: &str) -> &str {
+    segment.strip_suffix(JSON_SUFFIX).unwrap_or(segment)
+}
+
+/// A positive numeric id; `None` for anything else (signs, blanks, letters, overflow).
+fn numeric_id(raw: &str) -> Option<i64> {
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+/// A path segment that must be a numeric id; 400 naming the parameter otherwise.
+pub fn path_id(field: &str, raw: &str) -> Result<i64, RestError> {
+    numeric_id(raw).ok_or_else(|| {
+        RestError::bad_parameter(field, format!("{field} must be a numeric id, not {raw:?}"))
+    })
+}
+
+/// A comma-separated list of partner ids (blank entries are skipped); 400 naming the
+/// parameter and the first entry that is not an id.
+pub fn id_list(field: &str, value: Option<&str>) -> Result<Vec<i64>, RestError> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            numeric_id(entry).ok_or_else(|| {
+                RestError::bad_parameter(
+                    field,
+                    format!("{field} must be comma-separated partner ids; {entry:?} is not one"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The fields of a form body, in the order sent.
+#[derive(Debug, Default)]
+pub struct FormBody {
+    pairs: Vec<(String, String)>,
+}
+
+impl FormBody {
+    /// Reads the body; anything but `application/x-www-form-urlencoded` is a 400 saying so.
+    pub async fn read(request: Request) -> Result<Self, RestError> {
+        match Form::<Vec<(String, String)>>::from_request(request, &()).await {
+            Ok(Form(pairs)) => Ok(FormBody { pairs }),
+            Err(FormRejection::InvalidFormContentType(_)) => Err(RestError::new(
+                StatusCode::BAD_REQUEST,
+                "the request body must be application/x-www-form-urlencoded",
+            )),
+            Err(other) => {
+                let status = match other.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                Err(RestError::new(
+                    status,
+                    format!(
+                        "the request body is not a valid form: {}",
+                        other.body_text()
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// The first value of a field, if the field was sent (possibly blank).
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(key, _)| key == field)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// A comma-separated id list field (absent means none).
+    pub fn ids(&self, field: &str) -> Result<Vec<i64>, RestError> {
+        id_list(field, self.get(field))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_positive_integers() {
+        assert_eq!(numeric_id("12"), Some(12));
+        assert_eq!(numeric_id("0"), None);
+        assert_eq!(numeric_id("-3"), None);
+        assert_eq!(numeric_id("+3"), None);
+        assert_eq!(numeric_id("1e3"), None);
+        assert_eq!(numeric_id("99999999999999999999"), None);
+        assert_eq!(strip_json("12.json"), "12");
+    }
+
+    #[test]
+    fn id_lists_skip_blanks_and_name_the_bad_entry() {
+        assert_eq!(
+            id_list("MediaPartners", Some("12, 34,,")).ok(),
+            Some(vec![12, 34])
+        );
+        assert_eq!(id_list("MediaPartners", None).ok(), Some(vec![]));
+        let err = id_list("MediaPartners", Some("1,abc")).err();
+        assert_eq!(err.map(|e| e.status()), Some(StatusCode::BAD_REQUEST));
+    }
+}
