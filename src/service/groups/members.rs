@@ -1,14 +1,18 @@
 //! The members of groups as the REST API lists them: partner id and name, by partner id.
+//!
+//! Memberships are scoped to the caller through their group (`group_id IN` the account's
+//! groups) rather than through `account_id`, so counting and paging read the primary key
+//! `(group_id, partner_id)` alone; names are joined for the rows returned only.
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::ConnectionTrait;
 
 use crate::auth::AuthContext;
 use crate::error::AppResult;
 
-use entity::{partner, partner_group_member as pgm};
+use entity::{partner, partner_group, partner_group_member as pgm};
 
 /// A member of a group.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,25 +23,32 @@ pub struct Member {
     pub name: String,
 }
 
-fn members_select(auth: &AuthContext) -> SelectStatement {
+/// `group_id IN (the caller's groups among group_ids)`.
+pub(super) fn callers_groups(auth: &AuthContext, group_ids: &[i64]) -> SimpleExpr {
+    let mut own = Query::select();
+    own.column(partner_group::Column::Id)
+        .from(partner_group::Entity)
+        .and_where(Expr::col(partner_group::Column::Id).is_in(group_ids.iter().copied()))
+        .and_where(Expr::col(partner_group::Column::AccountId).eq(auth.account_id));
+    Expr::col((pgm::Entity, pgm::Column::GroupId)).in_subquery(own)
+}
+
+/// Names for the memberships `rows` selects (`group_id`, `partner_id`), in group and partner order.
+async fn named(db: &impl ConnectionTrait, rows: SelectStatement) -> AppResult<Vec<(i64, Member)>> {
+    let page = Alias::new("page");
     let mut q = Query::select();
-    q.column((pgm::Entity, pgm::Column::GroupId))
-        .column((pgm::Entity, pgm::Column::PartnerId))
+    q.column((page.clone(), pgm::Column::GroupId))
+        .column((page.clone(), pgm::Column::PartnerId))
         .column((partner::Entity, partner::Column::Name))
-        .from(pgm::Entity)
+        .from_subquery(rows, page.clone())
         .inner_join(
             partner::Entity,
             Expr::col((partner::Entity, partner::Column::Id))
-                .equals((pgm::Entity, pgm::Column::PartnerId)),
+                .equals((page.clone(), pgm::Column::PartnerId)),
         )
-        .and_where(Expr::col((pgm::Entity, pgm::Column::AccountId)).eq(auth.account_id))
-        .order_by((pgm::Entity, pgm::Column::GroupId), Order::Asc)
-        .order_by((pgm::Entity, pgm::Column::PartnerId), Order::Asc);
-    q
-}
-
-async fn fetch(db: &impl ConnectionTrait, q: &SelectStatement) -> AppResult<Vec<(i64, Member)>> {
-    let rows = db.query_all(q).await?;
+        .order_by((page.clone(), pgm::Column::GroupId), Order::Asc)
+        .order_by((page, pgm::Column::PartnerId), Order::Asc);
+    let rows = db.query_all(&q).await?;
     rows.iter()
         .map(|row| {
             Ok((
@@ -51,8 +62,18 @@ async fn fetch(db: &impl ConnectionTrait, q: &SelectStatement) -> AppResult<Vec<
         .collect()
 }
 
-/// One page of a group's members, by partner id (the group must be the caller's; the
-/// membership rows carry the account, so another account's group simply has no members here).
+fn memberships(auth: &AuthContext, group_ids: &[i64]) -> SelectStatement {
+    let mut q = Query::select();
+    q.column((pgm::Entity, pgm::Column::GroupId))
+        .column((pgm::Entity, pgm::Column::PartnerId))
+        .from(pgm::Entity)
+        .and_where(callers_groups(auth, group_ids))
+        .order_by((pgm::Entity, pgm::Column::GroupId), Order::Asc)
+        .order_by((pgm::Entity, pgm::Column::PartnerId), Order::Asc);
+    q
+}
+
+/// One page of a group's members, by partner id; another account's group has no members here.
 pub async fn members_page(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
@@ -60,11 +81,9 @@ pub async fn members_page(
     offset: u64,
     limit: u64,
 ) -> AppResult<Vec<Member>> {
-    let mut q = members_select(auth);
-    q.and_where(Expr::col((pgm::Entity, pgm::Column::GroupId)).eq(group_id))
-        .offset(offset)
-        .limit(limit);
-    Ok(fetch(db, &q).await?.into_iter().map(|(_, m)| m).collect())
+    let mut rows = memberships(auth, &[group_id]);
+    rows.offset(offset).limit(limit);
+    Ok(named(db, rows).await?.into_iter().map(|(_, m)| m).collect())
 }
 
 /// Every member of each of these groups, in one statement.
@@ -77,9 +96,7 @@ pub async fn members_of(
     if group_ids.is_empty() {
         return Ok(out);
     }
-    let mut q = members_select(auth);
-    q.and_where(Expr::col((pgm::Entity, pgm::Column::GroupId)).is_in(group_ids.iter().copied()));
-    for (group, member) in fetch(db, &q).await? {
+    for (group, member) in named(db, memberships(auth, group_ids)).await? {
         out.entry(group).or_default().push(member);
     }
     Ok(out)

@@ -8,7 +8,7 @@ mod selection;
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Alias, Expr, Func, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -52,7 +52,7 @@ pub async fn page(
     campaign_id: i64,
     offset: u64,
     limit: u64,
-) -> AppResult<(Vec<GroupInfo>, u64)> {
+) -> AppResult<(Vec<partner_group::Model>, u64)> {
     campaigns::get(db, auth, campaign_id).await?;
     let total = scoped(auth, campaign_id).count(db).await?;
     let groups = scoped(auth, campaign_id)
@@ -60,7 +60,7 @@ pub async fn page(
         .limit(limit)
         .all(db)
         .await?;
-    Ok((with_counts(db, auth, groups).await?, total))
+    Ok((groups, total))
 }
 
 fn scoped(auth: &AuthContext, campaign_id: i64) -> sea_orm::Select<partner_group::Entity> {
@@ -132,7 +132,8 @@ pub async fn find_many(
         .collect())
 }
 
-/// The number of members of each of these groups of the caller's account (one statement).
+/// The number of members of each of these groups of the caller's account (one statement, read
+/// from the membership primary key).
 pub async fn member_counts(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
@@ -148,8 +149,7 @@ pub async fn member_counts(
             Alias::new("n"),
         )
         .from(pgm::Entity)
-        .and_where(Expr::col(pgm::Column::GroupId).is_in(group_ids.iter().copied()))
-        .and_where(Expr::col(pgm::Column::AccountId).eq(auth.account_id))
+        .and_where(members::callers_groups(auth, group_ids))
         .group_by_col(pgm::Column::GroupId);
     let rows = db.query_all(&q).await?;
     rows.iter()
