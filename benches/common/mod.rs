@@ -1,0 +1,201 @@
+//! What every benchmark shares: a seeded database (reused when it already holds data), the
+//! server started on it at a random port, and a timing client.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use partnergraph::config::DatabaseConfig;
+use partnergraph::seed::{generate, SeedOptions};
+use partnergraph::service::accounts;
+use partnergraph::startup;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::{json, Value};
+
+/// A running server over the benchmark database, as its first account.
+pub struct Bench {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The account's SID.
+    pub sid: String,
+    /// A fresh token of the account's administrator.
+    pub token: String,
+    /// The account's first campaign.
+    pub campaign: i64,
+    /// Partners in that campaign.
+    pub in_campaign: i64,
+    /// `SQLite` or `PostgreSQL`.
+    pub backend: &'static str,
+    /// Timed runs per measurement.
+    pub runs: usize,
+    http: reqwest::Client,
+}
+
+/// Reads an environment variable as a number.
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The first column of the first row of `sql`, as an integer.
+pub async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+impl Bench {
+    /// Opens (seeding on first use) `BENCH_DATABASE_URL` or the default SQLite file with
+    /// `BENCH_PARTNERS` partners, and starts the server on it.
+    pub async fn start() -> Bench {
+        let partners = env_number("BENCH_PARTNERS", 1_000_000);
+        let runs = env_number("BENCH_RUNS", 30);
+        let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| {
+            std::fs::create_dir_all("target/bench").unwrap();
+            format!("sqlite://target/bench/partners-{partners}.db?mode=rwc")
+        });
+        let (state, _) = startup::build_state(&DatabaseConfig::for_url(url.clone()), false)
+            .await
+            .unwrap();
+        let db = state.db.clone();
+        if scalar(&db, "SELECT COUNT(*) FROM accounts").await == 0 {
+            let start = Instant::now();
+            let options = SeedOptions {
+                accounts: 1,
+                partners,
+                seed: 42,
+                progress: true,
+            };
+            generate(&db, &options).await.unwrap();
+            println!(
+                "seeded {partners} partners in {:.1}s",
+                start.elapsed().as_secs_f64()
+            );
+        }
+        let account = scalar(&db, "SELECT MIN(id) FROM accounts").await;
+        let user = scalar(
+            &db,
+            &format!("SELECT MIN(id) FROM account_users WHERE account_id = {account}"),
+        )
+        .await;
+        let campaign = scalar(
+            &db,
+            &format!("SELECT MIN(id) FROM campaigns WHERE account_id = {account}"),
+        )
+        .await;
+        let sid: String = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT sid FROM accounts WHERE id = {account}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        let token = accounts::issue_credential(&db, account, user, "bench")
+            .await
+            .unwrap();
+        let in_campaign = scalar(
+            &db,
+            &format!("SELECT COUNT(*) FROM campaign_partners WHERE campaign_id = {campaign}"),
+        )
+        .await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(startup::serve_on(listener, state, std::future::pending()));
+        let backend = if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        };
+        println!("{backend}: campaign {campaign} with {in_campaign} partners");
+        Bench {
+            db,
+            base: format!("http://{addr}"),
+            sid,
+            token,
+            campaign,
+            in_campaign,
+            backend,
+            runs,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// The `Authorization` header of the account.
+    pub fn auth(&self) -> String {
+        format!(
+            "Basic {}",
+            STANDARD.encode(format!("{}:{}", self.sid, self.token))
+        )
+    }
+
+    /// The HTTP client.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Runs a GraphQL operation that must succeed; returns `data`.
+    pub async fn run(&self, query: &str, variables: Value) -> Value {
+        let body: Value = self
+            .http
+            .post(format!("{}/graphql", self.base))
+            .header("Authorization", self.auth())
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+        body["data"].clone()
+    }
+
+    /// Times a GraphQL operation: three warm-up runs, then `runs` timed runs.
+    pub async fn time(&self, name: &str, query: &str, variables: Value) {
+        for _ in 0..3 {
+            self.run(query, variables.clone()).await;
+        }
+        let mut times = Vec::with_capacity(self.runs);
+        for _ in 0..self.runs {
+            let start = Instant::now();
+            self.run(query, variables.clone()).await;
+            times.push(start.elapsed());
+        }
+        report(name, times);
+    }
+}
+
+/// Prints the median and 95th percentile of `times`.
+pub fn report(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let runs = times.len();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<58} median {:>8.1} ms   p95 {:>8.1} ms   ({runs} runs)",
+        ms(times[runs / 2]),
+        ms(times[(runs * 95 / 100).min(runs - 1)])
+    );
+}
+
+/// The group of `campaign` whose member count is closest to `size`.
+pub async fn group_near(db: &DatabaseConnection, campaign: i64, size: i64) -> i64 {
+    scalar(
+        db,
+        &format!(
+            "SELECT group_id FROM partner_group_members WHERE campaign_id = {campaign} GROUP BY group_id \
+             ORDER BY ABS(COUNT(*) - {size}), group_id LIMIT 1"
+        ),
+    )
+    .await
+}
