@@ -201,4 +201,20 @@ backend_tests! {
         assert_eq!(error_codes(&payload), vec!["NOT_FOUND"]);
         assert_eq!(memberships(&app).await, before);
     }
+
+    async fn a_read_only_user_may_not_change_groups(app) {
+        use partnergraph::domain::UserRole;
+        use partnergraph::service::accounts;
+        let acme = app.seed_account(10, 59).await;
+        let campaign = acme.campaign_ids[0];
+        let ids = partner_ids(&app, &acme, campaign, Value::Null).await;
+        let group = create_group(&app, &acme, campaign, "Admins only", &[]).await;
+        let user = accounts::add_user(&app.db, acme.account_id, "Ann Analyst", "ann@acme.example", UserRole::ReadOnly).await.unwrap();
+        let token = accounts::issue_credential(&app.db, acme.account_id, user, "analyst").await.unwrap();
+        let header = TestApp::basic(&acme.account_sid, &token);
+        let input = json!({ "campaignId": campaign.to_string(), "selection": { "ids": strings(&ids[..2]) }, "add": [group.to_string()] });
+        let (_, body) = app.graphql_as(Some(&header), CHANGE, json!({ "i": input })).await;
+        assert_eq!(crate::first_error_code(&body), "FORBIDDEN", "{body}");
+        assert!(member_ids(&app, &acme, group).await.is_empty());
+    }
 }
