@@ -12,6 +12,7 @@ mod m20261121_000006_custom_fields;
 mod m20261121_000007_notes_activity;
 mod m20261121_000008_partner_listing;
 mod m20261121_000009_partner_views;
+mod m20261121_000010_group_names;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000007_notes_activity::Migration),
             Box::new(m20261121_000008_partner_listing::Migration),
             Box::new(m20261121_000009_partner_views::Migration),
+            Box::new(m20261121_000010_group_names::Migration),
         ]
     }
 }

@@ -11,10 +11,15 @@ use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::DatabaseConnection;
 
+use tower_http::limit::RequestBodyLimitLayer;
+
 use crate::db::StatementCounter;
 use crate::graphql::AppSchema;
 
 pub use graphql::error_response;
+
+/// The largest GraphQL request body: a bulk-edit file at its limit plus the multipart envelope.
+pub const MAX_GRAPHQL_BODY: usize = crate::service::group_file::parse::MAX_FILE_BYTES + 1024 * 1024;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -33,7 +38,13 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(graphql::playground))
-        .route("/graphql", get(graphql::get_graphql).post(graphql::execute))
+        .route(
+            "/graphql",
+            get(graphql::get_graphql)
+                .post(graphql::execute)
+                // Uploads are spooled to disk as they arrive: stop them at the file limit.
+                .layer(RequestBodyLimitLayer::new(MAX_GRAPHQL_BODY)),
+        )
         .route("/healthz", get(healthz))
         .merge(crate::rest::router())
         .with_state(state)

@@ -217,4 +217,36 @@ backend_tests! {
         assert_eq!(crate::first_error_code(&body), "FORBIDDEN", "{body}");
         assert!(member_ids(&app, &acme, group).await.is_empty());
     }
+
+    async fn a_selection_by_group_moves_its_members_to_another_group(app) {
+        let acme = app.seed_account(30, 60).await;
+        let campaign = acme.campaign_ids[0];
+        let ids = partner_ids(&app, &acme, campaign, Value::Null).await;
+        let a = create_group(&app, &acme, campaign, "Move from", &ids[..6]).await;
+        let b = create_group(&app, &acme, campaign, "Move to", &[]).await;
+        // The filter reads the very memberships the change rewrites: it is fixed before writing.
+        let payload = change(&app, &acme, json!({ "campaignId": campaign.to_string(),
+            "selection": { "filter": { "groupIds": [a.to_string()] } }, "add": [b.to_string()], "remove": [a.to_string()] })).await;
+        assert_eq!(counts(&payload), (6, 6, 6, 6));
+        assert!(member_ids(&app, &acme, a).await.is_empty());
+        assert_eq!(member_ids(&app, &acme, b).await, { let mut v = ids[..6].to_vec(); v.sort(); v });
+    }
+
+    async fn partners_in_no_group_join_every_added_group(app) {
+        let acme = app.seed_account(30, 61).await;
+        let campaign = acme.campaign_ids[0];
+        let ids = partner_ids(&app, &acme, campaign, Value::Null).await;
+        crate::groups::clear_groups(&app, &acme, campaign, &ids[..4]).await;
+        let lonely = partner_ids(&app, &acme, campaign, json!({ "inNoGroup": true })).await;
+        let a = create_group(&app, &acme, campaign, "First", &[]).await;
+        let b = create_group(&app, &acme, campaign, "Second", &[]).await;
+        let n = lonely.len() as i64;
+        let payload = change(&app, &acme, json!({ "campaignId": campaign.to_string(),
+            "selection": { "filter": { "inNoGroup": true } }, "add": [a.to_string(), b.to_string()] })).await;
+        assert_eq!(counts(&payload), (n, n, 2 * n, 0));
+        let mut lonely = lonely;
+        lonely.sort();
+        assert_eq!(member_ids(&app, &acme, a).await, lonely);
+        assert_eq!(member_ids(&app, &acme, b).await, lonely);
+    }
 }

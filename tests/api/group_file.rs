@@ -282,4 +282,29 @@ backend_tests! {
         assert_eq!(payload["errorCount"].as_i64(), Some(3));
         assert!(payload["rows"][0]["partnerName"].is_null(), "no name of another account's partner leaks");
     }
+
+    async fn an_upload_far_over_the_limit_is_cut_off(app) {
+        let f = fixture(&app, 68).await;
+        let operations = json!({ "query": BULK_EDIT, "variables": { "c": f.campaign.to_string(), "file": null, "apply": true } });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.file"] }).to_string())
+            .part("0", reqwest::multipart::Part::bytes(vec![b'1'; 12 * 1024 * 1024]).file_name("huge.csv"));
+        let before = memberships(&app).await;
+        let sent = reqwest::Client::new()
+            .post(format!("{}/graphql", app.base_url))
+            .header("Authorization", TestApp::header_of(&f.acme))
+            .multipart(form)
+            .send()
+            .await;
+        // The server answers 413 as soon as it sees the length, and may close the connection
+        // before the client has finished sending.
+        match sent {
+            Ok(response) => assert_eq!(response.status().as_u16(), 413),
+            Err(err) => assert!(err.is_request(), "{err}"),
+        }
+        assert_eq!(memberships(&app).await, before);
+        let preview = upload(&app, &f.acme, f.campaign, "groups.csv", good_csv(&f), false).await;
+        assert_eq!(preview["rowCount"], 3, "the server keeps serving");
+    }
 }

@@ -176,7 +176,7 @@ impl GroupFileMutation {
                 ))
             }
         };
-        match group_file::bulk_edit(db(ctx)?, auth(ctx)?, campaign_id, &bytes, apply).await {
+        match group_file::bulk_edit(db(ctx)?, auth(ctx)?, campaign_id, bytes, apply).await {
             Ok(plan) => Ok(BulkEditPartnerGroupsPayload::from_plan(plan)),
             Err(AppError::Validation(message)) => Ok(BulkEditPartnerGroupsPayload::refused(
                 "file",

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 
+use crate::domain::UserErrorCode;
 use crate::error::AppError;
 use crate::graphql::context::{auth, db};
 use crate::graphql::ids;
@@ -137,9 +138,15 @@ impl GroupMutation {
         };
         let (db, auth) = (db(ctx)?, auth(ctx)?);
         // Global partner ids carry their campaign: read them against the group's.
-        let campaign_id = groups::find(db, auth, group_id)
-            .await?
-            .map_or(0, |g| g.campaign_id);
+        let Some(group) = groups::find(db, auth, group_id).await? else {
+            let err = AppError::not_found("partner group", group_id);
+            return Ok(PartnerGroupPayload::refused(vec![UserError {
+                field: vec!["input".into(), "id".into()],
+                code: UserErrorCode::NotFound,
+                message: err.public_message(),
+            }]));
+        };
+        let campaign_id = group.campaign_id;
         let add = partner_ids(&input.add_partner_ids, campaign_id, "addPartnerIds");
         let remove = partner_ids(&input.remove_partner_ids, campaign_id, "removePartnerIds");
         let (add_partner_ids, remove_partner_ids) = match (add, remove) {

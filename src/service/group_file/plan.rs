@@ -10,7 +10,7 @@ use super::lookup;
 use super::parse::{self, FileRow};
 use super::write;
 use crate::auth::{AuthContext, Permission};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::service::{campaigns, catalog};
 
 use entity::partner_group;
@@ -55,7 +55,7 @@ pub async fn bulk_edit<C>(
     db: &C,
     auth: &AuthContext,
     campaign_id: i64,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     apply: bool,
 ) -> AppResult<FilePlan>
 where
@@ -65,7 +65,10 @@ where
         auth.require(Permission::Write)?;
     }
     campaigns::get(db, auth, campaign_id).await?;
-    let rows = parse::parse(bytes)?;
+    // Parsing up to 10 MB is CPU work: keep it off the async workers.
+    let rows = tokio::task::spawn_blocking(move || parse::parse(&bytes))
+        .await
+        .map_err(AppError::internal)??;
     let txn = db.begin().await?;
     let mut plan = resolve(&txn, auth, campaign_id, rows).await?;
     if apply && plan.error_count == 0 {

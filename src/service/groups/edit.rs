@@ -4,11 +4,11 @@
 use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QuerySelect, Set, SqlErr, TransactionSession, TransactionTrait,
 };
 
-use super::change::Plan;
+use super::plan::Plan;
 use super::selection::{self, Selection};
 use super::GroupInfo;
 use crate::auth::{AuthContext, Permission};
@@ -55,9 +55,8 @@ pub async fn create<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    auth.require(Permission::Write)?;
     let mut check = Checker::default();
-    let name = check.required_text("name", &input.name, MAX_NAME_LEN);
+    // An unknown campaign is reported before permissions, as an unknown group is for updates.
     if campaigns::find(db, auth, input.campaign_id)
         .await?
         .is_none()
@@ -69,6 +68,8 @@ where
         );
         return Ok(Err(check.finish().err().unwrap_or_default()));
     }
+    auth.require(Permission::Write)?;
+    let name = check.required_text("name", &input.name, MAX_NAME_LEN);
     check_name(db, auth, input.campaign_id, &name, None, &mut check).await?;
     let members = members(
         db,
@@ -84,16 +85,20 @@ where
     }
     let now = Utc::now();
     let txn = db.begin().await?;
-    let group = partner_group::ActiveModel {
+    let inserted = partner_group::ActiveModel {
         account_id: Set(auth.account_id),
         campaign_id: Set(input.campaign_id),
-        name: Set(name),
+        name: Set(name.clone()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let group = match inserted {
+        Ok(group) => group,
+        Err(err) => return name_taken(err, &name).map(Err),
+    };
     let mut member_count = 0;
     if let Some(selected) = members {
         member_count = joining(input.campaign_id, selected, group.id)
@@ -178,11 +183,14 @@ where
     }
     let txn = db.begin().await?;
     let mut model = group.clone().into_active_model();
-    if let Some(name) = name {
-        model.name = Set(name);
+    if let Some(name) = &name {
+        model.name = Set(name.clone());
     }
     model.updated_at = Set(Utc::now());
-    let group = model.update(&txn).await?;
+    let group = match model.update(&txn).await {
+        Ok(group) => group,
+        Err(err) => return name_taken(err, name.as_deref().unwrap_or_default()).map(Err),
+    };
     if let Some(selected) = adding {
         joining(group.campaign_id, selected, group.id)
             .execute(&txn, auth, true)
@@ -241,6 +249,23 @@ where
     record(&txn, auth, &group, "PARTNER_GROUP_DELETED").await?;
     txn.commit().await?;
     Ok(Ok(group))
+}
+
+/// A unique-index violation on the name (a concurrent create or rename got there first) is
+/// the same user error the check gives; anything else is a failure.
+fn name_taken(err: DbErr, name: &str) -> AppResult<Vec<UserError>> {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            let mut check = Checker::default();
+            check.push("name", UserErrorCode::Conflict, name_conflict(name));
+            Ok(check.finish().err().unwrap_or_default())
+        }
+        _ => Err(err.into()),
+    }
+}
+
+fn name_conflict(name: &str) -> String {
+    format!("a group named {name:?} already exists in this campaign")
 }
 
 fn group_not_found(id: i64) -> String {
@@ -310,11 +335,7 @@ async fn check_name(
         .iter()
         .any(|(id, other)| Some(*id) != except && other.to_lowercase() == wanted)
     {
-        check.push(
-            "name",
-            UserErrorCode::Conflict,
-            format!("a group named {name:?} already exists in this campaign"),
-        );
+        check.push("name", UserErrorCode::Conflict, name_conflict(name));
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod change;
 mod edit;
 mod members;
+mod plan;
 mod selection;
 
 use std::collections::HashMap;

@@ -49,9 +49,7 @@ pub(super) async fn resolve(
                 check.push(
                     field,
                     UserErrorCode::Invalid,
-                    format!(
-                        "at most {MAX_SELECTED_IDS} partner ids per selection; select by filter instead"
-                    ),
+                    format!("at most {MAX_SELECTED_IDS} partner ids at once"),
                 );
                 return Ok(None);
             }
@@ -68,6 +66,14 @@ pub(super) async fn resolve(
             )))
         }
         Selection::Filter { filter, except_ids } => {
+            if except_ids.len() > MAX_SELECTED_IDS {
+                check.push(
+                    field,
+                    UserErrorCode::Invalid,
+                    format!("at most {MAX_SELECTED_IDS} excluded partner ids at once"),
+                );
+                return Ok(None);
+            }
             let query =
                 match partners::prepare(db, auth, campaign_id, (**filter).clone(), &[]).await {
                     Ok(query) => query,
