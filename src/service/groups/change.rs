@@ -1,6 +1,6 @@
-//! `changePartnerGroups`, the bulk pattern: validate everything first, then a handful of
-//! set-based statements in one transaction (count, activity entries, DELETE ... WHERE,
-//! INSERT ... SELECT per added group). A dry run counts what the same statements would change.
+//! `changePartnerGroups`, the bulk pattern: every check first (all problems reported together),
+//! then the set-based statements of `plan`, all in one transaction. A dry run counts what the
+//! same statements would change and rolls back.
 
 use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 
