@@ -5,7 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 
 use crate::config::DatabaseConfig;
 use crate::error::AppError;
@@ -60,4 +63,16 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), AppError> {
     Migrator::up(db, None)
         .await
         .map_err(|e| AppError::internal(format!("migration failed: {e}")))
+}
+
+/// Begins a transaction that will write. On SQLite it starts as `BEGIN IMMEDIATE`: a deferred
+/// transaction that reads first and writes later fails with `SQLITE_BUSY` when another writer
+/// commits in between (WAL mode cannot upgrade a stale snapshot), whereas an immediate one waits
+/// for the write lock up front (within `busy_timeout`). Other backends ignore the mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

@@ -249,4 +249,20 @@ backend_tests! {
         assert_eq!(member_ids(&app, &acme, a).await, lonely);
         assert_eq!(member_ids(&app, &acme, b).await, lonely);
     }
+
+    async fn concurrent_identical_changes_all_succeed_once(app) {
+        let acme = app.seed_account(40, 62).await;
+        let campaign = acme.campaign_ids[0];
+        let ids = partner_ids(&app, &acme, campaign, Value::Null).await;
+        let group = create_group(&app, &acme, campaign, "Double click", &[]).await;
+        let input = json!({ "campaignId": campaign.to_string(), "selection": { "ids": strings(&ids[..20]) }, "add": [group.to_string()] });
+        let (a, b, c) = tokio::join!(
+            change(&app, &acme, input.clone()),
+            change(&app, &acme, input.clone()),
+            change(&app, &acme, input.clone())
+        );
+        let added: i64 = [a, b, c].iter().map(|p| counts(p).2).sum();
+        assert_eq!(added, 20, "each membership is added exactly once");
+        assert_eq!(member_ids(&app, &acme, group).await.len(), 20);
+    }
 }

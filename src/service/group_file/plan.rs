@@ -69,7 +69,11 @@ where
     let rows = tokio::task::spawn_blocking(move || parse::parse(&bytes))
         .await
         .map_err(AppError::internal)??;
-    let txn = db.begin().await?;
+    let txn = if apply {
+        crate::db::begin_write(db).await?
+    } else {
+        db.begin().await?
+    };
     let mut plan = resolve(&txn, auth, campaign_id, rows).await?;
     if apply && plan.error_count == 0 {
         write::apply(&txn, auth, campaign_id, &plan).await?;

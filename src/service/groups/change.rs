@@ -56,7 +56,7 @@ where
 {
     auth.require(Permission::Write)?;
     // Checks and writes share one transaction, so a group deleted meanwhile cannot slip through.
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let db = &txn;
     let mut check = Checker::default();
     if campaigns::find(db, auth, change.campaign_id)

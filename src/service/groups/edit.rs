@@ -84,7 +84,7 @@ where
         return Ok(Err(errors));
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let inserted = partner_group::ActiveModel {
         account_id: Set(auth.account_id),
         campaign_id: Set(input.campaign_id),
@@ -181,7 +181,7 @@ where
     if let Err(errors) = check.finish() {
         return Ok(Err(errors));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut model = group.clone().into_active_model();
     if let Some(name) = &name {
         model.name = Set(name.clone());
@@ -238,7 +238,7 @@ where
         .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
         .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(group.campaign_id))
         .add(Expr::col((cp::Entity, cp::Column::PartnerId)).in_subquery(in_group));
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     leaving(group.campaign_id, selected, group.id)
         .execute(&txn, auth, true)
         .await?;
