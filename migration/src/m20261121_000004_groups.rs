@@ -10,7 +10,7 @@ use crate::m20261121_000002_partners::Partners;
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
-enum PartnerGroups {
+pub(crate) enum PartnerGroups {
     Table,
     Id,
     AccountId,
@@ -21,7 +21,7 @@ enum PartnerGroups {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum PartnerGroupMembers {
+pub(crate) enum PartnerGroupMembers {
     Table,
     GroupId,
     PartnerId,

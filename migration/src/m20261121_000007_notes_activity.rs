@@ -23,7 +23,7 @@ enum Notes {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum ActivityLog {
+pub(crate) enum ActivityLog {
     Table,
     Id,
     AccountId,

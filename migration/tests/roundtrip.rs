@@ -90,6 +90,34 @@ async fn exec(db: &DatabaseConnection, sql: &str) {
     db.execute_unprepared(sql).await.unwrap();
 }
 
+/// Foreign keys of `table` as `<name> <ON DELETE action>`. SQLite keeps no constraint names, so
+/// there the name is rebuilt the way the migrations make it: `fk_<table>_<column>`.
+async fn foreign_keys(db: &DatabaseConnection, table: &str) -> Vec<String> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => format!(
+            "SELECT 'fk_{table}_' || \"from\" || ' ' || on_delete \
+             FROM pragma_foreign_key_list('{table}')"
+        ),
+        _ => format!(
+            "SELECT conname::text || ' ' || \
+             CASE confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' END \
+             FROM pg_constraint WHERE contype = 'f' AND conrelid = '{table}'::regclass"
+        ),
+    };
+    strings(db, &sql).await
+}
+
+/// SQLite's stored `CREATE TABLE` of `table`.
+async fn sqlite_ddl(db: &DatabaseConnection, table: &str) -> String {
+    let sql = format!("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{table}'");
+    strings(db, &sql).await.remove(0)
+}
+
+/// A `CREATE TABLE` without its foreign key clauses (SQLite writes them after the columns).
+fn without_foreign_keys(ddl: &str) -> &str {
+    ddl.split(", FOREIGN KEY").next().unwrap()
+}
+
 async fn roundtrip(db: &DatabaseConnection) {
     Migrator::up(db, None).await.unwrap();
     let mut expected: Vec<String> = TABLES.iter().map(|t| t.to_string()).collect();
@@ -175,10 +203,99 @@ async fn roundtrip(db: &DatabaseConnection) {
     Migrator::reset(db).await.unwrap();
 }
 
+const MEMBER_FKS: [&str; 4] = [
+    "fk_partner_group_members_account_id CASCADE",
+    "fk_partner_group_members_campaign_id CASCADE",
+    "fk_partner_group_members_group_id CASCADE",
+    "fk_partner_group_members_partner_id CASCADE",
+];
+const ACTIVITY_FKS: [&str; 4] = [
+    "fk_activity_log_account_id CASCADE",
+    "fk_activity_log_campaign_id CASCADE",
+    "fk_activity_log_partner_id CASCADE",
+    "fk_activity_log_user_id SET NULL",
+];
+
+/// Migration 000011 drops the foreign keys bulk group changes pay for and keeps columns, indexes,
+/// rows and ids; its `down` brings the keys back.
+async fn lean_foreign_keys(db: &DatabaseConnection) {
+    let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+    Migrator::up(db, Some(10)).await.unwrap();
+    let indexes_before = indexes(db).await;
+    let ddl_before = if sqlite {
+        vec![
+            sqlite_ddl(db, "partner_group_members").await,
+            sqlite_ddl(db, "activity_log").await,
+        ]
+    } else {
+        Vec::new()
+    };
+    assert_eq!(foreign_keys(db, "partner_group_members").await, MEMBER_FKS);
+    assert_eq!(foreign_keys(db, "activity_log").await, ACTIVITY_FKS);
+
+    let account = insert_account(db, "AC1").await;
+    exec(db, &format!("INSERT INTO account_users (account_id, name, email, role, created_at) VALUES ({account}, 'U', 'u@x', 'ADMINISTRATOR', CURRENT_TIMESTAMP)")).await;
+    exec(db, &format!("INSERT INTO campaigns (account_id, name, currency, created_at) VALUES ({account}, 'C', 'USD', CURRENT_TIMESTAMP)")).await;
+    exec(db, "INSERT INTO partners (name, created_at, updated_at) VALUES ('P', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").await;
+    exec(db, &format!("INSERT INTO partner_groups (account_id, campaign_id, name, created_at, updated_at) SELECT {account}, id, 'G', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM campaigns")).await;
+    exec(db, &format!("INSERT INTO partner_group_members (group_id, partner_id, account_id, campaign_id, added_at) SELECT g.id, p.id, {account}, g.campaign_id, CURRENT_TIMESTAMP FROM partner_groups g, partners p")).await;
+    for action in ["kept", "deleted"] {
+        exec(db, &format!("INSERT INTO activity_log (account_id, campaign_id, partner_id, user_id, action, created_at) SELECT {account}, c.id, p.id, u.id, '{action}', CURRENT_TIMESTAMP FROM campaigns c, partners p, account_users u")).await;
+    }
+    exec(db, "DELETE FROM activity_log WHERE action = 'deleted'").await;
+    let activity = "SELECT CAST(id AS TEXT) || ' ' || action FROM activity_log";
+    let kept_activity = strings(db, activity).await;
+
+    Migrator::up(db, None).await.unwrap();
+    assert_eq!(
+        foreign_keys(db, "partner_group_members").await,
+        ["fk_partner_group_members_group_id CASCADE"]
+    );
+    assert_eq!(
+        foreign_keys(db, "activity_log").await,
+        ["fk_activity_log_account_id CASCADE"]
+    );
+    assert_eq!(indexes(db).await, indexes_before);
+    assert_eq!(count(db, "partner_group_members").await, 1);
+    assert_eq!(strings(db, activity).await, kept_activity);
+    if sqlite {
+        // Same columns, same types, byte for byte: only the foreign key clauses went.
+        let ddl_after = [
+            sqlite_ddl(db, "partner_group_members").await,
+            sqlite_ddl(db, "activity_log").await,
+        ];
+        for (before, after) in ddl_before.iter().zip(&ddl_after) {
+            assert_eq!(without_foreign_keys(before), without_foreign_keys(after));
+        }
+        assert!(ddl_after[1].contains(r#""id" integer NOT NULL PRIMARY KEY AUTOINCREMENT"#));
+    }
+    // Ids go on where they were, never reusing that of the deleted entry (1 kept, 2 deleted).
+    exec(db, &format!("INSERT INTO activity_log (account_id, action, created_at) VALUES ({account}, 'new', CURRENT_TIMESTAMP)")).await;
+    assert_eq!(strings(db, activity).await, ["1 kept", "3 new"]);
+    // The audit trail outlives the user it names.
+    exec(db, "DELETE FROM account_users").await;
+    assert_eq!(count(db, "activity_log").await, 2);
+
+    // Down restores every key (clearing the reference to the deleted user first), rows stay.
+    Migrator::down(db, Some(1)).await.unwrap();
+    assert_eq!(foreign_keys(db, "partner_group_members").await, MEMBER_FKS);
+    assert_eq!(foreign_keys(db, "activity_log").await, ACTIVITY_FKS);
+    assert_eq!(indexes(db).await, indexes_before);
+    assert_eq!(count(db, "partner_group_members").await, 1);
+    let without_user = "SELECT action FROM activity_log WHERE user_id IS NULL";
+    assert_eq!(strings(db, without_user).await, ["kept", "new"]);
+    if sqlite {
+        assert_eq!(sqlite_ddl(db, "partner_group_members").await, ddl_before[0]);
+        assert_eq!(sqlite_ddl(db, "activity_log").await, ddl_before[1]);
+    }
+    Migrator::reset(db).await.unwrap();
+}
+
 #[tokio::test]
 async fn sqlite_roundtrip() {
     let db = Database::connect("sqlite::memory:").await.unwrap();
     roundtrip(&db).await;
+    lean_foreign_keys(&db).await;
     db.close().await.unwrap();
 }
 
@@ -209,6 +326,7 @@ async fn postgres_roundtrip() {
 
     let db = Database::connect(&url).await.unwrap();
     roundtrip(&db).await;
+    lean_foreign_keys(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;
