@@ -89,7 +89,7 @@ impl Plan {
         mut outcome: ChangeOutcome,
     ) -> AppResult<ChangeOutcome> {
         // Activity first: whether a partner is affected is read from the memberships before the change.
-        let affected = self.fixed().add(self.affected());
+        let affected = self.affected();
         outcome.affected = if write {
             let details = serde_json::json!({
                 "add": self.add, "remove": self.remove, "removeFromAll": self.remove_from_all,
@@ -117,12 +117,12 @@ impl Plan {
         for &group in &self.add {
             let mut rows = Query::select();
             rows.expr(Expr::val(group))
-                .column((cp::Entity, cp::Column::PartnerId))
+                .column(selected_id())
                 .expr(Expr::val(auth.account_id))
                 .expr(Expr::val(self.campaign_id))
                 .expr(Expr::val(now))
-                .from(cp::Entity)
-                .cond_where(self.fixed().add(not_member(group)));
+                .from(Alias::new(SELECTION))
+                .cond_where(Condition::all().add(not_member(group)));
             outcome.added += if write {
                 let mut insert = Query::insert();
                 insert
@@ -150,13 +150,6 @@ impl Plan {
         Ok(outcome)
     }
 
-    /// The selection as fixed: the campaign's rows whose partner is in the temporary table.
-    fn fixed(&self) -> Condition {
-        Condition::all()
-            .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(self.campaign_id))
-            .add(Expr::col((cp::Entity, cp::Column::PartnerId)).in_subquery(fixed_ids()))
-    }
-
     /// Which memberships the partners leave, as a condition on `partner_group_members`.
     fn leaving(&self) -> Option<SimpleExpr> {
         if self.remove_from_all {
@@ -172,8 +165,8 @@ impl Plan {
         }
     }
 
-    /// A partner (a `campaign_partners` row) is affected when it misses a group it joins or
-    /// holds a membership it leaves.
+    /// A selected partner (a `bulk_selection` row) is affected when it misses a group it joins
+    /// or holds a membership it leaves.
     fn affected(&self) -> Condition {
         let mut any = Condition::any();
         for &group in &self.add {
@@ -184,10 +177,7 @@ impl Plan {
             let mut q = Query::select();
             q.expr(Expr::val(1))
                 .from_as(pgm::Entity, m.clone())
-                .and_where(
-                    Expr::col((m.clone(), pgm::Column::PartnerId))
-                        .equals((cp::Entity, cp::Column::PartnerId)),
-                )
+                .and_where(Expr::col((m.clone(), pgm::Column::PartnerId)).equals(selected_id()))
                 .and_where(Expr::col((m, pgm::Column::CampaignId)).eq(self.campaign_id))
                 // `group_id` is unqualified: inside this subquery it can only name `m`'s.
                 .and_where(leaving);
@@ -205,23 +195,28 @@ fn fixed_ids() -> SelectStatement {
     q
 }
 
-/// `SELECT 1 FROM campaign_partners WHERE cond`.
+/// `bulk_selection.partner_id`: later statements read the fixed selection, not the campaign.
+fn selected_id() -> (Alias, Alias) {
+    (Alias::new(SELECTION), Alias::new("partner_id"))
+}
+
+/// `SELECT 1 FROM bulk_selection WHERE cond`.
 fn selected_rows(cond: Condition) -> SelectStatement {
     let mut q = Query::select();
-    q.expr(Expr::val(1)).from(cp::Entity).cond_where(cond);
+    q.expr(Expr::val(1))
+        .from(Alias::new(SELECTION))
+        .cond_where(cond);
     q
 }
 
-/// `NOT EXISTS (membership of the current campaign_partners row in group)`.
+/// `NOT EXISTS (membership of the current bulk_selection row in group)`.
 fn not_member(group: i64) -> SimpleExpr {
     let m = Alias::new("m");
     let mut q = Query::select();
     q.expr(Expr::val(1))
         .from_as(pgm::Entity, m.clone())
         .and_where(Expr::col((m.clone(), pgm::Column::GroupId)).eq(group))
-        .and_where(
-            Expr::col((m, pgm::Column::PartnerId)).equals((cp::Entity, cp::Column::PartnerId)),
-        );
+        .and_where(Expr::col((m, pgm::Column::PartnerId)).equals(selected_id()));
     Expr::exists(q).not()
 }
 
@@ -246,12 +241,12 @@ async fn insert_activity(
     let mut rows = Query::select();
     rows.expr(Expr::val(auth.account_id))
         .expr(Expr::val(campaign_id))
-        .column((cp::Entity, cp::Column::PartnerId))
+        .column(selected_id())
         .expr(Expr::val(auth.user_id))
         .expr(Expr::val(ACTIVITY_ACTION))
         .expr(Expr::val(details.to_string()))
         .expr(Expr::val(Utc::now()))
-        .from(cp::Entity)
+        .from(Alias::new(SELECTION))
         .cond_where(cond);
     let mut insert = Query::insert();
     insert
