@@ -1,7 +1,9 @@
 //! Fewer foreign keys on the two tables a bulk group change writes 100,000 rows into: on
 //! PostgreSQL each one is a per-row trigger that also locks the row it points to.
-//! `partner_group_members` keeps only its group, whose own keys hold account and campaign
-//! (memberships are written from `campaign_partners` rows, and partners are never deleted).
+//! `partner_group_members` keeps none: memberships are written and deleted only by the groups
+//! service, inside its transactions, from `campaign_partners` rows (deleting a group deletes its
+//! memberships first; partners are never deleted); measured at 1M partners, the group key alone
+//! cost 0.3 s of a 100,000-row add.
 //! `activity_log` is an audit trail whose entries outlive what they describe: it keeps only its
 //! account, the tenant. Columns, indexes and data stay. PostgreSQL drops the constraints; SQLite,
 //! which cannot, rebuilds both tables.
@@ -45,16 +47,12 @@ fn members() -> Trimmed {
         .col(big_integer(Pgm::AccountId))
         .col(big_integer(Pgm::CampaignId))
         .col(timestamp_with_time_zone(Pgm::AddedAt))
-        .primary_key(Index::create().col(Pgm::GroupId).col(Pgm::PartnerId))
-        .foreign_key(&mut fk_cascade(
-            Pgm::Table,
-            Pgm::GroupId,
-            PartnerGroups::Table,
-        ));
+        .primary_key(Index::create().col(Pgm::GroupId).col(Pgm::PartnerId));
     Trimmed {
         table: Pgm::Table.into_iden(),
         kept,
         dropped: vec![
+            key(Pgm::GroupId, PartnerGroups::Table, Cascade),
             key(Pgm::PartnerId, Partners::Table, Cascade),
             key(Pgm::AccountId, Accounts::Table, Cascade),
             key(Pgm::CampaignId, Campaigns::Table, Cascade),

@@ -114,8 +114,10 @@ async fn sqlite_ddl(db: &DatabaseConnection, table: &str) -> String {
 }
 
 /// A `CREATE TABLE` without its foreign key clauses (SQLite writes them after the columns).
+/// A table's DDL up to its foreign key clauses (and without the closing parenthesis).
 fn without_foreign_keys(ddl: &str) -> &str {
-    ddl.split(", FOREIGN KEY").next().unwrap()
+    let columns = ddl.split(", FOREIGN KEY").next().unwrap();
+    columns.strip_suffix(" )").unwrap_or(columns)
 }
 
 async fn roundtrip(db: &DatabaseConnection) {
@@ -247,10 +249,7 @@ async fn lean_foreign_keys(db: &DatabaseConnection) {
     let kept_activity = strings(db, activity).await;
 
     Migrator::up(db, None).await.unwrap();
-    assert_eq!(
-        foreign_keys(db, "partner_group_members").await,
-        ["fk_partner_group_members_group_id CASCADE"]
-    );
+    assert!(foreign_keys(db, "partner_group_members").await.is_empty());
     assert_eq!(
         foreign_keys(db, "activity_log").await,
         ["fk_activity_log_account_id CASCADE"]
