@@ -188,13 +188,15 @@ pub fn report(name: &str, mut times: Vec<Duration>) {
     );
 }
 
-/// The group of `campaign` whose member count is closest to `size`.
+/// The seeded group of `campaign` whose member count is closest to `size` (groups the groups
+/// bench made are left out).
 pub async fn group_near(db: &DatabaseConnection, campaign: i64, size: i64) -> i64 {
     scalar(
         db,
         &format!(
-            "SELECT group_id FROM partner_group_members WHERE campaign_id = {campaign} GROUP BY group_id \
-             ORDER BY ABS(COUNT(*) - {size}), group_id LIMIT 1"
+            "SELECT group_id FROM partner_group_members WHERE campaign_id = {campaign} \
+             AND group_id NOT IN (SELECT id FROM partner_groups WHERE name LIKE 'bench %') \
+             GROUP BY group_id ORDER BY ABS(COUNT(*) - {size}), group_id LIMIT 1"
         ),
     )
     .await
