@@ -1,7 +1,8 @@
 //! The per-campaign definitions partners are described with: contract templates, custom fields,
 //! groups. (Group management itself comes with the groups service.)
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder};
 
 use crate::auth::AuthContext;
 use crate::error::AppResult;
@@ -37,7 +38,7 @@ pub async fn custom_fields(
         .await?)
 }
 
-/// Partner groups of a campaign of the caller's account, by name.
+/// Partner groups of a campaign of the caller's account, by name ignoring case.
 pub async fn groups(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
@@ -46,6 +47,10 @@ pub async fn groups(
     Ok(partner_group::Entity::find()
         .filter(partner_group::Column::AccountId.eq(auth.account_id))
         .filter(partner_group::Column::CampaignId.eq(campaign_id))
+        .order_by(
+            Func::lower(Expr::col(partner_group::Column::Name)),
+            Order::Asc,
+        )
         .order_by_asc(partner_group::Column::Name)
         .order_by_asc(partner_group::Column::Id)
         .all(db)

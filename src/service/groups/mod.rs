@@ -10,6 +10,7 @@ mod selection;
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Alias, Expr, Func, Query};
+use sea_orm::Order;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -34,7 +35,7 @@ pub struct GroupInfo {
     pub member_count: i64,
 }
 
-/// The groups of a campaign of the caller's account, by name, with member counts. An unknown
+/// The groups of a campaign of the caller's account, by name ignoring case, with member counts. An unknown
 /// campaign (or another account's) is `NOT_FOUND`.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -68,6 +69,10 @@ fn scoped(auth: &AuthContext, campaign_id: i64) -> sea_orm::Select<partner_group
     partner_group::Entity::find()
         .filter(partner_group::Column::AccountId.eq(auth.account_id))
         .filter(partner_group::Column::CampaignId.eq(campaign_id))
+        .order_by(
+            Func::lower(Expr::col(partner_group::Column::Name)),
+            Order::Asc,
+        )
         .order_by_asc(partner_group::Column::Name)
         .order_by_asc(partner_group::Column::Id)
 }
