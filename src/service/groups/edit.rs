@@ -4,10 +4,11 @@
 use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QuerySelect, Set, SqlErr, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
 };
 
+use super::names::{check_name, name_taken};
 use super::plan::Plan;
 use super::selection::{self, Selection};
 use super::GroupInfo;
@@ -251,23 +252,6 @@ where
     Ok(Ok(group))
 }
 
-/// A unique-index violation on the name (a concurrent create or rename got there first) is
-/// the same user error the check gives; anything else is a failure.
-fn name_taken(err: DbErr, name: &str) -> AppResult<Vec<UserError>> {
-    match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            let mut check = Checker::default();
-            check.push("name", UserErrorCode::Conflict, name_conflict(name));
-            Ok(check.finish().err().unwrap_or_default())
-        }
-        _ => Err(err.into()),
-    }
-}
-
-fn name_conflict(name: &str) -> String {
-    format!("a group named {name:?} already exists in this campaign")
-}
-
 fn group_not_found(id: i64) -> String {
     format!("partner group {id} not found")
 }
@@ -307,37 +291,6 @@ async fn members(
     }
     let selection = Selection::Ids(ids.to_vec());
     selection::resolve(db, auth, campaign_id, &selection, field, check).await
-}
-
-/// Group names are unique within a campaign, ignoring case.
-async fn check_name(
-    db: &impl ConnectionTrait,
-    auth: &AuthContext,
-    campaign_id: i64,
-    name: &str,
-    except: Option<i64>,
-    check: &mut Checker,
-) -> AppResult<()> {
-    if name.is_empty() {
-        return Ok(());
-    }
-    let existing: Vec<(i64, String)> = partner_group::Entity::find()
-        .select_only()
-        .column(partner_group::Column::Id)
-        .column(partner_group::Column::Name)
-        .filter(partner_group::Column::AccountId.eq(auth.account_id))
-        .filter(partner_group::Column::CampaignId.eq(campaign_id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let wanted = name.to_lowercase();
-    if existing
-        .iter()
-        .any(|(id, other)| Some(*id) != except && other.to_lowercase() == wanted)
-    {
-        check.push("name", UserErrorCode::Conflict, name_conflict(name));
-    }
-    Ok(())
 }
 
 async fn record(

@@ -4,6 +4,7 @@
 mod change;
 mod edit;
 mod members;
+mod names;
 mod plan;
 mod selection;
 

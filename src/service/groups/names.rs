@@ -1,0 +1,59 @@
+//! Group names: unique within a campaign ignoring case — checked before writing, and backed
+//! by a unique index for writers that race past the check.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, SqlErr};
+
+use crate::auth::AuthContext;
+use crate::domain::UserErrorCode;
+use crate::error::AppResult;
+use crate::service::validation::{Checker, UserError};
+
+use entity::partner_group;
+
+/// Group names are unique within a campaign, ignoring case.
+pub(super) async fn check_name(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    name: &str,
+    except: Option<i64>,
+    check: &mut Checker,
+) -> AppResult<()> {
+    if name.is_empty() {
+        return Ok(());
+    }
+    let existing: Vec<(i64, String)> = partner_group::Entity::find()
+        .select_only()
+        .column(partner_group::Column::Id)
+        .column(partner_group::Column::Name)
+        .filter(partner_group::Column::AccountId.eq(auth.account_id))
+        .filter(partner_group::Column::CampaignId.eq(campaign_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let wanted = name.to_lowercase();
+    if existing
+        .iter()
+        .any(|(id, other)| Some(*id) != except && other.to_lowercase() == wanted)
+    {
+        check.push("name", UserErrorCode::Conflict, name_conflict(name));
+    }
+    Ok(())
+}
+
+/// A unique-index violation on the name (a concurrent create or rename got there first) is
+/// the same user error the check gives; anything else is a failure.
+pub(super) fn name_taken(err: DbErr, name: &str) -> AppResult<Vec<UserError>> {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            let mut check = Checker::default();
+            check.push("name", UserErrorCode::Conflict, name_conflict(name));
+            Ok(check.finish().err().unwrap_or_default())
+        }
+        _ => Err(err.into()),
+    }
+}
+
+fn name_conflict(name: &str) -> String {
+    format!("a group named {name:?} already exists in this campaign")
+}
