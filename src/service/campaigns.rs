@@ -41,3 +41,22 @@ pub async fn find(
         .one(db)
         .await?)
 }
+
+/// Reports on `check` (field `campaignId`, `NOT_FOUND`) when the caller's account has no such
+/// campaign; returns whether it exists.
+pub async fn check_exists(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    check: &mut crate::service::validation::Checker,
+) -> AppResult<bool> {
+    let exists = find(db, auth, campaign_id).await?.is_some();
+    if !exists {
+        check.push(
+            "campaignId",
+            crate::domain::UserErrorCode::NotFound,
+            format!("campaign {campaign_id} not found"),
+        );
+    }
+    Ok(exists)
+}

@@ -84,6 +84,12 @@ fn partner_ids(list: &[ID], campaign_id: i64, field: &str) -> Result<Vec<i64>, V
         .map_err(|err| UserError::unreadable(&[field], &err))
 }
 
+/// Reads the `id` of a group input, or the refusal naming it.
+fn read_group_id(id: &ID) -> Result<i64, PartnerGroupPayload> {
+    ids::group_id(id)
+        .map_err(|err| PartnerGroupPayload::refused(UserError::unreadable(&["id"], &err)))
+}
+
 /// Mutations of partner groups.
 #[derive(Default)]
 pub struct GroupMutation;
@@ -127,14 +133,9 @@ impl GroupMutation {
         ctx: &Context<'_>,
         input: UpdatePartnerGroupInput,
     ) -> async_graphql::Result<PartnerGroupPayload> {
-        let group_id = match ids::group_id(&input.id) {
+        let group_id = match read_group_id(&input.id) {
             Ok(id) => id,
-            Err(err) => {
-                return Ok(PartnerGroupPayload::refused(UserError::unreadable(
-                    &["id"],
-                    &err,
-                )))
-            }
+            Err(refused) => return Ok(refused),
         };
         let (db, auth) = (db(ctx)?, auth(ctx)?);
         // Global partner ids carry their campaign: read them against the group's.
@@ -169,14 +170,9 @@ impl GroupMutation {
         ctx: &Context<'_>,
         input: DeletePartnerGroupInput,
     ) -> async_graphql::Result<PartnerGroupPayload> {
-        let group_id = match ids::group_id(&input.id) {
+        let group_id = match read_group_id(&input.id) {
             Ok(id) => id,
-            Err(err) => {
-                return Ok(PartnerGroupPayload::refused(UserError::unreadable(
-                    &["id"],
-                    &err,
-                )))
-            }
+            Err(refused) => return Ok(refused),
         };
         let result = groups::delete(db(ctx)?, auth(ctx)?, group_id).await?;
         let result = result.map(|group| GroupInfo {

@@ -59,15 +59,7 @@ where
     let txn = crate::db::begin_write(db).await?;
     let db = &txn;
     let mut check = Checker::default();
-    if campaigns::find(db, auth, change.campaign_id)
-        .await?
-        .is_none()
-    {
-        check.push(
-            "campaignId",
-            UserErrorCode::NotFound,
-            format!("campaign {} not found", change.campaign_id),
-        );
+    if !campaigns::check_exists(db, auth, change.campaign_id, &mut check).await? {
         return Ok(check.finish().map(|()| ChangeOutcome::default()));
     }
     for (field, ids) in [("add", &change.add), ("remove", &change.remove)] {

@@ -58,15 +58,7 @@ where
 {
     let mut check = Checker::default();
     // An unknown campaign is reported before permissions, as an unknown group is for updates.
-    if campaigns::find(db, auth, input.campaign_id)
-        .await?
-        .is_none()
-    {
-        check.push(
-            "campaignId",
-            UserErrorCode::NotFound,
-            format!("campaign {} not found", input.campaign_id),
-        );
+    if !campaigns::check_exists(db, auth, input.campaign_id, &mut check).await? {
         return Ok(Err(check.finish().err().unwrap_or_default()));
     }
     auth.require(Permission::Write)?;

@@ -69,16 +69,7 @@ where
     let description = check.optional_text("description", input.description.as_deref(), 5000);
     let phone = check.optional_text("phone", input.phone.as_deref(), 40);
     let currency = check.currency("currency", input.currency.as_deref());
-    if campaigns::find(db, auth, input.campaign_id)
-        .await?
-        .is_none()
-    {
-        check.push(
-            "campaignId",
-            UserErrorCode::NotFound,
-            format!("campaign {} not found", input.campaign_id),
-        );
-    }
+    campaigns::check_exists(db, auth, input.campaign_id, &mut check).await?;
     if let Some(user_id) = input.assigned_user_id {
         if accounts::find_user(db, auth, user_id).await.is_err() {
             check.push(
