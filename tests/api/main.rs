@@ -13,6 +13,7 @@ mod group_file;
 mod groups;
 mod list_facets;
 mod list_filters;
+mod list_search;
 mod list_sorting;
 mod list_support;
 mod list_views;

@@ -28,6 +28,9 @@ pub struct FilterContext {
     pub now: DateTime<Utc>,
     /// The campaign listed (subqueries are restricted to it).
     pub campaign_id: i64,
+    /// A page query for a common search term on SQLite: walk the sort order (see
+    /// `search_sql::page_in_sort_order`).
+    pub search_in_sort_order: bool,
 }
 
 /// `Condition::add` for a condition held in a variable.
@@ -210,7 +213,7 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
     if let Some(expr) = f
         .search
         .as_deref()
-        .and_then(|t| search_sql::search(cx.backend, t))
+        .and_then(|t| search_sql::search(cx.backend, t, cx.search_in_sort_order))
     {
         all.push(expr);
     }
