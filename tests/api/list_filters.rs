@@ -208,5 +208,25 @@ backend_tests! {
             let (_, body) = run(filter.clone()).await;
             assert_eq!(body["data"]["partners"]["totalCount"], 0, "{filter}: {body}");
         }
+        // A group of the account's other campaign whose members are also partners of this one:
+        // its id names no group here, alone or nested, so it still matches no one.
+        let sibling = l.account.campaign_ids[1].to_string();
+        let groups = app
+            .data_as(&l.account, "query($c: ID!) { partnerGroups(campaignId: $c) { groupId members(first: 500) { nodes { partnerId } } } }", json!({ "c": sibling }))
+            .await;
+        let here: Vec<i64> = l.all.iter().map(|p| p["partnerId"].as_i64().unwrap()).collect();
+        let shared = groups["partnerGroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["members"]["nodes"].as_array().unwrap().iter().any(|m| here.contains(&m["partnerId"].as_i64().unwrap())))
+            .expect("a group of the other campaign shares members with this one");
+        let sibling_group = shared["groupId"].to_string();
+        let (_, body) = run(json!({ "groupIds": [sibling_group] })).await;
+        assert_eq!(body["data"]["partners"]["totalCount"], 0, "{body}");
+        let (_, body) = run(json!({ "or": [{ "groupIds": [sibling_group] }, { "countries": ["US"] }] })).await;
+        let us = l.expected(|p| p["country"] == "US").len();
+        assert!(us > 0);
+        assert_eq!(body["data"]["partners"]["totalCount"], us, "{body}");
     }
 }

@@ -195,6 +195,17 @@ impl PartnerFilter {
         ids
     }
 
+    /// Every group id the filter names, nested ones included.
+    pub fn group_ids(&self) -> Vec<i64> {
+        let mut ids = self.group_ids.clone();
+        for nested in self.and.iter().chain(&self.or).chain(self.not.as_deref()) {
+            ids.extend(nested.group_ids());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     /// The same filter without its own top-level condition on `dimension` (faceted search:
     /// a facet counts values under every other filter).
     pub fn without(&self, dimension: FacetDimension) -> Self {

@@ -1,7 +1,10 @@
 //! Compiles a `PartnerFilter` into one SQL condition over `campaign_partners` (with `IN`
 //! subqueries for groups, contracts, profile attributes and custom fields). Every subquery is
 //! restricted to the listed campaign, so ids of another account's groups, templates, users or
-//! fields can only ever match nothing.
+//! fields can only ever match nothing; group ids are checked against the campaign beforehand
+//! (`ListQuery::campaign_groups`) and others dropped, with the same effect.
+
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{
@@ -20,7 +23,7 @@ use entity::{
 };
 
 /// What compiling needs besides the filter.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct FilterContext {
     /// The database dialect (search differs).
     pub backend: DbBackend,
@@ -28,6 +31,8 @@ pub struct FilterContext {
     pub now: DateTime<Utc>,
     /// The campaign listed (subqueries are restricted to it).
     pub campaign_id: i64,
+    /// The filter's group ids that are groups of the campaign (see `ListQuery::campaign_groups`).
+    pub campaign_groups: BTreeSet<i64>,
     /// A page query for a common search term on SQLite: walk the sort order (see
     /// `search_sql::page_in_sort_order`).
     pub search_in_sort_order: bool,
@@ -237,17 +242,23 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
     }
     if !f.group_ids.is_empty() || f.in_no_group {
         let mut any = Condition::any();
-        if !f.group_ids.is_empty() {
-            let groups = f.group_ids.clone();
-            any.push(partners_in(
-                pgm::Entity,
-                pgm::Column::CampaignId,
-                pgm::Column::PartnerId,
-                cx,
-                |q| {
-                    q.and_where(Expr::col((pgm::Entity, pgm::Column::GroupId)).is_in(groups));
-                },
-            ));
+        let groups: Vec<i64> = f
+            .group_ids
+            .iter()
+            .copied()
+            .filter(|g| cx.campaign_groups.contains(g))
+            .collect();
+        if !groups.is_empty() {
+            // The groups are the campaign's, so their members are too: no campaign condition.
+            let members = Query::select()
+                .column((pgm::Entity, pgm::Column::PartnerId))
+                .from(pgm::Entity)
+                .and_where(Expr::col((pgm::Entity, pgm::Column::GroupId)).is_in(groups))
+                .to_owned();
+            any.push(col(cp::Column::PartnerId).in_subquery(members));
+        } else if !f.group_ids.is_empty() {
+            // Only groups of other campaigns or accounts, or none that exist: no one.
+            any.push(Expr::cust("1 = 0"));
         }
         if f.in_no_group {
             any.push(

@@ -37,6 +37,9 @@ pub struct ListQuery {
     pub filter: filter::PartnerFilter,
     /// In which order.
     pub order: sort::SortOrder,
+    /// The group ids the filter names that are groups of this campaign; the filter's other
+    /// group ids (another campaign's or account's, or none at all) match nothing.
+    pub campaign_groups: std::collections::BTreeSet<i64>,
 }
 
 /// Identifies a partner within a campaign.

@@ -76,6 +76,7 @@ fn condition_for(
         backend: db.get_database_backend(),
         now: Utc::now(),
         campaign_id: query.campaign_id,
+        campaign_groups: query.campaign_groups.clone(),
         search_in_sort_order,
     };
     Condition::all()

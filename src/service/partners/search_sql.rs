@@ -92,7 +92,8 @@ pub fn search(backend: DbBackend, term: &str, in_sort_order: bool) -> Option<Exp
         .to_owned();
     let id = Expr::col((cp::Entity, cp::Column::Id));
     let id = if in_sort_order {
-        Expr::cust_with_expr("+$1", id)
+        // SQLite only (the FTS table is), whose placeholder for the expression is `?`.
+        Expr::cust_with_expr("+?", id)
     } else {
         id
     };
@@ -106,5 +107,30 @@ mod tests {
     #[test]
     fn wildcards_are_escaped() {
         assert_eq!(escape_like(r"50%_off\now"), r"50\%\_off\\now");
+    }
+
+    fn sqlite_where(term: &str, in_sort_order: bool) -> String {
+        let expr = search(DbBackend::Sqlite, term, in_sort_order).unwrap();
+        Query::select()
+            .expr(Expr::val(1))
+            .from(cp::Entity)
+            .and_where(expr)
+            .to_string(sea_orm::sea_query::SqliteQueryBuilder)
+    }
+
+    #[test]
+    fn a_page_in_sort_order_hides_the_id_from_the_planner() {
+        let walk = sqlite_where("coupon", true);
+        assert!(
+            walk.contains(r#"(+"campaign_partners"."id") IN (SELECT "rowid" FROM "campaign_partner_search""#),
+            "{walk}"
+        );
+        let sorted = sqlite_where("coupon", false);
+        assert!(
+            sorted.contains(r#"WHERE "campaign_partners"."id" IN (SELECT "rowid""#),
+            "{sorted}"
+        );
+        // Too short for the trigram table: the LIKE alone, either way.
+        assert!(!sqlite_where("co", true).contains("campaign_partner_search"));
     }
 }
