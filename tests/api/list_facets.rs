@@ -127,4 +127,36 @@ backend_tests! {
         let with = app.statements() - before;
         assert_eq!(with, bare + 3, "one COUNT and one query per selected facet");
     }
+
+    async fn facets_without_a_condition_of_their_own_are_counted_together(app) {
+        let l = Listed::seed(&app, 160, 63).await;
+        let country = l.common("country").as_str().unwrap().to_owned();
+        let shared = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 0) { facets {
+          contractStatuses { value label count } relationshipTypes { value count } sizes { value count }
+          relationshipStages { value count } prospectingSources { value label count } } } }";
+        let plain = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 0) { pageInfo { hasNextPage } } }";
+        for filter in [json!({}), json!({ "countries": [country] })] {
+            let before = app.statements();
+            app.data_as(&l.account, plain, json!({ "c": l.campaign, "f": filter })).await;
+            let bare = app.statements() - before;
+            let before = app.statements();
+            let data = app.data_as(&l.account, shared, json!({ "c": l.campaign, "f": filter })).await;
+            assert_eq!(app.statements() - before, bare + 1, "five facets, one statement: {filter}");
+            let facets = &data["partners"]["facets"];
+            let under: Vec<&Value> = l.all.iter().filter(|p| filter.get("countries").is_none() || p["country"] == country.as_str()).collect();
+            for (facet, field) in [("contractStatuses", "contractStatus"), ("relationshipTypes", "relationshipType"), ("sizes", "size"),
+                                   ("relationshipStages", "relationshipStage"), ("prospectingSources", "prospectingSource")] {
+                assert_eq!(counts(&facets[facet]), tally(under.iter().copied(), scalar(field)), "{facet} under {filter}");
+                let listed: Vec<i64> = facets[facet].as_array().unwrap().iter().map(|b| b["count"].as_i64().unwrap()).collect();
+                assert!(listed.windows(2).all(|w| w[0] >= w[1]), "{facet}: largest first: {listed:?}");
+            }
+            // "None" values (no contract yet, no source recorded) are labelled as such.
+            for facet in ["contractStatuses", "prospectingSources"] {
+                for bucket in facets[facet].as_array().unwrap() {
+                    let expected = bucket["value"].as_str().unwrap_or("(none)");
+                    assert_eq!(bucket["label"], expected, "{facet}: {bucket}");
+                }
+            }
+        }
+    }
 }

@@ -101,8 +101,8 @@ impl PartnerConnection {
 
     /// Counts per value for the filter bar, each under the current filter without its own
     /// condition (computed only for the facets selected).
-    async fn facets(&self) -> PartnerFacets {
-        PartnerFacets(self.query.clone())
+    async fn facets(&self, ctx: &Context<'_>) -> PartnerFacets {
+        PartnerFacets::new(ctx, self.query.clone())
     }
 }
 

@@ -1,12 +1,25 @@
 //! Facet counts of the partner list: one field per filter-bar dimension, each computed only
 //! when selected.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, Object, SimpleObject};
+use tokio::sync::OnceCell;
 
 use crate::graphql::context::{auth, db};
 use crate::service::partners::facets::{self, FacetBucket as Bucket};
 use crate::service::partners::filter::FacetDimension;
+use crate::service::partners::shared_facets;
 use crate::service::partners::ListQuery;
+
+/// The fields of `PartnerFacets` that can be counted together, with their dimensions.
+const SHAREABLE: [(&str, FacetDimension); 5] = [
+    ("contractStatuses", FacetDimension::ContractStatus),
+    ("relationshipTypes", FacetDimension::RelationshipType),
+    ("sizes", FacetDimension::Size),
+    ("relationshipStages", FacetDimension::RelationshipStage),
+    ("prospectingSources", FacetDimension::ProspectingSource),
+];
 
 /// One value of a facet and how many partners have it.
 #[derive(SimpleObject, Clone, Debug)]
@@ -21,15 +34,47 @@ pub struct FacetBucket {
 }
 
 /// The facets of a partner list.
-pub struct PartnerFacets(pub ListQuery);
+pub struct PartnerFacets {
+    query: ListQuery,
+    /// The selected facets counted in one statement (see `shared_facets`), and their counts
+    /// once the first of them is resolved.
+    together: Vec<FacetDimension>,
+    shared: OnceCell<HashMap<FacetDimension, Vec<Bucket>>>,
+}
 
 impl PartnerFacets {
+    /// The facets of `query`, for the selection `ctx` resolves (`facets { ... }`).
+    pub fn new(ctx: &Context<'_>, query: ListQuery) -> Self {
+        let look = ctx.look_ahead();
+        let selected: Vec<FacetDimension> = SHAREABLE
+            .iter()
+            .filter(|(field, _)| look.field(field).exists())
+            .map(|(_, dimension)| *dimension)
+            .collect();
+        PartnerFacets {
+            together: shared_facets::counted_together(&query, &selected),
+            query,
+            shared: OnceCell::new(),
+        }
+    }
+
     async fn count(
         &self,
         ctx: &Context<'_>,
         dimension: FacetDimension,
     ) -> async_graphql::Result<Vec<FacetBucket>> {
-        let buckets = facets::facet(db(ctx)?, auth(ctx)?, &self.0, dimension).await?;
+        let buckets = if self.together.contains(&dimension) {
+            let (db, auth) = (db(ctx)?, auth(ctx)?);
+            let shared = self
+                .shared
+                .get_or_try_init(|| {
+                    shared_facets::count_together(db, auth, &self.query, &self.together)
+                })
+                .await?;
+            shared.get(&dimension).cloned().unwrap_or_default()
+        } else {
+            facets::facet(db(ctx)?, auth(ctx)?, &self.query, dimension).await?
+        };
         Ok(buckets
             .into_iter()
             .map(

@@ -12,6 +12,7 @@ mod prepare;
 mod query;
 pub mod relations;
 pub mod search_sql;
+pub mod shared_facets;
 pub mod sort;
 
 pub use create::{create_direct_partner, NewPartner};
