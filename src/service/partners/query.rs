@@ -130,8 +130,8 @@ pub async fn count(
     let mut q = Query::select();
     // COUNT(*) rather than COUNT(id): the count may then be answered from an index alone.
     q.expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-    .from(cp::Entity)
-    .cond_where(list_condition(db, auth, query, &query.filter));
+        .from(cp::Entity)
+        .cond_where(list_condition(db, auth, query, &query.filter));
     let row = db.query_one(&q).await?;
     Ok(match row {
         Some(row) => row.try_get::<i64>("", "n")?,

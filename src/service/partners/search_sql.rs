@@ -110,7 +110,7 @@ mod tests {
     }
 
     fn sqlite_where(term: &str, in_sort_order: bool) -> String {
-        let expr = search(DbBackend::Sqlite, term, in_sort_order).unwrap();
+        let expr = search(DbBackend::Sqlite, term, in_sort_order).expect("a term");
         Query::select()
             .expr(Expr::val(1))
             .from(cp::Entity)
@@ -122,7 +122,9 @@ mod tests {
     fn a_page_in_sort_order_hides_the_id_from_the_planner() {
         let walk = sqlite_where("coupon", true);
         assert!(
-            walk.contains(r#"(+"campaign_partners"."id") IN (SELECT "rowid" FROM "campaign_partner_search""#),
+            walk.contains(
+                r#"(+"campaign_partners"."id") IN (SELECT "rowid" FROM "campaign_partner_search""#
+            ),
             "{walk}"
         );
         let sorted = sqlite_where("coupon", false);

@@ -113,7 +113,7 @@ pub async fn count_together(
                 })
                 .collect();
             // Stable: equal counts keep the value order of the map.
-            buckets.sort_by(|a, b| b.count.cmp(&a.count));
+            buckets.sort_by_key(|b| std::cmp::Reverse(b.count));
             (dimension, buckets)
         })
         .collect())
