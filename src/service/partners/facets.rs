@@ -180,11 +180,7 @@ pub async fn facet(
                 text(row, "v")?
             };
             let value = match (dimension, value) {
-                (FacetDimension::Size, Some(rank)) => rank
-                    .parse::<i16>()
-                    .ok()
-                    .and_then(size_of_rank)
-                    .map(|s| s.as_str().to_owned()),
+                (FacetDimension::Size, Some(rank)) => rank.parse::<i64>().ok().and_then(size_name),
                 (_, v) => v,
             };
             let label = if has_label {
@@ -193,12 +189,25 @@ pub async fn facet(
                 value.clone()
             };
             Ok(FacetBucket {
-                label: label.unwrap_or_else(|| "(none)".to_owned()),
+                label: label.unwrap_or_else(none_label),
                 value,
                 count: row.try_get::<i64>("", "n")?,
             })
         })
         .collect()
+}
+
+/// The facet value of a size rank: the size's name.
+pub(super) fn size_name(rank: i64) -> Option<String> {
+    i16::try_from(rank)
+        .ok()
+        .and_then(size_of_rank)
+        .map(|s| s.as_str().to_owned())
+}
+
+/// The label of a bucket without a value (no country, no group, unassigned, ...).
+pub(super) fn none_label() -> String {
+    "(none)".to_owned()
 }
 
 fn plain(q: &mut SelectStatement, column: cp::Column, value: &Alias) -> bool {

@@ -9,9 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, QueryResult};
 
-use super::facets::FacetBucket;
+use super::facets::{none_label, size_name, FacetBucket};
 use super::filter::FacetDimension;
-use super::listing::size_of_rank;
 use super::query::list_condition;
 use super::ListQuery;
 use crate::auth::AuthContext;
@@ -52,11 +51,7 @@ type Keyed = (Option<i64>, Option<String>);
 fn value_of(row: &QueryResult, alias: &str, dimension: FacetDimension) -> AppResult<Keyed> {
     Ok(if dimension == FacetDimension::Size {
         let rank = row.try_get::<Option<i64>>("", alias)?;
-        let name = rank
-            .and_then(|r| i16::try_from(r).ok())
-            .and_then(size_of_rank)
-            .map(|s| s.as_str().to_owned());
-        (rank, name)
+        (rank, rank.and_then(size_name))
     } else {
         (None, row.try_get::<Option<String>>("", alias)?)
     })
@@ -107,7 +102,7 @@ pub async fn count_together(
             let mut buckets: Vec<FacetBucket> = tally
                 .into_iter()
                 .map(|((_, value), count)| FacetBucket {
-                    label: value.clone().unwrap_or_else(|| "(none)".to_owned()),
+                    label: value.clone().unwrap_or_else(none_label),
                     value,
                     count,
                 })
