@@ -22,6 +22,10 @@ pub struct DatabaseConfig {
     /// Maximum number of pooled database connections.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
+    /// Campaigns with at least this many partners have their facet index read again in the
+    /// background after a write (counting in SQL meanwhile); smaller ones at once.
+    #[arg(long, env = "FACET_INDEX_BACKGROUND_FROM", default_value_t = crate::service::partners::facet_index::BACKGROUND_FROM)]
+    pub facet_index_background_from: usize,
 }
 
 impl DatabaseConfig {
@@ -30,6 +34,7 @@ impl DatabaseConfig {
         DatabaseConfig {
             database_url: url.into(),
             db_max_connections: 10,
+            facet_index_background_from: crate::service::partners::facet_index::BACKGROUND_FROM,
         }
     }
 

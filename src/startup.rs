@@ -10,10 +10,11 @@ use tokio::net::TcpListener;
 use crate::config::{DatabaseConfig, ServeConfig};
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::graphql::build_schema;
+use crate::graphql::build_schema_with;
 use crate::http::{self, playground, AppState};
 use crate::seed;
 use crate::service::accounts;
+use crate::service::partners::facet_index::FacetIndexes;
 
 /// The demo account's credentials, when the demo account exists and they still verify.
 #[derive(Clone, Debug)]
@@ -57,7 +58,7 @@ pub async fn build_state(
     let page = playground::page(demo.as_ref().map(DemoCredentials::header).as_deref());
     let state = AppState {
         db,
-        schema: build_schema(),
+        schema: build_schema_with(FacetIndexes::new(config.facet_index_background_from)),
         playground: Arc::new(page),
         statements,
     };

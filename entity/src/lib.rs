@@ -5,6 +5,7 @@ pub mod account_user;
 pub mod activity_log;
 pub mod api_credential;
 pub mod campaign;
+pub mod campaign_list_version;
 pub mod campaign_partner;
 pub mod contract_history;
 pub mod contract_template;
@@ -30,6 +31,7 @@ pub mod prelude {
     pub use super::activity_log::Entity as ActivityLog;
     pub use super::api_credential::Entity as ApiCredential;
     pub use super::campaign::Entity as Campaign;
+    pub use super::campaign_list_version::Entity as CampaignListVersion;
     pub use super::campaign_partner::Entity as CampaignPartner;
     pub use super::contract_history::Entity as ContractHistory;
     pub use super::contract_template::Entity as ContractTemplate;

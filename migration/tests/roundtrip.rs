@@ -5,7 +5,7 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 
-const TABLES: [&str; 22] = [
+const TABLES: [&str; 23] = [
     "accounts",
     "account_users",
     "api_credentials",
@@ -28,6 +28,7 @@ const TABLES: [&str; 22] = [
     "notes",
     "activity_log",
     "partner_views",
+    "campaign_list_versions",
 ];
 
 async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
@@ -172,6 +173,25 @@ async fn roundtrip(db: &DatabaseConnection) {
     exec(db, &format!("INSERT INTO campaigns (account_id, name, currency, created_at) VALUES ({first}, 'C', 'USD', CURRENT_TIMESTAMP)")).await;
     exec(db, "INSERT INTO partners (name, created_at, updated_at) VALUES ('P', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").await;
     exec(db, &format!("INSERT INTO campaign_partners (account_id, campaign_id, partner_id, relationship_type, relationship_stage, assigned_user_id, created_at, updated_at) SELECT {first}, c.id, p.id, 'DIRECT', 'NEW', u.id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM campaigns c, partners p, account_users u")).await;
+    // Every write the list's facets count bumps the campaign's list version.
+    let version = "SELECT CAST(version AS TEXT) FROM campaign_list_versions";
+    let first_version = strings(db, version).await;
+    assert_eq!(first_version, ["1"]);
+    exec(db, "UPDATE campaign_partners SET country = 'US'").await;
+    let after_update = strings(db, version).await;
+    assert_ne!(after_update, first_version);
+    exec(db, "INSERT INTO partner_attributes (partner_id, kind, value) SELECT id, 'BUSINESS_MODEL', 'CONTENT' FROM partners").await;
+    let after_attribute = strings(db, version).await;
+    assert_ne!(after_attribute, after_update);
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // SQLite's triggers name the columns that matter (PostgreSQL's cannot, with transition tables).
+        exec(
+            db,
+            "UPDATE campaign_partners SET updated_at = CURRENT_TIMESTAMP",
+        )
+        .await;
+        assert_eq!(strings(db, version).await, after_attribute);
+    }
     let reach = strings(
         db,
         "SELECT CAST(p.social_reach AS TEXT) || ':' || CAST(access_url_eligible AS TEXT) \

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::AuthContext;
 use crate::graphql::loaders::Loaders;
+use crate::service::partners::facet_index::FacetIndexes;
 
 /// The database pool of the request.
 pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
@@ -22,4 +23,9 @@ pub fn loader<'a>(
     ctx: &Context<'a>,
 ) -> async_graphql::Result<&'a DataLoader<Loaders, HashMapCache>> {
     ctx.data::<DataLoader<Loaders, HashMapCache>>()
+}
+
+/// The server's facet indexes (shared by every request).
+pub fn facet_indexes<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a FacetIndexes> {
+    ctx.data::<FacetIndexes>()
 }

@@ -14,6 +14,8 @@ use async_graphql::{EmptySubscription, Schema};
 use mutation::MutationRoot;
 use query::QueryRoot;
 
+use crate::service::partners::facet_index::FacetIndexes;
+
 /// The executable schema.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -22,13 +24,20 @@ const MAX_DEPTH: usize = 16;
 /// Most complex query accepted.
 const MAX_COMPLEXITY: usize = 20_000;
 
-/// Builds the schema; per-request data (database, caller, loaders) is attached to each request.
+/// Builds the schema with default facet indexes.
 pub fn build_schema() -> AppSchema {
+    build_schema_with(FacetIndexes::default())
+}
+
+/// Builds the schema with the server-wide facet indexes; per-request data (database, caller,
+/// loaders) is attached to each request.
+pub fn build_schema_with(indexes: FacetIndexes) -> AppSchema {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
     )
+    .data(indexes)
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .finish()

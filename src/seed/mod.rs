@@ -90,6 +90,8 @@ pub async fn generate(db: &DatabaseConnection, opts: &SeedOptions) -> AppResult<
     // Fresh planner statistics: after a bulk load both planners otherwise guess, and pick
     // poor indexes for the list's filters.
     db.execute_unprepared("ANALYZE").await?;
+    // The PostgreSQL bulk load skips the triggers that keep the list versions.
+    crate::service::partners::facet_index::invalidate_all(db).await?;
     Ok(created)
 }
 

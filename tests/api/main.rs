@@ -11,6 +11,7 @@ mod demo;
 mod group_changes;
 mod group_file;
 mod groups;
+mod list_facet_index;
 mod list_facets;
 mod list_filters;
 mod list_search;

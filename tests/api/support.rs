@@ -61,6 +61,15 @@ impl TestApp {
 
     /// Like `spawn`, optionally letting the server create the demo account on its empty database.
     pub async fn spawn_with(backend: Backend, demo: bool) -> Option<TestApp> {
+        Self::spawn_configured(backend, demo, |_| {}).await
+    }
+
+    /// [`TestApp::spawn_with`], with the server's configuration adjusted by `configure`.
+    pub async fn spawn_configured(
+        backend: Backend,
+        demo: bool,
+        configure: impl FnOnce(&mut DatabaseConfig),
+    ) -> Option<TestApp> {
         let (url, sqlite_file) = match backend {
             Backend::Sqlite => {
                 let path =
@@ -76,6 +85,7 @@ impl TestApp {
         };
         let mut config = DatabaseConfig::for_url(url.clone());
         config.db_max_connections = 5;
+        configure(&mut config);
         let (state, _) = startup::build_state(&config, demo)
             .await
             .expect("build app");
@@ -107,6 +117,15 @@ impl TestApp {
     /// The `Authorization` header of an account's credentials.
     pub fn basic(sid: &str, token: &str) -> String {
         format!("Basic {}", STANDARD.encode(format!("{sid}:{token}")))
+    }
+
+    /// The database this app runs on.
+    pub fn backend(&self) -> Backend {
+        if self.sqlite_file.is_some() {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
     }
 
     /// The header of this app's own account.

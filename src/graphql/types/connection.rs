@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, SimpleObject};
 use super::facets::PartnerFacets;
 use super::page_info::PageInfo;
 use super::partner::Partner;
-use crate::graphql::context::{auth, db};
+use crate::graphql::context::{auth, db, facet_indexes};
 use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
 use crate::graphql::prefetch;
 use crate::service::paging::{Page, PageRequest};
@@ -95,7 +95,9 @@ impl PartnerConnection {
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         match self.total {
             Some(total) => Ok(total),
-            None => Ok(partners::count(db(ctx)?, auth(ctx)?, &self.query).await?),
+            None => Ok(facet_indexes(ctx)?
+                .count(db(ctx)?, auth(ctx)?, &self.query)
+                .await?),
         }
     }
 
@@ -145,11 +147,12 @@ impl PartnerConnection {
             .collect();
         let (db, auth) = (db(ctx)?, auth(ctx)?);
         let query = partners::prepare(db, auth, campaign_id, filter, &order).await?;
-        // A selected total is counted on a second connection while the page is read.
+        // A selected total is counted (on a second connection, or from the facet index) while
+        // the page is read.
         let (page, total) = if ctx.look_ahead().field("totalCount").exists() {
             let (page, total) = tokio::try_join!(
                 partners::list_page(db, auth, &query, &request),
-                partners::count(db, auth, &query)
+                facet_indexes(ctx)?.count(db, auth, &query)
             )?;
             (page, Some(total))
         } else {

@@ -6,20 +6,27 @@ use std::collections::HashMap;
 use async_graphql::{Context, Object, SimpleObject};
 use tokio::sync::OnceCell;
 
-use crate::graphql::context::{auth, db};
+use crate::graphql::context::{auth, db, facet_indexes};
 use crate::service::partners::facets::{self, FacetBucket as Bucket};
 use crate::service::partners::filter::FacetDimension;
 use crate::service::partners::shared_facets;
 use crate::service::partners::ListQuery;
 
-/// The fields of `PartnerFacets` that can be counted together, with their dimensions.
-const SHAREABLE: [(&str, FacetDimension); 5] = [
+/// The fields of `PartnerFacets` with their dimensions.
+const FIELDS: [(&str, FacetDimension); 10] = [
+    ("countries", FacetDimension::Country),
+    ("groups", FacetDimension::Group),
     ("contractStatuses", FacetDimension::ContractStatus),
+    ("contractTemplates", FacetDimension::ContractTemplate),
     ("relationshipTypes", FacetDimension::RelationshipType),
     ("sizes", FacetDimension::Size),
     ("relationshipStages", FacetDimension::RelationshipStage),
+    ("businessModels", FacetDimension::BusinessModel),
+    ("assignedTo", FacetDimension::AssignedTo),
     ("prospectingSources", FacetDimension::ProspectingSource),
 ];
+
+type Counts = HashMap<FacetDimension, Vec<Bucket>>;
 
 /// One value of a facet and how many partners have it.
 #[derive(SimpleObject, Clone, Debug)]
@@ -36,24 +43,30 @@ pub struct FacetBucket {
 /// The facets of a partner list.
 pub struct PartnerFacets {
     query: ListQuery,
-    /// The selected facets counted in one statement (see `shared_facets`), and their counts
-    /// once the first of them is resolved.
+    /// The selected facets.
+    selected: Vec<FacetDimension>,
+    /// All selected facets, once the first is resolved, when the facet index can count them.
+    indexed: OnceCell<Option<Counts>>,
+    /// Otherwise: the selected facets counted in one statement (see `shared_facets`), and
+    /// their counts once the first of them is resolved.
     together: Vec<FacetDimension>,
-    shared: OnceCell<HashMap<FacetDimension, Vec<Bucket>>>,
+    shared: OnceCell<Counts>,
 }
 
 impl PartnerFacets {
     /// The facets of `query`, for the selection `ctx` resolves (`facets { ... }`).
     pub fn new(ctx: &Context<'_>, query: ListQuery) -> Self {
         let look = ctx.look_ahead();
-        let selected: Vec<FacetDimension> = SHAREABLE
+        let selected: Vec<FacetDimension> = FIELDS
             .iter()
             .filter(|(field, _)| look.field(field).exists())
             .map(|(_, dimension)| *dimension)
             .collect();
         PartnerFacets {
             together: shared_facets::counted_together(&query, &selected),
+            selected,
             query,
+            indexed: OnceCell::new(),
             shared: OnceCell::new(),
         }
     }
@@ -63,8 +76,14 @@ impl PartnerFacets {
         ctx: &Context<'_>,
         dimension: FacetDimension,
     ) -> async_graphql::Result<Vec<FacetBucket>> {
-        let buckets = if self.together.contains(&dimension) {
-            let (db, auth) = (db(ctx)?, auth(ctx)?);
+        let (db, auth, indexes) = (db(ctx)?, auth(ctx)?, facet_indexes(ctx)?);
+        let indexed = self
+            .indexed
+            .get_or_try_init(|| indexes.facets(db, auth, &self.query, &self.selected))
+            .await?;
+        let buckets = if let Some(counts) = indexed {
+            counts.get(&dimension).cloned().unwrap_or_default()
+        } else if self.together.contains(&dimension) {
             let shared = self
                 .shared
                 .get_or_try_init(|| {
@@ -73,7 +92,7 @@ impl PartnerFacets {
                 .await?;
             shared.get(&dimension).cloned().unwrap_or_default()
         } else {
-            facets::facet(db(ctx)?, auth(ctx)?, &self.query, dimension).await?
+            facets::facet(db, auth, &self.query, dimension).await?
         };
         Ok(buckets
             .into_iter()

@@ -149,6 +149,22 @@ pub enum FacetDimension {
     ProspectingSource,
 }
 
+impl FacetDimension {
+    /// Every dimension.
+    pub const ALL: [FacetDimension; 10] = [
+        FacetDimension::Country,
+        FacetDimension::Group,
+        FacetDimension::ContractStatus,
+        FacetDimension::ContractTemplate,
+        FacetDimension::RelationshipType,
+        FacetDimension::Size,
+        FacetDimension::RelationshipStage,
+        FacetDimension::BusinessModel,
+        FacetDimension::AssignedTo,
+        FacetDimension::ProspectingSource,
+    ];
+}
+
 impl PartnerFilter {
     /// A filter that matches everything.
     pub fn all() -> Self {
