@@ -12,6 +12,7 @@ mod common;
 use common::{env_number, group_near, report, Bench};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
+use std::time::{Duration, Instant};
 
 const WIDE: &str = "query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!], $after: String) {
   partners(campaignId: $c, filter: $f, orderBy: $o, first: 50, after: $after) {
@@ -34,6 +35,19 @@ const FACETS: &str = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $
   relationshipTypes { value count } sizes { value count } relationshipStages { value count }
   businessModels { value count } assignedTo { value count } prospectingSources { value count } } } }";
 
+/// Waits until the facets of `variables` come from the facet index (far below a second).
+async fn index_ready(client: &Bench, variables: Value) {
+    for _ in 0..600 {
+        let start = Instant::now();
+        client.run(FACETS, variables.clone()).await;
+        if start.elapsed() < Duration::from_millis(200) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the facet index was not read within a few minutes");
+}
+
 #[tokio::main]
 async fn main() {
     let bench = Bench::start().await;
@@ -51,6 +65,8 @@ async fn main() {
         .map(|r| r.try_get_by_index::<i64>(0).unwrap())
         .collect();
     let client = &bench;
+    // The server reads its facet index in the background (a million partners): wait for it.
+    index_ready(client, json!({ "c": campaign.to_string(), "f": {} })).await;
 
     let c = campaign.to_string();
     let cf: Vec<String> = fields.iter().map(i64::to_string).collect();
@@ -92,19 +108,22 @@ async fn main() {
             json!({ "c": c, "f": { "countries": ["US"] } }),
         )
         .await;
-    // The same request right after a write: the facet index is read again first.
+    // The same request right after a write: counted in SQL while the facet index is read again
+    // in the background; and how long until the index is back.
     let touch = format!(
         "UPDATE campaign_partners SET relationship_stage = relationship_stage \
          WHERE id = (SELECT MIN(id) FROM campaign_partners WHERE campaign_id = {campaign})"
     );
-    let mut times = Vec::new();
+    let facets = json!({ "c": c, "f": { "countries": ["US"] } });
+    let (mut times, mut rebuilds) = (Vec::new(), Vec::new());
     for _ in 0..env_number("BENCH_COLD_RUNS", 5) {
         db.execute_unprepared(&touch).await.unwrap();
-        let start = std::time::Instant::now();
-        client
-            .run(FACETS, json!({ "c": c, "f": { "countries": ["US"] } }))
-            .await;
+        let start = Instant::now();
+        client.run(FACETS, facets.clone()).await;
         times.push(start.elapsed());
+        index_ready(client, facets.clone()).await;
+        rebuilds.push(start.elapsed());
     }
     report("5. all facets under a country filter, after a write", times);
+    report("   ... until the facet index is read again", rebuilds);
 }
