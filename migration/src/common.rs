@@ -108,3 +108,19 @@ pub(crate) async fn drop_tables(
     }
     Ok(())
 }
+
+/// Runs each SQL statement of `statements`, in order (backend-specific DDL: triggers, functions,
+/// search indexes).
+pub(crate) async fn run_all<S: AsRef<str>>(
+    manager: &SchemaManager<'_>,
+    statements: &[S],
+) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::ConnectionTrait;
+    for sql in statements {
+        manager
+            .get_connection()
+            .execute_unprepared(sql.as_ref())
+            .await?;
+    }
+    Ok(())
+}

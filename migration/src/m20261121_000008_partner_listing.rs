@@ -7,7 +7,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
-use crate::common::{create_indexes, drop_indexes};
+use crate::common::{create_indexes, drop_indexes, run_all};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -118,13 +118,6 @@ const POSTGRES_SEARCH_UP: &[&str] = &[
 ];
 
 const POSTGRES_SEARCH_DOWN: &[&str] = &["DROP INDEX IF EXISTS ix_cp_search_trgm"];
-
-async fn run_all(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
-    for sql in statements {
-        manager.get_connection().execute_unprepared(sql).await?;
-    }
-    Ok(())
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

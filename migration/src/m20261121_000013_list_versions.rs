@@ -9,7 +9,9 @@
 //! bumps its number on the way out, and a bookkeeping row must not stop that.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::sea_orm::DbBackend;
+
+use crate::common::run_all;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -168,13 +170,6 @@ fn triggers_down(postgres: bool) -> Vec<String> {
         sql.push("DROP FUNCTION IF EXISTS bump_list_versions_by_partner()".into());
     }
     sql
-}
-
-async fn run_all(manager: &SchemaManager<'_>, statements: &[String]) -> Result<(), DbErr> {
-    for sql in statements {
-        manager.get_connection().execute_unprepared(sql).await?;
-    }
-    Ok(())
 }
 
 #[async_trait::async_trait]
