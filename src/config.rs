@@ -26,6 +26,10 @@ pub struct DatabaseConfig {
     /// background after a write (counting in SQL meanwhile); smaller ones at once.
     #[arg(long, env = "FACET_INDEX_BACKGROUND_FROM", default_value_t = crate::service::partners::facet_index::BACKGROUND_FROM)]
     pub facet_index_background_from: usize,
+    /// Filtered pages of at most this many matches (as the facet index counts them) are read
+    /// by the matches' row ids rather than by the filter.
+    #[arg(long, env = "FACET_INDEX_PAGE_ROWS", default_value_t = crate::service::partners::facet_index::PAGE_ROWS)]
+    pub facet_index_page_rows: usize,
 }
 
 impl DatabaseConfig {
@@ -35,6 +39,7 @@ impl DatabaseConfig {
             database_url: url.into(),
             db_max_connections: 10,
             facet_index_background_from: crate::service::partners::facet_index::BACKGROUND_FROM,
+            facet_index_page_rows: crate::service::partners::facet_index::PAGE_ROWS,
         }
     }
 

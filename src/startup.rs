@@ -58,7 +58,10 @@ pub async fn build_state(
     let page = playground::page(demo.as_ref().map(DemoCredentials::header).as_deref());
     let state = AppState {
         db,
-        schema: build_schema_with(FacetIndexes::new(config.facet_index_background_from)),
+        schema: build_schema_with(FacetIndexes::new(
+            config.facet_index_background_from,
+            config.facet_index_page_rows,
+        )),
         playground: Arc::new(page),
         statements,
     };

@@ -47,7 +47,7 @@ type Facets = BTreeMap<String, Vec<(Option<String>, String, i64)>>;
 
 /// The same filter plus a condition every partner meets (social reach is never negative) that
 /// the index does not take: SQL counts it.
-fn in_sql(filter: &Value) -> Value {
+pub fn in_sql(filter: &Value) -> Value {
     let mut f = filter.clone();
     f["socialReach"] = json!({ "min": 0 });
     f
@@ -93,7 +93,7 @@ async fn agrees(app: &TestApp, l: &Listed, filter: Value) -> (i64, Facets) {
     indexed
 }
 
-fn first_of(l: &Listed, list: &str, key: &str) -> (String, String) {
+pub fn first_of(l: &Listed, list: &str, key: &str) -> (String, String) {
     let mut ids: Vec<i64> = l.all.iter().flat_map(|p| ids_in(p, list, key)).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -147,17 +147,9 @@ impl PartnerConnection {
             .collect();
         let (db, auth) = (db(ctx)?, auth(ctx)?);
         let query = partners::prepare(db, auth, campaign_id, filter, &order).await?;
-        // A selected total is counted (on a second connection, or from the facet index) while
-        // the page is read.
-        let (page, total) = if ctx.look_ahead().field("totalCount").exists() {
-            let (page, total) = tokio::try_join!(
-                partners::list_page(db, auth, &query, &request),
-                facet_indexes(ctx)?.count(db, auth, &query)
-            )?;
-            (page, Some(total))
-        } else {
-            (partners::list_page(db, auth, &query, &request).await?, None)
-        };
+        let with_total = ctx.look_ahead().field("totalCount").exists();
+        let (page, total) =
+            partners::list(db, auth, facet_indexes(ctx)?, &query, &request, with_total).await?;
         Ok(PartnerConnection { page, query, total })
     }
 }

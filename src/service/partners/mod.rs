@@ -8,6 +8,7 @@ pub mod facet_index;
 pub mod facets;
 pub mod filter;
 pub mod filter_sql;
+mod list;
 pub mod listing;
 mod prepare;
 mod query;
@@ -17,6 +18,7 @@ pub mod shared_facets;
 pub mod sort;
 
 pub use create::{create_direct_partner, NewPartner};
+pub use list::list;
 pub use prepare::prepare;
 pub(crate) use query::list_condition;
 pub use query::{count, existing_ids, find, find_in_account, find_many, list_page};

@@ -86,24 +86,33 @@ fn condition_for(
 }
 
 /// One page of a list query (one extra row tells whether more exist; the page is read
-/// backwards from `before` for `last`, then put back in order).
+/// backwards from `before` for `last`, then put back in order). With `among`, the query's
+/// rows are known already (the facet index's relationship row ids) and stand for its filter.
 pub async fn list_page(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     query: &ListQuery,
     request: &PageRequest,
+    among: Option<&[i64]>,
 ) -> AppResult<Page<PartnerRecord>> {
-    let in_order = match query.filter.search.as_deref() {
-        Some(term) => search_sql::page_in_sort_order(db, term).await?,
-        None => false,
-    };
     // The page's row ids first, from `campaign_partners` alone; then their full rows. Sorting
     // thousands of matches as whole relationship + profile rows cost PostgreSQL 55 ms for a
     // filtered page at a million partners, sorting ids 15 ms.
     let mut ids = Query::select();
-    ids.column((cp::Entity, cp::Column::Id))
-        .from(cp::Entity)
-        .cond_where(condition_for(db, auth, query, &query.filter, in_order));
+    ids.column((cp::Entity, cp::Column::Id)).from(cp::Entity);
+    match among {
+        Some(rows) => {
+            ids.cond_where(condition_for(db, auth, query, &PartnerFilter::all(), false))
+                .and_where(Expr::col((cp::Entity, cp::Column::Id)).is_in(rows.iter().copied()));
+        }
+        None => {
+            let in_order = match query.filter.search.as_deref() {
+                Some(term) => search_sql::page_in_sort_order(db, term).await?,
+                None => false,
+            };
+            ids.cond_where(condition_for(db, auth, query, &query.filter, in_order));
+        }
+    }
     if let Some(after) = &request.after {
         let cursor = query.order.decode(after)?;
         ids.cond_where(query.order.beyond(&cursor, false));

@@ -1,5 +1,5 @@
 //! Reading a campaign's facet columns into memory: one position per partner (in partner id
-//! order), a small code per position for each dimension held on the relationship row, and a
+//! order) with its relationship row id, a small code per position for each dimension held on the relationship row, and a
 //! list of positions per value for the dimensions a partner can have several of.
 
 use std::collections::HashMap;
@@ -112,6 +112,8 @@ pub struct CampaignIndex {
     pub version: i64,
     /// Number of partners (positions).
     pub len: usize,
+    /// The relationship row (`campaign_partners.id`) of each position.
+    pub rows: Vec<i64>,
     /// Country code.
     pub country: Single<String>,
     /// Partnership state.
@@ -143,6 +145,7 @@ fn relationships(auth: &AuthContext, campaign_id: i64, after: i64) -> SelectStat
     let col = |c: cp::Column| Expr::col((cp::Entity, c));
     Query::select()
         .expr(col(cp::Column::PartnerId))
+        .expr(col(cp::Column::Id))
         .expr(col(cp::Column::Country))
         .expr(col(cp::Column::ContractStatus))
         .expr(col(cp::Column::RelationshipType))
@@ -181,13 +184,14 @@ pub async fn build(
         let Some(last) = rows.last() else { break };
         let partners: Vec<i64> = rows.iter().map(|r| get(r, 0)).collect::<AppResult<_>>()?;
         for row in &rows {
-            let fits = ix.country.push(get(row, 1)?)
-                && ix.contract_status.push(get(row, 2)?)
-                && ix.relationship_type.push(get(row, 3)?)
-                && ix.relationship_stage.push(get(row, 4)?)
-                && ix.prospecting_source.push(get(row, 5)?)
-                && ix.size_rank.push(get(row, 6)?)
-                && ix.assigned_user.push(get(row, 7)?);
+            ix.rows.push(get(row, 1)?);
+            let fits = ix.country.push(get(row, 2)?)
+                && ix.contract_status.push(get(row, 3)?)
+                && ix.relationship_type.push(get(row, 4)?)
+                && ix.relationship_stage.push(get(row, 5)?)
+                && ix.prospecting_source.push(get(row, 6)?)
+                && ix.size_rank.push(get(row, 7)?)
+                && ix.assigned_user.push(get(row, 8)?);
             if !fits {
                 return Ok(None);
             }
