@@ -26,6 +26,38 @@ impl Bitset {
         set
     }
 
+    /// The positions of `codes` whose code `accepted` marks (a word of 64 positions at a time,
+    /// without a branch per position).
+    pub fn from_codes(codes: &[u16], accepted: &[bool]) -> Self {
+        let words = codes
+            .chunks(64)
+            .map(|chunk| {
+                chunk.iter().enumerate().fold(0u64, |word, (j, code)| {
+                    word | (u64::from(accepted[usize::from(*code)]) << j)
+                })
+            })
+            .collect();
+        Bitset {
+            words,
+            len: codes.len(),
+        }
+    }
+
+    /// Keeps only the rows `keep` accepts (asked of the rows in only).
+    pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
+        for (n, word) in self.words.iter_mut().enumerate() {
+            let base = (n * 64) as u32;
+            let mut rest = *word;
+            while rest != 0 {
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                if !keep(base + bit) {
+                    *word &= !(1u64 << bit);
+                }
+            }
+        }
+    }
+
     /// Clears the bits past `len` in the last word.
     fn trim(&mut self) {
         let rest = self.len % 64;
@@ -114,5 +146,22 @@ mod tests {
         both.intersect(&odd);
         assert_eq!(both.iter().take(3).collect::<Vec<_>>(), [1, 3, 5]);
         assert_eq!(both.iter().last(), Some(129));
+    }
+
+    #[test]
+    fn sets_from_codes_and_retained_rows_keep_exactly_the_accepted_positions() {
+        // 150 positions across three words, codes 0..3; codes 1 and 3 accepted.
+        let codes: Vec<u16> = (0..150).map(|i| (i * 7 % 4) as u16).collect();
+        let accepted = [false, true, false, true];
+        let set = Bitset::from_codes(&codes, &accepted);
+        let expected: Vec<u32> = (0..150)
+            .filter(|i| accepted[codes[*i as usize] as usize])
+            .collect();
+        assert_eq!(set.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(set.complement().count(), 150 - expected.len() as i64);
+        let mut kept = set.clone();
+        kept.retain(|i| i % 3 == 0);
+        let thirds: Vec<u32> = expected.iter().copied().filter(|i| i % 3 == 0).collect();
+        assert_eq!(kept.iter().collect::<Vec<_>>(), thirds);
     }
 }

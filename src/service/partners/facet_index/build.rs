@@ -50,16 +50,9 @@ impl<T: Eq + Hash + Clone> Single<T> {
         true
     }
 
-    /// The positions whose value `wanted` accepts.
-    pub fn matching(&self, wanted: impl Fn(Option<&T>) -> bool) -> Bitset {
-        let accepted: Vec<bool> = self.values.iter().map(|v| wanted(v.as_ref())).collect();
-        let mut rows = Bitset::empty(self.codes.len());
-        for (i, code) in self.codes.iter().enumerate() {
-            if accepted[usize::from(*code)] {
-                rows.insert(i as u32);
-            }
-        }
-        rows
+    /// For each code, whether `wanted` accepts its value.
+    pub fn accepting(&self, wanted: impl Fn(Option<&T>) -> bool) -> Vec<bool> {
+        self.values.iter().map(|v| wanted(v.as_ref())).collect()
     }
 }
 

@@ -30,19 +30,48 @@ fn among(value: Option<&String>, wanted: &[&str]) -> bool {
     value.is_some_and(|v| wanted.contains(&v.as_str()))
 }
 
+/// The rows a condition keeps: a set (the dimensions a partner has lists of), or a test of
+/// each position's code (the dimensions with one value each). A test costs nothing until it
+/// is applied, and applied to a few thousand rows it is far cheaper than a set of them all.
+enum Kept<'a> {
+    Rows(Bitset),
+    Codes {
+        codes: &'a [u16],
+        accepted: Vec<bool>,
+    },
+}
+
+impl<'a> Kept<'a> {
+    fn codes<T: Eq + Hash + Clone>(
+        column: &'a Single<T>,
+        wanted: impl Fn(Option<&T>) -> bool,
+    ) -> Self {
+        Kept::Codes {
+            codes: &column.codes,
+            accepted: column.accepting(wanted),
+        }
+    }
+
+    fn into_rows(self) -> Bitset {
+        match self {
+            Kept::Rows(rows) => rows,
+            Kept::Codes { codes, accepted } => Bitset::from_codes(codes, &accepted),
+        }
+    }
+}
+
 /// The rows `f`'s own condition on `dimension` keeps; `None` when it has none.
-fn condition(
-    ix: &CampaignIndex,
+fn condition<'a>(
+    ix: &'a CampaignIndex,
     f: &PartnerFilter,
     groups: &BTreeSet<i64>,
     dimension: FacetDimension,
-) -> Option<Bitset> {
+) -> Option<Kept<'a>> {
     let len = ix.len;
     match dimension {
-        FacetDimension::Country if !f.countries.is_empty() => Some(
-            ix.country
-                .matching(|v| v.is_some_and(|c| f.countries.contains(c))),
-        ),
+        FacetDimension::Country if !f.countries.is_empty() => Some(Kept::codes(&ix.country, |v| {
+            v.is_some_and(|c| f.countries.contains(c))
+        })),
         FacetDimension::Group if !f.group_ids.is_empty() || f.in_no_group => {
             // Ids that are not groups of the campaign match no one (see `filter_sql`).
             let valid: Vec<i64> = f
@@ -55,29 +84,28 @@ fn condition(
             if f.in_no_group {
                 rows.union(&ix.groups.with_some(len).complement());
             }
-            Some(rows)
+            Some(Kept::Rows(rows))
         }
         FacetDimension::ContractStatus if !f.contract_statuses.is_empty() => {
             let wanted = names(&f.contract_statuses, |s| s.as_str());
-            Some(ix.contract_status.matching(|v| among(v, &wanted)))
+            Some(Kept::codes(&ix.contract_status, |v| among(v, &wanted)))
         }
-        FacetDimension::ContractTemplate if !f.contract_template_ids.is_empty() => {
-            Some(ix.templates.with_any(&f.contract_template_ids, len))
-        }
+        FacetDimension::ContractTemplate if !f.contract_template_ids.is_empty() => Some(
+            Kept::Rows(ix.templates.with_any(&f.contract_template_ids, len)),
+        ),
         FacetDimension::RelationshipType if !f.relationship_types.is_empty() => {
             let wanted = names(&f.relationship_types, |s| s.as_str());
-            Some(ix.relationship_type.matching(|v| among(v, &wanted)))
+            Some(Kept::codes(&ix.relationship_type, |v| among(v, &wanted)))
         }
         FacetDimension::Size if !f.sizes.is_empty() => {
             let ranks: Vec<i64> = f.sizes.iter().map(|s| i64::from(size_rank(*s))).collect();
-            Some(
-                ix.size_rank
-                    .matching(|v| v.is_some_and(|r| ranks.contains(r))),
-            )
+            Some(Kept::codes(&ix.size_rank, |v| {
+                v.is_some_and(|r| ranks.contains(r))
+            }))
         }
         FacetDimension::RelationshipStage if !f.relationship_stages.is_empty() => {
             let wanted = names(&f.relationship_stages, |s| s.as_str());
-            Some(ix.relationship_stage.matching(|v| among(v, &wanted)))
+            Some(Kept::codes(&ix.relationship_stage, |v| among(v, &wanted)))
         }
         FacetDimension::BusinessModel if !f.business_models.is_empty() => {
             let wanted: Vec<String> = f
@@ -85,17 +113,17 @@ fn condition(
                 .iter()
                 .map(|m| m.as_str().to_owned())
                 .collect();
-            Some(ix.business_models.with_any(&wanted, len))
+            Some(Kept::Rows(ix.business_models.with_any(&wanted, len)))
         }
         FacetDimension::AssignedTo if !f.assigned_user_ids.is_empty() || f.unassigned => {
-            Some(ix.assigned_user.matching(|v| match v {
+            Some(Kept::codes(&ix.assigned_user, |v| match v {
                 Some(id) => f.assigned_user_ids.contains(id),
                 None => f.unassigned,
             }))
         }
         FacetDimension::ProspectingSource if !f.prospecting_sources.is_empty() => {
             let wanted = names(&f.prospecting_sources, |s| s.as_str());
-            Some(ix.prospecting_source.matching(|v| among(v, &wanted)))
+            Some(Kept::codes(&ix.prospecting_source, |v| among(v, &wanted)))
         }
         _ => None,
     }
@@ -109,7 +137,7 @@ fn conditions(
 ) -> (Vec<(FacetDimension, Bitset)>, Bitset) {
     let own = FacetDimension::ALL
         .iter()
-        .filter_map(|d| condition(ix, f, groups, *d).map(|rows| (*d, rows)))
+        .filter_map(|d| condition(ix, f, groups, *d).map(|kept| (*d, kept.into_rows())))
         .collect();
     let mut nested = Bitset::full(ix.len);
     for inner in &f.and {
@@ -118,11 +146,37 @@ fn conditions(
     (own, nested)
 }
 
-/// The rows `f` keeps (`f` must be one `super::supported` accepts).
+/// The rows `f` keeps (`f` must be one `super::supported` accepts): the intersection of its
+/// sets (sparse, mostly: group members, contract holders), then each remaining row tested
+/// against its per-position conditions.
 pub fn matching(ix: &CampaignIndex, f: &PartnerFilter, groups: &BTreeSet<i64>) -> Bitset {
-    let (own, mut rows) = conditions(ix, f, groups);
-    for (_, kept) in &own {
-        rows.intersect(kept);
+    let (mut sets, mut tests) = (Vec::new(), Vec::new());
+    for dimension in FacetDimension::ALL {
+        match condition(ix, f, groups, dimension) {
+            Some(Kept::Rows(rows)) => sets.push(rows),
+            Some(Kept::Codes { codes, accepted }) => tests.push((codes, accepted)),
+            None => {}
+        }
+    }
+    sets.extend(f.and.iter().map(|inner| matching(ix, inner, groups)));
+    let mut rows = match (sets.pop(), tests.pop()) {
+        (Some(rows), test) => {
+            tests.extend(test);
+            rows
+        }
+        (None, Some((codes, accepted))) => Bitset::from_codes(codes, &accepted),
+        (None, None) => Bitset::full(ix.len),
+    };
+    for set in &sets {
+        rows.intersect(set);
+    }
+    if !tests.is_empty() {
+        rows.retain(|p| {
+            let p = p as usize;
+            tests
+                .iter()
+                .all(|(codes, accepted)| accepted[usize::from(codes[p])])
+        });
     }
     rows
 }
