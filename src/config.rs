@@ -6,6 +6,8 @@
 //! | `BIND_ADDR` | `--bind` | `127.0.0.1:8000` | address the HTTP server listens on |
 //! | `PARTNERGRAPH_DEMO` | `--demo` | `auto` | create the demo account on an empty database: `auto` (SQLite only), `true`, `false` |
 //! | `DB_MAX_CONNECTIONS` | `--db-max-connections` | `10` | size of the database connection pool |
+//! | `FACET_INDEX_BACKGROUND_FROM` | `--facet-index-background-from` | `50000` | campaign size from which the facet index is read again in the background |
+//! | `FACET_INDEX_PAGE_ROWS` | `--facet-index-page-rows` | `10000` | most matches a page reads by the facet index's row ids (0 to 30,000) |
 //! | `RUST_LOG` | | `info` | log filter (tracing `EnvFilter` syntax) |
 
 use clap::{Args, ValueEnum};
@@ -27,9 +29,21 @@ pub struct DatabaseConfig {
     #[arg(long, env = "FACET_INDEX_BACKGROUND_FROM", default_value_t = crate::service::partners::facet_index::BACKGROUND_FROM)]
     pub facet_index_background_from: usize,
     /// Filtered pages of at most this many matches (as the facet index counts them) are read
-    /// by the matches' row ids rather than by the filter.
-    #[arg(long, env = "FACET_INDEX_PAGE_ROWS", default_value_t = crate::service::partners::facet_index::PAGE_ROWS)]
+    /// by the matches' row ids rather than by the filter (at most 30,000: each id is a bound
+    /// parameter, and SQLite takes 32,766 per statement).
+    #[arg(long, env = "FACET_INDEX_PAGE_ROWS", default_value_t = crate::service::partners::facet_index::PAGE_ROWS,
+          value_parser = page_rows)]
     pub facet_index_page_rows: usize,
+}
+
+/// Parses `FACET_INDEX_PAGE_ROWS`: a number up to
+/// [`PAGE_ROWS_MAX`](crate::service::partners::facet_index::PAGE_ROWS_MAX).
+fn page_rows(value: &str) -> Result<usize, String> {
+    let max = crate::service::partners::facet_index::PAGE_ROWS_MAX;
+    match value.parse::<usize>() {
+        Ok(rows) if rows <= max => Ok(rows),
+        _ => Err(format!("expected a number of rows from 0 to {max}")),
+    }
 }
 
 impl DatabaseConfig {
@@ -82,6 +96,21 @@ impl ServeConfig {
             DemoMode::Auto => !self.db.is_postgres(),
             DemoMode::True => true,
             DemoMode::False => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_rows_are_refused_past_what_one_statement_can_bind() {
+        assert_eq!(page_rows("0"), Ok(0));
+        assert_eq!(page_rows("30000"), Ok(30_000));
+        for bad in ["30001", "-1", "many"] {
+            let refused = page_rows(bad).is_err_and(|e| e.contains("0 to 30000"));
+            assert!(refused, "{bad}");
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The facet index: a campaign's facet columns held in memory, so the filter bar's counts and
 //! a list's total under facet filters (country, groups, contract status and the rest of the ten
 //! dimensions, combined with `and`) are counted in milliseconds instead of by scanning hundreds
-//! of thousands of rows per facet.
+//! of thousands of rows per facet. It also knows which rows such a filter matches (their
+//! relationship row ids): when they are at most `page_rows`, a page is read by those ids,
+//! sorted and cut in SQL, instead of by the filter (`super::list`).
 //!
 //! It is exact, never stale: every write to what it holds bumps the campaign's list version
 //! (triggers, migration 000013), and each use reads the version first (one indexed lookup).
@@ -49,6 +51,10 @@ pub const BACKGROUND_FROM: usize = 50_000;
 /// takes a few milliseconds on both backends, where a filter the backend cannot drive from one
 /// index may probe many more rows.
 pub const PAGE_ROWS: usize = 10_000;
+
+/// The largest `page_rows`: each row id is a bound parameter, and SQLite takes at most 32,766
+/// per statement (PostgreSQL 65,535).
+pub const PAGE_ROWS_MAX: usize = 30_000;
 
 /// A campaign's index once read, and the lock its (re)building holds.
 #[derive(Default)]
@@ -173,7 +179,7 @@ impl FacetIndexes {
             slots: Mutex::default(),
             clock: AtomicU64::default(),
             background_from,
-            page_rows,
+            page_rows: page_rows.min(PAGE_ROWS_MAX),
         }
     }
 
