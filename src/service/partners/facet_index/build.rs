@@ -1,6 +1,7 @@
 //! Reading a campaign's facet columns into memory: one position per partner (in partner id
-//! order) with its relationship row id, a small code per position for each dimension held on the relationship row, and a
-//! list of positions per value for the dimensions a partner can have several of.
+//! order) with its relationship row id, a small code per position for each dimension held on
+//! the relationship row, and a list of positions per value for the dimensions a partner can
+//! have several of.
 
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -268,8 +268,12 @@ impl FacetIndexes {
         };
         let matched = eval::matching(&ix, &query.filter, &query.campaign_groups);
         let count = matched.count();
-        let rows = (usize::try_from(count).unwrap_or(usize::MAX) <= max_rows)
-            .then(|| matched.iter().map(|p| ix.rows[p as usize]).collect());
+        let rows = (usize::try_from(count).unwrap_or(usize::MAX) <= max_rows).then(|| {
+            matched
+                .iter()
+                .filter_map(|p| ix.rows.get(p as usize).copied())
+                .collect()
+        });
         Ok(Some(Selection { count, rows }))
     }
 
