@@ -7,7 +7,7 @@
 //! | `PARTNERGRAPH_DEMO` | `--demo` | `auto` | create the demo account on an empty database: `auto` (SQLite only), `true`, `false` |
 //! | `DB_MAX_CONNECTIONS` | `--db-max-connections` | `10` | size of the database connection pool |
 //! | `FACET_INDEX_BACKGROUND_FROM` | `--facet-index-background-from` | `50000` | campaign size from which the facet index is read again in the background |
-//! | `FACET_INDEX_PAGE_ROWS` | `--facet-index-page-rows` | `10000` | most matches a page reads by the facet index's row ids (0 to 30,000) |
+//! | `FACET_INDEX_PAGE_ROWS` | `--facet-index-page-rows` | `30000` (SQLite), `10000` (PostgreSQL) | most matches a page reads by the facet index's row ids (0 to 30,000) |
 //! | `RUST_LOG` | | `info` | log filter (tracing `EnvFilter` syntax) |
 
 use clap::{Args, ValueEnum};
@@ -29,11 +29,11 @@ pub struct DatabaseConfig {
     #[arg(long, env = "FACET_INDEX_BACKGROUND_FROM", default_value_t = crate::service::partners::facet_index::BACKGROUND_FROM)]
     pub facet_index_background_from: usize,
     /// Filtered pages of at most this many matches (as the facet index counts them) are read
-    /// by the matches' row ids rather than by the filter (at most 30,000: each id is a bound
-    /// parameter, and SQLite takes 32,766 per statement).
-    #[arg(long, env = "FACET_INDEX_PAGE_ROWS", default_value_t = crate::service::partners::facet_index::PAGE_ROWS,
-          value_parser = page_rows)]
-    pub facet_index_page_rows: usize,
+    /// by the matches' row ids rather than by the filter (default: 30,000 on SQLite, 10,000 on
+    /// PostgreSQL; at most 30,000: each id is a bound parameter, and SQLite takes 32,766 per
+    /// statement).
+    #[arg(long, env = "FACET_INDEX_PAGE_ROWS", value_parser = page_rows)]
+    pub facet_index_page_rows: Option<usize>,
 }
 
 /// Parses `FACET_INDEX_PAGE_ROWS`: a number up to
@@ -53,7 +53,7 @@ impl DatabaseConfig {
             database_url: url.into(),
             db_max_connections: 10,
             facet_index_background_from: crate::service::partners::facet_index::BACKGROUND_FROM,
-            facet_index_page_rows: crate::service::partners::facet_index::PAGE_ROWS,
+            facet_index_page_rows: None,
         }
     }
 

@@ -14,7 +14,7 @@ use crate::graphql::build_schema_with;
 use crate::http::{self, playground, AppState};
 use crate::seed;
 use crate::service::accounts;
-use crate::service::partners::facet_index::FacetIndexes;
+use crate::service::partners::facet_index::{self, FacetIndexes};
 
 /// The demo account's credentials, when the demo account exists and they still verify.
 #[derive(Clone, Debug)]
@@ -56,11 +56,14 @@ pub async fn build_state(
         .ok()
         .map(|_| demo);
     let page = playground::page(demo.as_ref().map(DemoCredentials::header).as_deref());
+    let page_rows = config
+        .facet_index_page_rows
+        .unwrap_or_else(|| facet_index::default_page_rows(db.get_database_backend()));
     let state = AppState {
         db,
         schema: build_schema_with(FacetIndexes::new(
             config.facet_index_background_from,
-            config.facet_index_page_rows,
+            page_rows,
         )),
         playground: Arc::new(page),
         statements,

@@ -161,7 +161,7 @@ backend_tests! {
         assert_eq!(in_sql_total, total - 1);
 
         // With no rows handed to pages, the same index counts, and the filter reads the page.
-        let app = TestApp::spawn_configured(app.backend(), false, |c| c.facet_index_page_rows = 0)
+        let app = TestApp::spawn_configured(app.backend(), false, |c| c.facet_index_page_rows = Some(0))
             .await
             .unwrap();
         let l = Listed::seed(&app, 40, 82).await;
