@@ -1,15 +1,12 @@
 //! Facet counts of the partner list: one field per filter-bar dimension, each computed only
 //! when selected.
 
-use std::collections::HashMap;
-
 use async_graphql::{Context, Object, SimpleObject};
-use tokio::sync::OnceCell;
 
 use crate::graphql::context::{auth, db, facet_indexes};
-use crate::service::partners::facets::{self, FacetBucket as Bucket};
+use crate::service::partners::facet_counts::FacetCounts;
+use crate::service::partners::facets::FacetBucket as Bucket;
 use crate::service::partners::filter::FacetDimension;
-use crate::service::partners::shared_facets;
 use crate::service::partners::ListQuery;
 
 /// The fields of `PartnerFacets` with their dimensions.
@@ -26,8 +23,6 @@ const FIELDS: [(&str, FacetDimension); 10] = [
     ("prospectingSources", FacetDimension::ProspectingSource),
 ];
 
-type Counts = HashMap<FacetDimension, Vec<Bucket>>;
-
 /// One value of a facet and how many partners have it.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct FacetBucket {
@@ -41,17 +36,7 @@ pub struct FacetBucket {
 }
 
 /// The facets of a partner list.
-pub struct PartnerFacets {
-    query: ListQuery,
-    /// The selected facets.
-    selected: Vec<FacetDimension>,
-    /// All selected facets, once the first is resolved, when the facet index can count them.
-    indexed: OnceCell<Option<Counts>>,
-    /// Otherwise: the selected facets counted in one statement (see `shared_facets`), and
-    /// their counts once the first of them is resolved.
-    together: Vec<FacetDimension>,
-    shared: OnceCell<Counts>,
-}
+pub struct PartnerFacets(FacetCounts);
 
 impl PartnerFacets {
     /// The facets of `query`, for the selection `ctx` resolves (`facets { ... }`).
@@ -62,13 +47,7 @@ impl PartnerFacets {
             .filter(|(field, _)| look.field(field).exists())
             .map(|(_, dimension)| *dimension)
             .collect();
-        PartnerFacets {
-            together: shared_facets::counted_together(&query, &selected),
-            selected,
-            query,
-            indexed: OnceCell::new(),
-            shared: OnceCell::new(),
-        }
+        PartnerFacets(FacetCounts::new(query, selected))
     }
 
     async fn count(
@@ -77,23 +56,7 @@ impl PartnerFacets {
         dimension: FacetDimension,
     ) -> async_graphql::Result<Vec<FacetBucket>> {
         let (db, auth, indexes) = (db(ctx)?, auth(ctx)?, facet_indexes(ctx)?);
-        let indexed = self
-            .indexed
-            .get_or_try_init(|| indexes.facets(db, auth, &self.query, &self.selected))
-            .await?;
-        let buckets = if let Some(counts) = indexed {
-            counts.get(&dimension).cloned().unwrap_or_default()
-        } else if self.together.contains(&dimension) {
-            let shared = self
-                .shared
-                .get_or_try_init(|| {
-                    shared_facets::count_together(db, auth, &self.query, &self.together)
-                })
-                .await?;
-            shared.get(&dimension).cloned().unwrap_or_default()
-        } else {
-            facets::facet(db, auth, &self.query, dimension).await?
-        };
+        let buckets = self.0.facet(db, auth, indexes, dimension).await?;
         Ok(buckets
             .into_iter()
             .map(

@@ -4,6 +4,7 @@
 
 pub mod columns;
 mod create;
+pub mod facet_counts;
 pub mod facet_index;
 pub mod facets;
 pub mod filter;
