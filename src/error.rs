@@ -14,12 +14,45 @@ pub enum AppError {
     NotFound(String),
     /// The input is malformed or out of range; the message says what is wrong.
     Validation(String),
+    /// The HTTP request itself is malformed (not JSON, no query, an unsupported media type…).
+    BadRequest {
+        /// What is wrong with the request.
+        message: String,
+        /// The HTTP status that says so (400, 405, 406, 413, 415).
+        status: u16,
+    },
     /// No credentials, or credentials that do not verify.
     Unauthenticated(String),
     /// The caller is known but its role does not allow the operation.
     Forbidden(String),
     /// The operation conflicts with the current state (duplicate, concurrent change).
     Conflict(String),
+    /// The query costs more than one request may (`requested` against `limit`).
+    TooExpensive {
+        /// What is wrong.
+        message: String,
+        /// The query's computed cost.
+        requested: u64,
+        /// The most one request may cost.
+        limit: u64,
+    },
+    /// The caller's rate limit is spent; it refills within `retry_after` seconds.
+    RateLimited {
+        /// What is spent and when it refills.
+        message: String,
+        /// Seconds until the request would be accepted.
+        retry_after: u64,
+    },
+    /// The server cannot take the request now (database pool exhausted, database down); a
+    /// retry after `retry_after` seconds may succeed.
+    Unavailable {
+        /// What is unavailable.
+        message: String,
+        /// Seconds after which a retry is sensible.
+        retry_after: u64,
+    },
+    /// The request (or one of its statements) ran longer than allowed and was stopped.
+    Timeout(String),
     /// Anything else: logged in full, shown to clients only as a generic message.
     Internal(String),
 }
@@ -30,9 +63,14 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::Validation(_) => "VALIDATION",
+            AppError::BadRequest { .. } => "BAD_REQUEST",
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::Conflict(_) => "CONFLICT",
+            AppError::TooExpensive { .. } => "QUERY_TOO_EXPENSIVE",
+            AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::Unavailable { .. } => "UNAVAILABLE",
+            AppError::Timeout(_) => "TIMEOUT",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -41,11 +79,25 @@ impl AppError {
     pub fn http_status(&self) -> u16 {
         match self {
             AppError::NotFound(_) => 404,
-            AppError::Validation(_) => 400,
+            AppError::Validation(_) | AppError::TooExpensive { .. } => 400,
+            AppError::BadRequest { status, .. } => *status,
             AppError::Unauthenticated(_) => 401,
             AppError::Forbidden(_) => 403,
             AppError::Conflict(_) => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Unavailable { .. } => 503,
+            AppError::Timeout(_) => 504,
             AppError::Internal(_) => 500,
+        }
+    }
+
+    /// Seconds a client should wait before retrying (`Retry-After`), for retryable errors.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after, .. }
+            | AppError::Unavailable { retry_after, .. } => Some(*retry_after),
+            AppError::Timeout(_) => Some(1),
+            _ => None,
         }
     }
 
@@ -54,9 +106,14 @@ impl AppError {
         match self {
             AppError::NotFound(m)
             | AppError::Validation(m)
+            | AppError::BadRequest { message: m, .. }
             | AppError::Unauthenticated(m)
             | AppError::Forbidden(m)
-            | AppError::Conflict(m) => m.clone(),
+            | AppError::Conflict(m)
+            | AppError::TooExpensive { message: m, .. }
+            | AppError::RateLimited { message: m, .. }
+            | AppError::Unavailable { message: m, .. }
+            | AppError::Timeout(m) => m.clone(),
             AppError::Internal(_) => "internal error".to_owned(),
         }
     }
@@ -64,6 +121,14 @@ impl AppError {
     /// A `NOT_FOUND` error for a kind of thing and the id the caller gave.
     pub fn not_found(kind: &str, id: impl std::fmt::Display) -> Self {
         AppError::NotFound(format!("{kind} {id} not found"))
+    }
+
+    /// A `BAD_REQUEST` error with status 400.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            message: message.into(),
+            status: 400,
+        }
     }
 
     /// Logs an internal failure and wraps it; the detail stays in the log.
@@ -83,7 +148,23 @@ impl From<sea_orm::DbErr> for AppError {
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         let code = err.code();
-        async_graphql::Error::new(err.public_message()).extend_with(|_, ext| ext.set("code", code))
+        let retry_after = err.retry_after();
+        let cost = match &err {
+            AppError::TooExpensive {
+                requested, limit, ..
+            } => Some((*requested, *limit)),
+            _ => None,
+        };
+        async_graphql::Error::new(err.public_message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(seconds) = retry_after {
+                ext.set("retryAfter", seconds);
+            }
+            if let Some((requested, limit)) = cost {
+                ext.set("cost", requested);
+                ext.set("limit", limit);
+            }
+        })
     }
 }
 

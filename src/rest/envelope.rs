@@ -38,6 +38,8 @@ pub struct RestError {
     status: StatusCode,
     message: String,
     errors: Vec<FieldError>,
+    /// Seconds for `Retry-After` (429 and 503).
+    retry_after: Option<u64>,
 }
 
 impl RestError {
@@ -47,6 +49,7 @@ impl RestError {
             status,
             message: message.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -60,6 +63,7 @@ impl RestError {
                 message: message.clone(),
             }],
             message,
+            retry_after: None,
         }
     }
 
@@ -105,6 +109,7 @@ impl RestError {
             status,
             message,
             errors,
+            retry_after: None,
         }
     }
 }
@@ -152,7 +157,9 @@ impl From<AppError> for RestError {
     fn from(err: AppError) -> Self {
         let status =
             StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        RestError::new(status, err.public_message())
+        let mut rest = RestError::new(status, err.public_message());
+        rest.retry_after = err.retry_after();
+        rest
     }
 }
 
@@ -168,6 +175,11 @@ impl IntoResponse for RestError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(REALM));
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
