@@ -28,6 +28,8 @@ pub struct AuthContext {
     pub account_sid: String,
     /// The account user the credential belongs to.
     pub user_id: i64,
+    /// The credential used (rate limits are per credential).
+    pub credential_id: i64,
     /// That user's role.
     pub role: UserRole,
 }
@@ -105,6 +107,7 @@ pub async fn authenticate(
         account_id: account.id,
         account_sid: account.sid,
         user_id: user.id,
+        credential_id: credential.id,
         role,
     })
 }
@@ -130,6 +133,7 @@ mod tests {
             account_id: 1,
             account_sid: "IR1".into(),
             user_id: 1,
+            credential_id: 1,
             role: UserRole::ReadOnly,
         };
         assert!(ctx.can(Permission::Read));

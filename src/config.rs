@@ -8,9 +8,23 @@
 //! | `DB_MAX_CONNECTIONS` | `--db-max-connections` | `10` | size of the database connection pool |
 //! | `FACET_INDEX_BACKGROUND_FROM` | `--facet-index-background-from` | `50000` | campaign size from which the facet index is read again in the background |
 //! | `FACET_INDEX_PAGE_ROWS` | `--facet-index-page-rows` | `30000` (SQLite), `10000` (PostgreSQL) | most matches a page reads by the facet index's row ids (0 to 30,000) |
+//! | `GRAPHQL_MAX_COST` | `--graphql-max-cost` | `50000` | highest cost of one GraphQL request (see README, "Limits") |
+//! | `GRAPHQL_MAX_DEPTH` | `--graphql-max-depth` | `16` | deepest field nesting |
+//! | `GRAPHQL_MAX_FIELDS` | `--graphql-max-fields` | `2000` | most fields a document selects, fragments spread in |
+//! | `GRAPHQL_MAX_ALIASES` | `--graphql-max-aliases` | `50` | most aliased fields |
+//! | `GRAPHQL_MAX_ROOT_FIELDS` | `--graphql-max-root-fields` | `20` | most root fields of an operation |
+//! | `GRAPHQL_MAX_QUERY_BYTES` | `--graphql-max-query-bytes` | `100000` | longest query text |
+//! | `GRAPHQL_MAX_NESTING` | `--graphql-max-nesting` | `64` | deepest bracket nesting of the query text (variables: half of it) |
+//! | `GRAPHQL_COST_BUDGET` | `--graphql-cost-budget` | `100000` | cost points a credential's bucket holds (0: no rate limit) |
+//! | `GRAPHQL_COST_RESTORE` | `--graphql-cost-restore` | `5000` | cost points the bucket refills per second |
+//! | `REST_RATE_LIMIT` | `--rest-rate-limit` | `1000` | REST requests per credential per hour (0: no limit) |
+//! | `RATE_LIMIT_PROCESSES` | `--rate-limit-processes` | `1` | server processes sharing the rate limits (each enforces its share) |
+//! | `CORS_ALLOWED_ORIGINS` | `--cors-allowed-origins` | (none) | comma-separated origins allowed by CORS; none: CORS off |
 //! | `RUST_LOG` | | `info` | log filter (tracing `EnvFilter` syntax) |
 
 use clap::{Args, ValueEnum};
+
+use crate::graphql::limits::{Limits, RateSettings};
 
 /// The default database: a SQLite file in the working directory, created when missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://partnergraph.db?mode=rwc";
@@ -64,6 +78,95 @@ impl DatabaseConfig {
     }
 }
 
+/// What one API request may ask and how often a credential may ask: the GraphQL request
+/// limits, the rate limits, and the origins CORS allows.
+#[derive(Args, Clone, Debug, PartialEq, Eq)]
+pub struct ApiConfig {
+    /// Highest cost of one GraphQL request.
+    #[arg(long, env = "GRAPHQL_MAX_COST", default_value_t = Limits::default().max_cost)]
+    pub graphql_max_cost: u64,
+    /// Deepest field nesting of a GraphQL document.
+    #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = Limits::default().max_depth)]
+    pub graphql_max_depth: usize,
+    /// Most fields a GraphQL document selects, fragments spread in.
+    #[arg(long, env = "GRAPHQL_MAX_FIELDS", default_value_t = Limits::default().max_fields)]
+    pub graphql_max_fields: usize,
+    /// Most fields selected under an alias.
+    #[arg(long, env = "GRAPHQL_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
+    pub graphql_max_aliases: usize,
+    /// Most root fields of an operation.
+    #[arg(long, env = "GRAPHQL_MAX_ROOT_FIELDS", default_value_t = Limits::default().max_root_fields)]
+    pub graphql_max_root_fields: usize,
+    /// Longest GraphQL query text, in bytes.
+    #[arg(long, env = "GRAPHQL_MAX_QUERY_BYTES", default_value_t = Limits::default().max_query_bytes)]
+    pub graphql_max_query_bytes: usize,
+    /// Deepest bracket nesting of a query text; variables may nest half as deep.
+    #[arg(long, env = "GRAPHQL_MAX_NESTING", default_value_t = Limits::default().max_nesting)]
+    pub graphql_max_nesting: usize,
+    /// Cost points a credential's GraphQL bucket holds (0: no rate limit).
+    #[arg(long, env = "GRAPHQL_COST_BUDGET", default_value_t = RateSettings::default().graphql_budget)]
+    pub graphql_cost_budget: u32,
+    /// Cost points the bucket refills per second.
+    #[arg(long, env = "GRAPHQL_COST_RESTORE", default_value_t = RateSettings::default().graphql_restore_per_second)]
+    pub graphql_cost_restore: u32,
+    /// REST requests per credential per hour (0: no limit).
+    #[arg(long, env = "REST_RATE_LIMIT", default_value_t = RateSettings::default().rest_per_hour)]
+    pub rest_rate_limit: u32,
+    /// Server processes sharing the rate limits: each enforces its share.
+    #[arg(long, env = "RATE_LIMIT_PROCESSES", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit_processes: u32,
+    /// Origins CORS allows (comma separated, e.g. `https://app.example.com`); none: CORS off.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        let limits = Limits::default();
+        let rates = RateSettings::default();
+        ApiConfig {
+            graphql_max_cost: limits.max_cost,
+            graphql_max_depth: limits.max_depth,
+            graphql_max_fields: limits.max_fields,
+            graphql_max_aliases: limits.max_aliases,
+            graphql_max_root_fields: limits.max_root_fields,
+            graphql_max_query_bytes: limits.max_query_bytes,
+            graphql_max_nesting: limits.max_nesting,
+            graphql_cost_budget: rates.graphql_budget,
+            graphql_cost_restore: rates.graphql_restore_per_second,
+            rest_rate_limit: rates.rest_per_hour,
+            rate_limit_processes: rates.processes,
+            cors_allowed_origins: Vec::new(),
+        }
+    }
+}
+
+impl ApiConfig {
+    /// The limits of one GraphQL request.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_query_bytes: self.graphql_max_query_bytes,
+            max_nesting: self.graphql_max_nesting,
+            max_variables_depth: self.graphql_max_nesting / 2,
+            max_depth: self.graphql_max_depth,
+            max_fields: self.graphql_max_fields,
+            max_aliases: self.graphql_max_aliases,
+            max_root_fields: self.graphql_max_root_fields,
+            max_cost: self.graphql_max_cost,
+        }
+    }
+
+    /// The rate limits per credential.
+    pub fn rates(&self) -> RateSettings {
+        RateSettings {
+            graphql_budget: self.graphql_cost_budget,
+            graphql_restore_per_second: self.graphql_cost_restore,
+            rest_per_hour: self.rest_rate_limit,
+            processes: self.rate_limit_processes,
+        }
+    }
+}
+
 /// Whether to create the demo account on an empty database.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DemoMode {
@@ -87,6 +190,9 @@ pub struct ServeConfig {
     /// Create the demo account (with its well-known credentials) on an empty database.
     #[arg(long, env = "PARTNERGRAPH_DEMO", value_enum, default_value_t = DemoMode::Auto)]
     pub demo: DemoMode,
+    /// Request limits, rate limits and CORS.
+    #[command(flatten)]
+    pub api: ApiConfig,
 }
 
 impl ServeConfig {

@@ -7,11 +7,12 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use tokio::net::TcpListener;
 
-use crate::config::{DatabaseConfig, ServeConfig};
+use crate::config::{ApiConfig, DatabaseConfig, ServeConfig};
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::build_schema_with;
-use crate::http::{self, playground, AppState};
+use crate::graphql::limits::rate::RateLimits;
+use crate::http::{self, playground, AppState, Endpoint};
 use crate::seed;
 use crate::service::accounts;
 use crate::service::partners::facet_index::{self, FacetIndexes};
@@ -39,6 +40,7 @@ impl DemoCredentials {
 /// assembles the shared state.
 pub async fn build_state(
     config: &DatabaseConfig,
+    api: &ApiConfig,
     demo: bool,
 ) -> AppResult<(AppState, Option<DemoCredentials>)> {
     let (db, statements) = db::connect(config).await?;
@@ -59,14 +61,20 @@ pub async fn build_state(
     let page_rows = config
         .facet_index_page_rows
         .unwrap_or_else(|| facet_index::default_page_rows(db.get_database_backend()));
+    let schema = build_schema_with(FacetIndexes::new(
+        config.facet_index_background_from,
+        page_rows,
+    ));
+    let limits = api.limits();
+    let rate_limits = RateLimits::new(&api.rates(), limits.max_cost);
+    let endpoint = Endpoint::new(&crate::graphql::sdl(), limits)?;
     let state = AppState {
         db,
-        schema: build_schema_with(FacetIndexes::new(
-            config.facet_index_background_from,
-            page_rows,
-        )),
+        schema,
         playground: Arc::new(page),
         statements,
+        endpoint: Arc::new(endpoint),
+        rate_limits: Arc::new(rate_limits),
     };
     Ok((state, demo))
 }
@@ -85,7 +93,7 @@ pub async fn serve_on(
 
 /// `partnergraph serve`: start, print where to go, serve until SIGINT/SIGTERM.
 pub async fn serve(config: &ServeConfig) -> AppResult<()> {
-    let (state, demo) = build_state(&config.db, config.wants_demo()).await?;
+    let (state, demo) = build_state(&config.db, &config.api, config.wants_demo()).await?;
     let listener = TcpListener::bind(&config.bind_addr)
         .await
         .map_err(|e| AppError::internal(format!("cannot listen on {}: {e}", config.bind_addr)))?;

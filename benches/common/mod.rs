@@ -62,9 +62,18 @@ impl Bench {
             std::fs::create_dir_all("target/bench").unwrap();
             format!("sqlite://target/bench/partners-{partners}.db?mode=rwc")
         });
-        let (state, _) = startup::build_state(&DatabaseConfig::for_url(url.clone()), false)
-            .await
-            .unwrap();
+        let (state, _) = startup::build_state(
+            &DatabaseConfig::for_url(url.clone()),
+            // Benchmarks measure the server, not the rate limits.
+            &partnergraph::config::ApiConfig {
+                graphql_cost_budget: 0,
+                rest_rate_limit: 0,
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
         let db = state.db.clone();
         if scalar(&db, "SELECT COUNT(*) FROM accounts").await == 0 {
             let start = Instant::now();

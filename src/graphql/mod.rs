@@ -3,10 +3,12 @@
 pub mod context;
 pub mod ids;
 pub mod inputs;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod prefetch;
 pub mod query;
+pub mod shape;
 pub mod types;
 
 use async_graphql::{EmptySubscription, Schema};

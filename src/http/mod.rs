@@ -11,15 +11,11 @@ use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::DatabaseConnection;
 
-use tower_http::limit::RequestBodyLimitLayer;
-
 use crate::db::StatementCounter;
+use crate::graphql::limits::rate::RateLimits;
 use crate::graphql::AppSchema;
 
-pub use graphql::error_response;
-
-/// The largest GraphQL request body: a bulk-edit file at its limit plus the multipart envelope.
-pub const MAX_GRAPHQL_BODY: usize = crate::service::group_file::parse::MAX_FILE_BYTES + 1024 * 1024;
+pub use graphql::{Endpoint, MAX_JSON_BODY, MAX_MULTIPART_BODY};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -32,6 +28,10 @@ pub struct AppState {
     pub playground: Arc<String>,
     /// Counts SQL statements (tests read it).
     pub statements: StatementCounter,
+    /// The GraphQL endpoint's types, limits and persisted queries.
+    pub endpoint: Arc<Endpoint>,
+    /// Rate limits per credential (GraphQL cost, REST requests).
+    pub rate_limits: Arc<RateLimits>,
 }
 
 /// The router of the whole server.
@@ -40,10 +40,9 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(graphql::playground))
         .route(
             "/graphql",
-            get(graphql::get_graphql)
-                .post(graphql::execute)
-                // Uploads are spooled to disk as they arrive: stop them at the file limit.
-                .layer(RequestBodyLimitLayer::new(MAX_GRAPHQL_BODY)),
+            get(graphql::graphql)
+                .post(graphql::graphql)
+                .fallback(graphql::method_not_allowed),
         )
         .route("/healthz", get(healthz))
         .merge(crate::rest::router())

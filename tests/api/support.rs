@@ -4,7 +4,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use partnergraph::config::DatabaseConfig;
+use partnergraph::config::{ApiConfig, DatabaseConfig};
 use partnergraph::db::StatementCounter;
 use partnergraph::service::accounts::{self, NewAccount};
 use partnergraph::startup;
@@ -64,11 +64,30 @@ impl TestApp {
         Self::spawn_configured(backend, demo, |_| {}).await
     }
 
-    /// [`TestApp::spawn_with`], with the server's configuration adjusted by `configure`.
+    /// [`TestApp::spawn_with`], with the server's database configuration adjusted by `configure`.
     pub async fn spawn_configured(
         backend: Backend,
         demo: bool,
         configure: impl FnOnce(&mut DatabaseConfig),
+    ) -> Option<TestApp> {
+        Self::spawn_full(backend, demo, configure, |_| {}).await
+    }
+
+    /// A server whose API settings (limits, rate limits, CORS) are adjusted by `configure`;
+    /// without it, tests run with the rate limits off.
+    pub async fn spawn_with_api(
+        backend: Backend,
+        configure: impl FnOnce(&mut ApiConfig),
+    ) -> Option<TestApp> {
+        Self::spawn_full(backend, false, |_| {}, configure).await
+    }
+
+    /// The most general constructor: database and API settings adjusted.
+    pub async fn spawn_full(
+        backend: Backend,
+        demo: bool,
+        configure: impl FnOnce(&mut DatabaseConfig),
+        configure_api: impl FnOnce(&mut ApiConfig),
     ) -> Option<TestApp> {
         let (url, sqlite_file) = match backend {
             Backend::Sqlite => {
@@ -86,7 +105,13 @@ impl TestApp {
         let mut config = DatabaseConfig::for_url(url.clone());
         config.db_max_connections = 5;
         configure(&mut config);
-        let (state, _) = startup::build_state(&config, demo)
+        let mut api = ApiConfig {
+            graphql_cost_budget: 0,
+            rest_rate_limit: 0,
+            ..ApiConfig::default()
+        };
+        configure_api(&mut api);
+        let (state, _) = startup::build_state(&config, &api, demo)
             .await
             .expect("build app");
         let db = state.db.clone();

@@ -1,0 +1,186 @@
+//! The cost model, in the spirit of GitHub's and Shopify's: every object a query may return
+//! costs 1, a list multiplies what its items cost by how many it may hold (a connection's page
+//! size, `first` or `last`, 50 when neither is given; other lists an estimate), scalars are
+//! free, and the fields whose work does not show in the objects they return carry their real
+//! weight: `totalCount` (a COUNT over the filter), each facet (a GROUP BY over the filter) and a
+//! `search` in a connection's filter (a text search over the campaign).
+//!
+//! The requested cost is computed from the document before it runs (a request over the limit
+//! never runs); the actual cost from the response, counting what was really returned.
+
+use async_graphql::parser::types::{BaseType, Field, SelectionSet, Type};
+use async_graphql_value::ConstValue;
+
+use crate::graphql::shape::complete::FieldVisitor;
+use crate::graphql::shape::types::{named, Kind};
+use crate::graphql::shape::Operation;
+
+/// What `totalCount` adds to a connection.
+pub const TOTAL_COUNT: u64 = 200;
+/// What each facet (`facets { countries … }`) adds.
+pub const FACET: u64 = 500;
+/// What a `search` term in a connection's filter adds.
+pub const SEARCH: u64 = 200;
+/// The page size a connection is charged for when `first` and `last` are absent.
+pub const DEFAULT_PAGE: u64 = 50;
+/// The largest page a connection serves (a larger `first` is refused when it runs).
+pub const MAX_PAGE: u64 = 500;
+/// How many items a list that is not a connection is expected to hold.
+pub const LIST_ESTIMATE: u64 = 5;
+
+/// The type whose every field is a facet.
+const FACETS_TYPE: &str = "PartnerFacets";
+
+/// The cost of running `op` as requested: every page full.
+pub fn requested(op: &Operation<'_>) -> u64 {
+    let Some(root) = op.root_type() else {
+        return 0;
+    };
+    selection(op, root, &[&op.definition.selection_set.node], None)
+}
+
+/// The cost of the fields `sets` select on a value of type `ty` (an object, or the most
+/// expensive object type an interface or union can be). `page` is the page size when `ty` is
+/// a connection.
+fn selection(op: &Operation<'_>, ty: &str, sets: &[&SelectionSet], page: Option<u64>) -> u64 {
+    if op.types.kind(ty) == Some(Kind::Abstract) {
+        let Some(info) = op.types.get(ty) else {
+            return 0;
+        };
+        return info
+            .possible
+            .iter()
+            .map(|object| selection(op, object, sets, page))
+            .max()
+            .unwrap_or(0);
+    }
+    op.collect(ty, sets)
+        .values()
+        .map(|fields| field(op, ty, fields, page))
+        .fold(0, u64::saturating_add)
+}
+
+fn field(op: &Operation<'_>, parent: &str, fields: &[&Field], page: Option<u64>) -> u64 {
+    let first = fields[0];
+    let Some(ty) = op.field_type(parent, first.name.node.as_str()) else {
+        return 0;
+    };
+    let weight = weight(op, parent, first, &ty);
+    let child = named(&ty);
+    if !matches!(op.types.kind(child), Some(Kind::Object | Kind::Abstract)) {
+        return weight;
+    }
+    let child_page = is_connection(child).then(|| page_size(op, first));
+    let sets: Vec<&SelectionSet> = fields.iter().map(|f| &f.selection_set.node).collect();
+    let each = 1u64.saturating_add(selection(op, child, &sets, child_page));
+    let items = items(op, parent, first, &ty, page);
+    weight.saturating_add(items.saturating_mul(each))
+}
+
+/// How many values a field of type `ty` may hold: 1, or for a list its expected length (the
+/// parent connection's page for `nodes` and `edges`, the ids given to `nodes(ids:)`).
+fn items(op: &Operation<'_>, parent: &str, field: &Field, ty: &Type, page: Option<u64>) -> u64 {
+    let mut items = 1u64;
+    let mut ty = ty;
+    while let BaseType::List(inner) = &ty.base {
+        let length = match (field.name.node.as_str(), page) {
+            ("nodes" | "edges", Some(page)) if is_connection(parent) => page,
+            ("nodes", _) if parent == op.types.query_root() => match op.argument(field, "ids") {
+                Some(ConstValue::List(ids)) => ids.len() as u64,
+                _ => LIST_ESTIMATE,
+            },
+            _ => LIST_ESTIMATE,
+        };
+        items = items.saturating_mul(length);
+        ty = inner;
+    }
+    items
+}
+
+/// What a field adds beyond the objects it returns.
+fn weight(op: &Operation<'_>, parent: &str, field: &Field, ty: &Type) -> u64 {
+    let mut weight = 0;
+    if field.name.node.starts_with("__") {
+        return 0;
+    }
+    if parent == FACETS_TYPE {
+        weight += FACET;
+    }
+    if field.name.node.as_str() == "totalCount" && is_connection(parent) {
+        weight += TOTAL_COUNT;
+    }
+    if is_connection(named(ty)) && searches(op.argument(field, "filter").as_ref()) {
+        weight += SEARCH;
+    }
+    weight
+}
+
+fn is_connection(type_name: &str) -> bool {
+    type_name.ends_with("Connection")
+}
+
+/// The page a connection field asks for: `first` or `last`, else the default; never more than
+/// the largest page.
+fn page_size(op: &Operation<'_>, field: &Field) -> u64 {
+    let size = |name| match op.argument(field, name) {
+        Some(ConstValue::Number(n)) => n.as_u64(),
+        _ => None,
+    };
+    match (size("first"), size("last")) {
+        (None, None) => DEFAULT_PAGE,
+        (a, b) => a.unwrap_or(0).max(b.unwrap_or(0)),
+    }
+    .min(MAX_PAGE)
+}
+
+/// Whether a filter (at any depth of `and` / `or` / `not`) has a non-empty `search`.
+fn searches(filter: Option<&ConstValue>) -> bool {
+    let mut stack: Vec<&ConstValue> = filter.into_iter().collect();
+    while let Some(value) = stack.pop() {
+        match value {
+            ConstValue::Object(map) => {
+                if matches!(map.get("search"), Some(ConstValue::String(s)) if !s.trim().is_empty())
+                {
+                    return true;
+                }
+                stack.extend(map.values());
+            }
+            ConstValue::List(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Adds up the actual cost while a response is completed: 1 per object returned, and the
+/// weights of the fields that were answered.
+#[derive(Debug, Default)]
+pub struct Actual(pub u64);
+
+impl FieldVisitor for Actual {
+    fn field(&mut self, op: &Operation<'_>, parent: &str, field: &Field, value: &ConstValue) {
+        if *value == ConstValue::Null {
+            return;
+        }
+        let Some(ty) = op.field_type(parent, field.name.node.as_str()) else {
+            return;
+        };
+        let mut cost = weight(op, parent, field, &ty);
+        if matches!(
+            op.types.kind(named(&ty)),
+            Some(Kind::Object | Kind::Abstract)
+        ) {
+            cost += objects(value);
+        }
+        self.0 = self.0.saturating_add(cost);
+    }
+}
+
+/// The objects in a value: 1 for an object, the non-null items of a list (nested lists too).
+fn objects(value: &ConstValue) -> u64 {
+    match value {
+        ConstValue::Object(_) => 1,
+        ConstValue::List(items) => items.iter().map(objects).sum(),
+        _ => 0,
+    }
+}

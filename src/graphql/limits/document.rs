@@ -1,0 +1,258 @@
+//! Bounds on the document and its variables, checked before anything recurses over them: the
+//! query's size and bracket nesting on its raw text (the parser recurses on nesting), the
+//! variables' nesting, and after parsing the shape the operations expand to (fields, depth,
+//! aliases, root fields), computed once per fragment so that fragments spread into fragments
+//! cannot make the check itself explode.
+
+use std::collections::HashMap;
+
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+};
+use async_graphql_value::ConstValue;
+
+use super::Limits;
+use crate::error::AppError;
+
+/// Refuses a query text over the size limit or nested deeper than the limit (counting `{`,
+/// `[` and `(` outside strings and comments).
+pub fn check_text(query: &str, limits: &Limits) -> Result<(), AppError> {
+    if query.len() > limits.max_query_bytes {
+        return Err(AppError::Validation(format!(
+            "the query is {} bytes long; at most {} are accepted",
+            query.len(),
+            limits.max_query_bytes
+        )));
+    }
+    let deepest = nesting(query);
+    if deepest > limits.max_nesting {
+        return Err(AppError::Validation(format!(
+            "the query nests brackets {deepest} deep; at most {} levels are accepted",
+            limits.max_nesting
+        )));
+    }
+    Ok(())
+}
+
+/// The deepest nesting of `{`, `[` and `(` in GraphQL source text, outside strings, block
+/// strings and comments.
+fn nesting(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+/// Refuses variables nested deeper than the limit.
+pub fn check_variables<'a>(
+    variables: impl IntoIterator<Item = &'a ConstValue>,
+    limits: &Limits,
+) -> Result<(), AppError> {
+    let mut stack: Vec<(&ConstValue, usize)> = variables.into_iter().map(|v| (v, 1)).collect();
+    while let Some((value, depth)) = stack.pop() {
+        if depth > limits.max_variables_depth {
+            return Err(AppError::Validation(format!(
+                "the variables nest deeper than {} levels",
+                limits.max_variables_depth
+            )));
+        }
+        match value {
+            ConstValue::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            ConstValue::List(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// What a selection set expands to, fragments spread in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// Fields selected, counting every time a fragment is spread.
+    pub fields: u64,
+    /// Fields selected under an alias.
+    pub aliases: u64,
+    /// Deepest field nesting (`{ a { b } }` is 2).
+    pub depth: u64,
+    /// Fields at the set's own level (root fields, for an operation).
+    pub top: u64,
+}
+
+/// Refuses a document whose operations expand past the field, depth, alias or root-field
+/// limits; `VALIDATION` naming the limit.
+pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> Result<(), AppError> {
+    let mut expander = Expander {
+        doc,
+        done: HashMap::new(),
+        open: Vec::new(),
+    };
+    let mut total = Shape::default();
+    let mut roots = 0u64;
+    let operations: Vec<&SelectionSet> = match &doc.operations {
+        DocumentOperations::Single(op) => vec![&op.node.selection_set.node],
+        DocumentOperations::Multiple(ops) => {
+            ops.values().map(|op| &op.node.selection_set.node).collect()
+        }
+    };
+    for set in operations {
+        let shape = expander.set(set)?;
+        total.fields = total.fields.saturating_add(shape.fields);
+        total.aliases = total.aliases.saturating_add(shape.aliases);
+        total.depth = total.depth.max(shape.depth);
+        roots = roots.max(shape.top);
+    }
+    let over = |what: &str, actual: u64, max: usize| {
+        AppError::Validation(format!(
+            "the query selects {actual} {what}; at most {max} are accepted"
+        ))
+    };
+    if total.depth > limits.max_depth as u64 {
+        return Err(AppError::Validation(format!(
+            "the query nests fields {} deep; at most {} levels are accepted",
+            total.depth, limits.max_depth
+        )));
+    }
+    if total.fields > limits.max_fields as u64 {
+        return Err(over("fields", total.fields, limits.max_fields));
+    }
+    if total.aliases > limits.max_aliases as u64 {
+        return Err(over("aliased fields", total.aliases, limits.max_aliases));
+    }
+    if roots > limits.max_root_fields as u64 {
+        return Err(over("root fields", roots, limits.max_root_fields));
+    }
+    Ok(())
+}
+
+struct Expander<'a> {
+    doc: &'a ExecutableDocument,
+    /// Fragments already expanded.
+    done: HashMap<&'a str, Shape>,
+    /// Fragments being expanded (a spread of one of these is a cycle).
+    open: Vec<&'a str>,
+}
+
+impl<'a> Expander<'a> {
+    fn set(&mut self, set: &'a SelectionSet) -> Result<Shape, AppError> {
+        let mut shape = Shape::default();
+        for selection in &set.items {
+            let part = match &selection.node {
+                Selection::Field(field) => {
+                    let inner = self.set(&field.node.selection_set.node)?;
+                    Shape {
+                        fields: inner.fields.saturating_add(1),
+                        aliases: inner
+                            .aliases
+                            .saturating_add(u64::from(field.node.alias.is_some())),
+                        depth: inner.depth + 1,
+                        top: 1,
+                    }
+                }
+                Selection::InlineFragment(inline) => self.set(&inline.node.selection_set.node)?,
+                Selection::FragmentSpread(spread) => {
+                    self.fragment(spread.node.fragment_name.node.as_str())?
+                }
+            };
+            shape.fields = shape.fields.saturating_add(part.fields);
+            shape.aliases = shape.aliases.saturating_add(part.aliases);
+            shape.depth = shape.depth.max(part.depth);
+            shape.top = shape.top.saturating_add(part.top);
+        }
+        Ok(shape)
+    }
+
+    fn fragment(&mut self, name: &'a str) -> Result<Shape, AppError> {
+        if let Some(shape) = self.done.get(name) {
+            return Ok(*shape);
+        }
+        if self.open.contains(&name) {
+            return Err(AppError::Validation(format!(
+                "fragment {name} spreads itself"
+            )));
+        }
+        // A fragment the document does not define is the validator's to report.
+        let Some((key, fragment)) = self.doc.fragments.get_key_value(name) else {
+            return Ok(Shape::default());
+        };
+        self.open.push(key.as_str());
+        let shape = self.set(&fragment.node.selection_set.node);
+        self.open.pop();
+        let shape = shape?;
+        self.done.insert(key.as_str(), shape);
+        Ok(shape)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_ignores_brackets_in_strings_and_comments() {
+        assert_eq!(nesting("{ a(x: \"{{{[[[\") { b { c } } }"), 3);
+        assert_eq!(nesting("# {{{{{{\n{ a }"), 1);
+        assert_eq!(nesting("{ a(x: \"\"\" {{{ \\\"\"\" {{ \"\"\") }"), 2);
+        assert_eq!(nesting(&"[".repeat(500)), 500);
+    }
+
+    #[test]
+    fn fragments_spread_into_fragments_are_expanded_once_each() {
+        // F0 spreads F1 twice, F1 spreads F2 twice … : 2^40 fields once expanded.
+        let mut query = String::from("{ ...F0 }");
+        for i in 0..40 {
+            query.push_str(&format!(
+                " fragment F{i} on Query {{ a: __typename ...F{n} ...F{n} }}",
+                n = i + 1
+            ));
+        }
+        query.push_str(" fragment F40 on Query { __typename }");
+        let doc = async_graphql::parser::parse_query(&query).expect("parses");
+        let err = check_shape(&doc, &Limits::default()).expect_err("refused");
+        assert!(
+            err.public_message().contains("fields"),
+            "{}",
+            err.public_message()
+        );
+    }
+
+    #[test]
+    fn a_fragment_cycle_is_refused_not_followed() {
+        let doc = async_graphql::parser::parse_query(
+            "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
+        )
+        .expect("parses");
+        assert!(check_shape(&doc, &Limits::default()).is_err());
+    }
+}

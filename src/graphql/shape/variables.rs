@@ -1,0 +1,158 @@
+//! CoerceVariableValues of the GraphQL specification, before anything runs: every variable
+//! the operation declares is present when required and of its declared type (lists, input
+//! objects' fields, enum values, the built-in scalars), so that a wrong variable is a request
+//! error rather than a field failing half-way through execution.
+
+use async_graphql::parser::types::{BaseType, Type};
+use async_graphql_value::ConstValue;
+
+use super::collect::Operation;
+use super::types::Kind;
+use crate::error::AppError;
+
+/// Checks the request's variables against the operation's declarations.
+pub fn coerce(op: &Operation<'_>) -> Result<(), AppError> {
+    for definition in &op.definition.variable_definitions {
+        let definition = &definition.node;
+        let name = definition.name.node.as_str();
+        let ty = &definition.var_type.node;
+        match op.variables.get(name) {
+            None if definition.default_value.is_some() || ty.nullable => {}
+            None => {
+                return Err(invalid(
+                    name,
+                    "",
+                    format!("a value of type {ty} is required"),
+                ));
+            }
+            Some(value) => check(op, value, ty, name, &mut String::new())?,
+        }
+    }
+    Ok(())
+}
+
+fn invalid(variable: &str, path: &str, message: String) -> AppError {
+    let at = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" at {path}")
+    };
+    AppError::Validation(format!("variable ${variable}{at}: {message}"))
+}
+
+fn check(
+    op: &Operation<'_>,
+    value: &ConstValue,
+    ty: &Type,
+    variable: &str,
+    path: &mut String,
+) -> Result<(), AppError> {
+    if *value == ConstValue::Null {
+        return if ty.nullable {
+            Ok(())
+        } else {
+            Err(invalid(
+                variable,
+                path,
+                format!("null where {ty} is required"),
+            ))
+        };
+    }
+    match &ty.base {
+        BaseType::List(item) => match value {
+            ConstValue::List(items) => {
+                for (index, item_value) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{index}]"));
+                    check(op, item_value, item, variable, path)?;
+                    path.truncate(len);
+                }
+                Ok(())
+            }
+            // A single value stands for a list of one.
+            other => check(op, other, item, variable, path),
+        },
+        BaseType::Named(name) => named(op, value, name.as_str(), variable, path),
+    }
+}
+
+fn named(
+    op: &Operation<'_>,
+    value: &ConstValue,
+    name: &str,
+    variable: &str,
+    path: &mut String,
+) -> Result<(), AppError> {
+    let wrong = |path: &str| {
+        let shown: String = value.to_string().chars().take(60).collect();
+        invalid(
+            variable,
+            path,
+            format!("{shown} is not a value of type {name}"),
+        )
+    };
+    let Some(info) = op.types.get(name) else {
+        return Ok(());
+    };
+    match info.kind {
+        Kind::Scalar => {
+            let fits = match (name, value) {
+                ("Int", ConstValue::Number(n)) => {
+                    n.as_i64().is_some_and(|n| i32::try_from(n).is_ok())
+                }
+                ("Float", ConstValue::Number(_)) => true,
+                ("String", ConstValue::String(_)) => true,
+                ("Boolean", ConstValue::Boolean(_)) => true,
+                ("ID", ConstValue::String(_)) => true,
+                ("ID", ConstValue::Number(n)) => n.is_i64() || n.is_u64(),
+                ("Int" | "Float" | "String" | "Boolean" | "ID", _) => false,
+                // Custom scalars parse their own values when the field runs.
+                _ => true,
+            };
+            if fits {
+                Ok(())
+            } else {
+                Err(wrong(path))
+            }
+        }
+        Kind::Enum => match value {
+            ConstValue::String(s) if info.enum_values.contains(s.as_str()) => Ok(()),
+            ConstValue::Enum(s) if info.enum_values.contains(s.as_str()) => Ok(()),
+            _ => Err(wrong(path)),
+        },
+        Kind::Input => {
+            let ConstValue::Object(fields) = value else {
+                return Err(wrong(path));
+            };
+            for (field, field_value) in fields {
+                let Some(field_type) = info.fields.get(field.as_str()) else {
+                    return Err(invalid(
+                        variable,
+                        path,
+                        format!("{name} has no field {field}"),
+                    ));
+                };
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(field.as_str());
+                check(op, field_value, field_type, variable, path)?;
+                path.truncate(len);
+            }
+            if let Some(missing) = info
+                .required
+                .iter()
+                .find(|f| !fields.contains_key(f.as_str()))
+            {
+                return Err(invalid(
+                    variable,
+                    path,
+                    format!("field {missing} of {name} is required"),
+                ));
+            }
+            Ok(())
+        }
+        Kind::Object | Kind::Abstract => Err(wrong(path)),
+    }
+}

@@ -1,0 +1,218 @@
+//! The GraphQL endpoint, as the GraphQL-over-HTTP specification describes it: read the request
+//! (GET or POST, JSON or multipart), negotiate the response's media type, authenticate, resolve
+//! a persisted query, check the request's budget (size, nesting, shape, variables, cost, the
+//! caller's rate) before anything runs, execute, complete the response as the GraphQL
+//! specification says (query order, null propagation), and report its cost.
+
+mod negotiate;
+mod persisted;
+mod read;
+mod write;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{ErrorExtensionValues, ServerError};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use crate::auth;
+use crate::error::AppError;
+use crate::graphql::limits::{self, cost, rate::Allowance, Limits};
+use crate::graphql::loaders::Loaders;
+use crate::graphql::shape::complete::complete;
+use crate::graphql::shape::{Operation, TypeMap};
+use negotiate::Media;
+use persisted::{Persisted, PersistedQueries};
+
+pub use read::{MAX_JSON_BODY, MAX_MULTIPART_BODY};
+
+/// What the endpoint keeps between requests.
+pub struct Endpoint {
+    /// The schema's types (for shaping responses and costing queries).
+    pub types: TypeMap,
+    /// The per-request limits.
+    pub limits: Limits,
+    /// Persisted queries.
+    persisted: PersistedQueries,
+}
+
+impl Endpoint {
+    /// The endpoint of a schema whose SDL is `sdl`.
+    pub fn new(sdl: &str, limits: Limits) -> Result<Endpoint, AppError> {
+        Ok(Endpoint {
+            types: TypeMap::from_sdl(sdl).map_err(AppError::internal)?,
+            limits,
+            persisted: PersistedQueries::default(),
+        })
+    }
+}
+
+/// `GET /`: the playground.
+pub async fn playground(State(state): State<AppState>) -> Html<String> {
+    Html(state.playground.as_ref().clone())
+}
+
+/// `GET` and `POST /graphql` (a browser's GET gets the playground).
+pub async fn graphql(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if parts.method == Method::GET && negotiate::wants_html(&parts.headers) {
+        return playground(State(state)).await.into_response();
+    }
+    let Some(media) = negotiate::accept(&parts.headers) else {
+        let err = AppError::BadRequest {
+            message:
+                "not acceptable: ask for application/graphql-response+json or application/json"
+                    .into(),
+            status: 406,
+        };
+        return write::failure(Media::Json, err, None);
+    };
+    let request = match read::request(&parts.method, &parts.headers, parts.uri.query(), body).await
+    {
+        Ok(request) => request,
+        Err(err) => return write::failure(media, err, None),
+    };
+    let header = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let caller = match auth::authenticate(&state.db, header).await {
+        Ok(caller) => caller,
+        Err(err) => return write::failure(media, err, None),
+    };
+    run(&state, media, &parts.method, caller, request).await
+}
+
+/// Other methods on `/graphql`.
+pub async fn method_not_allowed() -> Response {
+    let err = AppError::BadRequest {
+        message: "use GET (queries) or POST".into(),
+        status: 405,
+    };
+    let mut response = write::failure(Media::Json, err, None);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    response
+}
+
+async fn run(
+    state: &AppState,
+    media: Media,
+    method: &Method,
+    caller: auth::AuthContext,
+    mut request: async_graphql::Request,
+) -> Response {
+    let endpoint = &state.endpoint;
+    let mut report = CostReport {
+        limit: endpoint.limits.max_cost,
+        ..CostReport::default()
+    };
+    let persisted = match endpoint.persisted.resolve(&mut request) {
+        Ok(persisted) => persisted,
+        Err(err) => return write::request_errors(media, &[err], Some(&report.json())),
+    };
+    let checked = match limits::check(
+        &endpoint.limits,
+        &endpoint.types,
+        &request.query,
+        &request.variables,
+        request.operation_name.as_deref(),
+    ) {
+        Ok(checked) => checked,
+        Err(refused) => {
+            if let limits::Refused::Limit(AppError::TooExpensive { requested, .. }) = &refused {
+                report.requested = *requested;
+            }
+            let err = refused.into_server_error();
+            return write::request_errors(media, &[err], Some(&report.json()));
+        }
+    };
+    report.requested = checked.requested;
+    let op_type = Operation::find(
+        &checked.doc,
+        request.operation_name.as_deref(),
+        &request.variables,
+        &endpoint.types,
+    )
+    .map(|op| op.definition.ty);
+    if *method == Method::GET && op_type == Some(OperationType::Mutation) {
+        let err = AppError::BadRequest {
+            message: "mutations must be sent with POST".into(),
+            status: 405,
+        };
+        return write::failure(media, err, Some(&report.json()));
+    }
+    if let Some(bucket) = &state.rate_limits.graphql {
+        match bucket.take(caller.credential_id, checked.requested) {
+            Ok(allowance) => report.budget = Some(allowance),
+            Err(err) => return write::failure(media, err, Some(&report.json())),
+        }
+    }
+    if let Persisted::Register(hash) = persisted {
+        endpoint.persisted.remember(hash, &request.query);
+    }
+    let doc = checked.doc.clone();
+    let variables = request.variables.clone();
+    let operation_name = request.operation_name.clone();
+    request.set_parsed_query(checked.doc);
+    let loaders = Loaders::for_request(state.db.clone(), caller.clone());
+    let request = request.data(state.db.clone()).data(caller).data(loaders);
+    let response = state.schema.execute(request).await;
+
+    let started = !response.errors.iter().all(|e| e.path.is_empty())
+        || response.data != async_graphql::Value::Null;
+    if !started {
+        let errors: Vec<ServerError> = response.errors.into_iter().map(validation_code).collect();
+        return write::request_errors(media, &errors, Some(&report.json()));
+    }
+    let mut actual = cost::Actual::default();
+    let data = match Operation::find(&doc, operation_name.as_deref(), &variables, &endpoint.types) {
+        Some(op) => complete(&op, response.data, &response.errors, &mut actual),
+        None => response.data,
+    };
+    report.actual = actual.0;
+    write::executed(media, &data, &response.errors, Some(&report.json()))
+}
+
+/// An error of the validator, which carries no code of its own.
+fn validation_code(mut err: ServerError) -> ServerError {
+    let has_code = err
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some());
+    if !has_code {
+        let mut extensions = err.extensions.take().unwrap_or_default();
+        extensions.set("code", "GRAPHQL_VALIDATION_FAILED");
+        err.extensions = Some(extensions);
+    }
+    err
+}
+
+/// `extensions.cost` of a response.
+#[derive(Debug, Default)]
+struct CostReport {
+    requested: u64,
+    actual: u64,
+    limit: u64,
+    budget: Option<Allowance>,
+}
+
+impl CostReport {
+    fn json(&self) -> serde_json::Value {
+        let mut cost = serde_json::json!({
+            "requested": self.requested,
+            "actual": self.actual,
+            "limit": self.limit,
+        });
+        if let Some(budget) = &self.budget {
+            cost["budget"] = serde_json::json!({
+                "capacity": budget.limit,
+                "remaining": budget.remaining,
+                "restorePerSecond": budget.per_second,
+            });
+        }
+        serde_json::json!({ "cost": cost })
+    }
+}
