@@ -10,7 +10,7 @@ mod read;
 mod write;
 
 use async_graphql::parser::types::OperationType;
-use async_graphql::{ErrorExtensionValues, ServerError};
+use async_graphql::ServerError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::response::{Html, IntoResponse, Response};
