@@ -22,7 +22,9 @@ pub async fn export(schema: &AppSchema) -> String {
         .map_or((types.as_str(), ""), |at| types.split_at(at + 1));
     // The library writes its directives after the last type, separated from it by a blank line.
     let head = match head.find("\ndirective @") {
-        Some(first) => head[..first].rfind("\n\n").map_or(head, |end| &head[..end + 2]),
+        Some(first) => head[..first]
+            .rfind("\n\n")
+            .map_or(head, |end| &head[..end + 2]),
         None => head,
     };
     let answer = schema.execute(DIRECTIVES).await;

@@ -91,7 +91,10 @@ fn names(list: &Value) -> Value {
 }
 
 fn deprecation(item: &Value) -> (Value, Value) {
-    (item["isDeprecated"].clone(), item["deprecationReason"].clone())
+    (
+        item["isDeprecated"].clone(),
+        item["deprecationReason"].clone(),
+    )
 }
 
 fn input_values(list: &Value) -> Value {
@@ -276,7 +279,9 @@ fn is_repeatable(sdl: &str, d: &DirectiveDefinition) -> bool {
     let end = d.locations.first().map_or(start, |l| offset(sdl, l.pos));
     let between = &sdl[start..end.max(start)];
     let after_arguments = between.rfind(')').map_or(between, |i| &between[i + 1..]);
-    after_arguments.split_whitespace().any(|w| w == "repeatable")
+    after_arguments
+        .split_whitespace()
+        .any(|w| w == "repeatable")
 }
 
 /// `FIELD_DEFINITION` for `DirectiveLocation::FieldDefinition`.
@@ -338,24 +343,25 @@ pub fn from_sdl(sdl: &str) -> Value {
                     "enumValues": null,
                     "possibleTypes": null,
                 });
-                let fields = |fields: &[Positioned<async_graphql::parser::types::FieldDefinition>]| {
-                    let mut out = Map::new();
-                    for f in fields {
-                        let f = &f.node;
-                        let (deprecated, reason) = sdl_deprecation(&f.directives);
-                        out.insert(
-                            f.name.node.to_string(),
-                            json!({
-                                "description": description(&f.description),
-                                "type": f.ty.node.to_string(),
-                                "args": sdl_input_values(&f.arguments),
-                                "isDeprecated": deprecated,
-                                "deprecationReason": reason,
-                            }),
-                        );
-                    }
-                    Value::Object(out)
-                };
+                let fields =
+                    |fields: &[Positioned<async_graphql::parser::types::FieldDefinition>]| {
+                        let mut out = Map::new();
+                        for f in fields {
+                            let f = &f.node;
+                            let (deprecated, reason) = sdl_deprecation(&f.directives);
+                            out.insert(
+                                f.name.node.to_string(),
+                                json!({
+                                    "description": description(&f.description),
+                                    "type": f.ty.node.to_string(),
+                                    "args": sdl_input_values(&f.arguments),
+                                    "isDeprecated": deprecated,
+                                    "deprecationReason": reason,
+                                }),
+                            );
+                        }
+                        Value::Object(out)
+                    };
                 let sorted = |list: &[Positioned<async_graphql::Name>]| {
                     let mut names: Vec<String> = list.iter().map(|n| n.node.to_string()).collect();
                     names.sort();
@@ -373,7 +379,10 @@ pub fn from_sdl(sdl: &str) -> Value {
                         entry["fields"] = fields(&o.fields);
                         entry["interfaces"] = json!(sorted(&o.implements));
                         for i in &o.implements {
-                            implementors.entry(i.node.to_string()).or_default().push(name.clone());
+                            implementors
+                                .entry(i.node.to_string())
+                                .or_default()
+                                .push(name.clone());
                         }
                     }
                     TypeKind::Interface(i) => {

@@ -26,6 +26,7 @@ mod rest_errors;
 mod rest_groups;
 mod rest_support;
 mod schema;
+mod schema_codegen;
 mod statements;
 mod stored_values;
 

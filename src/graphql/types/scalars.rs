@@ -100,9 +100,9 @@ impl ScalarType for Json {
 pub struct FileUpload(pub Upload);
 
 /// The description of `Upload`.
-const UPLOAD_DESCRIPTION: &str = "A file sent with the request as a part of a \
-`multipart/form-data` body, following the GraphQL multipart request specification: the \
-operation's variable is `null` in `operations` and `map` names the part that fills it.";
+const UPLOAD_DESCRIPTION: &str = "A file sent with the request as a part of a `multipart/form-data`
+body, following the GraphQL multipart request specification: the operation's variable is
+`null` in `operations`, and `map` names the part that fills it.";
 
 /// The specification of `Upload`.
 const UPLOAD_SPEC: &str = "https://github.com/jaydenseric/graphql-multipart-request-spec";
