@@ -102,7 +102,7 @@ pub async fn run(cli: Cli) -> AppResult<()> {
         Some(Command::Serve(config)) => startup::serve(&config).await,
         Some(Command::Migrate(args)) => migrate(args).await,
         Some(Command::Seed(args)) => run_seed(args).await,
-        Some(Command::ExportSchema(args)) => export_schema(args),
+        Some(Command::ExportSchema(args)) => export_schema(args).await,
         Some(Command::Account(AccountCommand::Create { db, name })) => {
             create_account(db, name).await
         }
@@ -153,8 +153,8 @@ async fn run_seed(args: SeedArgs) -> AppResult<()> {
     Ok(())
 }
 
-fn export_schema(args: ExportArgs) -> AppResult<()> {
-    let sdl = graphql::sdl();
+async fn export_schema(args: ExportArgs) -> AppResult<()> {
+    let sdl = graphql::sdl().await;
     if args.output.as_os_str() == "-" {
         print!("{sdl}");
     } else {

@@ -67,7 +67,7 @@ pub async fn build_state(
     ));
     let limits = api.limits();
     let rate_limits = RateLimits::new(&api.rates(), limits.max_cost);
-    let endpoint = Endpoint::new(&crate::graphql::sdl(), limits)?;
+    let endpoint = Endpoint::new(&schema.sdl(), limits)?;
     let state = AppState {
         db,
         schema,

@@ -2,7 +2,8 @@
 
 /// Declares an enum that is a GraphQL enum and is stored as its SCREAMING_SNAKE_CASE name.
 ///
-/// `as_str` gives the stored string; `parse` reads it back (`None` for an unknown string).
+/// `as_str` gives the stored string; `parse` reads it back (`None` for an unknown string),
+/// `from_stored` too (an `INTERNAL` error for an unknown string).
 macro_rules! storage_enum {
     (
         $(#[$meta:meta])*
@@ -33,6 +34,18 @@ macro_rules! storage_enum {
                     $( $text => Some($name::$variant), )+
                     _ => None,
                 }
+            }
+
+            /// Reads a stored name that must name a value: anything else is corrupt data, an
+            /// `INTERNAL` error (logged), never a silent null.
+            pub fn from_stored(text: &str) -> $crate::error::AppResult<Self> {
+                Self::parse(text).ok_or_else(|| {
+                    $crate::error::AppError::internal(format!(
+                        "stored {} {:?} names no value",
+                        stringify!($name),
+                        text
+                    ))
+                })
             }
         }
 

@@ -8,6 +8,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod prefetch;
 pub mod query;
+pub mod sdl_export;
 pub mod shape;
 pub mod types;
 
@@ -45,7 +46,8 @@ pub fn build_schema_with(indexes: FacetIndexes) -> AppSchema {
     .finish()
 }
 
-/// The schema in SDL, as committed in `schema.graphql`.
-pub fn sdl() -> String {
-    build_schema().sdl()
+/// The schema in SDL, as committed in `schema.graphql`: everything introspection answers,
+/// `@specifiedBy` on the custom scalars and every directive included.
+pub async fn sdl() -> String {
+    sdl_export::export(&build_schema()).await
 }

@@ -40,7 +40,8 @@ const FACETS: &str = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $
   countries { value label count } groups { value label count } contractStatuses { value label count }
   contractTemplates { value label count } relationshipTypes { value label count } sizes { value label count }
   relationshipStages { value label count } businessModels { value label count } assignedTo { value label count }
-  prospectingSources { value label count } } } }";
+  prospectingSources { value label count }
+  none { countries groups contractStatuses sizes assignedTo prospectingSources } } } }";
 
 /// Each facet's buckets as (value, label, count), sorted by value.
 type Facets = BTreeMap<String, Vec<(Option<String>, String, i64)>>;
@@ -58,7 +59,11 @@ async fn facets(app: &TestApp, l: &Listed, filter: &Value) -> (i64, Facets) {
         .data_as(&l.account, FACETS, json!({ "c": l.campaign, "f": filter }))
         .await;
     let mut out = Facets::new();
-    for (name, buckets) in data["partners"]["facets"].as_object().unwrap() {
+    let all = &data["partners"]["facets"];
+    for (name, buckets) in all.as_object().unwrap() {
+        if name == "none" {
+            continue;
+        }
         let buckets = buckets.as_array().unwrap();
         let listed: Vec<i64> = buckets
             .iter()
@@ -71,14 +76,20 @@ async fn facets(app: &TestApp, l: &Listed, filter: &Value) -> (i64, Facets) {
         let mut rows: Vec<(Option<String>, String, i64)> = buckets
             .iter()
             .map(|b| {
-                let value = b["value"].as_str().map(str::to_owned);
+                let value = b["value"].as_str().expect("every bucket has a value");
                 (
-                    value,
+                    Some(value.to_owned()),
                     b["label"].as_str().unwrap().to_owned(),
                     b["count"].as_i64().unwrap(),
                 )
             })
             .collect();
+        // Partners with no value in the dimension, counted apart.
+        if let Some(n) = all["none"].get(name).and_then(Value::as_i64) {
+            if n > 0 {
+                rows.push((None, String::new(), n));
+            }
+        }
         rows.sort();
         out.insert(name.clone(), rows);
     }

@@ -12,22 +12,29 @@ const FACETS: &str = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $
   countries { value label count } groups { value label count } contractStatuses { value count }
   contractTemplates { value label count } relationshipTypes { value count } sizes { value count }
   relationshipStages { value count } businessModels { value count } assignedTo { value label count }
-  prospectingSources { value count } } } }";
+  prospectingSources { value count }
+  none { countries groups contractStatuses sizes assignedTo prospectingSources } } } }";
 
 type Counts = BTreeMap<Option<String>, i64>;
 
-fn counts(buckets: &Value) -> Counts {
-    buckets
+/// The counts of facet `name`, its partners with no value (`none`) under `None`.
+fn counts(facets: &Value, name: &str) -> Counts {
+    let mut out: Counts = facets[name]
         .as_array()
         .unwrap()
         .iter()
         .map(|b| {
-            (
-                b["value"].as_str().map(str::to_owned),
-                b["count"].as_i64().unwrap(),
-            )
+            let value = b["value"].as_str().expect("every bucket has a value");
+            (Some(value.to_owned()), b["count"].as_i64().unwrap())
         })
-        .collect()
+        .collect();
+    match facets["none"].get(name).and_then(Value::as_i64) {
+        Some(0) | None => {}
+        Some(n) => {
+            out.insert(None, n);
+        }
+    }
+    out
 }
 
 fn tally<'a>(
@@ -64,10 +71,10 @@ backend_tests! {
         // Own-dimension facets ignore their own filter.
         let expected = tally(l.all.iter().filter(|p| small(p) && marketplace(p)), scalar("country"));
         assert!(expected.len() > 1, "several countries to count");
-        assert_eq!(counts(&facets["countries"]), expected, "countries");
-        assert_eq!(counts(&facets["sizes"]), tally(l.all.iter().filter(|p| in_country(p) && marketplace(p)), scalar("size")), "sizes");
+        assert_eq!(counts(facets, "countries"), expected, "countries");
+        assert_eq!(counts(facets, "sizes"), tally(l.all.iter().filter(|p| in_country(p) && marketplace(p)), scalar("size")), "sizes");
         assert_eq!(
-            counts(&facets["relationshipTypes"]),
+            counts(facets, "relationshipTypes"),
             tally(l.all.iter().filter(|p| in_country(p) && small(p)), scalar("relationshipType")),
             "relationship types"
         );
@@ -76,11 +83,11 @@ backend_tests! {
         let matching: Vec<&Value> = l.all.iter().filter(all_three).collect();
         assert!(matching.len() > 5, "enough partners under the filter");
         let under = || matching.iter().copied();
-        assert_eq!(counts(&facets["contractStatuses"]), tally(under(), scalar("contractStatus")), "contract statuses");
-        assert_eq!(counts(&facets["relationshipStages"]), tally(under(), scalar("relationshipStage")), "stages");
-        assert_eq!(counts(&facets["prospectingSources"]), tally(under(), scalar("prospectingSource")), "sources");
+        assert_eq!(counts(facets, "contractStatuses"), tally(under(), scalar("contractStatus")), "contract statuses");
+        assert_eq!(counts(facets, "relationshipStages"), tally(under(), scalar("relationshipStage")), "stages");
+        assert_eq!(counts(facets, "prospectingSources"), tally(under(), scalar("prospectingSource")), "sources");
         assert_eq!(
-            counts(&facets["groups"]),
+            counts(facets, "groups"),
             tally(under(), |p| {
                 let g = ids_in(p, "groups", "groupId");
                 if g.is_empty() { vec![None] } else { g.into_iter().map(|g| Some(g.to_string())).collect() }
@@ -88,17 +95,17 @@ backend_tests! {
             "groups"
         );
         assert_eq!(
-            counts(&facets["assignedTo"]),
+            counts(facets, "assignedTo"),
             tally(under(), |p| vec![p["assignedTo"]["userId"].as_i64().map(|u| u.to_string())]),
             "assigned to"
         );
         assert_eq!(
-            counts(&facets["businessModels"]),
+            counts(facets, "businessModels"),
             tally(under(), |p| strings_in(p, "businessModels").into_iter().map(Some).collect()),
             "business models"
         );
         assert_eq!(
-            counts(&facets["contractTemplates"]),
+            counts(facets, "contractTemplates"),
             tally(under(), |p| {
                 let mut t: Vec<Option<String>> = p["contracts"].as_array().unwrap().iter()
                     .filter(|c| c["status"] == "ACTIVE")
@@ -111,7 +118,7 @@ backend_tests! {
             "contract templates"
         );
         // Groups, templates and users carry their names as labels.
-        let group = facets["groups"].as_array().unwrap().iter().find(|b| !b["value"].is_null()).unwrap();
+        let group = &facets["groups"][0];
         assert_ne!(group["label"], group["value"]);
     }
 
@@ -143,7 +150,8 @@ backend_tests! {
         let country = l.common("country").as_str().unwrap().to_owned();
         let shared = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 0) { facets {
           contractStatuses { value label count } relationshipTypes { value count } sizes { value count }
-          relationshipStages { value count } prospectingSources { value label count } } } }";
+          relationshipStages { value count } prospectingSources { value label count }
+          none { contractStatuses sizes prospectingSources } } } }";
         let plain = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 0) { pageInfo { hasNextPage } } }";
         // With a condition the facet index does not take (social reach), so SQL counts them.
         for filter in [json!({ "socialReach": { "min": 0 } }), json!({ "countries": [country], "socialReach": { "min": 0 } })] {
@@ -157,17 +165,51 @@ backend_tests! {
             let under: Vec<&Value> = l.all.iter().filter(|p| filter.get("countries").is_none() || p["country"] == country.as_str()).collect();
             for (facet, field) in [("contractStatuses", "contractStatus"), ("relationshipTypes", "relationshipType"), ("sizes", "size"),
                                    ("relationshipStages", "relationshipStage"), ("prospectingSources", "prospectingSource")] {
-                assert_eq!(counts(&facets[facet]), tally(under.iter().copied(), scalar(field)), "{facet} under {filter}");
+                assert_eq!(counts(facets, facet), tally(under.iter().copied(), scalar(field)), "{facet} under {filter}");
                 let listed: Vec<i64> = facets[facet].as_array().unwrap().iter().map(|b| b["count"].as_i64().unwrap()).collect();
                 assert!(listed.windows(2).all(|w| w[0] >= w[1]), "{facet}: largest first: {listed:?}");
             }
-            // "None" values (no contract yet, no source recorded) are labelled as such.
+            // An enum value is its own label.
             for facet in ["contractStatuses", "prospectingSources"] {
                 for bucket in facets[facet].as_array().unwrap() {
-                    let expected = bucket["value"].as_str().unwrap_or("(none)");
-                    assert_eq!(bucket["label"], expected, "{facet}: {bucket}");
+                    assert_eq!(bucket["label"], bucket["value"], "{facet}: {bucket}");
                 }
             }
         }
+    }
+
+    async fn every_facet_value_filters_back_to_its_count(app) {
+        let l = Listed::seed(&app, 120, 64).await;
+        let data = app.data_as(&l.account, FACETS, json!({ "c": l.campaign, "f": {} })).await;
+        let facets = &data["partners"]["facets"];
+        let total = |filter: Value| {
+            let (app, l) = (&app, &l);
+            async move {
+                let data = app.data_as(&l.account, "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 0) { totalCount } }",
+                    json!({ "c": l.campaign, "f": filter })).await;
+                data["partners"]["totalCount"].as_i64().unwrap()
+            }
+        };
+        // Each bucket's value goes into its filter field as it is.
+        for (facet, field) in [("countries", "countries"), ("groups", "groupIds"), ("contractStatuses", "contractStatuses"),
+                               ("contractTemplates", "contractTemplateIds"), ("relationshipTypes", "relationshipTypes"),
+                               ("sizes", "sizes"), ("relationshipStages", "relationshipStages"), ("businessModels", "businessModels"),
+                               ("assignedTo", "assignedUserIds"), ("prospectingSources", "prospectingSources")] {
+            let buckets = facets[facet].as_array().unwrap();
+            assert!(!buckets.is_empty(), "{facet}");
+            for bucket in buckets {
+                let mut filter = json!({});
+                filter[field] = json!([bucket["value"]]);
+                assert_eq!(total(filter).await, bucket["count"].as_i64().unwrap(), "{facet}: {bucket}");
+            }
+        }
+        // The partners the brand added itself have no group, no assigned user, no contract yet:
+        // counted under `none`, and the "no group" and "unassigned" filters select them.
+        for (none, filter) in [("groups", json!({ "inNoGroup": true })), ("assignedTo", json!({ "unassigned": true }))] {
+            let count = facets["none"][none].as_i64().unwrap();
+            assert!(count >= 3, "{none}: {count}");
+            assert_eq!(total(filter).await, count, "{none}");
+        }
+        assert!(facets["none"]["contractStatuses"].as_i64().unwrap() >= 3);
     }
 }

@@ -11,6 +11,7 @@ mod demo;
 mod group_changes;
 mod group_file;
 mod groups;
+mod introspection;
 mod list_facet_index;
 mod list_facets;
 mod list_filters;
@@ -25,7 +26,9 @@ mod rest_errors;
 mod rest_groups;
 mod rest_support;
 mod schema;
+mod schema_codegen;
 mod statements;
+mod stored_values;
 
 use serde_json::Value;
 

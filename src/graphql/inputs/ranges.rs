@@ -1,18 +1,18 @@
 //! Range inputs: inclusive, either end optional.
 
 use async_graphql::InputObject;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
-use crate::graphql::types::scalars::Date;
+use crate::graphql::types::scalars::{Date, DateTime};
 use crate::service::partners::filter::Range;
 
 /// A range of instants (inclusive).
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct DateTimeRange {
     /// Earliest instant matched.
-    pub from: Option<DateTime<Utc>>,
+    pub from: Option<DateTime>,
     /// Latest instant matched.
-    pub to: Option<DateTime<Utc>>,
+    pub to: Option<DateTime>,
 }
 
 /// A range of calendar dates (inclusive).
@@ -42,12 +42,12 @@ pub struct FloatRange {
     pub max: Option<f64>,
 }
 
-impl From<Option<DateTimeRange>> for Range<DateTime<Utc>> {
+impl From<Option<DateTimeRange>> for Range<chrono::DateTime<Utc>> {
     fn from(r: Option<DateTimeRange>) -> Self {
         let r = r.unwrap_or_default();
         Range {
-            min: r.from,
-            max: r.to,
+            min: r.from.map(|t| t.0),
+            max: r.to.map(|t| t.0),
         }
     }
 }

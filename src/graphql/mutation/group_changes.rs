@@ -89,6 +89,9 @@ impl GroupChangeMutation {
     async fn change_partner_groups(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The campaign, the partners (`selection`), the groups to join and leave, and `dryRun`."
+        )]
         input: ChangePartnerGroupsInput,
     ) -> async_graphql::Result<ChangePartnerGroupsPayload> {
         let dry_run = input.dry_run;

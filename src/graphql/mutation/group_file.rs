@@ -3,13 +3,14 @@
 
 use std::io::Read;
 
-use async_graphql::{ComplexObject, Context, Object, SimpleObject, Upload, ID};
+use async_graphql::{ComplexObject, Context, Object, SimpleObject, ID};
 
 use crate::domain::UserErrorCode;
 use crate::error::AppError;
 use crate::graphql::context::{auth, db};
 use crate::graphql::ids;
 use crate::graphql::types::group::PartnerGroup;
+use crate::graphql::types::scalars::FileUpload;
 use crate::graphql::types::user_error::UserError;
 use crate::service::group_file::{self, parse::MAX_FILE_BYTES, FilePlan, RowPlan};
 
@@ -119,8 +120,9 @@ impl BulkEditPartnerGroupsPayload {
 }
 
 /// Reads an upload, refusing more than `MAX_FILE_BYTES` without reading it all.
-fn read_upload(ctx: &Context<'_>, file: &Upload) -> Result<Vec<u8>, AppError> {
+fn read_upload(ctx: &Context<'_>, file: &FileUpload) -> Result<Vec<u8>, AppError> {
     let value = file
+        .0
         .value(ctx)
         .map_err(|err| AppError::Validation(format!("the upload could not be read: {err}")))?;
     let mut bytes = Vec::new();
@@ -149,7 +151,7 @@ impl GroupFileMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Numeric campaign id or global id.")] campaign_id: ID,
-        #[graphql(desc = "The file (CSV or XLSX, at most 10 MB).")] file: Upload,
+        #[graphql(desc = "The file (CSV or XLSX, at most 10 MB).")] file: FileUpload,
         #[graphql(
             desc = "Write the changes (when no row has an error); otherwise only preview.",
             default

@@ -102,6 +102,7 @@ impl GroupMutation {
     async fn create_partner_group(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The campaign, the new group's name and its first members.")]
         input: CreatePartnerGroupInput,
     ) -> async_graphql::Result<PartnerGroupPayload> {
         let campaign_id = match ids::campaign_id(&input.campaign_id) {
@@ -131,6 +132,7 @@ impl GroupMutation {
     async fn update_partner_group(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The group, its new name, and the partners to add and remove.")]
         input: UpdatePartnerGroupInput,
     ) -> async_graphql::Result<PartnerGroupPayload> {
         let group_id = match read_group_id(&input.id) {
@@ -168,7 +170,7 @@ impl GroupMutation {
     async fn delete_partner_group(
         &self,
         ctx: &Context<'_>,
-        input: DeletePartnerGroupInput,
+        #[graphql(desc = "The group to delete.")] input: DeletePartnerGroupInput,
     ) -> async_graphql::Result<PartnerGroupPayload> {
         let group_id = match read_group_id(&input.id) {
             Ok(id) => id,

@@ -10,6 +10,7 @@ use async_graphql::MergedObject;
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     partners::PartnerMutation,
     views::ViewMutation,

@@ -73,7 +73,7 @@ impl PartnerMutation {
     async fn create_partner(
         &self,
         ctx: &Context<'_>,
-        input: CreatePartnerInput,
+        #[graphql(desc = "The campaign and the new partner's profile.")] input: CreatePartnerInput,
     ) -> async_graphql::Result<CreatePartnerPayload> {
         let campaign_id = match ids::campaign_id(&input.campaign_id) {
             Ok(id) => id,

@@ -1,12 +1,13 @@
 //! `savePartnerView`, `updatePartnerView`, `deletePartnerView`.
 
-use async_graphql::{Context, InputObject, InputType, Json, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, InputType, Object, SimpleObject, ID};
 
 use crate::domain::UserErrorCode;
 use crate::error::AppError;
 use crate::graphql::context::{auth, db};
 use crate::graphql::ids;
 use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
+use crate::graphql::types::scalars::Json;
 use crate::graphql::types::user_error::UserError;
 use crate::graphql::types::views::PartnerView;
 use crate::service::partners;
@@ -23,7 +24,7 @@ pub struct SavePartnerViewInput {
     /// Column keys from `partnerColumns`, in display order.
     pub columns: Vec<String>,
     /// A `PartnerFilter` (the same object `partners(filter:)` takes).
-    pub filter: Option<Json<serde_json::Value>>,
+    pub filter: Option<Json>,
     /// Sort keys.
     #[graphql(default)]
     pub order_by: Vec<PartnerOrder>,
@@ -39,7 +40,7 @@ pub struct UpdatePartnerViewInput {
     /// New columns.
     pub columns: Option<Vec<String>>,
     /// New filter.
-    pub filter: Option<Json<serde_json::Value>>,
+    pub filter: Option<Json>,
     /// New sort keys.
     pub order_by: Option<Vec<PartnerOrder>>,
 }
@@ -153,7 +154,7 @@ impl ViewMutation {
     async fn save_partner_view(
         &self,
         ctx: &Context<'_>,
-        input: SavePartnerViewInput,
+        #[graphql(desc = "The campaign, the view's name, and its columns, filter and sort.")] input: SavePartnerViewInput,
     ) -> async_graphql::Result<PartnerViewPayload> {
         let campaign_id = ids::campaign_id(&input.campaign_id)?;
         let filter = input.filter.map_or_else(|| serde_json::json!({}), |j| j.0);
@@ -176,6 +177,9 @@ impl ViewMutation {
     async fn update_partner_view(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The view, and the parts of it to change (omitted ones keep their value)."
+        )]
         input: UpdatePartnerViewInput,
     ) -> async_graphql::Result<PartnerViewPayload> {
         let (db, auth) = (db(ctx)?, auth(ctx)?);
@@ -203,7 +207,7 @@ impl ViewMutation {
     async fn delete_partner_view(
         &self,
         ctx: &Context<'_>,
-        input: DeletePartnerViewInput,
+        #[graphql(desc = "The view to delete.")] input: DeletePartnerViewInput,
     ) -> async_graphql::Result<DeletePartnerViewPayload> {
         let id = ids::view_id(&input.id)?;
         Ok(match views::delete(db(ctx)?, auth(ctx)?, id).await {

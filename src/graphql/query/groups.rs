@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, Object, ID};
 
-use crate::error::AppError;
 use crate::graphql::context::{auth, db};
 use crate::graphql::ids;
 use crate::graphql::types::group::PartnerGroup;
@@ -26,16 +25,14 @@ impl GroupQuery {
         PartnerGroup::with_counts(ctx, list).await
     }
 
-    /// One partner group; `NOT_FOUND` when the caller's account has no such group.
+    /// One partner group; null when the caller's account has no such group.
     async fn partner_group(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Numeric group id or global id.")] id: ID,
-    ) -> async_graphql::Result<PartnerGroup> {
+    ) -> async_graphql::Result<Option<PartnerGroup>> {
         let group_id = ids::group_id(&id)?;
-        groups::find(db(ctx)?, auth(ctx)?, group_id)
-            .await?
-            .map(PartnerGroup)
-            .ok_or_else(|| AppError::not_found("partner group", group_id).into())
+        let found = groups::find(db(ctx)?, auth(ctx)?, group_id).await?;
+        Ok(found.map(PartnerGroup))
     }
 }

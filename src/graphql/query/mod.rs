@@ -10,6 +10,7 @@ use async_graphql::MergedObject;
 
 /// Every query of the API.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     node::NodeQuery,
     groups::GroupQuery,

@@ -18,22 +18,20 @@ pub struct NodeQuery;
 /// Relay node lookups.
 #[Object]
 impl NodeQuery {
-    /// The object with this global id. An id that does not exist in the caller's account
-    /// (including another account's) answers null with a `NOT_FOUND` error.
+    /// The object with this global id; null when the caller's account has no such object
+    /// (another account's ids included). A malformed id is a `VALIDATION` error.
     async fn node(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "A global id.")] id: ID,
     ) -> async_graphql::Result<Option<Node>> {
         let global = GlobalId::decode(&id)?;
-        match nodes::resolve(db(ctx)?, auth(ctx)?, global).await? {
-            Some(record) => Ok(Some(record.into())),
-            None => Err(AppError::NotFound(format!("no node with id {}", id.as_str())).into()),
-        }
+        let found = nodes::resolve(db(ctx)?, auth(ctx)?, global).await?;
+        Ok(found.map(Node::from))
     }
 
-    /// The objects with these global ids, in order (at most 100). Ids that do not exist in the
-    /// caller's account answer null, each with a `NOT_FOUND` error.
+    /// The objects with these global ids, in order (at most 100); null for each id the caller's
+    /// account has no object for. A malformed id is a `VALIDATION` error.
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -52,13 +50,8 @@ impl NodeQuery {
             .collect::<Result<Vec<_>, _>>()?;
         let (db, auth) = (db(ctx)?, auth(ctx)?);
         let mut out = Vec::with_capacity(parsed.len());
-        for (global, id) in parsed.into_iter().zip(&ids) {
+        for global in parsed {
             let found = nodes::resolve(db, auth, global).await?;
-            if found.is_none() {
-                let err: async_graphql::Error =
-                    AppError::NotFound(format!("no node with id {}", id.as_str())).into();
-                ctx.add_error(err.into_server_error(ctx.item.pos));
-            }
             out.push(found.map(Node::from));
         }
         Ok(out)

@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, Object, ID};
 
-use crate::error::AppError;
 use crate::graphql::context::{auth, db};
 use crate::graphql::ids;
 use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
@@ -51,24 +50,22 @@ impl PartnerQuery {
         .await
     }
 
-    /// One partner of a campaign; `NOT_FOUND` when the partner is not in that campaign of the
-    /// caller's account.
+    /// One partner of a campaign; null when the partner is not in that campaign of the caller's
+    /// account (or the campaign is not the caller's).
     async fn partner(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Numeric campaign id or global id.")] campaign_id: ID,
         #[graphql(desc = "Numeric partner id, or the partner's global id in this campaign.")]
         id: ID,
-    ) -> async_graphql::Result<Partner> {
+    ) -> async_graphql::Result<Option<Partner>> {
         let campaign_id = ids::campaign_id(&campaign_id)?;
         let partner_id = ids::partner_id(&id, campaign_id)?;
         let key = PartnerKey {
             campaign_id,
             partner_id,
         };
-        let record = partners::find(db(ctx)?, auth(ctx)?, key)
-            .await?
-            .ok_or_else(|| AppError::not_found("partner", partner_id))?;
-        Ok(Partner(record))
+        let found = partners::find(db(ctx)?, auth(ctx)?, key).await?;
+        Ok(found.map(Partner))
     }
 }

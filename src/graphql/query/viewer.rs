@@ -30,13 +30,14 @@ impl ViewerQuery {
         Ok(list.into_iter().map(Campaign).collect())
     }
 
-    /// One campaign of the caller's account; `NOT_FOUND` for any other id.
+    /// One campaign of the caller's account; null for any other id.
     async fn campaign(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Numeric campaign id or global id.")] id: ID,
-    ) -> async_graphql::Result<Campaign> {
+    ) -> async_graphql::Result<Option<Campaign>> {
         let id = ids::campaign_id(&id)?;
-        Ok(Campaign(campaigns::get(db(ctx)?, auth(ctx)?, id).await?))
+        let found = campaigns::find(db(ctx)?, auth(ctx)?, id).await?;
+        Ok(found.map(Campaign))
     }
 }

@@ -1,11 +1,11 @@
 //! The caller's account, its users, and `Viewer` (who is calling).
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
 use super::campaign::Campaign;
 use crate::domain::{GlobalId, UserRole};
 use crate::graphql::context::{auth, db};
+use crate::graphql::types::scalars::DateTime;
 use crate::service::{accounts, campaigns};
 
 use entity::{account, account_user};
@@ -42,8 +42,8 @@ impl Account {
     }
 
     /// When the account was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
 
     /// The people of the account.
@@ -86,8 +86,8 @@ impl AccountUser {
     }
 
     /// What the user may do.
-    async fn role(&self) -> Option<UserRole> {
-        UserRole::parse(&self.0.role)
+    async fn role(&self) -> async_graphql::Result<UserRole> {
+        Ok(UserRole::from_stored(&self.0.role)?)
     }
 
     /// The user's job title in the brand (e.g. "Affiliate Manager").

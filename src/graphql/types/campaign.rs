@@ -1,7 +1,6 @@
 //! `Campaign`: a brand's program, with its groups, contract templates and custom fields.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
 use super::connection::{ListArgs, PartnerConnection};
 use super::contract::ContractTemplate;
@@ -10,6 +9,7 @@ use super::group::PartnerGroup;
 use crate::domain::GlobalId;
 use crate::graphql::context::{auth, db};
 use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
+use crate::graphql::types::scalars::DateTime;
 use crate::service::catalog;
 
 use entity::campaign;
@@ -41,8 +41,8 @@ impl Campaign {
     }
 
     /// When the campaign was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
 
     /// The campaign's partners (the same list as the top-level `partners` query).

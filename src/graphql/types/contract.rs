@@ -1,11 +1,11 @@
 //! Contracts: templates (terms) and the contract records of partners.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
 use crate::domain::{ApprovalOption, ContractRecordStatus, GlobalId};
 use crate::graphql::context::loader;
 use crate::graphql::loaders::{to_gql, TemplateById};
+use crate::graphql::types::scalars::DateTime;
 
 use entity::{contract_template, partner_contract};
 
@@ -80,8 +80,8 @@ impl PartnerContract {
     }
 
     /// Where the record stands.
-    async fn status(&self) -> Option<ContractRecordStatus> {
-        ContractRecordStatus::parse(&self.0.status)
+    async fn status(&self) -> async_graphql::Result<ContractRecordStatus> {
+        Ok(ContractRecordStatus::from_stored(&self.0.status)?)
     }
 
     /// The template the terms come from; null for terms defined on the spot.
@@ -97,13 +97,13 @@ impl PartnerContract {
     }
 
     /// When the contract takes (or took) effect.
-    async fn start_date(&self) -> DateTime<Utc> {
-        self.0.start_date
+    async fn start_date(&self) -> DateTime {
+        self.0.start_date.into()
     }
 
     /// When the contract ends (or ended); null when open-ended.
-    async fn end_date(&self) -> Option<DateTime<Utc>> {
-        self.0.end_date
+    async fn end_date(&self) -> Option<DateTime> {
+        self.0.end_date.map(DateTime)
     }
 
     /// A temporary contract falls back to another when it ends.
@@ -126,12 +126,10 @@ impl PartnerContract {
         Ok(template.map(ContractTemplate))
     }
 
-    /// Whether the change needed the partner's approval.
-    async fn approval_option(&self) -> Option<ApprovalOption> {
-        self.0
-            .approval_option
-            .as_deref()
-            .and_then(ApprovalOption::parse)
+    /// Whether the change needed the partner's approval; null when none was recorded.
+    async fn approval_option(&self) -> async_graphql::Result<Option<ApprovalOption>> {
+        let option = self.0.approval_option.as_deref();
+        Ok(option.map(ApprovalOption::from_stored).transpose()?)
     }
 
     /// The comment sent to the partner with the change.
@@ -140,7 +138,7 @@ impl PartnerContract {
     }
 
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
 }

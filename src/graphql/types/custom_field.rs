@@ -59,8 +59,8 @@ impl CustomField {
     }
 
     /// How the field is answered.
-    async fn display_type(&self) -> Option<CustomFieldDisplayType> {
-        CustomFieldDisplayType::parse(&self.0.display_type)
+    async fn display_type(&self) -> async_graphql::Result<CustomFieldDisplayType> {
+        Ok(CustomFieldDisplayType::from_stored(&self.0.display_type)?)
     }
 
     /// Position among the campaign's fields.

@@ -1,13 +1,13 @@
 //! `PartnerGroup`: a named set of partners of a campaign, with its member count and members.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
 use super::connection::{ListArgs, PartnerConnection};
 use crate::domain::GlobalId;
 use crate::graphql::context::loader;
 use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
 use crate::graphql::loaders::{to_gql, MemberCountOf};
+use crate::graphql::types::scalars::DateTime;
 use crate::service::groups::GroupInfo;
 use crate::service::partners::filter::PartnerFilter;
 
@@ -99,12 +99,12 @@ impl PartnerGroup {
     }
 
     /// When the group was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
 
     /// When the group was last renamed or its members changed through it.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
     }
 }

@@ -23,13 +23,14 @@ impl MediaProperty {
     }
 
     /// Kind of property.
-    async fn property_type(&self) -> Option<MediaPropertyType> {
-        MediaPropertyType::parse(&self.0.property_type)
+    async fn property_type(&self) -> async_graphql::Result<MediaPropertyType> {
+        Ok(MediaPropertyType::from_stored(&self.0.property_type)?)
     }
 
-    /// Social platform, for social accounts.
-    async fn platform(&self) -> Option<SocialPlatform> {
-        self.0.platform.as_deref().and_then(SocialPlatform::parse)
+    /// Social platform, for social accounts; null for websites and apps.
+    async fn platform(&self) -> async_graphql::Result<Option<SocialPlatform>> {
+        let platform = self.0.platform.as_deref();
+        Ok(platform.map(SocialPlatform::from_stored).transpose()?)
     }
 
     /// Name of the property (site name, app name, handle).

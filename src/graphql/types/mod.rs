@@ -5,6 +5,7 @@ pub mod campaign;
 pub mod connection;
 pub mod contract;
 pub mod custom_field;
+pub mod facet_buckets;
 pub mod facets;
 pub mod group;
 pub mod media;

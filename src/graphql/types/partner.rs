@@ -2,7 +2,6 @@
 //! relationship with it. Relations resolve through the request's DataLoaders.
 
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, Utc};
 
 use super::account::AccountUser;
 use super::contract::PartnerContract;
@@ -19,6 +18,7 @@ use crate::graphql::context::loader;
 use crate::graphql::loaders::{
     to_gql, AnswersOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf, UserById,
 };
+use crate::graphql::types::scalars::DateTime;
 use crate::service::partners::PartnerRecord;
 
 /// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
@@ -94,9 +94,10 @@ impl Partner {
         self.0.profile.currency.as_deref()
     }
 
-    /// The partner's size on the partner size scale.
-    async fn size(&self) -> Option<PartnerSize> {
-        self.0.profile.size.as_deref().and_then(PartnerSize::parse)
+    /// The partner's size on the partner size scale; null when not recorded.
+    async fn size(&self) -> async_graphql::Result<Option<PartnerSize>> {
+        let size = self.0.profile.size.as_deref();
+        Ok(size.map(PartnerSize::from_stored).transpose()?)
     }
 
     /// Total followers across the partner's social media properties.
@@ -119,8 +120,8 @@ impl Partner {
             .await?;
         Ok(values
             .iter()
-            .filter_map(|v| BusinessModel::parse(v))
-            .collect())
+            .map(|v| BusinessModel::from_stored(v))
+            .collect::<Result<_, _>>()?)
     }
 
     /// Countries the partner promotes in (ISO 3166-1 alpha-2).
@@ -181,13 +182,15 @@ impl Partner {
     }
 
     /// When the partner joined the campaign (null for prospects).
-    async fn date_joined(&self) -> Option<DateTime<Utc>> {
-        self.0.relationship.date_joined
+    async fn date_joined(&self) -> Option<DateTime> {
+        self.0.relationship.date_joined.map(DateTime)
     }
 
     /// Whether the partner joined directly or through the marketplace.
-    async fn relationship_type(&self) -> Option<RelationshipType> {
-        RelationshipType::parse(&self.0.relationship.relationship_type)
+    async fn relationship_type(&self) -> async_graphql::Result<RelationshipType> {
+        Ok(RelationshipType::from_stored(
+            &self.0.relationship.relationship_type,
+        )?)
     }
 
     /// True when the partner is a direct partner (joined through the brand's own sign-up link).
@@ -196,31 +199,27 @@ impl Partner {
     }
 
     /// Where the brand stands with the partner.
-    async fn relationship_stage(&self) -> Option<RelationshipStage> {
-        RelationshipStage::parse(&self.0.relationship.relationship_stage)
+    async fn relationship_stage(&self) -> async_graphql::Result<RelationshipStage> {
+        Ok(RelationshipStage::from_stored(
+            &self.0.relationship.relationship_stage,
+        )?)
     }
 
-    /// Where the brand originally found the partner.
-    async fn prospecting_source(&self) -> Option<ProspectingSource> {
-        self.0
-            .relationship
-            .prospecting_source
-            .as_deref()
-            .and_then(ProspectingSource::parse)
+    /// Where the brand originally found the partner; null when not recorded.
+    async fn prospecting_source(&self) -> async_graphql::Result<Option<ProspectingSource>> {
+        let source = self.0.relationship.prospecting_source.as_deref();
+        Ok(source.map(ProspectingSource::from_stored).transpose()?)
     }
 
     /// When the partner applied through the marketplace.
-    async fn marketplace_application_date(&self) -> Option<DateTime<Utc>> {
-        self.0.relationship.marketplace_applied_at
+    async fn marketplace_application_date(&self) -> Option<DateTime> {
+        self.0.relationship.marketplace_applied_at.map(DateTime)
     }
 
     /// The state of the partnership: active, expired or suspended (null before any contract).
-    async fn contract_status(&self) -> Option<ContractStatus> {
-        self.0
-            .relationship
-            .contract_status
-            .as_deref()
-            .and_then(ContractStatus::parse)
+    async fn contract_status(&self) -> async_graphql::Result<Option<ContractStatus>> {
+        let status = self.0.relationship.contract_status.as_deref();
+        Ok(status.map(ContractStatus::from_stored).transpose()?)
     }
 
     /// A URL granting temporary access to the partner's account; only for partners who joined

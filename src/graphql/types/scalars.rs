@@ -1,14 +1,25 @@
-//! Scalars of the API beyond the built-in ones.
+//! The custom scalars of the API, each with its own description and `@specifiedBy` URL (the
+//! library's built-in `DateTime`, `JSON` and `Upload` are wrapped so the schema says what ours
+//! accept and return).
 
-use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
-use chrono::NaiveDate;
+use std::borrow::Cow;
+
+use async_graphql::registry::{MetaType, MetaTypeId, Registry};
+use async_graphql::{
+    InputType, InputValueError, InputValueResult, Scalar, ScalarType, Upload, Value,
+};
+use chrono::{NaiveDate, Utc};
 
 /// A calendar date, ISO 8601 (`2026-11-21`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
-/// A calendar date, ISO 8601 (`2026-11-21`).
-#[Scalar(name = "Date")]
+/// A calendar date in the ISO 8601 extended format `YYYY-MM-DD` (`2026-11-21`; RFC 3339
+/// `full-date`), without a time or a time zone.
+#[Scalar(
+    name = "Date",
+    specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
+)]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
@@ -21,5 +32,115 @@ impl ScalarType for Date {
 
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// An instant, RFC 3339 (`2026-11-21T14:30:00+00:00`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateTime(pub chrono::DateTime<Utc>);
+
+/// An instant as an RFC 3339 date-time string. Answers are in UTC
+/// (`2026-11-21T14:30:00+00:00`); inputs may carry any offset (`2026-11-21T09:30:00-05:00`,
+/// `2026-11-21T14:30:00Z`) and mean the same instant.
+#[Scalar(
+    name = "DateTime",
+    specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
+)]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => s
+                .parse::<chrono::DateTime<Utc>>()
+                .map(DateTime)
+                .map_err(|_| {
+                    InputValueError::custom(format!(
+                        "{s:?} is not an RFC 3339 date-time (e.g. 2026-11-21T14:30:00Z)"
+                    ))
+                }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339())
+    }
+}
+
+impl From<chrono::DateTime<Utc>> for DateTime {
+    fn from(t: chrono::DateTime<Utc>) -> Self {
+        DateTime(t)
+    }
+}
+
+/// Any JSON value (object, array, string, number, boolean or null), RFC 8259.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Json(pub serde_json::Value);
+
+/// Any JSON value (RFC 8259), written inline as a GraphQL value or passed as a variable; used
+/// where the shape is another type's, e.g. a saved view's filter (a `PartnerFilter` as JSON).
+#[Scalar(
+    name = "JSON",
+    specified_by_url = "https://datatracker.ietf.org/doc/html/rfc8259"
+)]
+impl ScalarType for Json {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        value
+            .into_json()
+            .map(Json)
+            .map_err(|err| InputValueError::custom(format!("not a JSON value: {err}")))
+    }
+
+    fn to_value(&self) -> Value {
+        Value::from_json(self.0.clone()).unwrap_or(Value::Null)
+    }
+}
+
+/// A file sent with the GraphQL multipart request (`Upload`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileUpload(pub Upload);
+
+/// The description of `Upload`.
+const UPLOAD_DESCRIPTION: &str = "A file sent with the request as a part of a `multipart/form-data`
+body, following the GraphQL multipart request specification: the operation's variable is
+`null` in `operations`, and `map` names the part that fills it.";
+
+/// The specification of `Upload`.
+const UPLOAD_SPEC: &str = "https://github.com/jaydenseric/graphql-multipart-request-spec";
+
+impl InputType for FileUpload {
+    type RawValueType = Self;
+
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed("Upload")
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        registry.create_input_type::<Self, _>(MetaTypeId::Scalar, |_| MetaType::Scalar {
+            name: Self::type_name().to_string(),
+            description: Some(UPLOAD_DESCRIPTION.to_owned()),
+            is_valid: Some(std::sync::Arc::new(|value| {
+                matches!(value, Value::String(_))
+            })),
+            visible: None,
+            inaccessible: false,
+            tags: Vec::new(),
+            specified_by_url: Some(UPLOAD_SPEC.to_owned()),
+            directive_invocations: Vec::new(),
+            requires_scopes: Vec::new(),
+        })
+    }
+
+    fn parse(value: Option<Value>) -> InputValueResult<Self> {
+        <Upload as InputType>::parse(value)
+            .map(FileUpload)
+            .map_err(InputValueError::propagate)
+    }
+
+    fn to_value(&self) -> Value {
+        Value::Null
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
     }
 }

@@ -1,9 +1,9 @@
 //! The column catalog and saved views of the partner list.
 
-use async_graphql::{Json, Object, SimpleObject, ID};
-use chrono::{DateTime, Utc};
+use async_graphql::{Object, SimpleObject, ID};
 
 use crate::domain::{GlobalId, OrderDirection, PartnerOrderField};
+use crate::graphql::types::scalars::{DateTime, Json};
 use crate::service::partners::columns::{Column, ColumnType};
 use crate::service::views;
 
@@ -21,11 +21,11 @@ pub struct PartnerColumn {
     pub column_type: ColumnType,
     /// Whether the list can be sorted by this column.
     pub sortable: bool,
-    /// The `orderBy` field that sorts by this column.
+    /// The `orderBy` field that sorts by this column; null when it is not sortable.
     pub sort_field: Option<PartnerOrderField>,
     /// Whether the list can be filtered by this column.
     pub filterable: bool,
-    /// The `PartnerFilter` field that filters by this column.
+    /// The `PartnerFilter` field that filters by this column; null when it is not filterable.
     pub filter_field: Option<String>,
     /// The `Partner` fields to select to fill this column.
     pub selection: String,
@@ -90,7 +90,7 @@ impl PartnerView {
     }
 
     /// The filter, exactly as saved: pass it as the `filter` argument of `partners`.
-    async fn filter(&self) -> Json<serde_json::Value> {
+    async fn filter(&self) -> Json {
         Json(views::filter_of(&self.0))
     }
 
@@ -106,7 +106,7 @@ impl PartnerView {
     }
 
     /// When the view was last saved.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
     }
 }
