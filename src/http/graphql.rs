@@ -5,7 +5,7 @@ use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::extract::{FromRequest, Request};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 
@@ -13,8 +13,10 @@ use super::AppState;
 use crate::auth;
 use crate::error::AppError;
 use crate::graphql::loaders::Loaders;
+use crate::observability::GraphqlMetrics;
 
-/// A GraphQL error document for failures before execution (authentication, bad transport).
+/// A GraphQL error document for failures before execution (authentication, bad transport),
+/// with `Retry-After` when the error is retryable.
 pub fn error_response(err: &AppError) -> Response {
     let status =
         StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -22,7 +24,13 @@ pub fn error_response(err: &AppError) -> Response {
         "data": null,
         "errors": [{ "message": err.public_message(), "extensions": { "code": err.code() } }],
     });
-    (status, Json(body)).into_response()
+    let mut response = (status, Json(body)).into_response();
+    if let Some(seconds) = err.retry_after() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -65,20 +73,26 @@ pub async fn execute(
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> Response {
+    let request = request.into_inner();
+    let metrics = GraphqlMetrics::start(&request);
     let header = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let caller = match auth::authenticate(&state.db, header).await {
         Ok(caller) => caller,
-        Err(err) => return error_response(&err),
+        Err(err) => {
+            metrics.fail(&err);
+            return error_response(&err);
+        }
     };
-    let request = request.into_inner();
     if method == Method::GET && is_mutation(&request.query) {
-        return error_response(&AppError::Validation(
-            "mutations must be sent with POST".into(),
-        ));
+        let err = AppError::Validation("mutations must be sent with POST".into());
+        metrics.fail(&err);
+        return error_response(&err);
     }
     let loaders = Loaders::for_request(state.db.clone(), caller.clone());
     let request = request.data(state.db.clone()).data(caller).data(loaders);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let response = state.schema.execute(request).await;
+    metrics.finish(&response);
+    GraphQLResponse::from(response).into_response()
 }
