@@ -20,12 +20,14 @@ mod list_sorting;
 mod list_support;
 mod list_views;
 mod nodes;
+mod observability;
 mod paging;
 mod rest_errors;
 mod rest_groups;
 mod rest_support;
 mod schema;
 mod statements;
+mod timeouts;
 
 use serde_json::Value;
 
