@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use migration::MigratorTrait;
 
-use crate::config::{DatabaseConfig, ServeConfig};
+use crate::config::{DatabaseConfig, LogFormat, ServeConfig};
 use crate::error::{AppError, AppResult};
 use crate::service::accounts;
 use crate::{db, graphql, seed, startup};
@@ -18,6 +18,9 @@ pub struct Cli {
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Log lines as text or as JSON objects (one per line), on standard error.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
 }
 
 /// The commands.

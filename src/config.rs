@@ -20,7 +20,15 @@
 //! | `REST_RATE_LIMIT` | `--rest-rate-limit` | `1000` | REST requests per credential per hour (0: no limit) |
 //! | `RATE_LIMIT_PROCESSES` | `--rate-limit-processes` | `1` | server processes sharing the rate limits (each enforces its share) |
 //! | `CORS_ALLOWED_ORIGINS` | `--cors-allowed-origins` | (none) | comma-separated origins allowed by CORS; none: CORS off |
+//! | `DB_CONNECT_TIMEOUT_MS` | `--db-connect-timeout-ms` | `10000` | how long start-up and the commands wait for the database to accept a connection |
+//! | `DB_ACQUIRE_TIMEOUT_MS` | `--db-acquire-timeout-ms` (`serve`) | `2000` | how long a request waits for a pooled connection (or for a new one to open) before it fails with `UNAVAILABLE` (503, `Retry-After`) |
+//! | `DB_STATEMENT_TIMEOUT_MS` | `--db-statement-timeout-ms` (`serve`) | `10000` | PostgreSQL `statement_timeout` of the server's connections: a longer statement is cancelled and the request fails with `TIMEOUT`; `0` turns it off |
+//! | `REQUEST_TIMEOUT_MS` | `--request-timeout-ms` (`serve`) | `30000` | longest a GraphQL or REST request may run before it is answered with `TIMEOUT` (504); `0` turns it off |
+//! | `METRICS` | `--metrics` (`serve`) | `true` | serve Prometheus metrics at `/metrics` |
+//! | `LOG_FORMAT` | `--log-format` | `text` | `text`, or `json` for one JSON object per log line |
 //! | `RUST_LOG` | | `info` | log filter (tracing `EnvFilter` syntax) |
+
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
@@ -48,7 +56,19 @@ pub struct DatabaseConfig {
     /// statement).
     #[arg(long, env = "FACET_INDEX_PAGE_ROWS", value_parser = page_rows)]
     pub facet_index_page_rows: Option<usize>,
+    /// Milliseconds start-up and the commands wait for the database to accept a connection.
+    #[arg(long, env = "DB_CONNECT_TIMEOUT_MS", default_value_t = DEFAULT_DB_CONNECT_TIMEOUT_MS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub db_connect_timeout_ms: u64,
 }
+
+/// Default of `DB_CONNECT_TIMEOUT_MS`.
+pub const DEFAULT_DB_CONNECT_TIMEOUT_MS: u64 = 10_000;
+/// Default of `DB_ACQUIRE_TIMEOUT_MS`.
+pub const DEFAULT_DB_ACQUIRE_TIMEOUT_MS: u64 = 2_000;
+/// Default of `DB_STATEMENT_TIMEOUT_MS`.
+pub const DEFAULT_DB_STATEMENT_TIMEOUT_MS: u64 = 10_000;
+/// Default of `REQUEST_TIMEOUT_MS`.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 30_000;
 
 /// Parses `FACET_INDEX_PAGE_ROWS`: a number up to
 /// [`PAGE_ROWS_MAX`](crate::service::partners::facet_index::PAGE_ROWS_MAX).
@@ -68,7 +88,13 @@ impl DatabaseConfig {
             db_max_connections: 10,
             facet_index_background_from: crate::service::partners::facet_index::BACKGROUND_FROM,
             facet_index_page_rows: None,
+            db_connect_timeout_ms: DEFAULT_DB_CONNECT_TIMEOUT_MS,
         }
+    }
+
+    /// How long to wait for the database to accept a connection.
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_connect_timeout_ms)
     }
 
     /// Whether the URL names a PostgreSQL database.
@@ -178,6 +204,66 @@ pub enum DemoMode {
     False,
 }
 
+/// How the server answers under load and failure (timeouts, back-pressure) and what it tells
+/// its operators (metrics).
+#[derive(Args, Clone, Debug)]
+pub struct ServingConfig {
+    /// Milliseconds a request waits for a pooled database connection (or for a new one to
+    /// open) before it fails with UNAVAILABLE (HTTP 503 with Retry-After).
+    #[arg(long, env = "DB_ACQUIRE_TIMEOUT_MS", default_value_t = DEFAULT_DB_ACQUIRE_TIMEOUT_MS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub db_acquire_timeout_ms: u64,
+    /// PostgreSQL `statement_timeout` of the server's connections, in milliseconds: a longer
+    /// statement is cancelled and the request fails with TIMEOUT (0: no limit).
+    #[arg(long, env = "DB_STATEMENT_TIMEOUT_MS", default_value_t = DEFAULT_DB_STATEMENT_TIMEOUT_MS)]
+    pub db_statement_timeout_ms: u64,
+    /// Milliseconds a GraphQL or REST request may run before it is answered with TIMEOUT
+    /// (HTTP 504) (0: no limit).
+    #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = DEFAULT_REQUEST_TIMEOUT_MS)]
+    pub request_timeout_ms: u64,
+    /// Serve Prometheus metrics at `/metrics`.
+    #[arg(long, env = "METRICS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub metrics: bool,
+}
+
+impl Default for ServingConfig {
+    fn default() -> Self {
+        ServingConfig {
+            db_acquire_timeout_ms: DEFAULT_DB_ACQUIRE_TIMEOUT_MS,
+            db_statement_timeout_ms: DEFAULT_DB_STATEMENT_TIMEOUT_MS,
+            request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
+            metrics: true,
+        }
+    }
+}
+
+impl ServingConfig {
+    /// How long a request waits for a database connection.
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_acquire_timeout_ms.max(1))
+    }
+
+    /// The PostgreSQL statement timeout, if any.
+    pub fn statement_timeout(&self) -> Option<Duration> {
+        (self.db_statement_timeout_ms > 0)
+            .then(|| Duration::from_millis(self.db_statement_timeout_ms))
+    }
+
+    /// The request timeout, if any.
+    pub fn request_timeout(&self) -> Option<Duration> {
+        (self.request_timeout_ms > 0).then(|| Duration::from_millis(self.request_timeout_ms))
+    }
+}
+
+/// How log lines are written (to standard error).
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line (for log collectors).
+    Json,
+}
+
 /// Settings of `partnergraph serve`.
 #[derive(Args, Clone, Debug)]
 pub struct ServeConfig {
@@ -193,6 +279,9 @@ pub struct ServeConfig {
     /// Request limits, rate limits and CORS.
     #[command(flatten)]
     pub api: ApiConfig,
+    /// Timeouts, back-pressure and metrics.
+    #[command(flatten)]
+    pub serving: ServingConfig,
 }
 
 impl ServeConfig {

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
-use crate::config::DatabaseConfig;
+use crate::config::{DatabaseConfig, ServingConfig};
 use crate::error::AppError;
 
 /// Counts every SQL statement the connection runs (used by tests to prove loaders batch).
@@ -24,16 +24,52 @@ impl StatementCounter {
     }
 }
 
-/// Opens the pool (SQLite in WAL mode with foreign keys on) and returns it with its counter.
+/// The time limits of a pool.
+#[derive(Clone, Copy, Debug)]
+struct PoolLimits {
+    /// Longest wait for a pooled connection, or for a new one to open (sqlx opens connections
+    /// within the acquire deadline, so this also bounds waiting for a database that is down).
+    acquire: Duration,
+    /// PostgreSQL `statement_timeout` of every connection.
+    statement: Option<Duration>,
+}
+
+/// Opens a pool for start-up work and the commands (migrations, seeding, accounts): it waits
+/// up to `DB_CONNECT_TIMEOUT_MS` for the database and sets no statement timeout (a migration
+/// or a bulk load may rightly run long).
 pub async fn connect(
     config: &DatabaseConfig,
+) -> Result<(DatabaseConnection, StatementCounter), AppError> {
+    let limits = PoolLimits {
+        acquire: config.connect_timeout(),
+        statement: None,
+    };
+    open(config, limits).await
+}
+
+/// Opens the server's pool: requests wait at most `DB_ACQUIRE_TIMEOUT_MS` for a connection,
+/// and on PostgreSQL every statement is bounded by `DB_STATEMENT_TIMEOUT_MS`.
+pub async fn connect_serving(
+    config: &DatabaseConfig,
+    serving: &ServingConfig,
+) -> Result<(DatabaseConnection, StatementCounter), AppError> {
+    let limits = PoolLimits {
+        acquire: serving.acquire_timeout(),
+        statement: serving.statement_timeout(),
+    };
+    open(config, limits).await
+}
+
+/// Opens the pool (SQLite in WAL mode with foreign keys on) and returns it with its counter.
+async fn open(
+    config: &DatabaseConfig,
+    limits: PoolLimits,
 ) -> Result<(DatabaseConnection, StatementCounter), AppError> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.db_max_connections.max(1))
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(limits.acquire)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -46,6 +82,10 @@ pub async fn connect(
                 .pragma("mmap_size", "2147418112")
                 .pragma("cache_size", "-65536")
         });
+    if let Some(statement) = limits.statement {
+        // Sent as a start-up parameter of each connection: no extra round trip.
+        options.statement_timeout(statement);
+    }
     let mut db = Database::connect(options)
         .await
         .map_err(|e| AppError::internal(format!("cannot open database: {e}")))?;
@@ -56,6 +96,23 @@ pub async fn connect(
         tracing::trace!(target: "partnergraph::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement);
     });
     Ok((db, counter))
+}
+
+/// The connections of the pool behind `db`: (open, idle, most allowed).
+pub fn pool_usage(db: &DatabaseConnection) -> (u32, u32, u32) {
+    fn usage<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> (u32, u32, u32) {
+        let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+        (pool.size(), idle, pool.options().get_max_connections())
+    }
+    match &db.inner {
+        DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+            usage(db.get_postgres_connection_pool())
+        }
+        DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
+            usage(db.get_sqlite_connection_pool())
+        }
+        _ => (0, 0, 0),
+    }
 }
 
 /// Applies every pending migration.

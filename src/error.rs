@@ -5,7 +5,11 @@
 //! type into an error without a code, so this way every `?` in a resolver goes through the
 //! `From` impl below and carries its `extensions.code`.
 
+mod database;
+
 use async_graphql::ErrorExtensions;
+
+pub use database::{classify as classify_db_err, sql_state, DbFailure};
 
 /// Every failure a service can report. The `code()` of each variant is part of the API contract.
 #[derive(Debug)]
@@ -139,9 +143,11 @@ impl AppError {
     }
 }
 
+/// A database failure: `UNAVAILABLE` (pool exhausted, database down or locked, a transaction
+/// conflict), `TIMEOUT` (statement timeout) or `INTERNAL`, as [`classify_db_err`] decides.
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        AppError::internal(err)
+        database::app_error(err)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod observability;
 pub mod rest;
 pub mod seed;
 pub mod service;

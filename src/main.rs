@@ -1,18 +1,11 @@
 //! The `partnergraph` binary: parse the command line, set up logging, run.
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sea_orm_migration=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = partnergraph::cli::Cli::parse();
+    partnergraph::observability::logging::init(cli.log_format);
     match partnergraph::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use tokio::net::TcpListener;
 
-use crate::config::{ApiConfig, DatabaseConfig, ServeConfig};
+use crate::config::{ApiConfig, DatabaseConfig, ServeConfig, ServingConfig};
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::build_schema_with;
@@ -36,19 +36,45 @@ impl DemoCredentials {
     }
 }
 
-/// Connects, migrates, creates the demo account on an empty database when `demo` is set, and
-/// assembles the shared state.
+/// [`build_state_with`] the default serving and API settings.
 pub async fn build_state(
     config: &DatabaseConfig,
-    api: &ApiConfig,
     demo: bool,
 ) -> AppResult<(AppState, Option<DemoCredentials>)> {
-    let (db, statements) = db::connect(config).await?;
+    build_state_with(
+        config,
+        &ServingConfig::default(),
+        &ApiConfig::default(),
+        demo,
+    )
+    .await
+}
+
+/// Migrates and creates the demo account on an empty database when `demo` is set, through a
+/// pool of its own without a statement timeout (a migration may rightly run long), closed after.
+async fn prepare_database(config: &DatabaseConfig, demo: bool) -> AppResult<()> {
+    let (db, _) = db::connect(config).await?;
     db::migrate(&db).await?;
     if demo && accounts::is_empty(&db).await? {
         tracing::info!("empty database: creating the demo account");
         seed::seed_demo(&db).await?;
     }
+    db.close()
+        .await
+        .map_err(|e| AppError::internal(format!("cannot close the set-up pool: {e}")))
+}
+
+/// Connects, migrates, creates the demo account on an empty database when `demo` is set, opens
+/// the server's pool with the timeouts of `serving`, and assembles the shared state with the
+/// request and rate limits of `api`.
+pub async fn build_state_with(
+    config: &DatabaseConfig,
+    serving: &ServingConfig,
+    api: &ApiConfig,
+    demo: bool,
+) -> AppResult<(AppState, Option<DemoCredentials>)> {
+    prepare_database(config, demo).await?;
+    let (db, statements) = db::connect_serving(config, serving).await?;
     let demo = DemoCredentials {
         account_sid: seed::DEMO_SID.to_owned(),
         auth_token: seed::DEMO_TOKEN.to_owned(),
@@ -75,6 +101,12 @@ pub async fn build_state(
         statements,
         endpoint: Arc::new(endpoint),
         rate_limits: Arc::new(rate_limits),
+        metrics: if serving.metrics {
+            crate::observability::install_metrics()
+        } else {
+            None
+        },
+        request_timeout: serving.request_timeout(),
     };
     Ok((state, demo))
 }
@@ -93,7 +125,13 @@ pub async fn serve_on(
 
 /// `partnergraph serve`: start, print where to go, serve until SIGINT/SIGTERM.
 pub async fn serve(config: &ServeConfig) -> AppResult<()> {
-    let (state, demo) = build_state(&config.db, &config.api, config.wants_demo()).await?;
+    let (state, demo) = build_state_with(
+        &config.db,
+        &config.serving,
+        &config.api,
+        config.wants_demo(),
+    )
+    .await?;
     let listener = TcpListener::bind(&config.bind_addr)
         .await
         .map_err(|e| AppError::internal(format!("cannot listen on {}: {e}", config.bind_addr)))?;
@@ -103,6 +141,9 @@ pub async fn serve(config: &ServeConfig) -> AppResult<()> {
     println!("partnergraph is listening on http://{addr}");
     println!("  playground: http://{addr}/");
     println!("  GraphQL:    http://{addr}/graphql");
+    if config.serving.metrics {
+        println!("  metrics:    http://{addr}/metrics");
+    }
     if let Some(demo) = &demo {
         println!("  demo account (the playground sends it for you):");
         println!("    Account SID: {}", demo.account_sid);

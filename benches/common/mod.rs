@@ -62,20 +62,22 @@ impl Bench {
             std::fs::create_dir_all("target/bench").unwrap();
             format!("sqlite://target/bench/partners-{partners}.db?mode=rwc")
         });
-        let (state, _) = startup::build_state(
-            &DatabaseConfig::for_url(url.clone()),
-            // Benchmarks measure the server, not the rate limits.
-            &partnergraph::config::ApiConfig {
-                graphql_cost_budget: 0,
-                rest_rate_limit: 0,
-                ..Default::default()
-            },
-            false,
-        )
-        .await
-        .unwrap();
+        let config = DatabaseConfig::for_url(url.clone());
+        // Benchmarks measure the server, not the rate limits.
+        let api = partnergraph::config::ApiConfig {
+            graphql_cost_budget: 0,
+            rest_rate_limit: 0,
+            ..Default::default()
+        };
+        let serving = partnergraph::config::ServingConfig::default();
+        let (state, _) = startup::build_state_with(&config, &serving, &api, false)
+            .await
+            .unwrap();
         let db = state.db.clone();
         if scalar(&db, "SELECT COUNT(*) FROM accounts").await == 0 {
+            // Seeding runs statements longer than the server's statement timeout: through a
+            // pool of its own, as `partnergraph seed` does.
+            let (db, _) = partnergraph::db::connect(&config).await.unwrap();
             let start = Instant::now();
             let options = SeedOptions {
                 accounts: 1,

@@ -28,7 +28,9 @@ impl Loaders {
         db: DatabaseConnection,
         auth: AuthContext,
     ) -> DataLoader<Loaders, HashMapCache> {
-        DataLoader::with_cache(Loaders { db, auth }, tokio::spawn, HashMapCache::default())
+        // Batches run in tasks of their own: they keep the request's span (and so its id).
+        let spawn = |batch| tokio::spawn(tracing::Instrument::in_current_span(batch));
+        DataLoader::with_cache(Loaders { db, auth }, spawn, HashMapCache::default())
     }
 }
 

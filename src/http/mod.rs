@@ -1,19 +1,21 @@
-//! HTTP: the router, GraphQL endpoint, playground and health check.
+//! HTTP: the router, GraphQL endpoint, playground, health and readiness checks, metrics.
 
 mod graphql;
+pub mod health;
 pub mod playground;
+pub mod timeout;
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use sea_orm::DatabaseConnection;
 
 use crate::db::StatementCounter;
 use crate::graphql::limits::rate::RateLimits;
 use crate::graphql::AppSchema;
+use crate::observability::{self, MetricsHandle};
 
 pub use graphql::{Endpoint, MAX_JSON_BODY, MAX_MULTIPART_BODY};
 
@@ -32,33 +34,29 @@ pub struct AppState {
     pub endpoint: Arc<Endpoint>,
     /// Rate limits per credential (GraphQL cost, REST requests).
     pub rate_limits: Arc<RateLimits>,
+    /// Renders `/metrics` (`None`: metrics are off).
+    pub metrics: Option<MetricsHandle>,
+    /// The longest a GraphQL or REST request may run.
+    pub request_timeout: timeout::RequestTimeout,
 }
 
-/// The router of the whole server.
+/// The router of the whole server: every response carries `x-request-id` and is counted.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let limit = state.request_timeout;
+    let mut router = Router::new()
         .route("/", get(graphql::playground))
         .route(
             "/graphql",
             get(graphql::graphql)
                 .post(graphql::graphql)
-                .fallback(graphql::method_not_allowed),
+                .fallback(graphql::method_not_allowed)
+                .layer(from_fn_with_state(limit, timeout::graphql)),
         )
-        .route("/healthz", get(healthz))
-        .merge(crate::rest::router())
-        .with_state(state)
-}
-
-/// `GET /healthz`: 200 when the database answers, 503 otherwise.
-async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))),
-        Err(err) => {
-            tracing::warn!(error = %err, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable" })),
-            )
-        }
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(crate::rest::router().layer(from_fn_with_state(limit, timeout::rest)));
+    if state.metrics.is_some() {
+        router = router.route("/metrics", get(observability::metrics_endpoint));
     }
+    observability::request_id::instrument(router.with_state(state))
 }

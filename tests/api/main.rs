@@ -21,6 +21,7 @@ mod list_sorting;
 mod list_support;
 mod list_views;
 mod nodes;
+mod observability;
 mod paging;
 mod rest_errors;
 mod rest_groups;
@@ -29,6 +30,7 @@ mod schema;
 mod schema_codegen;
 mod statements;
 mod stored_values;
+mod timeouts;
 
 use serde_json::Value;
 

@@ -4,7 +4,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use partnergraph::config::{ApiConfig, DatabaseConfig};
+use partnergraph::config::{ApiConfig, DatabaseConfig, ServingConfig};
 use partnergraph::db::StatementCounter;
 use partnergraph::service::accounts::{self, NewAccount};
 use partnergraph::startup;
@@ -70,7 +70,17 @@ impl TestApp {
         demo: bool,
         configure: impl FnOnce(&mut DatabaseConfig),
     ) -> Option<TestApp> {
-        Self::spawn_full(backend, demo, configure, |_| {}).await
+        Self::spawn_full(backend, demo, |db, _, _| configure(db)).await
+    }
+
+    /// [`TestApp::spawn_with`], with the database and serving settings (timeouts, metrics)
+    /// adjusted by `configure`.
+    pub async fn spawn_serving(
+        backend: Backend,
+        demo: bool,
+        configure: impl FnOnce(&mut DatabaseConfig, &mut ServingConfig),
+    ) -> Option<TestApp> {
+        Self::spawn_full(backend, demo, |db, serving, _| configure(db, serving)).await
     }
 
     /// A server whose API settings (limits, rate limits, CORS) are adjusted by `configure`;
@@ -79,15 +89,14 @@ impl TestApp {
         backend: Backend,
         configure: impl FnOnce(&mut ApiConfig),
     ) -> Option<TestApp> {
-        Self::spawn_full(backend, false, |_| {}, configure).await
+        Self::spawn_full(backend, false, |_, _, api| configure(api)).await
     }
 
-    /// The most general constructor: database and API settings adjusted.
+    /// The most general constructor: database, serving and API settings adjusted.
     pub async fn spawn_full(
         backend: Backend,
         demo: bool,
-        configure: impl FnOnce(&mut DatabaseConfig),
-        configure_api: impl FnOnce(&mut ApiConfig),
+        configure: impl FnOnce(&mut DatabaseConfig, &mut ServingConfig, &mut ApiConfig),
     ) -> Option<TestApp> {
         let (url, sqlite_file) = match backend {
             Backend::Sqlite => {
@@ -104,14 +113,14 @@ impl TestApp {
         };
         let mut config = DatabaseConfig::for_url(url.clone());
         config.db_max_connections = 5;
-        configure(&mut config);
+        let mut serving = ServingConfig::default();
         let mut api = ApiConfig {
             graphql_cost_budget: 0,
             rest_rate_limit: 0,
             ..ApiConfig::default()
         };
-        configure_api(&mut api);
-        let (state, _) = startup::build_state(&config, &api, demo)
+        configure(&mut config, &mut serving, &mut api);
+        let (state, _) = startup::build_state_with(&config, &serving, &api, demo)
             .await
             .expect("build app");
         let db = state.db.clone();
@@ -224,15 +233,38 @@ impl TestApp {
 
     /// A plain GET with extra headers; returns (status, body text).
     pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
-        let mut request = self.client.get(format!("{}{}", self.base_url, path));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = request.send().await.expect("send");
+        let response = self.get_response(path, headers).await;
         (
             response.status().as_u16(),
             response.text().await.expect("body"),
         )
+    }
+
+    /// A plain GET with extra headers; returns the whole response (headers included).
+    pub async fn get_response(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{}", self.base_url, path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("send")
+    }
+
+    /// POSTs a GraphQL operation as this app's account with extra headers; returns the whole
+    /// response.
+    pub async fn graphql_response(
+        &self,
+        query: &str,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .header("Authorization", self.auth_header())
+            .json(&json!({ "query": query }));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("send")
     }
 
     /// Seeds `partners` generated partners into a second account and returns that account.

@@ -22,6 +22,7 @@ use crate::graphql::limits::{self, cost, rate::Allowance, Limits};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::shape::complete::complete;
 use crate::graphql::shape::{Operation, TypeMap};
+use crate::observability::{record_query_cost, record_rate_limited, Api, GraphqlMetrics};
 use negotiate::Media;
 use persisted::{Persisted, PersistedQueries};
 
@@ -71,17 +72,24 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     let request = match read::request(&parts.method, &parts.headers, parts.uri.query(), body).await
     {
         Ok(request) => request,
-        Err(err) => return write::failure(media, err, None),
+        Err(err) => {
+            GraphqlMetrics::start_named(None, "").fail(&err);
+            return write::failure(media, err, None);
+        }
     };
+    let metrics = GraphqlMetrics::start(&request);
     let header = parts
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let caller = match auth::authenticate(&state.db, header).await {
         Ok(caller) => caller,
-        Err(err) => return write::failure(media, err, None),
+        Err(err) => {
+            metrics.fail(&err);
+            return write::failure(media, err, None);
+        }
     };
-    run(&state, media, &parts.method, caller, request).await
+    run(&state, media, &parts.method, caller, request, metrics).await
 }
 
 /// Other methods on `/graphql`.
@@ -103,6 +111,7 @@ async fn run(
     method: &Method,
     caller: auth::AuthContext,
     mut request: async_graphql::Request,
+    metrics: GraphqlMetrics,
 ) -> Response {
     let endpoint = &state.endpoint;
     let mut report = CostReport {
@@ -111,7 +120,11 @@ async fn run(
     };
     let persisted = match endpoint.persisted.resolve(&mut request) {
         Ok(persisted) => persisted,
-        Err(err) => return write::request_errors(media, &[err], Some(&report.json())),
+        Err(err) => {
+            let errors = [err];
+            metrics.finish(&async_graphql::Response::from_errors(errors.to_vec()));
+            return write::request_errors(media, &errors, Some(&report.json()));
+        }
     };
     let checked = match limits::check(
         &endpoint.limits,
@@ -125,8 +138,9 @@ async fn run(
             if let limits::Refused::Limit(AppError::TooExpensive { requested, .. }) = &refused {
                 report.requested = *requested;
             }
-            let err = refused.into_server_error();
-            return write::request_errors(media, &[err], Some(&report.json()));
+            let errors = [refused.into_server_error()];
+            metrics.finish(&async_graphql::Response::from_errors(errors.to_vec()));
+            return write::request_errors(media, &errors, Some(&report.json()));
         }
     };
     report.requested = checked.requested;
@@ -142,12 +156,17 @@ async fn run(
             message: "mutations must be sent with POST".into(),
             status: 405,
         };
+        metrics.fail(&err);
         return write::failure(media, err, Some(&report.json()));
     }
     if let Some(bucket) = &state.rate_limits.graphql {
         match bucket.take(caller.credential_id, checked.requested) {
             Ok(allowance) => report.budget = Some(allowance),
-            Err(err) => return write::failure(media, err, Some(&report.json())),
+            Err(err) => {
+                record_rate_limited(Api::Graphql);
+                metrics.fail(&err);
+                return write::failure(media, err, Some(&report.json()));
+            }
         }
     }
     if let Persisted::Register(hash) = persisted {
@@ -159,21 +178,32 @@ async fn run(
     request.set_parsed_query(checked.doc);
     let loaders = Loaders::for_request(state.db.clone(), caller.clone());
     let request = request.data(state.db.clone()).data(caller).data(loaders);
-    let response = state.schema.execute(request).await;
+    let mut response = state.schema.execute(request).await;
 
-    let started = !response.errors.iter().all(|e| e.path.is_empty())
+    // Errors of a request that never ran carry no path (the validator's, an unknown operation).
+    let started = response.errors.iter().any(|e| !e.path.is_empty())
         || response.data != async_graphql::Value::Null;
     if !started {
-        let errors: Vec<ServerError> = response.errors.into_iter().map(validation_code).collect();
-        return write::request_errors(media, &errors, Some(&report.json()));
+        response.errors = response.errors.into_iter().map(validation_code).collect();
+        metrics.finish(&response);
+        return write::request_errors(media, &response.errors, Some(&report.json()));
     }
     let mut actual = cost::Actual::default();
-    let data = match Operation::find(&doc, operation_name.as_deref(), &variables, &endpoint.types) {
-        Some(op) => complete(&op, response.data, &response.errors, &mut actual),
-        None => response.data,
-    };
+    let data = std::mem::take(&mut response.data);
+    response.data =
+        match Operation::find(&doc, operation_name.as_deref(), &variables, &endpoint.types) {
+            Some(op) => complete(&op, data, &response.errors, &mut actual),
+            None => data,
+        };
     report.actual = actual.0;
-    write::executed(media, &data, &response.errors, Some(&report.json()))
+    record_query_cost(report.requested, report.actual);
+    metrics.finish(&response);
+    write::executed(
+        media,
+        &response.data,
+        &response.errors,
+        Some(&report.json()),
+    )
 }
 
 /// An error of the validator, which carries no code of its own.

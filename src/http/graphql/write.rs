@@ -56,14 +56,34 @@ fn respond(
     response
 }
 
-/// An executed operation: 200 with its data, errors and extensions.
+/// An executed operation: 200 with its data, errors and extensions — unless nothing came
+/// back because the database was unavailable or too slow for every field, which answers that
+/// status (503 or 504, with `Retry-After`) so that clients and balancers can retry.
 pub fn executed(
     media: Media,
     data: &ConstValue,
     errors: &[ServerError],
     extensions: Option<&serde_json::Value>,
 ) -> Response {
-    respond(media, StatusCode::OK, errors, Some(data), extensions)
+    let retryable = |e: &ServerError| match e.extensions.as_ref().and_then(|x| x.get("code")) {
+        Some(ConstValue::String(code)) => match code.as_str() {
+            "UNAVAILABLE" => Some(StatusCode::SERVICE_UNAVAILABLE),
+            "TIMEOUT" => Some(StatusCode::GATEWAY_TIMEOUT),
+            _ => None,
+        },
+        _ => None,
+    };
+    let status = match (data, errors.first().and_then(retryable)) {
+        (ConstValue::Null, Some(status)) if errors.iter().all(|e| retryable(e).is_some()) => status,
+        _ => StatusCode::OK,
+    };
+    let mut response = respond(media, status, errors, Some(data), extensions);
+    if status != StatusCode::OK {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(1));
+    }
+    response
 }
 
 /// A GraphQL request error (parse, validation, variables, cost, persisted query): no data; 400

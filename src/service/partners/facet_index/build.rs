@@ -51,6 +51,11 @@ impl<T: Eq + Hash + Clone> Single<T> {
         true
     }
 
+    /// The slots of the value-to-code map (for the memory estimate).
+    pub fn lookup_capacity(&self) -> usize {
+        self.lookup.capacity()
+    }
+
     /// For each code, whether `wanted` accepts its value.
     pub fn accepting(&self, wanted: impl Fn(Option<&T>) -> bool) -> Vec<bool> {
         self.values.iter().map(|v| wanted(v.as_ref())).collect()

@@ -21,6 +21,8 @@ mod bitset;
 mod build;
 mod eval;
 mod labels;
+mod memory;
+mod slot;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,7 +39,9 @@ use super::filter::{FacetDimension, PartnerFilter, DEFAULT_RECENTLY_EXPIRED_DAYS
 use super::ListQuery;
 use crate::auth::AuthContext;
 use crate::error::{AppError, AppResult};
+use crate::observability::{record_facet_index, FacetIndexUse};
 use build::CampaignIndex;
+use slot::Slot;
 
 use entity::{campaign, campaign_list_version as version, campaign_partner as cp};
 
@@ -64,34 +68,6 @@ pub fn default_page_rows(backend: DbBackend) -> usize {
 /// The largest `page_rows`: each row id is a bound parameter, and SQLite takes at most 32,766
 /// per statement (PostgreSQL 65,535).
 pub const PAGE_ROWS_MAX: usize = 30_000;
-
-/// A campaign's index once read, and the lock its (re)building holds.
-#[derive(Default)]
-struct Slot {
-    index: Mutex<Option<Arc<CampaignIndex>>>,
-    building: Arc<tokio::sync::Mutex<()>>,
-    used: AtomicU64,
-}
-
-impl Slot {
-    /// The index held, if it was read at `version` for `account_id`.
-    fn fresh(&self, version: i64, account_id: i64) -> Option<Arc<CampaignIndex>> {
-        let held = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        held.as_ref()
-            .filter(|ix| ix.version == version && ix.account_id == account_id)
-            .cloned()
-    }
-
-    /// The number of partners of the index held, if any.
-    fn size(&self) -> Option<usize> {
-        let held = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        held.as_ref().map(|ix| ix.len)
-    }
-
-    fn store(&self, index: Option<Arc<CampaignIndex>>) {
-        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = index;
-    }
-}
 
 /// The facet indexes of the server's campaigns (shared by all requests).
 pub struct FacetIndexes {
@@ -225,6 +201,7 @@ impl FacetIndexes {
         query: &ListQuery,
     ) -> AppResult<Option<Arc<CampaignIndex>>> {
         if !supported(&query.filter) {
+            record_facet_index(FacetIndexUse::SqlFilter);
             return Ok(None);
         }
         let campaign_id = query.campaign_id;
@@ -232,6 +209,7 @@ impl FacetIndexes {
         let version = current_version(db, campaign_id).await?;
         let slot = self.slot(campaign_id);
         if let Some(ix) = slot.fresh(version, auth.account_id) {
+            record_facet_index(FacetIndexUse::Hit);
             return Ok(Some(ix));
         }
         let size = match slot.size() {
@@ -249,17 +227,23 @@ impl FacetIndexes {
                     }
                 });
             }
+            record_facet_index(FacetIndexUse::SqlBackground);
             return Ok(None);
         }
         let _building = slot.building.lock().await;
         // Another request may have read it while this one waited.
         if let Some(ix) = slot.fresh(version, auth.account_id) {
+            record_facet_index(FacetIndexUse::Hit);
             return Ok(Some(ix));
         }
         let ix = build::build(db, auth, campaign_id, version)
             .await?
             .map(Arc::new);
         slot.store(ix.clone());
+        record_facet_index(match ix {
+            Some(_) => FacetIndexUse::Read,
+            None => FacetIndexUse::SqlTooManyValues,
+        });
         Ok(ix)
     }
 

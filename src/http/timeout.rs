@@ -1,0 +1,71 @@
+//! The request timeout (`REQUEST_TIMEOUT_MS`): a GraphQL or REST request still running when it
+//! expires is dropped (its statements with it) and answered with `TIMEOUT` (HTTP 504) in the
+//! API's own error shape.
+
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::error::AppError;
+use crate::rest::RestError;
+
+/// The longest a request may run (`None`: no limit).
+pub type RequestTimeout = Option<Duration>;
+
+fn timed_out(limit: Duration) -> AppError {
+    tracing::warn!(limit_ms = limit.as_millis() as u64, "request timed out");
+    AppError::Timeout(format!(
+        "the request took longer than {} ms and was stopped",
+        limit.as_millis()
+    ))
+}
+
+/// Runs the request, or answers a GraphQL error document when it runs out of time.
+pub async fn graphql(
+    State(limit): State<RequestTimeout>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(limit) = limit else {
+        return next.run(request).await;
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => graphql_error(&timed_out(limit)),
+    }
+}
+
+/// Runs the request, or answers the REST error envelope when it runs out of time.
+pub async fn rest(State(limit): State<RequestTimeout>, request: Request, next: Next) -> Response {
+    let Some(limit) = limit else {
+        return next.run(request).await;
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => RestError::from(timed_out(limit)).into_response(),
+    }
+}
+
+/// A GraphQL error document `{"errors":[{"message","extensions":{"code"}}]}` with the error's
+/// HTTP status and `Retry-After` when it has one.
+pub fn graphql_error(err: &AppError) -> Response {
+    let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::GATEWAY_TIMEOUT);
+    let mut extensions = serde_json::json!({ "code": err.code() });
+    if let Some(seconds) = err.retry_after() {
+        extensions["retryAfter"] = seconds.into();
+    }
+    let body = serde_json::json!({
+        "errors": [{ "message": err.public_message(), "extensions": extensions }],
+    });
+    let mut response = (status, Json(body)).into_response();
+    if let Some(seconds) = err.retry_after() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}

@@ -1,0 +1,51 @@
+//! One campaign's slot: the index held (its memory counted in the metrics while it is held)
+//! and the lock its (re)building takes.
+
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+
+use super::build::CampaignIndex;
+use super::memory;
+
+/// A campaign's index once read, and the lock its (re)building holds.
+#[derive(Default)]
+pub struct Slot {
+    index: Mutex<Option<Arc<CampaignIndex>>>,
+    /// Held while the index is read, so it is read once however many requests ask.
+    pub building: Arc<tokio::sync::Mutex<()>>,
+    /// When the slot was last used (for evicting the least recently used).
+    pub used: AtomicU64,
+}
+
+impl Slot {
+    /// The index held, if it was read at `version` for `account_id`.
+    pub fn fresh(&self, version: i64, account_id: i64) -> Option<Arc<CampaignIndex>> {
+        let held = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        held.as_ref()
+            .filter(|ix| ix.version == version && ix.account_id == account_id)
+            .cloned()
+    }
+
+    /// The number of partners of the index held, if any.
+    pub fn size(&self) -> Option<usize> {
+        let held = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        held.as_ref().map(|ix| ix.len)
+    }
+
+    /// Holds `index` instead of what was held.
+    pub fn store(&self, index: Option<Arc<CampaignIndex>>) {
+        memory::held(index.as_deref());
+        let old = std::mem::replace(
+            &mut *self.index.lock().unwrap_or_else(|e| e.into_inner()),
+            index,
+        );
+        memory::released(old.as_deref());
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let held = self.index.get_mut().unwrap_or_else(|e| e.into_inner());
+        memory::released(held.as_deref());
+    }
+}
