@@ -6,7 +6,7 @@ use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::AppState;
@@ -40,15 +40,10 @@ fn is_mutation(query: &str) -> bool {
     })
 }
 
-/// `GET /graphql` from a browser: the playground.
-pub async fn playground(State(state): State<AppState>) -> Html<String> {
-    Html(state.playground.as_ref().clone())
-}
-
 /// `GET /graphql`: the playground for browsers, query execution for API clients.
 pub async fn get_graphql(state: State<AppState>, request: Request) -> Response {
     if wants_html(request.headers()) {
-        return playground(state).await.into_response();
+        return super::playground::show(state).await;
     }
     let method = request.method().clone();
     let headers = request.headers().clone();

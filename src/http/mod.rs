@@ -37,7 +37,6 @@ pub struct AppState {
 /// The router of the whole server.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(graphql::playground))
         .route(
             "/graphql",
             get(graphql::get_graphql)
@@ -46,6 +45,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(RequestBodyLimitLayer::new(MAX_GRAPHQL_BODY)),
         )
         .route("/healthz", get(healthz))
+        .merge(playground::routes())
         .merge(crate::rest::router())
         .with_state(state)
 }
