@@ -3,8 +3,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use std::net::SocketAddr;
+
 use tokio::net::TcpListener;
 
 use crate::config::{DatabaseConfig, ServeConfig};
@@ -12,50 +12,25 @@ use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::build_schema_with;
 use crate::http::{self, playground, AppState};
-use crate::seed;
-use crate::service::accounts;
 use crate::service::partners::facet_index::{self, FacetIndexes};
 
-/// The demo account's credentials, when the demo account exists and they still verify.
-#[derive(Clone, Debug)]
-pub struct DemoCredentials {
-    /// Account SID.
-    pub account_sid: String,
-    /// Auth Token.
-    pub auth_token: String,
-}
-
-impl DemoCredentials {
-    /// The `Authorization` header value for these credentials.
-    pub fn header(&self) -> String {
-        format!(
-            "Basic {}",
-            STANDARD.encode(format!("{}:{}", self.account_sid, self.auth_token))
-        )
-    }
-}
+pub use crate::demo::DemoCredentials;
 
 /// Connects, migrates, creates the demo account on an empty database when `demo` is set, and
-/// assembles the shared state.
+/// assembles the shared state. Returns the demo account's credential when this start created it
+/// (its token is shown nowhere else). The playground page carries no credential until
+/// [`open_playground`] is told the address the server listens on.
 pub async fn build_state(
     config: &DatabaseConfig,
     demo: bool,
 ) -> AppResult<(AppState, Option<DemoCredentials>)> {
     let (db, statements) = db::connect(config).await?;
     db::migrate(&db).await?;
-    if demo && accounts::is_empty(&db).await? {
-        tracing::info!("empty database: creating the demo account");
-        seed::seed_demo(&db).await?;
-    }
-    let demo = DemoCredentials {
-        account_sid: seed::DEMO_SID.to_owned(),
-        auth_token: seed::DEMO_TOKEN.to_owned(),
+    let created = if demo {
+        crate::demo::create_if_empty(&db).await?
+    } else {
+        None
     };
-    let demo = crate::auth::authenticate(&db, Some(&demo.header()))
-        .await
-        .ok()
-        .map(|_| demo);
-    let page = playground::page(demo.as_ref().map(DemoCredentials::header).as_deref());
     let page_rows = config
         .facet_index_page_rows
         .unwrap_or_else(|| facet_index::default_page_rows(db.get_database_backend()));
@@ -65,10 +40,25 @@ pub async fn build_state(
             config.facet_index_background_from,
             page_rows,
         )),
-        playground: Arc::new(page),
+        playground: Arc::new(playground::page(None)),
         statements,
     };
-    Ok((state, demo))
+    Ok((state, created))
+}
+
+/// Sets up the playground for a server listening on `addr`. On a loopback address the demo
+/// account (when there is one) gets a fresh playground credential, which the page carries and
+/// which is returned to be shown; the previous one is revoked at every start. On any other
+/// address the page carries no credential.
+pub async fn open_playground(
+    state: &mut AppState,
+    addr: SocketAddr,
+) -> AppResult<Option<DemoCredentials>> {
+    let loopback = addr.ip().to_canonical().is_loopback();
+    let credential = crate::demo::renew_playground_credential(&state.db, loopback).await?;
+    let header = credential.as_ref().map(DemoCredentials::header);
+    state.playground = Arc::new(playground::page(header.as_deref()));
+    Ok(credential)
 }
 
 /// Serves the router on `listener` until `shutdown` resolves, then drains in-flight requests.
@@ -85,21 +75,33 @@ pub async fn serve_on(
 
 /// `partnergraph serve`: start, print where to go, serve until SIGINT/SIGTERM.
 pub async fn serve(config: &ServeConfig) -> AppResult<()> {
-    let (state, demo) = build_state(&config.db, config.wants_demo()).await?;
+    let (mut state, created) = build_state(&config.db, config.wants_demo()).await?;
     let listener = TcpListener::bind(&config.bind_addr)
         .await
         .map_err(|e| AppError::internal(format!("cannot listen on {}: {e}", config.bind_addr)))?;
     let addr = listener
         .local_addr()
         .map_err(|e| AppError::internal(format!("no local address: {e}")))?;
+    let playground = open_playground(&mut state, addr).await?;
+    // The only place a token is ever shown: neither is logged, and the database keeps hashes.
     println!("partnergraph is listening on http://{addr}");
     println!("  playground: http://{addr}/");
     println!("  GraphQL:    http://{addr}/graphql");
-    if let Some(demo) = &demo {
-        println!("  demo account (the playground sends it for you):");
+    if let Some(demo) = &created {
+        println!("  demo account created (its token is shown this once and stored only hashed):");
         println!("    Account SID: {}", demo.account_sid);
         println!("    Auth Token:  {}", demo.auth_token);
-        println!("    Authorization: {}", demo.header());
+    }
+    match &playground {
+        Some(credential) => {
+            println!("  playground credential for this run (the page sends it; the next start replaces it):");
+            println!("    Account SID: {}", credential.account_sid);
+            println!("    Auth Token:  {}", credential.auth_token);
+        }
+        None if !addr.ip().to_canonical().is_loopback() => {
+            println!("  the playground carries no credentials: {addr} is not a loopback address");
+        }
+        None => {}
     }
     serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
