@@ -21,11 +21,13 @@ mod list_support;
 mod list_views;
 mod nodes;
 mod paging;
+mod playground;
 mod playground_browser;
 mod rest_errors;
 mod rest_groups;
 mod rest_support;
 mod schema;
+mod serve;
 mod statements;
 
 use serde_json::Value;

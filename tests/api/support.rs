@@ -44,7 +44,8 @@ fn random_suffix() -> String {
         .to_ascii_lowercase()
 }
 
-async fn fresh_postgres_url(admin_url: &str) -> String {
+/// A new, empty PostgreSQL database on the server `admin_url` names; returns its URL.
+pub async fn fresh_postgres_url(admin_url: &str) -> String {
     let name = format!("pg_test_{}", random_suffix());
     let admin = Database::connect(admin_url)
         .await
