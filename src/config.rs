@@ -3,7 +3,7 @@
 //! | variable | flag | default | meaning |
 //! | --- | --- | --- | --- |
 //! | `DATABASE_URL` | `--database-url` | `sqlite://partnergraph.db?mode=rwc` | SQLite file (embedded default) or `postgres://` URL |
-//! | `BIND_ADDR` | `--bind` | `127.0.0.1:8000` | address the HTTP server listens on |
+//! | `BIND_ADDR` | `--bind` | `127.0.0.1:8000` | address the HTTP server listens on (the playground carries the demo's credentials only on a loopback address) |
 //! | `PARTNERGRAPH_DEMO` | `--demo` | `auto` | create the demo account on an empty database: `auto` (SQLite only), `true`, `false` |
 //! | `DB_MAX_CONNECTIONS` | `--db-max-connections` | `10` | size of the database connection pool |
 //! | `FACET_INDEX_BACKGROUND_FROM` | `--facet-index-background-from` | `50000` | campaign size from which the facet index is read again in the background |
@@ -273,7 +273,7 @@ pub struct ServeConfig {
     /// Address and port to listen on.
     #[arg(long = "bind", env = "BIND_ADDR", default_value = "127.0.0.1:8000")]
     pub bind_addr: String,
-    /// Create the demo account (with its well-known credentials) on an empty database.
+    /// Create the demo account (with a random token, printed once) on an empty database.
     #[arg(long, env = "PARTNERGRAPH_DEMO", value_enum, default_value_t = DemoMode::Auto)]
     pub demo: DemoMode,
     /// Request limits, rate limits and CORS.

@@ -1,10 +1,9 @@
 //! Building the application (database, schema, router) and serving it. Tests use the same builder.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use tokio::net::TcpListener;
 
 use crate::config::{ApiConfig, DatabaseConfig, ServeConfig, ServingConfig};
@@ -13,28 +12,9 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::build_schema_with;
 use crate::graphql::limits::rate::RateLimits;
 use crate::http::{self, playground, AppState, Endpoint};
-use crate::seed;
-use crate::service::accounts;
 use crate::service::partners::facet_index::{self, FacetIndexes};
 
-/// The demo account's credentials, when the demo account exists and they still verify.
-#[derive(Clone, Debug)]
-pub struct DemoCredentials {
-    /// Account SID.
-    pub account_sid: String,
-    /// Auth Token.
-    pub auth_token: String,
-}
-
-impl DemoCredentials {
-    /// The `Authorization` header value for these credentials.
-    pub fn header(&self) -> String {
-        format!(
-            "Basic {}",
-            STANDARD.encode(format!("{}:{}", self.account_sid, self.auth_token))
-        )
-    }
-}
+pub use crate::demo::DemoCredentials;
 
 /// [`build_state_with`] the default serving and API settings.
 pub async fn build_state(
@@ -52,38 +32,37 @@ pub async fn build_state(
 
 /// Migrates and creates the demo account on an empty database when `demo` is set, through a
 /// pool of its own without a statement timeout (a migration may rightly run long), closed after.
-async fn prepare_database(config: &DatabaseConfig, demo: bool) -> AppResult<()> {
+/// Returns the demo account's credential when this start created it.
+async fn prepare_database(
+    config: &DatabaseConfig,
+    demo: bool,
+) -> AppResult<Option<DemoCredentials>> {
     let (db, _) = db::connect(config).await?;
     db::migrate(&db).await?;
-    if demo && accounts::is_empty(&db).await? {
-        tracing::info!("empty database: creating the demo account");
-        seed::seed_demo(&db).await?;
-    }
+    let created = if demo {
+        crate::demo::create_if_empty(&db).await?
+    } else {
+        None
+    };
     db.close()
         .await
-        .map_err(|e| AppError::internal(format!("cannot close the set-up pool: {e}")))
+        .map_err(|e| AppError::internal(format!("cannot close the set-up pool: {e}")))?;
+    Ok(created)
 }
 
 /// Connects, migrates, creates the demo account on an empty database when `demo` is set, opens
 /// the server's pool with the timeouts of `serving`, and assembles the shared state with the
-/// request and rate limits of `api`.
+/// request and rate limits of `api`. Returns the demo account's credential when this start
+/// created it (its token is shown nowhere else). The playground page carries no credential
+/// until [`open_playground`] is told the address the server listens on.
 pub async fn build_state_with(
     config: &DatabaseConfig,
     serving: &ServingConfig,
     api: &ApiConfig,
     demo: bool,
 ) -> AppResult<(AppState, Option<DemoCredentials>)> {
-    prepare_database(config, demo).await?;
+    let created = prepare_database(config, demo).await?;
     let (db, statements) = db::connect_serving(config, serving).await?;
-    let demo = DemoCredentials {
-        account_sid: seed::DEMO_SID.to_owned(),
-        auth_token: seed::DEMO_TOKEN.to_owned(),
-    };
-    let demo = crate::auth::authenticate(&db, Some(&demo.header()))
-        .await
-        .ok()
-        .map(|_| demo);
-    let page = playground::page(demo.as_ref().map(DemoCredentials::header).as_deref());
     let page_rows = config
         .facet_index_page_rows
         .unwrap_or_else(|| facet_index::default_page_rows(db.get_database_backend()));
@@ -97,7 +76,7 @@ pub async fn build_state_with(
     let state = AppState {
         db,
         schema,
-        playground: Arc::new(page),
+        playground: Arc::new(playground::page(None)),
         statements,
         endpoint: Arc::new(endpoint),
         rate_limits: Arc::new(rate_limits),
@@ -108,7 +87,22 @@ pub async fn build_state_with(
         },
         request_timeout: serving.request_timeout(),
     };
-    Ok((state, demo))
+    Ok((state, created))
+}
+
+/// Sets up the playground for a server listening on `addr`. On a loopback address the demo
+/// account (when there is one) gets a fresh playground credential, which the page carries and
+/// which is returned to be shown; the previous one is revoked at every start. On any other
+/// address the page carries no credential.
+pub async fn open_playground(
+    state: &mut AppState,
+    addr: SocketAddr,
+) -> AppResult<Option<DemoCredentials>> {
+    let loopback = addr.ip().to_canonical().is_loopback();
+    let credential = crate::demo::renew_playground_credential(&state.db, loopback).await?;
+    let header = credential.as_ref().map(DemoCredentials::header);
+    state.playground = Arc::new(playground::page(header.as_deref()));
+    Ok(credential)
 }
 
 /// Serves the router on `listener` until `shutdown` resolves, then drains in-flight requests.
@@ -125,7 +119,7 @@ pub async fn serve_on(
 
 /// `partnergraph serve`: start, print where to go, serve until SIGINT/SIGTERM.
 pub async fn serve(config: &ServeConfig) -> AppResult<()> {
-    let (state, demo) = build_state_with(
+    let (mut state, created) = build_state_with(
         &config.db,
         &config.serving,
         &config.api,
@@ -138,17 +132,29 @@ pub async fn serve(config: &ServeConfig) -> AppResult<()> {
     let addr = listener
         .local_addr()
         .map_err(|e| AppError::internal(format!("no local address: {e}")))?;
+    let playground = open_playground(&mut state, addr).await?;
+    // The only place a token is ever shown: neither is logged, and the database keeps hashes.
     println!("partnergraph is listening on http://{addr}");
     println!("  playground: http://{addr}/");
     println!("  GraphQL:    http://{addr}/graphql");
     if config.serving.metrics {
         println!("  metrics:    http://{addr}/metrics");
     }
-    if let Some(demo) = &demo {
-        println!("  demo account (the playground sends it for you):");
+    if let Some(demo) = &created {
+        println!("  demo account created (its token is shown this once and stored only hashed):");
         println!("    Account SID: {}", demo.account_sid);
         println!("    Auth Token:  {}", demo.auth_token);
-        println!("    Authorization: {}", demo.header());
+    }
+    match &playground {
+        Some(credential) => {
+            println!("  playground credential for this run (the page sends it; the next start replaces it):");
+            println!("    Account SID: {}", credential.account_sid);
+            println!("    Auth Token:  {}", credential.auth_token);
+        }
+        None if !addr.ip().to_canonical().is_loopback() => {
+            println!("  the playground carries no credentials: {addr} is not a loopback address");
+        }
+        None => {}
     }
     serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -44,7 +44,6 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let limit = state.request_timeout;
     let mut router = Router::new()
-        .route("/", get(graphql::playground))
         .route(
             "/graphql",
             get(graphql::graphql)
@@ -54,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(playground::routes())
         .merge(crate::rest::router().layer(from_fn_with_state(limit, timeout::rest)));
     if state.metrics.is_some() {
         router = router.route("/metrics", get(observability::metrics_endpoint));

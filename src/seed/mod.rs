@@ -1,7 +1,7 @@
 //! The deterministic demo and benchmark data generator.
 //!
 //! `generate` creates accounts with two campaigns each and any number of partners (a million
-//! in a few minutes); `seed_demo` creates the well-known demo account. Data is realistic and
+//! in a few minutes); `seed_demo` creates the demo account. Data is realistic and
 //! skewed like a real program (mostly small, mostly joined, mostly marketplace partners), every
 //! enumeration value occurs, and the same seed always gives the same data (dates are relative
 //! to the time of the run).
@@ -42,16 +42,16 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 
 use crate::error::{AppError, AppResult};
-use crate::service::accounts::{create_account, create_account_with_credentials, NewAccount};
+use crate::service::accounts::{
+    create_account, create_account_with_credentials, new_token, NewAccount,
+};
 use generator::{CampaignPlan, Generator};
 use insert::{Batch, Ids, Writer};
 use pick::{account_rng, slug, Rng8};
 
-/// The demo account's Account SID (34 characters). Well known: demo use only.
+/// The demo account's Account SID (34 characters): fixed, so a start finds the demo account.
+/// Its Auth Tokens are random (see [`crate::demo`]).
 pub const DEMO_SID: &str = "IRDEMO0000000000000000000000000001";
-
-/// The demo account's Auth Token. Well known and documented as demo-only: never use it for real data.
-pub const DEMO_TOKEN: &str = "demo-token-change-me-0000000000";
 
 /// The demo account's name.
 pub const DEMO_NAME: &str = "Demo Brand";
@@ -121,12 +121,14 @@ async fn generate_accounts(
     Ok(created)
 }
 
-/// Creates the demo account (name "Demo Brand") with DEMO_SID/DEMO_TOKEN and ~300 partners across its two campaigns.
+/// Creates the demo account (name "Demo Brand", Account SID `DEMO_SID`, a random Auth Token
+/// returned only here) with ~300 partners across its two campaigns.
 pub async fn seed_demo(db: &DatabaseConnection) -> AppResult<NewAccount> {
     let campaigns = campaign_names(DEMO_NAME);
     let campaigns = campaigns.each_ref().map(String::as_str);
+    let token = new_token();
     let account =
-        create_account_with_credentials(db, DEMO_NAME, DEMO_SID, DEMO_TOKEN, &campaigns).await?;
+        create_account_with_credentials(db, DEMO_NAME, DEMO_SID, &token, &campaigns).await?;
     let writer = Writer::new(db).await;
     let ids = Ids::load(db).await?;
     let job = Job {

@@ -48,7 +48,7 @@ pub async fn create_account(
     create_account_with_credentials(db, name, &new_sid(), &new_token(), campaigns).await
 }
 
-/// Like `create_account`, with a given SID and token (the demo account's are well known).
+/// Like `create_account`, with a given SID and token (the demo account's SID is fixed).
 pub async fn create_account_with_credentials(
     db: &impl ConnectionTrait,
     name: &str,

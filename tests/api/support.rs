@@ -7,7 +7,7 @@ use base64::Engine;
 use partnergraph::config::{ApiConfig, DatabaseConfig, ServingConfig};
 use partnergraph::db::StatementCounter;
 use partnergraph::service::accounts::{self, NewAccount};
-use partnergraph::startup;
+use partnergraph::startup::{self, DemoCredentials};
 use rand::distr::{Alphanumeric, SampleString};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{json, Value};
@@ -24,11 +24,18 @@ pub struct TestApp {
     pub base_url: String,
     pub db: DatabaseConnection,
     pub account: NewAccount,
+    /// The demo account's credential, when this start created the demo account.
+    pub demo: Option<DemoCredentials>,
+    /// The demo account's playground credential of this start (the page carries it).
+    pub playground: Option<DemoCredentials>,
     db_url: String,
     statements: StatementCounter,
     client: reqwest::Client,
     sqlite_file: Option<std::path::PathBuf>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    config: (DatabaseConfig, ServingConfig, ApiConfig),
+    demo_mode: bool,
 }
 
 fn random_suffix() -> String {
@@ -37,7 +44,8 @@ fn random_suffix() -> String {
         .to_ascii_lowercase()
 }
 
-async fn fresh_postgres_url(admin_url: &str) -> String {
+/// A new, empty PostgreSQL database on the server `admin_url` names; returns its URL.
+pub async fn fresh_postgres_url(admin_url: &str) -> String {
     let name = format!("pg_test_{}", random_suffix());
     let admin = Database::connect(admin_url)
         .await
@@ -120,7 +128,7 @@ impl TestApp {
             ..ApiConfig::default()
         };
         configure(&mut config, &mut serving, &mut api);
-        let (state, _) = startup::build_state_with(&config, &serving, &api, demo)
+        let (mut state, created) = startup::build_state_with(&config, &serving, &api, demo)
             .await
             .expect("build app");
         let db = state.db.clone();
@@ -131,21 +139,53 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(startup::serve_on(listener, state, async {
-            rx.await.ok();
-        }));
+        let addr = listener.local_addr().expect("addr");
+        let playground = startup::open_playground(&mut state, addr)
+            .await
+            .expect("open the playground");
+        let base_url = format!("http://{addr}");
+        let (shutdown, server) = serve(listener, state);
         Some(TestApp {
             base_url,
             db,
             account,
+            demo: created,
+            playground,
             db_url: url,
             statements,
             client: reqwest::Client::new(),
             sqlite_file,
-            shutdown: Some(tx),
+            shutdown: Some(shutdown),
+            server: Some(server),
+            config: (config, serving, api),
+            demo_mode: demo,
         })
+    }
+
+    /// Stops the server and starts it again on the same database and port, as a restart of
+    /// the process would (the playground gets a new credential).
+    pub async fn restart(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            tx.send(()).ok();
+        }
+        if let Some(server) = self.server.take() {
+            server.await.ok();
+        }
+        let (db, serving, api) = &self.config;
+        let (mut state, _) = startup::build_state_with(db, serving, api, self.demo_mode)
+            .await
+            .expect("build app");
+        let addr = self.base_url.trim_start_matches("http://");
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .expect("bind the same port again");
+        let addr = listener.local_addr().expect("addr");
+        self.playground = startup::open_playground(&mut state, addr)
+            .await
+            .expect("open the playground");
+        self.statements = state.statements.clone();
+        let (shutdown, server) = serve(listener, state);
+        (self.shutdown, self.server) = (Some(shutdown), Some(server));
     }
 
     /// The `Authorization` header of an account's credentials.
@@ -308,6 +348,24 @@ impl Drop for TestApp {
             }
         }
     }
+}
+
+/// Serves `state` on `listener` until the returned sender fires.
+fn serve(
+    listener: tokio::net::TcpListener,
+    state: partnergraph::http::AppState,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let stopped = startup::serve_on(listener, state, async {
+            rx.await.ok();
+        });
+        stopped.await.expect("serve");
+    });
+    (tx, server)
 }
 
 /// Declares tests that take a `TestApp`, generating `sqlite::<name>` and `postgres::<name>`.

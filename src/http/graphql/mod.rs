@@ -13,7 +13,7 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::ServerError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 
 use super::AppState;
 use crate::auth;
@@ -49,16 +49,11 @@ impl Endpoint {
     }
 }
 
-/// `GET /`: the playground.
-pub async fn playground(State(state): State<AppState>) -> Html<String> {
-    Html(state.playground.as_ref().clone())
-}
-
 /// `GET` and `POST /graphql` (a browser's GET gets the playground).
 pub async fn graphql(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     if parts.method == Method::GET && negotiate::wants_html(&parts.headers) {
-        return playground(State(state)).await.into_response();
+        return super::playground::show(State(state)).await;
     }
     let Some(media) = negotiate::accept(&parts.headers) else {
         let err = AppError::BadRequest {

@@ -2,8 +2,7 @@
 //! GraphQL-over-HTTP specification asks for (request errors are 400 under
 //! `application/graphql-response+json` and 200 under `application/json`; failures of the
 //! transport, credentials, rate or capacity carry their own status under both), no `data` entry
-//! when the request never ran, and the headers that go with a status (`Retry-After`,
-//! `WWW-Authenticate`, `Allow`).
+//! when the request never ran, and the headers that go with a status (`Retry-After`, `Allow`).
 
 use async_graphql::ServerError;
 use async_graphql_value::ConstValue;
@@ -111,12 +110,8 @@ pub fn failure(media: Media, err: AppError, extensions: Option<&serde_json::Valu
     if let Some(seconds) = retry_after {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
-    if status == StatusCode::UNAUTHORIZED {
-        headers.insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"partnergraph\""),
-        );
-    }
+    // No `WWW-Authenticate` on a 401: for a page's fetch a browser would answer it with its
+    // own login prompt (which hangs a headless playground) instead of showing the error.
     if status == StatusCode::METHOD_NOT_ALLOWED {
         headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
     }

@@ -5,24 +5,33 @@ use std::collections::BTreeSet;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use super::{all, number, strings, temp_dbs};
+use super::{all, number, strings, temp_dbs, temp_sqlite};
 use crate::domain::*;
 use crate::seed::*;
 use crate::service::partners::listing::ListingColumns;
 
 #[tokio::test]
-async fn demo_account_authenticates_with_the_well_known_credentials() {
-    for t in temp_dbs().await {
+async fn demo_account_gets_a_random_token_stored_only_hashed() {
+    let mut tokens = BTreeSet::new();
+    for t in temp_dbs().await.into_iter().chain([temp_sqlite().await]) {
         let account = seed_demo(&t.db).await.expect("seed_demo");
-        let header = format!(
-            "Basic {}",
-            STANDARD.encode(format!("{DEMO_SID}:{DEMO_TOKEN}"))
+        assert_eq!(account.account_sid, DEMO_SID);
+        assert_eq!(DEMO_SID.len(), 34);
+        let token = account.auth_token.clone();
+        assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert!(
+            tokens.insert(token.clone()),
+            "a token of its own per database"
         );
+        let header = format!("Basic {}", STANDARD.encode(format!("{DEMO_SID}:{token}")));
         let auth = crate::auth::authenticate(&t.db, Some(&header))
             .await
             .expect("demo credentials");
         assert_eq!(auth.account_id, account.account_id);
-        assert_eq!(DEMO_SID.len(), 34);
+        assert_eq!(auth.role, UserRole::Administrator);
+        let stored = strings(&t.db, "SELECT token_hash AS v FROM api_credentials").await;
+        assert!(stored.contains(&crate::auth::hash_token(&token)));
+        assert!(!stored.contains(&token), "never the token itself");
         let name = strings(
             &t.db,
             &format!(

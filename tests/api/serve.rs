@@ -1,0 +1,201 @@
+//! `partnergraph serve` as the real binary: the demo's token is printed once, at the start that
+//! creates it; each start on a loopback address prints and pre-fills a new playground
+//! credential; elsewhere the page carries none; no token ever reaches the log.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::demo::prefilled_authorization;
+use crate::support::{fresh_postgres_url, Backend, TestApp};
+use partnergraph::http::playground::PLACEHOLDER_AUTHORIZATION;
+
+/// A running `partnergraph serve` and what it printed.
+struct Server {
+    child: Child,
+    url: String,
+    stdout: String,
+    logs: mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// Starts the server on `database_url` listening on `bind`; returns once it printed its banner.
+    fn start(database_url: &str, bind: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_partnergraph"))
+            .args(["serve", "--bind", bind, "--demo", "true"])
+            .env("DATABASE_URL", database_url)
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start partnergraph serve");
+        let lines = |stream: Box<dyn std::io::Read + Send>| {
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+            rx
+        };
+        let out = lines(Box::new(child.stdout.take().expect("stdout")));
+        let logs = lines(Box::new(child.stderr.take().expect("stderr")));
+        // The banner is printed at once, after the start-up work and before serving.
+        let mut stdout = String::new();
+        while let Ok(line) = out.recv_timeout(Duration::from_secs(120)) {
+            stdout.push_str(&line);
+            stdout.push('\n');
+            if line.starts_with("  GraphQL:") {
+                while let Ok(line) = out.recv_timeout(Duration::from_millis(500)) {
+                    stdout.push_str(&line);
+                    stdout.push('\n');
+                }
+                break;
+            }
+        }
+        let url = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("partnergraph is listening on "))
+            .unwrap_or_else(|| panic!("no banner: {stdout}"))
+            .replace("0.0.0.0", "127.0.0.1");
+        Server {
+            child,
+            url,
+            stdout,
+            logs,
+        }
+    }
+
+    /// The Auth Tokens the banner shows, in order.
+    fn tokens(&self) -> Vec<String> {
+        self.stdout
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("Auth Token:"))
+            .map(|t| t.trim().to_owned())
+            .collect()
+    }
+
+    /// The playground page's pre-filled `Authorization` header.
+    async fn prefilled(&self) -> String {
+        let page = reqwest::get(format!("{}/", self.url))
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("text");
+        prefilled_authorization(&page)
+    }
+
+    /// The status of a `viewer` query with `token` of the demo account.
+    async fn status_with(&self, token: &str) -> u16 {
+        let header = TestApp::basic(partnergraph::seed::DEMO_SID, token);
+        reqwest::Client::new()
+            .post(format!("{}/graphql", self.url))
+            .header("Authorization", header)
+            .json(&json!({ "query": "{ viewer { user { name } } }" }))
+            .send()
+            .await
+            .expect("send")
+            .status()
+            .as_u16()
+    }
+
+    /// Stops the server and returns everything it logged.
+    fn stop(mut self) -> String {
+        self.child.kill().ok();
+        self.child.wait().ok();
+        let mut logs = String::new();
+        while let Ok(line) = self.logs.recv_timeout(Duration::from_secs(5)) {
+            logs.push_str(&line);
+            logs.push('\n');
+        }
+        logs
+    }
+}
+
+async fn serve_prints_each_token_once_and_never_logs_it(backend: Backend) {
+    let (url, sqlite_file) = match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!(
+                "partnergraph-serve-{:016x}.db",
+                rand::random::<u64>()
+            ));
+            (format!("sqlite://{}?mode=rwc", path.display()), Some(path))
+        }
+        Backend::Postgres => match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin) if admin.starts_with("postgres") => (fresh_postgres_url(&admin).await, None),
+            _ => {
+                eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+                return;
+            }
+        },
+    };
+
+    let first = Server::start(&url, "127.0.0.1:0");
+    assert!(
+        first.stdout.contains("demo account created"),
+        "{}",
+        first.stdout
+    );
+    let [created, playground_1] = <[String; 2]>::try_from(first.tokens()).expect("two tokens");
+    assert_ne!(created, playground_1);
+    let header = TestApp::basic(partnergraph::seed::DEMO_SID, &playground_1);
+    assert_eq!(first.prefilled().await, header);
+    assert_eq!(first.status_with(&created).await, 200);
+    assert_eq!(first.status_with(&playground_1).await, 200);
+    let mut logs = first.stop();
+
+    let second = Server::start(&url, "127.0.0.1:0");
+    assert!(
+        !second.stdout.contains("demo account created"),
+        "{}",
+        second.stdout
+    );
+    let [playground_2] = <[String; 1]>::try_from(second.tokens()).expect("one token");
+    assert!(!second.stdout.contains(&created));
+    let header = TestApp::basic(partnergraph::seed::DEMO_SID, &playground_2);
+    assert_eq!(second.prefilled().await, header);
+    assert_eq!(second.status_with(&playground_1).await, 401);
+    assert_eq!(second.status_with(&playground_2).await, 200);
+    assert_eq!(second.status_with(&created).await, 200);
+    logs.push_str(&second.stop());
+
+    let third = Server::start(&url, "0.0.0.0:0");
+    assert!(third.tokens().is_empty(), "{}", third.stdout);
+    assert!(
+        third.stdout.contains("carries no credentials"),
+        "{}",
+        third.stdout
+    );
+    assert_eq!(third.prefilled().await, PLACEHOLDER_AUTHORIZATION);
+    assert_eq!(third.status_with(&playground_2).await, 401);
+    logs.push_str(&third.stop());
+
+    assert!(
+        logs.contains("creating the demo account"),
+        "logs were read: {logs}"
+    );
+    for token in [&created, &playground_1, &playground_2] {
+        assert!(!logs.contains(token.as_str()), "a token in the log");
+    }
+    if let Some(path) = sqlite_file {
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_serve_prints_each_token_once_and_never_logs_it() {
+    serve_prints_each_token_once_and_never_logs_it(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_serve_prints_each_token_once_and_never_logs_it() {
+    serve_prints_each_token_once_and_never_logs_it(Backend::Postgres).await;
+}
