@@ -73,6 +73,7 @@ pub async fn build_state_with(
     let limits = api.limits();
     let rate_limits = RateLimits::new(&api.rates(), limits.max_cost);
     let endpoint = Endpoint::new(&schema.sdl(), limits)?;
+    http::cors_layer(&api.cors_allowed_origins)?;
     let state = AppState {
         db,
         schema,
@@ -86,6 +87,7 @@ pub async fn build_state_with(
             None
         },
         request_timeout: serving.request_timeout(),
+        cors_allowed_origins: api.cors_allowed_origins.clone().into(),
     };
     Ok((state, created))
 }

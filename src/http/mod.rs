@@ -1,5 +1,6 @@
 //! HTTP: the router, GraphQL endpoint, playground, health and readiness checks, metrics.
 
+mod cors;
 mod graphql;
 pub mod health;
 pub mod playground;
@@ -17,6 +18,7 @@ use crate::graphql::limits::rate::RateLimits;
 use crate::graphql::AppSchema;
 use crate::observability::{self, MetricsHandle};
 
+pub use cors::layer as cors_layer;
 pub use graphql::{Endpoint, MAX_JSON_BODY, MAX_MULTIPART_BODY};
 
 /// What every handler shares.
@@ -38,6 +40,8 @@ pub struct AppState {
     pub metrics: Option<MetricsHandle>,
     /// The longest a GraphQL or REST request may run.
     pub request_timeout: timeout::RequestTimeout,
+    /// Origins CORS allows (empty: CORS off).
+    pub cors_allowed_origins: Arc<[String]>,
 }
 
 /// The router of the whole server: every response carries `x-request-id` and is counted.
@@ -57,6 +61,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::rest::router().layer(from_fn_with_state(limit, timeout::rest)));
     if state.metrics.is_some() {
         router = router.route("/metrics", get(observability::metrics_endpoint));
+    }
+    // Origins were checked when the state was built.
+    if let Ok(Some(cors)) = cors::layer(&state.cors_allowed_origins) {
+        router = router.layer(cors);
     }
     observability::request_id::instrument(router.with_state(state))
 }

@@ -1,4 +1,4 @@
-//! `Caller`: HTTP Basic authentication, then the check that the path's `AccountSID` is the
+//! `Caller`: HTTP Basic authentication, the credential's rate limit, then the check that the path's `AccountSID` is the
 //! caller's own (403 otherwise, before anything else reads the database), then the path's ids.
 
 use std::collections::HashMap;
@@ -9,8 +9,10 @@ use axum::http::{header, StatusCode};
 
 use super::envelope::RestError;
 use super::params::{path_id, strip_json};
+use super::rate::RateSlot;
 use crate::auth::{self, AuthContext};
 use crate::http::AppState;
+use crate::observability::{record_rate_limited, Api};
 
 /// An authenticated caller addressing its own account, with the path's parameters.
 #[derive(Debug)]
@@ -53,6 +55,21 @@ impl FromRequestParts<AppState> for Caller {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
         let auth = auth::authenticate(&state.db, header).await?;
+        if let Some(bucket) = &state.rate_limits.rest {
+            let slot = parts
+                .extensions
+                .get::<RateSlot>()
+                .cloned()
+                .unwrap_or_default();
+            match bucket.take_or_standing(auth.credential_id, 1) {
+                Ok(allowance) => slot.set(allowance),
+                Err((err, standing)) => {
+                    slot.set(standing);
+                    record_rate_limited(Api::Rest);
+                    return Err(err.into());
+                }
+            }
+        }
         let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| RestError::unknown_path())?;

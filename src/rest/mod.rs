@@ -47,6 +47,7 @@ mod groups;
 mod paging;
 mod params;
 mod partners;
+mod rate;
 mod wire;
 
 use axum::routing::{get, MethodRouter};
@@ -78,7 +79,9 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{GROUPS}/{{PartnerGroupId}}"), group)
         .route("/{AccountSID}/MediaPartners/{PartnerId}", partner)
         .fallback(unknown_path);
-    Router::new().nest(PREFIX, api)
+    Router::new()
+        .nest(PREFIX, api)
+        .layer(axum::middleware::from_fn(rate::headers))
 }
 
 async fn method_not_allowed() -> RestError {

@@ -11,46 +11,19 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
+use crate::js_tools;
 use crate::support::{Backend, TestApp};
 use partnergraph::http::playground::{self, FIRST_QUERY};
 
-/// What the browser run needs, or why it cannot run.
-fn browser_tools() -> Result<PathBuf, String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/browser");
-    let node = Command::new("node").arg("--version").output();
-    if !node.is_ok_and(|o| o.status.success()) {
-        return Err("node is not installed".into());
-    }
-    if !dir
-        .join("node_modules/playwright-core/package.json")
-        .exists()
-    {
-        return Err(format!(
-            "{} has no node_modules (run `npm ci --prefix tests/js/browser`)",
-            dir.display()
-        ));
-    }
-    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() {
-        return Err(format!(
-            "{chromium} is missing (apt-get install -y chromium)"
-        ));
-    }
-    Ok(dir.join("playground.mjs"))
-}
-
 /// The script to run, or `None` (with the reason printed) when the tools are missing and not required.
 fn script_or_skip() -> Option<PathBuf> {
-    match browser_tools() {
-        Ok(script) => Some(script),
-        Err(why) if std::env::var("PARTNERGRAPH_REQUIRE_JS_TESTS").as_deref() == Ok("1") => {
-            panic!("PARTNERGRAPH_REQUIRE_JS_TESTS=1 but the browser test cannot run: {why}")
-        }
-        Err(why) => {
-            eprintln!("browser test skipped: {why}");
-            None
-        }
-    }
+    let dir = js_tools::dir("browser");
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let missing = js_tools::missing(&dir, &["playwright-core"]).or_else(|| {
+        (!Path::new(&chromium).exists())
+            .then(|| format!("{chromium} is missing (apt-get install -y chromium)"))
+    });
+    js_tools::ready("the browser test", missing).then(|| dir.join("playground.mjs"))
 }
 
 /// Opens `url` in headless Chromium (in `profile` when given, else a fresh one), presses run

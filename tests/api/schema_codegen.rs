@@ -9,40 +9,10 @@ use std::process::Command;
 
 use async_graphql::parser::parse_query;
 
+use crate::js_tools;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Why the JavaScript tools of `dir` cannot run, if they cannot.
-fn missing_tools(dir: &Path) -> Option<String> {
-    match Command::new("node").arg("--version").output() {
-        Ok(out) if out.status.success() => {}
-        _ => return Some("node is not installed".to_owned()),
-    }
-    for bin in ["graphql-codegen", "tsc"] {
-        if !dir.join("node_modules/.bin").join(bin).exists() {
-            return Some(format!(
-                "{bin} is not installed in {} (run `npm ci --prefix tests/js/codegen`)",
-                dir.display()
-            ));
-        }
-    }
-    None
-}
-
-/// Whether the JavaScript tests may run here: when the tools are missing, prints why and
-/// answers false, or fails when `PARTNERGRAPH_REQUIRE_JS_TESTS=1` asks for them.
-pub fn js_tools_ready(dir: &Path, test: &str) -> bool {
-    let Some(why) = missing_tools(dir) else {
-        return true;
-    };
-    let required = std::env::var("PARTNERGRAPH_REQUIRE_JS_TESTS").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "{test}: {why}, and PARTNERGRAPH_REQUIRE_JS_TESTS=1"
-    );
-    eprintln!("{test} skipped: {why} (set PARTNERGRAPH_REQUIRE_JS_TESTS=1 to make this a failure)");
-    false
 }
 
 /// Runs a tool of `dir`'s `node_modules` through npx; fails with its output when it fails.
@@ -146,8 +116,12 @@ fn playground_documents() -> Vec<String> {
 
 #[test]
 fn a_generated_typescript_client_compiles_under_strict() {
-    let dir = root().join("tests/js/codegen");
-    if !js_tools_ready(&dir, "a_generated_typescript_client_compiles_under_strict") {
+    let dir = js_tools::dir("codegen");
+    let missing = js_tools::missing(&dir, &["@graphql-codegen/cli", "typescript"]);
+    if !js_tools::ready(
+        "a_generated_typescript_client_compiles_under_strict",
+        missing,
+    ) {
         return;
     }
     let documents_dir = dir.join("generated/documents");

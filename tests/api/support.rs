@@ -280,6 +280,24 @@ impl TestApp {
         )
     }
 
+    /// Any request to `path` with `method`, headers and a body; returns the whole response.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{}", self.base_url, path))
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("send")
+    }
+
     /// A plain GET with extra headers; returns the whole response (headers included).
     pub async fn get_response(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
         let mut request = self.client.get(format!("{}{}", self.base_url, path));

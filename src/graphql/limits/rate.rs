@@ -65,6 +65,15 @@ impl Bucket {
 
     /// Takes `amount` from `key`'s bucket, or `RATE_LIMITED` saying when it will be there.
     pub fn take(&self, key: i64, amount: u64) -> Result<Allowance, AppError> {
+        self.take_or_standing(key, amount).map_err(|(err, _)| err)
+    }
+
+    /// [`Bucket::take`], with the credential's standing (nothing left) when it is refused.
+    pub fn take_or_standing(
+        &self,
+        key: i64,
+        amount: u64,
+    ) -> Result<Allowance, (AppError, Allowance)> {
         if self.checks.fetch_add(1, Ordering::Relaxed) % RETAIN_EVERY == RETAIN_EVERY - 1 {
             self.limiter.retain_recent();
         }
@@ -85,7 +94,8 @@ impl Bucket {
             Ok(Err(not_until)) => {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
                 let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                Err(AppError::RateLimited {
+                let standing = self.empty();
+                Err((AppError::RateLimited {
                     message: format!(
                         "rate limit reached: this request needs {amount} {unit} and the bucket of {capacity} refills {rate} per second; retry in {retry_after} s",
                         unit = self.unit,
@@ -93,15 +103,18 @@ impl Bucket {
                         rate = self.per_second,
                     ),
                     retry_after: retry_after.max(1),
-                })
+                }, standing))
             }
-            Err(_) => Err(AppError::RateLimited {
-                message: format!(
-                    "this request needs {amount} {}, more than the bucket of {} ever holds",
-                    self.unit, self.capacity
-                ),
-                retry_after: self.seconds_for(self.capacity).max(1),
-            }),
+            Err(_) => Err((
+                AppError::RateLimited {
+                    message: format!(
+                        "this request needs {amount} {}, more than the bucket of {} ever holds",
+                        self.unit, self.capacity
+                    ),
+                    retry_after: self.seconds_for(self.capacity).max(1),
+                },
+                self.empty(),
+            )),
         }
     }
 
@@ -112,6 +125,16 @@ impl Bucket {
             remaining: self.capacity,
             per_second: self.per_second,
             full_in: 0,
+        }
+    }
+
+    /// The standing of a credential whose bucket is empty.
+    fn empty(&self) -> Allowance {
+        Allowance {
+            limit: self.capacity,
+            remaining: 0,
+            per_second: self.per_second,
+            full_in: self.seconds_for(self.capacity),
         }
     }
 

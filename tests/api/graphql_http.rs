@@ -1,0 +1,227 @@
+//! GraphQL over HTTP as its specification says: content negotiation, the status of request
+//! errors under each media type, JSON error bodies with a code for every malformed request,
+//! no `data` when a request never ran, persisted queries, and CORS when it is configured.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{backend_tests, Backend, TestApp};
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// POSTs `body` to /graphql as this app's account; returns (status, content type, JSON body).
+async fn post(app: &TestApp, headers: &[(&str, &str)], body: &str) -> (u16, String, Value) {
+    let auth = app.auth_header();
+    let mut all = vec![("Authorization", auth.as_str())];
+    all.extend_from_slice(headers);
+    let response = app
+        .request(Method::POST, "/graphql", &all, body.to_owned())
+        .await;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text = response.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+    (status, content_type, body)
+}
+
+fn json_request(query: &str) -> String {
+    json!({ "query": query }).to_string()
+}
+
+/// The error part of a response: code and message of each error, nothing else.
+fn codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            e["extensions"]["code"]
+                .as_str()
+                .unwrap_or("none")
+                .to_owned()
+        })
+        .collect()
+}
+
+backend_tests! {
+    async fn each_media_type_is_answered_in_its_own_shape(app) {
+        let query = json_request("{ viewer { user { name } } }");
+        for (accept, expected) in [
+            (None, "application/json"),
+            (Some("*/*"), "application/json"),
+            (Some("application/json"), "application/json"),
+            (Some(GRAPHQL_RESPONSE), GRAPHQL_RESPONSE),
+            (Some("application/graphql-response+json, application/json;q=0.9"), GRAPHQL_RESPONSE),
+        ] {
+            let mut headers = vec![("Content-Type", "application/json")];
+            headers.extend(accept.map(|a| ("Accept", a)));
+            let (status, content_type, body) = post(&app, &headers, &query).await;
+            assert_eq!(status, 200, "{accept:?}: {body}");
+            assert_eq!(content_type, format!("{expected}; charset=utf-8"), "{accept:?}");
+            assert_eq!(body["data"]["viewer"]["user"]["name"], "Account Administrator");
+        }
+        let (status, _, body) = post(&app, &[("Content-Type", "application/json"), ("Accept", "text/plain")], &query).await;
+        assert_eq!((status, codes(&body)), (406, vec!["BAD_REQUEST".to_owned()]), "{body}");
+    }
+
+    async fn request_errors_are_400_for_graphql_response_json_and_200_for_json(app) {
+        let cases = [
+            ("{ viewer {", "GRAPHQL_PARSE_FAILED"),
+            ("{ noSuchField }", "GRAPHQL_VALIDATION_FAILED"),
+            ("query($n: Int!) { viewer { user { name } } }", "VALIDATION"),
+        ];
+        for (query, code) in cases {
+            for (accept, status) in [(GRAPHQL_RESPONSE, 400), ("application/json", 200)] {
+                let headers = [("Content-Type", "application/json"), ("Accept", accept)];
+                let (got, _, body) = post(&app, &headers, &json_request(query)).await;
+                assert_eq!(got, status, "{query} as {accept}: {body}");
+                assert_eq!(codes(&body), vec![code.to_owned()], "{query}: {body}");
+                // The request never ran: no data entry at all.
+                assert!(body.get("data").is_none(), "{query}: {body}");
+            }
+        }
+    }
+
+    async fn malformed_requests_get_json_errors_with_their_status(app) {
+        let json_type = [("Content-Type", "application/json")];
+        let cases: Vec<(Vec<(&str, &str)>, &str, u16)> = vec![
+            (json_type.to_vec(), "{\"query\": \"{ viewer", 400),
+            (json_type.to_vec(), "[{\"query\": \"{ viewer { user { name } } }\"}]", 400),
+            (json_type.to_vec(), "{\"query\": 7}", 400),
+            (json_type.to_vec(), "{\"query\": \"{ __typename }\", \"variables\": [1]}", 400),
+            (json_type.to_vec(), "{}", 400),
+            (vec![], "{\"query\": \"{ __typename }\"}", 415),
+            (vec![("Content-Type", "application/graphql")], "{ __typename }", 415),
+            (vec![("Content-Type", "text/plain")], "{ __typename }", 415),
+            (vec![("Content-Type", "application/json; charset=latin1")], "{}", 415),
+        ];
+        for (headers, body, status) in cases {
+            let (got, content_type, answer) = post(&app, &headers, body).await;
+            assert_eq!(got, status, "{headers:?} {body}: {answer}");
+            assert!(content_type.starts_with("application/json"), "{content_type}");
+            assert_eq!(codes(&answer), vec!["BAD_REQUEST".to_owned()], "{answer}");
+            assert!(answer.get("data").is_none(), "{answer}");
+            let message = answer["errors"][0]["message"].as_str().unwrap();
+            assert!(!message.contains("Error(") && !message.contains("EOF while"), "{message}");
+        }
+        // A body over the JSON limit is refused before it is read whole.
+        let huge = format!("{{\"query\": \"{}\"}}", "x".repeat(partnergraph::http::MAX_JSON_BODY));
+        let (status, _, answer) = post(&app, &json_type, &huge).await;
+        assert_eq!((status, codes(&answer)), (413, vec!["BAD_REQUEST".to_owned()]));
+    }
+
+    async fn mutations_over_get_and_other_methods_are_405(app) {
+        let auth = app.auth_header();
+        let get = "/graphql?query=mutation%7BdeletePartnerView(input%3A%7Bid%3A%221%22%7D)%7BuserErrors%7Bcode%7D%7D%7D";
+        let response = app.request(Method::GET, get, &[("Authorization", &auth)], "").await;
+        assert_eq!(response.status().as_u16(), 405);
+        assert_eq!(response.headers()["allow"], "POST");
+        let response = app.request(Method::PUT, "/graphql", &[("Authorization", &auth)], "").await;
+        assert_eq!(response.status().as_u16(), 405);
+        assert_eq!(response.headers()["allow"], "GET, POST");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(codes(&body), vec!["BAD_REQUEST".to_owned()]);
+    }
+
+    async fn persisted_queries_register_once_and_then_run_by_hash(app) {
+        let query = "{ viewer { user { name } } }";
+        let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(query.as_bytes()));
+        let by_hash = json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
+        let headers = [("Content-Type", "application/json")];
+        let (status, _, body) = post(&app, &headers, &by_hash.to_string()).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound", "{body}");
+        assert_eq!(codes(&body), vec!["PERSISTED_QUERY_NOT_FOUND".to_owned()]);
+        let mut register = by_hash.clone();
+        register["query"] = json!(query);
+        let (_, _, body) = post(&app, &headers, &register.to_string()).await;
+        assert_eq!(body["data"]["viewer"]["user"]["name"], "Account Administrator", "{body}");
+        let (_, _, body) = post(&app, &headers, &by_hash.to_string()).await;
+        assert_eq!(body["data"]["viewer"]["user"]["name"], "Account Administrator", "{body}");
+        let mut wrong = register.clone();
+        wrong["query"] = json!("{ __typename }");
+        let (_, _, body) = post(&app, &headers, &wrong.to_string()).await;
+        assert_eq!(codes(&body), vec!["PERSISTED_QUERY_HASH_MISMATCH".to_owned()], "{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_is_off_unless_origins_are_configured() {
+    let preflight = [
+        ("Origin", "https://app.example.com"),
+        ("Access-Control-Request-Method", "POST"),
+        (
+            "Access-Control-Request-Headers",
+            "authorization, content-type",
+        ),
+    ];
+    let off = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let response = off
+        .request(Method::OPTIONS, "/graphql", &preflight, "")
+        .await;
+    assert!(response
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+
+    let on = TestApp::spawn_with_api(Backend::Sqlite, |api| {
+        api.cors_allowed_origins = vec!["https://app.example.com".into()];
+    })
+    .await
+    .unwrap();
+    let response = on
+        .request(Method::OPTIONS, "/graphql", &preflight, "")
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    let allowed = response.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(allowed.contains("authorization"), "{allowed}");
+    let elsewhere = [
+        ("Origin", "https://evil.example.net"),
+        ("Access-Control-Request-Method", "POST"),
+    ];
+    let response = on
+        .request(Method::OPTIONS, "/graphql", &elsewhere, "")
+        .await;
+    assert!(response
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+    // A real request from the allowed origin can read the request id and rate headers.
+    let auth = on.auth_header();
+    let response = on
+        .request(
+            Method::POST,
+            "/graphql",
+            &[
+                ("Origin", "https://app.example.com"),
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            json_request("{ __typename }"),
+        )
+        .await;
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    let exposed = response.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        exposed.contains("x-ratelimit-remaining") && exposed.contains("x-request-id"),
+        "{exposed}"
+    );
+}
