@@ -1,0 +1,104 @@
+//! Rate limits per credential: GraphQL requests draw their cost from a bucket that refills
+//! (`RATE_LIMITED`, 429, `Retry-After` once it is spent), REST requests draw one each from the
+//! product's requests per hour with `X-RateLimit-*` on every answer and a 429 envelope.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::first_error_code;
+use crate::rest_support::Rest;
+use crate::support::{Backend, TestApp};
+
+async fn graphql_spends_and_refuses(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_api(backend, |api| {
+        api.graphql_cost_budget = 300;
+        api.graphql_cost_restore = 1;
+        api.graphql_max_cost = 300;
+    })
+    .await
+    else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+        return;
+    };
+    let c = app.campaign_id();
+    // 1 + 50 × 1 + 200 = 251 of the 300.
+    let query = format!("{{ partners(campaignId: \"{c}\") {{ totalCount nodes {{ name }} }} }}");
+    let (status, body) = app.graphql(&query, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let budget = &body["extensions"]["cost"]["budget"];
+    assert_eq!(budget["capacity"], 300, "{body}");
+    assert_eq!(budget["remaining"], 49, "{body}");
+    let (status, body) = app.graphql(&query, json!({})).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(first_error_code(&body), "RATE_LIMITED");
+    let wait = body["errors"][0]["extensions"]["retryAfter"]
+        .as_u64()
+        .unwrap();
+    assert!((200..=260).contains(&wait), "{body}");
+    // Cheap requests still fit, and another credential has a bucket of its own.
+    let (status, _) = app.graphql("{ __typename }", json!({})).await;
+    assert_eq!(status, 200);
+    let other = app.seed_account(1, 3).await;
+    let (status, _) = app
+        .graphql_as(
+            Some(&TestApp::header_of(&other)),
+            &query.replace(&c.to_string(), &other.campaign_ids[0].to_string()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_graphql_requests_spend_their_cost_from_the_credentials_bucket() {
+    graphql_spends_and_refuses(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_graphql_requests_spend_their_cost_from_the_credentials_bucket() {
+    graphql_spends_and_refuses(Backend::Postgres).await;
+}
+
+async fn rest_counts_and_refuses(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_api(backend, |api| api.rest_rate_limit = 3).await else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+        return;
+    };
+    let rest = Rest::new(&app);
+    let path = rest.groups(app.campaign_id());
+    let now = chrono::Utc::now().timestamp();
+    for remaining in ["2", "1", "0"] {
+        let answer = rest.send(Method::GET, &path, None).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(answer.header("x-ratelimit-limit"), "3");
+        assert_eq!(answer.header("x-ratelimit-remaining"), remaining);
+        let reset: i64 = answer.header("x-ratelimit-reset").parse().unwrap();
+        assert!(reset > now && reset <= now + 3_600 + 5, "{reset}");
+    }
+    let answer = rest.send(Method::GET, &path, None).await;
+    assert_eq!(answer.status, 429, "{}", answer.text);
+    assert_eq!(answer.json()["Status"], "ERROR");
+    assert_eq!(answer.header("x-ratelimit-remaining"), "0");
+    let retry: u64 = answer.header("retry-after").parse().unwrap();
+    assert!(
+        (1_000..=1_200).contains(&retry),
+        "one request refills every 1,200 s: {retry}"
+    );
+    // Wrong credentials are 401 and draw nothing (no bucket to report).
+    let answer = rest
+        .with_password("wrong")
+        .send(Method::GET, &path, None)
+        .await;
+    assert_eq!(answer.status, 401);
+    assert_eq!(answer.header("x-ratelimit-limit"), "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_rest_requests_are_limited_per_hour_with_headers() {
+    rest_counts_and_refuses(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_rest_requests_are_limited_per_hour_with_headers() {
+    rest_counts_and_refuses(Backend::Postgres).await;
+}
