@@ -89,7 +89,8 @@ backend_tests! {
 
     async fn malformed_requests_get_json_errors_with_their_status(app) {
         let json_type = [("Content-Type", "application/json")];
-        let cases: Vec<(Vec<(&str, &str)>, &str, u16)> = vec![
+        type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, u16);
+        let cases: Vec<Case> = vec![
             (json_type.to_vec(), "{\"query\": \"{ viewer", 400),
             (json_type.to_vec(), "[{\"query\": \"{ viewer { user { name } } }\"}]", 400),
             (json_type.to_vec(), "{\"query\": 7}", 400),
