@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod create_partner;
 mod demo;
+mod fuzz;
 mod graphql_completion;
 mod graphql_http;
 mod graphql_limits;
