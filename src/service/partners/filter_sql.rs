@@ -38,14 +38,38 @@ pub struct FilterContext {
     pub search_in_sort_order: bool,
 }
 
-/// `Condition::add` for a condition held in a variable.
-trait Push {
-    fn push<C: Into<Condition>>(&mut self, c: C);
+/// The conditions of one AND or OR, joined as a balanced tree: `(a AND b) AND (c AND d)`
+/// rather than the chain `a AND b AND c AND d`, which the SQL builder and SQLite's parser both
+/// hold as a tree as deep as the chain is long (SQLite refuses expressions deeper than 1,000;
+/// rendering a chain of 14,000 overflowed the stack). Both planners flatten nested ANDs and
+/// ORs again, so the plans are the same.
+#[derive(Default)]
+struct Terms(Vec<Condition>);
+
+impl Terms {
+    fn push<C: Into<Condition>>(&mut self, c: C) {
+        self.0.push(c.into());
+    }
+
+    /// Every term holds (`TRUE` when there are none).
+    fn all(self) -> Condition {
+        balanced(self.0, Condition::all)
+    }
+
+    /// Some term holds (`FALSE` when there are none).
+    fn any(self) -> Condition {
+        balanced(self.0, Condition::any)
+    }
 }
 
-impl Push for Condition {
-    fn push<C: Into<Condition>>(&mut self, c: C) {
-        *self = std::mem::replace(self, Condition::all()).add(c);
+fn balanced(mut parts: Vec<Condition>, join: fn() -> Condition) -> Condition {
+    match parts.len() {
+        0 => join(),
+        1 => parts.pop().unwrap_or_else(join),
+        n => {
+            let right = parts.split_off(n / 2);
+            join().add(balanced(parts, join)).add(balanced(right, join))
+        }
     }
 }
 
@@ -57,7 +81,7 @@ fn strings<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> Vec<Strin
     values.iter().map(|v| name(*v).to_owned()).collect()
 }
 
-fn range<T, C>(cond: &mut Condition, column: C, r: &Range<T>)
+fn range<T, C>(cond: &mut Terms, column: C, r: &Range<T>)
 where
     T: Clone + Into<sea_orm::Value>,
     C: IntoColumnRef + Clone,
@@ -150,7 +174,7 @@ fn chosen_option(field_id: i64, options: Vec<i64>, cx: &FilterContext) -> Simple
 
 fn custom_field(f: &CustomFieldFilter, cx: &FilterContext) -> Condition {
     let id = f.field_id;
-    let mut c = Condition::all();
+    let mut c = Terms::default();
     match &f.condition {
         CustomFieldCondition::AnyOf(options) => c.push(chosen_option(id, options.clone(), cx)),
         CustomFieldCondition::AllOf(options) => {
@@ -169,23 +193,23 @@ fn custom_field(f: &CustomFieldFilter, cx: &FilterContext) -> Condition {
             }));
         }
         CustomFieldCondition::Number(r) => {
-            let mut inner = Condition::all();
+            let mut inner = Terms::default();
             range(&mut inner, (cfa::Entity, cfa::Column::NumberValue), r);
             c.push(answer(id, cx, |q| {
-                q.cond_where(inner);
+                q.cond_where(inner.all());
             }));
         }
         CustomFieldCondition::Date(r) => {
-            let mut inner = Condition::all();
+            let mut inner = Terms::default();
             range(&mut inner, (cfa::Entity, cfa::Column::DateValue), r);
             c.push(answer(id, cx, |q| {
-                q.cond_where(inner);
+                q.cond_where(inner.all());
             }));
         }
         CustomFieldCondition::HasAnswer(true) => c.push(answer(id, cx, |_| {})),
         CustomFieldCondition::HasAnswer(false) => c.push(answer(id, cx, |_| {}).not()),
     }
-    c
+    c.all()
 }
 
 fn terms_update(update: TermsUpdate, f: &PartnerFilter, cx: &FilterContext) -> SimpleExpr {
@@ -214,7 +238,7 @@ fn terms_update(update: TermsUpdate, f: &PartnerFilter, cx: &FilterContext) -> S
 
 /// The SQL condition of `f` over `campaign_partners` rows.
 pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
-    let mut all = Condition::all();
+    let mut all = Terms::default();
     if let Some(expr) = f
         .search
         .as_deref()
@@ -241,7 +265,7 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         all.push(col(cp::Column::ContractStatus).is_in(strings(&statuses, ContractStatus::as_str)));
     }
     if !f.group_ids.is_empty() || f.in_no_group {
-        let mut any = Condition::any();
+        let mut any = Terms::default();
         let groups: Vec<i64> = f
             .group_ids
             .iter()
@@ -272,7 +296,7 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
                 .not(),
             );
         }
-        all.push(any);
+        all.push(any.any());
     }
     if !f.contract_template_ids.is_empty() {
         let ids = f.contract_template_ids.clone();
@@ -282,11 +306,11 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         }));
     }
     if !f.terms_updates.is_empty() {
-        let mut any = Condition::any();
+        let mut any = Terms::default();
         for update in &f.terms_updates {
             any.push(terms_update(*update, f, cx));
         }
-        all.push(any);
+        all.push(any.any());
     }
     if !f.relationship_types.is_empty() {
         all.push(
@@ -331,14 +355,14 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         ));
     }
     if !f.assigned_user_ids.is_empty() || f.unassigned {
-        let mut any = Condition::any();
+        let mut any = Terms::default();
         if !f.assigned_user_ids.is_empty() {
             any.push(col(cp::Column::AssignedUserId).is_in(f.assigned_user_ids.clone()));
         }
         if f.unassigned {
             any.push(col(cp::Column::AssignedUserId).is_null());
         }
-        all.push(any);
+        all.push(any.any());
     }
     if !f.prospecting_sources.is_empty() {
         all.push(
@@ -370,14 +394,14 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         all.push(condition(nested, cx));
     }
     if !f.or.is_empty() {
-        let mut any = Condition::any();
+        let mut any = Terms::default();
         for nested in &f.or {
             any.push(condition(nested, cx));
         }
-        all.push(any);
+        all.push(any.any());
     }
     if let Some(nested) = &f.not {
         all.push(condition(nested, cx).not());
     }
-    all
+    all.all()
 }

@@ -8,6 +8,7 @@ pub mod facet_counts;
 pub mod facet_index;
 pub mod facets;
 pub mod filter;
+pub mod filter_bounds;
 pub mod filter_sql;
 mod list;
 pub mod listing;
