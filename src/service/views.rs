@@ -94,7 +94,7 @@ async fn check_content(
     if let Some(id) = except {
         taken = taken.filter(partner_view::Column::Id.ne(id));
     }
-    if !name.is_empty() && taken.one(db).await?.is_some() {
+    if check.is_ok("name") && taken.one(db).await?.is_some() {
         check.push(
             "name",
             UserErrorCode::Conflict,
