@@ -5,9 +5,11 @@
 mod support;
 
 mod auth;
+mod bounds_support;
 mod cli;
 mod create_partner;
 mod demo;
+mod filter_bounds;
 mod group_changes;
 mod group_file;
 mod groups;
