@@ -28,6 +28,8 @@ mod rest_groups;
 mod rest_support;
 mod schema;
 mod statements;
+mod text_bounds;
+mod view_bounds;
 
 use serde_json::Value;
 

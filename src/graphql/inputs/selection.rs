@@ -7,6 +7,7 @@ use super::partner_filter::PartnerFilterInput;
 use crate::graphql::ids;
 use crate::graphql::types::user_error::UserError;
 use crate::service::groups::Selection;
+use crate::service::partners::filter_bounds;
 
 /// Which partners of the campaign a bulk mutation applies to: give exactly one of `ids` and
 /// `filter`.
@@ -51,6 +52,7 @@ impl PartnerSelectionInput {
                 filter: Box::new(
                     filter
                         .into_service()
+                        .and_then(|f| filter_bounds::check(&f).map(|()| f))
                         .map_err(|err| UserError::unreadable(&["selection", "filter"], &err))?,
                 ),
                 except_ids: read(&self.except_ids, "exceptIds")?,
