@@ -2,14 +2,12 @@
 
 use async_graphql::{Context, Object, ID};
 
+use crate::domain::limits::MAX_NODE_IDS;
 use crate::domain::GlobalId;
 use crate::error::AppError;
 use crate::graphql::context::{auth, db};
 use crate::graphql::types::node::Node;
 use crate::service::nodes;
-
-/// The most ids one `nodes` call may ask for.
-const MAX_NODES: usize = 100;
 
 /// Relay node lookups.
 #[derive(Default)]
@@ -32,16 +30,17 @@ impl NodeQuery {
         }
     }
 
-    /// The objects with these global ids, in order (at most 100). Ids that do not exist in the
-    /// caller's account answer null, each with a `NOT_FOUND` error.
+    /// The objects with these global ids, in order (at most 100; one database statement per
+    /// kind of object asked for). Ids that do not exist in the caller's account answer null,
+    /// each with a `NOT_FOUND` error.
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Global ids.")] ids: Vec<ID>,
+        #[graphql(desc = "Global ids (at most 100).")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
-        if ids.len() > MAX_NODES {
+        if ids.len() > MAX_NODE_IDS {
             return Err(AppError::Validation(format!(
-                "at most {MAX_NODES} ids per call, got {}",
+                "`ids` has {} ids; at most {MAX_NODE_IDS} are allowed per call",
                 ids.len()
             ))
             .into());
@@ -50,17 +49,14 @@ impl NodeQuery {
             .iter()
             .map(|id| GlobalId::decode(id))
             .collect::<Result<Vec<_>, _>>()?;
-        let (db, auth) = (db(ctx)?, auth(ctx)?);
-        let mut out = Vec::with_capacity(parsed.len());
-        for (global, id) in parsed.into_iter().zip(&ids) {
-            let found = nodes::resolve(db, auth, global).await?;
-            if found.is_none() {
+        let found = nodes::resolve_many(db(ctx)?, auth(ctx)?, &parsed).await?;
+        for (record, id) in found.iter().zip(&ids) {
+            if record.is_none() {
                 let err: async_graphql::Error =
                     AppError::NotFound(format!("no node with id {}", id.as_str())).into();
                 ctx.add_error(err.into_server_error(ctx.item.pos));
             }
-            out.push(found.map(Node::from));
         }
-        Ok(out)
+        Ok(found.into_iter().map(|r| r.map(Node::from)).collect())
     }
 }
