@@ -97,14 +97,10 @@ impl Checker {
         }
     }
 
-    /// A list of at most `max` entries (ids of one kind); reported as `TOO_LONG`.
-    pub fn max_entries(&mut self, field: &str, len: usize, max: usize) -> bool {
+    /// A list of at most `max` ids; reported as `TOO_LONG`. Returns whether it is within.
+    pub fn max_ids(&mut self, field: &str, len: usize, max: usize) -> bool {
         if len > max {
-            self.push(
-                field,
-                UserErrorCode::TooLong,
-                format!("{field} has {len} entries; at most {max} are allowed at once"),
-            );
+            self.push(field, UserErrorCode::TooLong, too_many_ids(field, len, max));
             return false;
         }
         true
@@ -204,6 +200,11 @@ impl Checker {
             Err(self.errors)
         }
     }
+}
+
+/// "partnerIds has 12000 ids; at most 10000 are allowed at once".
+pub fn too_many_ids(field: &str, len: usize, max: usize) -> String {
+    format!("{field} has {len} ids; at most {max} are allowed at once")
 }
 
 fn is_email(value: &str) -> bool {

@@ -13,6 +13,7 @@ mod filter_bounds;
 mod group_changes;
 mod group_file;
 mod groups;
+mod id_list_bounds;
 mod list_facet_index;
 mod list_facets;
 mod list_filters;

@@ -4,6 +4,7 @@
 use async_graphql::{InputObject, ID};
 
 use super::partner_filter::PartnerFilterInput;
+use crate::domain::limits::MAX_PARTNER_IDS;
 use crate::graphql::ids;
 use crate::graphql::types::user_error::UserError;
 use crate::service::groups::Selection;
@@ -26,6 +27,7 @@ impl PartnerSelectionInput {
     /// Reads the selection for `campaign_id`; problems become user errors on `input.selection`.
     pub fn into_service(self, campaign_id: i64) -> Result<Selection, Vec<UserError>> {
         let read = |ids: &[ID], field: &str| -> Result<Vec<i64>, Vec<UserError>> {
+            UserError::at_most(&["selection", field], ids.len(), MAX_PARTNER_IDS)?;
             ids.iter()
                 .map(|id| ids::partner_id(id, campaign_id))
                 .collect::<Result<_, _>>()
