@@ -26,6 +26,7 @@ mod nodes;
 mod paging;
 mod rest_errors;
 mod rest_groups;
+mod rest_list_bounds;
 mod rest_support;
 mod schema;
 mod statements;
