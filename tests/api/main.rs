@@ -31,6 +31,7 @@ mod rest_support;
 mod schema;
 mod statements;
 mod text_bounds;
+mod upload_bounds;
 mod view_bounds;
 
 use serde_json::Value;
