@@ -36,6 +36,9 @@ pub const MAX_PARTNER_IDS: usize = 10_000;
 /// Custom field ids in `Partner.customFields(ids:)`.
 pub const MAX_CUSTOM_FIELD_IDS: usize = MAX_FILTER_LIST_VALUES;
 
+/// Column keys of one saved view.
+pub const MAX_VIEW_COLUMNS: usize = 500;
+
 /// Members listed with each group of the REST group list (`GET .../MediaPartnerGroups`) at
 /// most; the rest are paged on the group itself.
 pub const MAX_MEMBERS_PER_LISTED_GROUP: u64 = 100;

@@ -34,6 +34,10 @@ backend_tests! {
         let many: Vec<String> = (1..=40_000).map(|i| i.to_string()).collect();
         assert_user_error(&save(json!({ "groupIds": many })).await, &["input", "filter"], "INVALID", "at most 1000");
         assert_user_error(&save(json!({ "search": "\0" })).await, &["input", "filter"], "INVALID", "control characters");
+        let mut wide = view(c, json!({}));
+        wide["columns"] = json!(vec!["partner"; 501]);
+        let payload = app.data(SAVE, json!({ "i": wide })).await["savePartnerView"].clone();
+        assert_user_error(&payload, &["input", "columns"], "TOO_LONG", "at most 500");
         assert_eq!(app.count_rows("partner_views").await, 0, "nothing saved");
 
         // Written into the document, 140 levels deep: the crash, short of the parser's own limit.

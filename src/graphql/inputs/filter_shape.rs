@@ -1,7 +1,7 @@
 //! The shape of a `PartnerFilter` — how deep `and` / `or` / `not` nest, how many filters each
 //! `and` / `or` holds, how many filters and custom field conditions there are in all, how long
-//! each list is — measured on the raw input value, without recursion, before anything parses
-//! it. Parsing recurses into every nested filter (and each level costs the parser kilobytes of
+//! each list and text is, how many values there are in all — measured on the raw input value,
+//! without recursion, before anything parses it. Parsing recurses into every nested filter (and each level costs the parser kilobytes of
 //! stack: about 70 levels overflowed a 2 MiB worker thread in a debug build, 250 in release),
 //! so a filter is refused here first; its content is checked after parsing
 //! (`service::partners::filter_bounds`).
@@ -17,7 +17,8 @@ use async_graphql::{InputType, InputValueResult, Json, Value};
 
 use super::partner_filter::PartnerFilterFields;
 use crate::domain::limits::{
-    MAX_FILTER_BRANCHES, MAX_FILTER_DEPTH, MAX_FILTER_LIST_VALUES, MAX_FILTER_NODES,
+    MAX_FILTER_BOUND_VALUES, MAX_FILTER_BRANCHES, MAX_FILTER_DEPTH, MAX_FILTER_LIST_VALUES,
+    MAX_FILTER_NODES, MAX_FILTER_TEXT_CHARS,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::partners::filter::PartnerFilter;
@@ -33,35 +34,33 @@ fn too_deep() -> String {
 /// Checks the shape of a filter given as a raw value (an argument, a variable, a saved view's
 /// JSON); the message names the limit passed.
 pub fn check(filter: &Value) -> Result<(), String> {
-    // (value, nesting of values, level of the filter it belongs to, whether it is a filter)
-    let mut pending: Vec<(&Value, usize, usize, bool)> = vec![(filter, 1, 1, true)];
-    let mut nodes = 0;
-    while let Some((value, depth, level, is_filter)) = pending.pop() {
+    // (value, the field it is the value of, nesting of values, level of the filter it belongs
+    // to, whether it is a filter)
+    let mut pending: Vec<(&Value, &str, usize, usize, bool)> = vec![(filter, "filter", 1, 1, true)];
+    let (mut nodes, mut values) = (0, 0);
+    while let Some((value, key, depth, level, is_filter)) = pending.pop() {
         if depth > MAX_VALUE_DEPTH || level > MAX_FILTER_DEPTH {
             return Err(too_deep());
         }
         match value {
             Value::Object(fields) => {
-                if is_filter {
-                    nodes += 1;
-                }
-                for (key, inner) in fields {
-                    let key = key.as_str();
-                    let nested = is_filter && matches!(key, "and" | "or" | "not");
-                    if is_filter && key == "customFields" {
+                nodes += usize::from(is_filter);
+                for (name, inner) in fields {
+                    let name = name.as_str();
+                    let nested = is_filter && matches!(name, "and" | "or" | "not");
+                    if is_filter && name == "customFields" {
                         nodes += match inner {
                             Value::List(conditions) => conditions.len(),
                             _ => 1,
                         };
                     }
+                    let level = level + usize::from(nested);
                     if let Value::List(items) = inner {
-                        check_list(key, items.len(), nested)?;
-                        for item in items {
-                            let level = level + usize::from(nested);
-                            pending.push((item, depth + 2, level, nested));
-                        }
+                        check_list(name, items.len(), nested)?;
+                        values += if nested { 0 } else { items.len() };
+                        pending.extend(items.iter().map(|i| (i, name, depth + 2, level, nested)));
                     } else {
-                        pending.push((inner, depth + 1, level + usize::from(nested), nested));
+                        pending.push((inner, name, depth + 1, level, nested));
                     }
                 }
                 if nodes > MAX_FILTER_NODES {
@@ -69,13 +68,39 @@ pub fn check(filter: &Value) -> Result<(), String> {
                         "the filter is too large: at most {MAX_FILTER_NODES} filters and custom field conditions in all"
                     ));
                 }
+                if values > MAX_FILTER_BOUND_VALUES {
+                    return Err(format!(
+                        "the filter is too large: it holds more than {MAX_FILTER_BOUND_VALUES} values in all, at most {MAX_FILTER_BOUND_VALUES} are allowed"
+                    ));
+                }
             }
             Value::List(items) => {
-                // A list where a filter or value belongs, inside another list.
-                check_list("a list", items.len(), false)?;
-                pending.extend(items.iter().map(|item| (item, depth + 1, level, false)));
+                // A list inside a list, where a filter or a value belongs.
+                check_list(key, items.len(), false)?;
+                pending.extend(items.iter().map(|i| (i, key, depth + 1, level, false)));
             }
+            Value::String(text) => check_text(key, text)?,
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// No text of a filter (a search term, a `contains`, an id, a code, a date) is longer than
+/// [`MAX_FILTER_TEXT_CHARS`]; the search term and `contains` are checked again, with their
+/// characters, once parsed.
+fn check_text(key: &str, text: &str) -> Result<(), String> {
+    if text.len() > MAX_FILTER_TEXT_CHARS {
+        let chars = text.chars().count();
+        if chars > MAX_FILTER_TEXT_CHARS {
+            let name = if key == "contains" {
+                "customFields.contains"
+            } else {
+                key
+            };
+            return Err(format!(
+                "`{name}` is {chars} characters long; at most {MAX_FILTER_TEXT_CHARS} are allowed"
+            ));
         }
     }
     Ok(())
@@ -185,5 +210,63 @@ impl InputType for FilterJson {
 
     fn as_raw_value(&self) -> Option<&Self::RawValueType> {
         Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn shape(filter: serde_json::Value) -> Result<(), String> {
+        check(&Value::from_json(filter).unwrap_or(Value::Null))
+    }
+
+    fn nested(op: &str, levels: usize) -> serde_json::Value {
+        (1..levels).fold(json!({ "countries": ["US"] }), |f, _| {
+            if op == "not" {
+                json!({ "not": f })
+            } else {
+                json!({ op: [f] })
+            }
+        })
+    }
+
+    #[test]
+    fn nesting_width_and_count_of_filters_are_bounded() {
+        for op in ["and", "or", "not"] {
+            assert_eq!(shape(nested(op, 8)), Ok(()), "{op}");
+            let err = shape(nested(op, 9)).unwrap_err();
+            assert!(err.contains("at most 8 levels"), "{op}: {err}");
+        }
+        assert!(shape(json!({ "or": vec![json!({}); 101] }))
+            .unwrap_err()
+            .contains("`or` has 101 filters"));
+        assert_eq!(shape(json!({ "or": vec![json!({}); 100] })), Ok(()));
+        let many = json!({ "and": (0..5).map(|_| json!({ "or": vec![json!({}); 99] })).collect::<Vec<_>>() });
+        assert!(shape(many).unwrap_err().contains("at most 500 filters"));
+        // Unknown keys nest no deeper than the filter could.
+        let junk = (0..30).fold(json!(1), |v, _| json!({ "x": v }));
+        assert!(shape(junk).unwrap_err().contains("nested too deeply"));
+    }
+
+    #[test]
+    fn lists_values_and_texts_are_bounded_before_parsing() {
+        assert!(shape(json!({ "groupIds": vec!["1"; 1_001] }))
+            .unwrap_err()
+            .contains("`groupIds` has 1001 values"));
+        let six = vec![json!({ "countries": vec!["US"; 1_000] }); 6];
+        assert!(shape(json!({ "or": six }))
+            .unwrap_err()
+            .contains("at most 5000"));
+        assert!(shape(json!({ "groupIds": ["9".repeat(201)] }))
+            .unwrap_err()
+            .contains("`groupIds` is 201 characters long"));
+        let contains = json!({ "customFields": [{ "fieldId": "1", "contains": "é".repeat(201) }] });
+        assert!(shape(contains)
+            .unwrap_err()
+            .contains("`customFields.contains` is 201"));
+        assert_eq!(shape(json!({ "search": "é".repeat(200) })), Ok(()));
     }
 }

@@ -20,7 +20,7 @@ pub struct SavePartnerViewInput {
     pub campaign_id: ID,
     /// The view's name (unique among your views of the campaign).
     pub name: String,
-    /// Column keys from `partnerColumns`, in display order.
+    /// Column keys from `partnerColumns`, in display order (at most 500).
     pub columns: Vec<String>,
     /// A `PartnerFilter` (the same object `partners(filter:)` takes, within the same bounds).
     pub filter: Option<FilterJson>,
