@@ -223,6 +223,11 @@ mod tests {
         check(&Value::from_json(filter).unwrap_or(Value::Null))
     }
 
+    /// Why `filter` is refused ("" when it is not).
+    fn refusal(filter: serde_json::Value) -> String {
+        shape(filter).err().unwrap_or_default()
+    }
+
     fn nested(op: &str, levels: usize) -> serde_json::Value {
         (1..levels).fold(json!({ "countries": ["US"] }), |f, _| {
             if op == "not" {
@@ -237,36 +242,29 @@ mod tests {
     fn nesting_width_and_count_of_filters_are_bounded() {
         for op in ["and", "or", "not"] {
             assert_eq!(shape(nested(op, 8)), Ok(()), "{op}");
-            let err = shape(nested(op, 9)).unwrap_err();
+            let err = refusal(nested(op, 9));
             assert!(err.contains("at most 8 levels"), "{op}: {err}");
         }
-        assert!(shape(json!({ "or": vec![json!({}); 101] }))
-            .unwrap_err()
-            .contains("`or` has 101 filters"));
+        assert!(refusal(json!({ "or": vec![json!({}); 101] })).contains("`or` has 101 filters"));
         assert_eq!(shape(json!({ "or": vec![json!({}); 100] })), Ok(()));
         let many = json!({ "and": (0..5).map(|_| json!({ "or": vec![json!({}); 99] })).collect::<Vec<_>>() });
-        assert!(shape(many).unwrap_err().contains("at most 500 filters"));
+        assert!(refusal(many).contains("at most 500 filters"));
         // Unknown keys nest no deeper than the filter could.
         let junk = (0..30).fold(json!(1), |v, _| json!({ "x": v }));
-        assert!(shape(junk).unwrap_err().contains("nested too deeply"));
+        assert!(refusal(junk).contains("nested too deeply"));
     }
 
     #[test]
     fn lists_values_and_texts_are_bounded_before_parsing() {
-        assert!(shape(json!({ "groupIds": vec!["1"; 1_001] }))
-            .unwrap_err()
-            .contains("`groupIds` has 1001 values"));
+        assert!(
+            refusal(json!({ "groupIds": vec!["1"; 1_001] })).contains("`groupIds` has 1001 values")
+        );
         let six = vec![json!({ "countries": vec!["US"; 1_000] }); 6];
-        assert!(shape(json!({ "or": six }))
-            .unwrap_err()
-            .contains("at most 5000"));
-        assert!(shape(json!({ "groupIds": ["9".repeat(201)] }))
-            .unwrap_err()
+        assert!(refusal(json!({ "or": six })).contains("at most 5000"));
+        assert!(refusal(json!({ "groupIds": ["9".repeat(201)] }))
             .contains("`groupIds` is 201 characters long"));
         let contains = json!({ "customFields": [{ "fieldId": "1", "contains": "é".repeat(201) }] });
-        assert!(shape(contains)
-            .unwrap_err()
-            .contains("`customFields.contains` is 201"));
+        assert!(refusal(contains).contains("`customFields.contains` is 201"));
         assert_eq!(shape(json!({ "search": "é".repeat(200) })), Ok(()));
     }
 }
