@@ -18,7 +18,7 @@ pub struct PartnerSelectionInput {
     pub ids: Option<Vec<ID>>,
     /// Every partner this filter matches, as the list shows it ("Select all").
     pub filter: Option<PartnerFilterInput>,
-    /// With `filter`: partners to leave out (the rows a user unticked).
+    /// With `filter`: partners to leave out (the rows a user unticked; at most 10,000).
     #[graphql(default)]
     pub except_ids: Vec<ID>,
 }

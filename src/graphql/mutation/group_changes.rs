@@ -17,10 +17,10 @@ pub struct ChangePartnerGroupsInput {
     pub campaign_id: ID,
     /// Which partners.
     pub selection: PartnerSelectionInput,
-    /// Groups the partners join (already being a member is not an error).
+    /// Groups the partners join (already being a member is not an error; at most 100).
     #[graphql(default)]
     pub add: Vec<ID>,
-    /// Groups the partners leave.
+    /// Groups the partners leave (at most 100).
     #[graphql(default)]
     pub remove: Vec<ID>,
     /// The partners leave every group of the campaign except those in `add`.
