@@ -40,6 +40,29 @@ backend_tests! {
         assert_alive(&app).await;
     }
 
+    #[ignore = "needs the GraphQL handler's pre-check of document nesting (lead, issue 11): in a \
+        debug build async-graphql's own parser overflows the stack at about 300 nested values, \
+        before any resolver runs; a release build reaches the filter bounds (checked by hand)"]
+    async fn the_issues_document_crash_cases_are_refused(app) {
+        // As measured in the issue (release build): and/or 250 deep, not 460 deep, a saved view's
+        // JSON filter 460 deep, all written into the query document.
+        let c = app.campaign_id();
+        for (op, depth) in [("and", 250), ("or", 250), ("not", 460)] {
+            let (_, body) = app.graphql(&list_literal(c, &nested(op, depth)), Value::Null).await;
+            let code = body["errors"][0]["extensions"]["code"].as_str().unwrap_or_default().to_owned();
+            assert!(["VALIDATION", "BAD_REQUEST"].contains(&code.as_str()), "{op} {depth}: {body}");
+        }
+        let deep = crate::bounds_support::literal(&nested("not", 460));
+        let document = format!("mutation {{ savePartnerView(input: {{ campaignId: \"{c}\", name: \"Deep\", columns: [\"partner\"], filter: {deep} }}) {{ userErrors {{ code message }} }} }}");
+        let (_, body) = app.graphql(&document, Value::Null).await;
+        let refused = body["data"]["savePartnerView"]["userErrors"][0]["code"] == "INVALID"
+            || body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+            || body["errors"][0]["extensions"]["code"] == "VALIDATION";
+        assert!(refused, "{body}");
+        assert_eq!(app.count_rows("partner_views").await, 0);
+        assert_alive(&app).await;
+    }
+
     async fn a_flat_or_of_fourteen_thousand_filters_is_refused(app) {
         // Was: a stack overflow rendering the SQL (both databases); 500 gave INTERNAL on SQLite.
         let c = app.campaign_id();

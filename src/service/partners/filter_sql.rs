@@ -15,6 +15,7 @@ use sea_orm::DbBackend;
 use super::filter::{CustomFieldCondition, CustomFieldFilter, PartnerFilter, Range};
 use super::listing::size_rank;
 use super::search_sql;
+use super::terms::Terms;
 use crate::domain::{attribute, ContractRecordStatus, ContractStage, ContractStatus, TermsUpdate};
 
 use entity::{
@@ -36,41 +37,6 @@ pub struct FilterContext {
     /// A page query for a common search term on SQLite: walk the sort order (see
     /// `search_sql::page_in_sort_order`).
     pub search_in_sort_order: bool,
-}
-
-/// The conditions of one AND or OR, joined as a balanced tree: `(a AND b) AND (c AND d)`
-/// rather than the chain `a AND b AND c AND d`, which the SQL builder and SQLite's parser both
-/// hold as a tree as deep as the chain is long (SQLite refuses expressions deeper than 1,000;
-/// rendering a chain of 14,000 overflowed the stack). Both planners flatten nested ANDs and
-/// ORs again, so the plans are the same.
-#[derive(Default)]
-struct Terms(Vec<Condition>);
-
-impl Terms {
-    fn push<C: Into<Condition>>(&mut self, c: C) {
-        self.0.push(c.into());
-    }
-
-    /// Every term holds (`TRUE` when there are none).
-    fn all(self) -> Condition {
-        balanced(self.0, Condition::all)
-    }
-
-    /// Some term holds (`FALSE` when there are none).
-    fn any(self) -> Condition {
-        balanced(self.0, Condition::any)
-    }
-}
-
-fn balanced(mut parts: Vec<Condition>, join: fn() -> Condition) -> Condition {
-    match parts.len() {
-        0 => join(),
-        1 => parts.pop().unwrap_or_else(join),
-        n => {
-            let right = parts.split_off(n / 2);
-            join().add(balanced(parts, join)).add(balanced(right, join))
-        }
-    }
 }
 
 fn col(c: cp::Column) -> Expr {

@@ -18,6 +18,7 @@ pub mod relations;
 pub mod search_sql;
 pub mod shared_facets;
 pub mod sort;
+mod terms;
 
 pub use create::{create_direct_partner, NewPartner};
 pub use list::list;
