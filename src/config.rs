@@ -14,7 +14,7 @@
 //! | `GRAPHQL_MAX_ALIASES` | `--graphql-max-aliases` | `50` | most aliased fields |
 //! | `GRAPHQL_MAX_ROOT_FIELDS` | `--graphql-max-root-fields` | `20` | most root fields of an operation |
 //! | `GRAPHQL_MAX_QUERY_BYTES` | `--graphql-max-query-bytes` | `100000` | longest query text |
-//! | `GRAPHQL_MAX_NESTING` | `--graphql-max-nesting` | `64` | deepest bracket nesting of the query text (variables: half of it) |
+//! | `GRAPHQL_MAX_NESTING` | `--graphql-max-nesting` | `64` | deepest bracket nesting of the query text, and of the variables |
 //! | `GRAPHQL_COST_BUDGET` | `--graphql-cost-budget` | `100000` | cost points a credential's bucket holds (0: no rate limit) |
 //! | `GRAPHQL_COST_RESTORE` | `--graphql-cost-restore` | `5000` | cost points the bucket refills per second |
 //! | `REST_RATE_LIMIT` | `--rest-rate-limit` | `1000` | REST requests per credential per hour (0: no limit) |
@@ -126,7 +126,7 @@ pub struct ApiConfig {
     /// Longest GraphQL query text, in bytes.
     #[arg(long, env = "GRAPHQL_MAX_QUERY_BYTES", default_value_t = Limits::default().max_query_bytes)]
     pub graphql_max_query_bytes: usize,
-    /// Deepest bracket nesting of a query text; variables may nest half as deep.
+    /// Deepest bracket nesting of a query text, and deepest nesting of its variables.
     #[arg(long, env = "GRAPHQL_MAX_NESTING", default_value_t = Limits::default().max_nesting)]
     pub graphql_max_nesting: usize,
     /// Cost points a credential's GraphQL bucket holds (0: no rate limit).
@@ -173,7 +173,7 @@ impl ApiConfig {
         Limits {
             max_query_bytes: self.graphql_max_query_bytes,
             max_nesting: self.graphql_max_nesting,
-            max_variables_depth: self.graphql_max_nesting / 2,
+            max_variables_depth: self.graphql_max_nesting,
             max_depth: self.graphql_max_depth,
             max_fields: self.graphql_max_fields,
             max_aliases: self.graphql_max_aliases,

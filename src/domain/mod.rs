@@ -1,4 +1,5 @@
-//! Parsed values of the domain: enumerations, global ids, country codes.
+//! Parsed values of the domain: enumerations, global ids, country codes, and the bounds and
+//! character rules of input.
 
 mod enum_macro;
 
@@ -6,6 +7,8 @@ pub mod attribute;
 pub mod country;
 pub mod enums;
 pub mod global_id;
+pub mod limits;
+pub mod text;
 
 pub use enums::*;
 pub use global_id::GlobalId;

@@ -10,11 +10,13 @@ use super::envelope::RestError;
 use super::paging::{PageFields, PageRequest, DEFAULT_GROUPS_PAGE_SIZE, DEFAULT_MEMBERS_PAGE_SIZE};
 use super::params::FormBody;
 use super::wire::{group_uri, groups_path, Deleted, Group, GroupDetail, GroupList, Written};
+use crate::domain::limits::{MAX_LISTED_MEMBERS, MAX_MEMBERS_PER_LISTED_GROUP};
 use crate::http::AppState;
 use crate::service::groups::{self, GroupUpdate, NewGroup};
 
 /// `GET .../Campaigns/{CampaignId}/MediaPartnerGroups`: a page of the campaign's groups (by
-/// name), each with all its members (members of the whole page in one statement).
+/// name), each with its first members (see [`members_per_listed_group`]; the first members of
+/// up to 100 groups in one statement), and where a group has more, the URI of their next page.
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -31,20 +33,38 @@ pub async fn list(
     )
     .await?;
     let ids: Vec<i64> = page.iter().map(|group| group.id).collect();
-    let mut members = groups::members_of(&state.db, &caller.auth, &ids).await?;
+    let shown = members_per_listed_group(request.size);
+    // One more than shown tells whether there are more.
+    let mut members = groups::first_members(&state.db, &caller.auth, &ids, shown + 1).await?;
     let sid = caller.sid();
     let fields = PageFields::new(&groups_path(sid, campaign_id), request, total, page.len());
     let groups = page
         .iter()
         .map(|group| {
-            let group_members = members.remove(&group.id).unwrap_or_default();
-            Group::new(sid, group, group_members)
+            let mut group_members = members.remove(&group.id).unwrap_or_default();
+            let more = group_members.len() as u64 > shown;
+            group_members.truncate(usize::try_from(shown).unwrap_or(usize::MAX));
+            let mut listed = Group::new(sid, group, group_members);
+            if more {
+                let members_page = PageRequest {
+                    page: 2,
+                    size: shown,
+                };
+                listed.media_partners_next_page_uri = Some(members_page.uri(&listed.uri));
+            }
+            listed
         })
         .collect();
     Ok(Json(GroupList {
         page: fields,
         groups,
     }))
+}
+
+/// How many members each group of a list page shows: 100, fewer when the page holds so many
+/// groups that 100 each would pass 20,000 members in all (at least one).
+pub fn members_per_listed_group(groups_page_size: u64) -> u64 {
+    (MAX_LISTED_MEMBERS / groups_page_size.max(1)).clamp(1, MAX_MEMBERS_PER_LISTED_GROUP)
 }
 
 /// `POST .../Campaigns/{CampaignId}/MediaPartnerGroups`: form `Name`, optional `MediaPartners`.

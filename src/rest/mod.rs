@@ -6,7 +6,7 @@
 //!
 //! | Method | Path | Answer |
 //! |---|---|---|
-//! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}/MediaPartnerGroups` | page fields, `Groups` (each with `MediaPartners`) |
+//! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}/MediaPartnerGroups` | page fields, `Groups` (each with its first `MediaPartners`) |
 //! | `POST` | same, form `Name`, `MediaPartners` | `{"Status":"OK","Uri":...}` |
 //! | `GET` | `.../MediaPartnerGroups/{PartnerGroupId}` | page fields of the members, `Id`, `Name`, `MediaPartners`, `Uri` |
 //! | `PUT` | same, form `Name`, `MediaPartnersAdd`, `MediaPartnersRemove` | `{"Status":"OK","Uri":...}` |
@@ -28,6 +28,14 @@
 //!   all, or a page beyond the end, which is 200) has `@start` = `@end` = offset.
 //!   `@numpages` is 0 when there is nothing, `@lastpageuri` then names page 1. Page URIs are
 //!   the canonical path (without `.json`) plus `?PageSize=<n>&Page=<p>`.
+//! - The group list is bounded: each listed group carries its first 100 members by partner id
+//!   (fewer when `PageSize` is over 200: 20,000 / `PageSize`, at least one, so no list carries
+//!   more than 20,000 members). A group with more also carries `"@mediapartnersnextpageuri"`
+//!   after `MediaPartners`: its own URI paging the members at that size, page 2. Groups whose
+//!   members fit have exactly the product's keys.
+//! - Id lists (`MediaPartners`, `MediaPartnersAdd`, `MediaPartnersRemove`) hold at most 10,000
+//!   ids; more is 400 naming the parameter. Text holding NUL or another control character
+//!   (`Name=%00`) is 400 naming the parameter.
 //! - Form fields are matched by exact name; the first occurrence counts. Id lists are comma
 //!   separated, blanks skipped; an entry that is not a positive integer is 400.
 //! - Errors are `{"Status":"ERROR","Message","Errors":[{"Field","Message"}]}`. Checks run in

@@ -65,6 +65,11 @@ impl PageRequest {
     pub fn offset(&self) -> u64 {
         self.checked_offset().unwrap_or(u64::MAX)
     }
+
+    /// This page of the collection at `path`: `<path>?PageSize=<n>&Page=<p>`.
+    pub fn uri(&self, path: &str) -> String {
+        format!("{path}?PageSize={}&Page={}", self.size, self.page)
+    }
 }
 
 fn number(name: &str, raw: &str, max: u64) -> Result<u64, RestError> {
@@ -125,7 +130,7 @@ impl PageFields {
     pub fn new(path: &str, request: PageRequest, total: u64, count: usize) -> Self {
         let PageRequest { page, size } = request;
         let num_pages = total.div_ceil(size);
-        let uri = |n: u64| format!("{path}?PageSize={size}&Page={n}");
+        let uri = |page: u64| PageRequest { page, size }.uri(path);
         let start = request.offset();
         let end = start + (count as u64).saturating_sub(1);
         PageFields {

@@ -7,6 +7,8 @@ use axum::http::StatusCode;
 use axum::Form;
 
 use super::envelope::RestError;
+use crate::domain::limits::MAX_PARTNER_IDS;
+use crate::service::validation::too_many_ids;
 
 /// The optional suffix the product accepts on the last path segment.
 const JSON_SUFFIX: &str = ".json";
@@ -31,12 +33,19 @@ pub fn path_id(field: &str, raw: &str) -> Result<i64, RestError> {
     })
 }
 
-/// A comma-separated list of partner ids (blank entries are skipped); 400 naming the
-/// parameter and the first entry that is not an id.
+/// A comma-separated list of at most [`MAX_PARTNER_IDS`] partner ids (blank entries are
+/// skipped); 400 naming the parameter and the limit, or the first entry that is not an id.
 pub fn id_list(field: &str, value: Option<&str>) -> Result<Vec<i64>, RestError> {
     let Some(value) = value else {
         return Ok(Vec::new());
     };
+    let entries = value.split(',').filter(|e| !e.trim().is_empty()).count();
+    if entries > MAX_PARTNER_IDS {
+        return Err(RestError::bad_parameter(
+            field,
+            too_many_ids(field, entries, MAX_PARTNER_IDS),
+        ));
+    }
     value
         .split(',')
         .map(str::trim)
@@ -121,5 +130,14 @@ mod tests {
         assert_eq!(id_list("MediaPartners", None).ok(), Some(vec![]));
         let err = id_list("MediaPartners", Some("1,abc")).err();
         assert_eq!(err.map(|e| e.status()), Some(StatusCode::BAD_REQUEST));
+        let most = vec!["7"; MAX_PARTNER_IDS].join(",");
+        assert_eq!(
+            id_list("MediaPartners", Some(&most))
+                .map(|ids| ids.len())
+                .ok(),
+            Some(MAX_PARTNER_IDS)
+        );
+        let over = format!("{most},8");
+        assert!(id_list("MediaPartners", Some(&over)).is_err());
     }
 }

@@ -56,8 +56,15 @@ pub struct Group {
     pub id: String,
     /// The group's name.
     pub name: String,
-    /// Its members, by partner id.
+    /// Its members, by partner id (in a list of groups, the first few).
     pub media_partners: Vec<GroupMember>,
+    /// In a list of groups, when the group has more members than it shows: the group's next
+    /// page of members (absent otherwise, so the product's shape is unchanged).
+    #[serde(
+        rename = "@mediapartnersnextpageuri",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub media_partners_next_page_uri: Option<String>,
     /// Where the group is read, changed and deleted.
     pub uri: String,
 }
@@ -72,6 +79,7 @@ impl Group {
                 .into_iter()
                 .map(|m| GroupMember::new(sid, m))
                 .collect(),
+            media_partners_next_page_uri: None,
             uri: group_uri(sid, group.campaign_id, group.id),
         }
     }
@@ -83,7 +91,7 @@ pub struct GroupList {
     /// Which page of groups this is.
     #[serde(flatten)]
     pub page: PageFields,
-    /// The groups of the page, each with all its members.
+    /// The groups of the page, each with its first members.
     #[serde(rename = "Groups")]
     pub groups: Vec<Group>,
 }

@@ -1,17 +1,21 @@
 //! Resolving global ids to records, always within the caller's account: another account's ids
-//! resolve exactly like ids that do not exist.
+//! resolve exactly like ids that do not exist. Several ids cost one statement per kind of
+//! node among them, however many ids there are of each.
 
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::auth::AuthContext;
 use crate::domain::GlobalId;
 use crate::error::AppResult;
+use crate::service::accounts;
 use crate::service::partners::{self, PartnerKey, PartnerRecord};
-use crate::service::{accounts, campaigns};
 
 use entity::{
-    campaign_partner, contract_template, custom_field, media_property, partner_contract,
-    partner_group,
+    account_user, campaign, campaign_partner, contract_template, custom_field, media_property,
+    partner_contract, partner_group, partner_view,
 };
 
 /// The record a global id names.
@@ -20,9 +24,9 @@ pub enum NodeRecord {
     /// The caller's account.
     Account(entity::account::Model),
     /// A user of the caller's account.
-    AccountUser(entity::account_user::Model),
+    AccountUser(account_user::Model),
     /// A campaign.
-    Campaign(entity::campaign::Model),
+    Campaign(campaign::Model),
     /// A partner in a campaign.
     Partner(Box<PartnerRecord>),
     /// A partner group.
@@ -36,7 +40,7 @@ pub enum NodeRecord {
     /// A media property of a partner of the account.
     MediaProperty(media_property::Model),
     /// One of the caller's saved views.
-    PartnerView(entity::partner_view::Model),
+    PartnerView(partner_view::Model),
 }
 
 /// Looks a global id up in the caller's account; `None` when it does not exist there.
@@ -45,67 +49,171 @@ pub async fn resolve(
     auth: &AuthContext,
     id: GlobalId,
 ) -> AppResult<Option<NodeRecord>> {
-    Ok(match id {
-        GlobalId::Account(id) if id == auth.account_id => Some(NodeRecord::Account(
-            accounts::current_account(db, auth).await?,
-        )),
-        GlobalId::Account(_) => None,
-        GlobalId::AccountUser(id) => accounts::find_user(db, auth, id)
-            .await
-            .ok()
-            .map(NodeRecord::AccountUser),
-        GlobalId::Campaign(id) => campaigns::find(db, auth, id)
-            .await?
-            .map(NodeRecord::Campaign),
-        GlobalId::Partner {
-            campaign_id,
-            partner_id,
-        } => partners::find(
-            db,
-            auth,
-            PartnerKey {
-                campaign_id,
-                partner_id,
-            },
-        )
-        .await?
-        .map(|r| NodeRecord::Partner(Box::new(r))),
-        GlobalId::PartnerGroup(id) => partner_group::Entity::find_by_id(id)
-            .filter(partner_group::Column::AccountId.eq(auth.account_id))
-            .one(db)
-            .await?
-            .map(NodeRecord::PartnerGroup),
-        GlobalId::PartnerContract(id) => partner_contract::Entity::find_by_id(id)
-            .filter(partner_contract::Column::AccountId.eq(auth.account_id))
-            .one(db)
-            .await?
-            .map(NodeRecord::PartnerContract),
-        GlobalId::ContractTemplate(id) => contract_template::Entity::find_by_id(id)
-            .filter(contract_template::Column::AccountId.eq(auth.account_id))
-            .one(db)
-            .await?
-            .map(NodeRecord::ContractTemplate),
-        GlobalId::CustomField(id) => custom_field::Entity::find_by_id(id)
-            .filter(custom_field::Column::AccountId.eq(auth.account_id))
-            .one(db)
-            .await?
-            .map(NodeRecord::CustomField),
-        GlobalId::PartnerView(id) => crate::service::views::get(db, auth, id)
-            .await
-            .ok()
-            .map(NodeRecord::PartnerView),
-        GlobalId::MediaProperty(id) => {
-            let Some(property) = media_property::Entity::find_by_id(id).one(db).await? else {
-                return Ok(None);
-            };
-            // A profile is shared; the caller sees it only through one of its relationships.
-            let visible = campaign_partner::Entity::find()
-                .filter(campaign_partner::Column::AccountId.eq(auth.account_id))
-                .filter(campaign_partner::Column::PartnerId.eq(property.partner_id))
-                .one(db)
-                .await?
-                .is_some();
-            visible.then_some(NodeRecord::MediaProperty(property))
+    Ok(resolve_many(db, auth, &[id]).await?.pop().flatten())
+}
+
+/// The ids of one kind asked for.
+#[derive(Default)]
+struct Wanted {
+    account: bool,
+    users: Vec<i64>,
+    campaigns: Vec<i64>,
+    partners: Vec<PartnerKey>,
+    groups: Vec<i64>,
+    contracts: Vec<i64>,
+    templates: Vec<i64>,
+    fields: Vec<i64>,
+    properties: Vec<i64>,
+    views: Vec<i64>,
+}
+
+impl Wanted {
+    fn of(auth: &AuthContext, ids: &[GlobalId]) -> Self {
+        let mut w = Wanted::default();
+        for id in ids {
+            match *id {
+                GlobalId::Account(id) => w.account |= id == auth.account_id,
+                GlobalId::AccountUser(id) => w.users.push(id),
+                GlobalId::Campaign(id) => w.campaigns.push(id),
+                GlobalId::Partner {
+                    campaign_id,
+                    partner_id,
+                } => w.partners.push(PartnerKey {
+                    campaign_id,
+                    partner_id,
+                }),
+                GlobalId::PartnerGroup(id) => w.groups.push(id),
+                GlobalId::PartnerContract(id) => w.contracts.push(id),
+                GlobalId::ContractTemplate(id) => w.templates.push(id),
+                GlobalId::CustomField(id) => w.fields.push(id),
+                GlobalId::MediaProperty(id) => w.properties.push(id),
+                GlobalId::PartnerView(id) => w.views.push(id),
+            }
         }
-    })
+        w
+    }
+}
+
+/// The rows of `E` with these ids in the caller's account (none asked: no statement).
+async fn scoped<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    ids: &[i64],
+    id: E::Column,
+    account: E::Column,
+) -> AppResult<Vec<E::Model>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(E::find()
+        .filter(account.eq(auth.account_id))
+        .filter(id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// Looks global ids up in the caller's account, in order; `None` for each that does not exist
+/// there. One statement per kind of node asked for.
+pub async fn resolve_many(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    ids: &[GlobalId],
+) -> AppResult<Vec<Option<NodeRecord>>> {
+    let w = Wanted::of(auth, ids);
+    let mut found: HashMap<GlobalId, NodeRecord> = HashMap::new();
+    if w.account {
+        let account = accounts::current_account(db, auth).await?;
+        found.insert(GlobalId::Account(account.id), NodeRecord::Account(account));
+    }
+    use account_user as au;
+    for m in scoped::<au::Entity>(db, auth, &w.users, au::Column::Id, au::Column::AccountId).await?
+    {
+        found.insert(GlobalId::AccountUser(m.id), NodeRecord::AccountUser(m));
+    }
+    use campaign as c;
+    for m in
+        scoped::<c::Entity>(db, auth, &w.campaigns, c::Column::Id, c::Column::AccountId).await?
+    {
+        found.insert(GlobalId::Campaign(m.id), NodeRecord::Campaign(m));
+    }
+    for r in partners::find_many(db, auth, &w.partners).await? {
+        let key = GlobalId::Partner {
+            campaign_id: r.relationship.campaign_id,
+            partner_id: r.relationship.partner_id,
+        };
+        found.insert(key, NodeRecord::Partner(Box::new(r)));
+    }
+    use partner_group as g;
+    for m in scoped::<g::Entity>(db, auth, &w.groups, g::Column::Id, g::Column::AccountId).await? {
+        found.insert(GlobalId::PartnerGroup(m.id), NodeRecord::PartnerGroup(m));
+    }
+    use partner_contract as pc;
+    for m in scoped::<pc::Entity>(
+        db,
+        auth,
+        &w.contracts,
+        pc::Column::Id,
+        pc::Column::AccountId,
+    )
+    .await?
+    {
+        found.insert(
+            GlobalId::PartnerContract(m.id),
+            NodeRecord::PartnerContract(m),
+        );
+    }
+    use contract_template as t;
+    for m in
+        scoped::<t::Entity>(db, auth, &w.templates, t::Column::Id, t::Column::AccountId).await?
+    {
+        found.insert(
+            GlobalId::ContractTemplate(m.id),
+            NodeRecord::ContractTemplate(m),
+        );
+    }
+    use custom_field as f;
+    for m in scoped::<f::Entity>(db, auth, &w.fields, f::Column::Id, f::Column::AccountId).await? {
+        found.insert(GlobalId::CustomField(m.id), NodeRecord::CustomField(m));
+    }
+    for m in media_properties(db, auth, &w.properties).await? {
+        found.insert(GlobalId::MediaProperty(m.id), NodeRecord::MediaProperty(m));
+    }
+    if !w.views.is_empty() {
+        // Views are their user's own.
+        let views = partner_view::Entity::find()
+            .filter(partner_view::Column::AccountId.eq(auth.account_id))
+            .filter(partner_view::Column::UserId.eq(auth.user_id))
+            .filter(partner_view::Column::Id.is_in(w.views.iter().copied()))
+            .all(db)
+            .await?;
+        for m in views {
+            found.insert(GlobalId::PartnerView(m.id), NodeRecord::PartnerView(m));
+        }
+    }
+    Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
+}
+
+/// Media properties among `ids` of partners the account has a relationship with: a profile is
+/// shared, and the caller sees it only through one of its relationships.
+async fn media_properties(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    ids: &[i64],
+) -> AppResult<Vec<media_property::Model>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut visible = Query::select();
+    visible
+        .column(campaign_partner::Column::PartnerId)
+        .from(campaign_partner::Entity)
+        .and_where(Expr::col(campaign_partner::Column::AccountId).eq(auth.account_id));
+    Ok(media_property::Entity::find()
+        .filter(media_property::Column::Id.is_in(ids.iter().copied()))
+        .filter(
+            Expr::col((media_property::Entity, media_property::Column::PartnerId))
+                .in_subquery(visible),
+        )
+        .all(db)
+        .await?)
 }

@@ -1,6 +1,7 @@
 //! Input checks that produce `userErrors`: every problem of an input is reported at once.
 
 use crate::domain::country::{parse_country, parse_subdivision};
+use crate::domain::text::{forbidden_char, forbidden_char_message, Lines};
 use crate::domain::UserErrorCode;
 
 /// One problem with a mutation input.
@@ -30,7 +31,7 @@ impl Checker {
         });
     }
 
-    /// A required, non-blank text of at most `max` characters, trimmed.
+    /// A required, non-blank, single-line text of at most `max` characters, trimmed.
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let value = value.trim();
         if value.is_empty() {
@@ -40,24 +41,46 @@ impl Checker {
                 format!("{field} is required"),
             );
         } else {
-            self.max_len(field, value, max);
+            self.text(field, value, max, Lines::Single);
         }
         value.to_owned()
     }
 
-    /// An optional text, trimmed, blank treated as absent.
+    /// An optional single-line text, trimmed, blank treated as absent.
     pub fn optional_text(
         &mut self,
         field: &str,
         value: Option<&str>,
         max: usize,
     ) -> Option<String> {
+        self.optional_lines(field, value, max, Lines::Single)
+    }
+
+    /// An optional text that may span lines (tabs and line breaks allowed), trimmed, blank
+    /// treated as absent.
+    pub fn optional_multiline_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        self.optional_lines(field, value, max, Lines::Multi)
+    }
+
+    fn optional_lines(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+        lines: Lines,
+    ) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-        self.max_len(field, value, max);
+        self.text(field, value, max, lines);
         Some(value.to_owned())
     }
 
-    fn max_len(&mut self, field: &str, value: &str, max: usize) {
+    /// At most `max` characters, none that the text may not hold (see `domain::text`).
+    fn text(&mut self, field: &str, value: &str, max: usize, lines: Lines) {
         if value.chars().count() > max {
             self.push(
                 field,
@@ -65,12 +88,29 @@ impl Checker {
                 format!("{field} is longer than {max} characters"),
             );
         }
+        if let Some(c) = forbidden_char(value, lines) {
+            self.push(
+                field,
+                UserErrorCode::Invalid,
+                format!("{field} {}", forbidden_char_message(c)),
+            );
+        }
+    }
+
+    /// A list of at most `max` ids; reported as `TOO_LONG`. Returns whether it is within.
+    pub fn max_ids(&mut self, field: &str, len: usize, max: usize) -> bool {
+        if len > max {
+            self.push(field, UserErrorCode::TooLong, too_many_ids(field, len, max));
+            return false;
+        }
+        true
     }
 
     /// An e-mail address: one `@`, a local part, a dotted domain, no spaces.
     pub fn email(&mut self, field: &str, value: &str) -> String {
         let value = self.required_text(field, value, 254);
-        if !value.is_empty() && !is_email(&value) {
+        if !value.is_empty() && forbidden_char(&value, Lines::Single).is_none() && !is_email(&value)
+        {
             self.push(
                 field,
                 UserErrorCode::Invalid,
@@ -83,7 +123,7 @@ impl Checker {
     /// An optional http(s) URL with a host.
     pub fn url(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let value = self.optional_text(field, value, 2048)?;
-        if !is_http_url(&value) {
+        if forbidden_char(&value, Lines::Single).is_none() && !is_http_url(&value) {
             self.push(
                 field,
                 UserErrorCode::Invalid,
@@ -144,6 +184,14 @@ impl Checker {
         }
     }
 
+    /// Whether no problem with `field` was found so far (so its value may go to a query).
+    pub fn is_ok(&self, field: &str) -> bool {
+        !self
+            .errors
+            .iter()
+            .any(|e| e.field.get(1).map(String::as_str) == Some(field))
+    }
+
     /// The problems found, if any.
     pub fn finish(self) -> Result<(), Vec<UserError>> {
         if self.errors.is_empty() {
@@ -152,6 +200,11 @@ impl Checker {
             Err(self.errors)
         }
     }
+}
+
+/// "partnerIds has 12000 ids; at most 10000 are allowed at once".
+pub fn too_many_ids(field: &str, len: usize, max: usize) -> String {
+    format!("{field} has {len} ids; at most {max} are allowed at once")
 }
 
 fn is_email(value: &str) -> bool {
@@ -205,5 +258,35 @@ mod tests {
         let errors = check.finish().err().unwrap_or_default();
         let fields: Vec<&str> = errors.iter().map(|e| e.field[1].as_str()).collect();
         assert_eq!(fields, vec!["name", "email", "country"]);
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_line_breaks_only_where_text_spans_lines() {
+        let mut check = Checker::default();
+        check.required_text("name", "Trail\0Gear", 100);
+        check.email("email", "jane\0@example.com");
+        check.optional_text("phone", Some("555\n0100"), 40);
+        check.optional_multiline_text("description", Some("two\r\nlines\tfine"), 100);
+        check.optional_multiline_text("notes", Some("bell\u{7}"), 100);
+        assert!(check.is_ok("description") && !check.is_ok("email"));
+        let errors = check.finish().err().unwrap_or_default();
+        let found: Vec<(&str, UserErrorCode)> = errors
+            .iter()
+            .map(|e| (e.field[1].as_str(), e.code))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("name", UserErrorCode::Invalid),
+                ("email", UserErrorCode::Invalid),
+                ("phone", UserErrorCode::Invalid),
+                ("notes", UserErrorCode::Invalid),
+            ]
+        );
+        assert!(
+            errors[0].message.contains("U+0000"),
+            "{}",
+            errors[0].message
+        );
     }
 }

@@ -8,6 +8,7 @@ use sea_orm::{
 use serde_json::{json, Value as Json};
 
 use crate::auth::{AuthContext, Permission};
+use crate::domain::limits::MAX_VIEW_COLUMNS;
 use crate::domain::{OrderDirection, PartnerOrderField, UserErrorCode};
 use crate::error::{AppError, AppResult};
 use crate::service::partners::columns;
@@ -71,6 +72,17 @@ async fn check_content(
         .into_iter()
         .map(|c| c.key)
         .collect();
+    if content.columns.len() > MAX_VIEW_COLUMNS {
+        check.push(
+            "columns",
+            UserErrorCode::TooLong,
+            format!(
+                "columns has {} entries; at most {MAX_VIEW_COLUMNS} are allowed",
+                content.columns.len()
+            ),
+        );
+        return Ok(name);
+    }
     if content.columns.is_empty() {
         check.push(
             "columns",
@@ -94,7 +106,7 @@ async fn check_content(
     if let Some(id) = except {
         taken = taken.filter(partner_view::Column::Id.ne(id));
     }
-    if !name.is_empty() && taken.one(db).await?.is_some() {
+    if check.is_ok("name") && taken.one(db).await?.is_some() {
         check.push(
             "name",
             UserErrorCode::Conflict,

@@ -5,9 +5,11 @@
 mod support;
 
 mod auth;
+mod bounds_support;
 mod cli;
 mod create_partner;
 mod demo;
+mod filter_bounds;
 mod fuzz;
 mod graphql_completion;
 mod graphql_http;
@@ -16,6 +18,7 @@ mod group_changes;
 mod group_file;
 mod groups;
 mod http_audit;
+mod id_list_bounds;
 mod introspection;
 mod js_tools;
 mod list_facet_index;
@@ -34,13 +37,17 @@ mod playground_browser;
 mod rate_limits;
 mod rest_errors;
 mod rest_groups;
+mod rest_list_bounds;
 mod rest_support;
 mod schema;
 mod schema_codegen;
 mod serve;
 mod statements;
 mod stored_values;
+mod text_bounds;
 mod timeouts;
+mod upload_bounds;
+mod view_bounds;
 
 use serde_json::Value;
 

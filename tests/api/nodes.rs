@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::first_error_code;
-use crate::support::backend_tests;
+use crate::support::{backend_tests, TestApp};
 
 const IDS: &str = "query($c: ID!) {
   viewer { user { id userId } account { id accountId } }
@@ -85,5 +85,52 @@ backend_tests! {
         let many: Vec<String> = (0..101).map(|_| "Q2FtcGFpZ246MQ".to_owned()).collect();
         let (_, body) = app.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": many })).await;
         assert_eq!(first_error_code(&body), "VALIDATION");
+    }
+    async fn nodes_resolve_in_one_statement_per_kind_and_keep_tenancy(app) {
+        let acme = app.seed_account(120, 23).await;
+        let globex = app.seed_account(5, 24).await;
+        let c = acme.campaign_ids[0].to_string();
+        let data = app.data_as(&acme, "query($c: ID!) { viewer { user { id } }
+            campaign(id: $c) { id partnerGroups { id } partners(first: 100) { nodes { id } } } }", json!({ "c": c })).await;
+        let theirs = app.data_as(&globex, "query($c: ID!) { partners(campaignId: $c, first: 3) { nodes { id } } }",
+            json!({ "c": globex.campaign_ids[0].to_string() })).await;
+        let ids_of = |list: &serde_json::Value| -> Vec<serde_json::Value> { list.as_array().unwrap().iter().map(|n| n["id"].clone()).collect() };
+        let partners = ids_of(&data["campaign"]["partners"]["nodes"]);
+        let groups = ids_of(&data["campaign"]["partnerGroups"]);
+        let foreign = ids_of(&theirs["partners"]["nodes"]);
+        let mut ids: Vec<serde_json::Value> = partners[..90].to_vec();
+        ids.extend(groups.iter().take(4).cloned());
+        ids.push(data["campaign"]["id"].clone());
+        ids.push(data["viewer"]["user"]["id"].clone());
+        ids.extend(foreign.iter().cloned());
+        ids.truncate(100);
+        let header = TestApp::header_of(&acme);
+        let query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+        let statements = |ids: Vec<serde_json::Value>| {
+            let (app, header) = (&app, header.clone());
+            async move {
+                let before = app.statements();
+                let (status, body) = app.graphql_as(Some(&header), query, json!({ "ids": ids })).await;
+                assert_eq!(status, 200);
+                (app.statements() - before, body)
+            }
+        };
+        let (one, _) = statements(vec![partners[0].clone()]).await;
+        let (many, body) = statements(ids.clone()).await;
+        // Partners, groups, campaigns, users: three kinds more than one partner.
+        assert_eq!(many, one + 3, "{} ids cost {many} statements, one costs {one}", ids.len());
+        let nodes = body["data"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), ids.len());
+        for (node, id) in nodes.iter().zip(&ids) {
+            if foreign.contains(id) {
+                assert!(node.is_null(), "another account's {id} must be null");
+            } else {
+                assert_eq!(&node["id"], id);
+            }
+        }
+        assert!(body.get("errors").is_none(), "a missing node is a null, not an error: {body}");
+        let (_, body) = statements(vec![partners[0].clone(); 101]).await;
+        assert_eq!(first_error_code(&body), "VALIDATION");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("at most 100"));
     }
 }

@@ -1,5 +1,6 @@
 //! `PartnerFilter` and `PartnerOrder`: the filter bar and sorting of the My Partners list.
-//! Several values in one field match any of them; several fields must all match.
+//! Several values in one field match any of them; several fields must all match. Filters
+//! enter as [`PartnerFilterInput`], which checks their shape before these fields are parsed.
 
 use async_graphql::{InputObject, ID};
 
@@ -15,6 +16,8 @@ use crate::service::partners::filter::{
     self, CustomFieldCondition, CustomFieldFilter as FieldFilter, DEFAULT_RECENTLY_EXPIRED_DAYS,
 };
 use crate::service::partners::sort::SortKey;
+
+pub use super::filter_shape::{FilterJson, PartnerFilterInput};
 
 /// A condition on one custom field; set exactly one of the conditions, as the field's display type allows.
 #[derive(InputObject, Clone, Debug)]
@@ -37,10 +40,12 @@ pub struct CustomFieldFilter {
     pub has_answer: Option<bool>,
 }
 
-/// Which partners to list. Every field is optional; lists match any of their values.
+/// Which partners to list. Every field is optional; lists match any of their values. At most
+/// 8 levels of `and` / `or` / `not`, 100 filters per `and` / `or`, 500 filters and custom field
+/// conditions in all, 1,000 values per list, 5,000 values in all, 200 characters of text.
 #[derive(InputObject, Clone, Debug, Default)]
 #[graphql(name = "PartnerFilter")]
-pub struct PartnerFilterInput {
+pub struct PartnerFilterFields {
     /// Name, partner id or website contains this text (case-insensitive; `%` and `_` are literal).
     pub search: Option<String>,
     /// State of the partnership (legacy screen): active, expired, suspended.
@@ -90,11 +95,11 @@ pub struct PartnerFilterInput {
     /// Moz domain authority within this range.
     pub moz_domain_authority: Option<IntRange>,
     /// Every one of these filters holds.
-    pub and: Option<Vec<PartnerFilterInput>>,
+    pub and: Option<Vec<PartnerFilterFields>>,
     /// At least one of these filters holds.
-    pub or: Option<Vec<PartnerFilterInput>>,
+    pub or: Option<Vec<PartnerFilterFields>>,
     /// This filter does not hold.
-    pub not: Option<Box<PartnerFilterInput>>,
+    pub not: Option<Box<PartnerFilterFields>>,
 }
 
 /// One sort key of the partner list.
@@ -169,14 +174,14 @@ impl CustomFieldFilter {
     }
 }
 
-impl PartnerFilterInput {
+impl PartnerFilterFields {
     /// Parses ids and codes; malformed ones are `VALIDATION` errors.
     pub fn into_service(self) -> AppResult<filter::PartnerFilter> {
         let days = self
             .recently_expired_within_days
             .map_or(DEFAULT_RECENTLY_EXPIRED_DAYS, i64::from);
         let nested =
-            |list: Option<Vec<PartnerFilterInput>>| -> AppResult<Vec<filter::PartnerFilter>> {
+            |list: Option<Vec<PartnerFilterFields>>| -> AppResult<Vec<filter::PartnerFilter>> {
                 list.unwrap_or_default()
                     .into_iter()
                     .map(Self::into_service)

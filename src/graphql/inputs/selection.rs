@@ -4,9 +4,11 @@
 use async_graphql::{InputObject, ID};
 
 use super::partner_filter::PartnerFilterInput;
+use crate::domain::limits::MAX_PARTNER_IDS;
 use crate::graphql::ids;
 use crate::graphql::types::user_error::UserError;
 use crate::service::groups::Selection;
+use crate::service::partners::filter_bounds;
 
 /// Which partners of the campaign a bulk mutation applies to: give exactly one of `ids` and
 /// `filter`.
@@ -16,7 +18,7 @@ pub struct PartnerSelectionInput {
     pub ids: Option<Vec<ID>>,
     /// Every partner this filter matches, as the list shows it ("Select all").
     pub filter: Option<PartnerFilterInput>,
-    /// With `filter`: partners to leave out (the rows a user unticked).
+    /// With `filter`: partners to leave out (the rows a user unticked; at most 10,000).
     #[graphql(default)]
     pub except_ids: Vec<ID>,
 }
@@ -25,6 +27,7 @@ impl PartnerSelectionInput {
     /// Reads the selection for `campaign_id`; problems become user errors on `input.selection`.
     pub fn into_service(self, campaign_id: i64) -> Result<Selection, Vec<UserError>> {
         let read = |ids: &[ID], field: &str| -> Result<Vec<i64>, Vec<UserError>> {
+            UserError::at_most(&["selection", field], ids.len(), MAX_PARTNER_IDS)?;
             ids.iter()
                 .map(|id| ids::partner_id(id, campaign_id))
                 .collect::<Result<_, _>>()
@@ -51,6 +54,7 @@ impl PartnerSelectionInput {
                 filter: Box::new(
                     filter
                         .into_service()
+                        .and_then(|f| filter_bounds::check(&f).map(|()| f))
                         .map_err(|err| UserError::unreadable(&["selection", "filter"], &err))?,
                 ),
                 except_ids: read(&self.except_ids, "exceptIds")?,

@@ -39,7 +39,7 @@ impl Default for Limits {
         Limits {
             max_query_bytes: 100_000,
             max_nesting: 64,
-            max_variables_depth: 32,
+            max_variables_depth: 64,
             max_depth: 16,
             max_fields: 2_000,
             max_aliases: 50,

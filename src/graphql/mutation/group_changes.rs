@@ -8,7 +8,7 @@ use crate::graphql::context::{auth, db};
 use crate::graphql::ids;
 use crate::graphql::inputs::selection::PartnerSelectionInput;
 use crate::graphql::types::user_error::UserError;
-use crate::service::groups::{self, ChangeOutcome, GroupChange};
+use crate::service::groups::{self, ChangeOutcome, GroupChange, MAX_GROUPS_PER_CHANGE};
 
 /// A change of group memberships over a selection of a campaign's partners.
 #[derive(InputObject)]
@@ -17,10 +17,10 @@ pub struct ChangePartnerGroupsInput {
     pub campaign_id: ID,
     /// Which partners.
     pub selection: PartnerSelectionInput,
-    /// Groups the partners join (already being a member is not an error).
+    /// Groups the partners join (already being a member is not an error; at most 100).
     #[graphql(default)]
     pub add: Vec<ID>,
-    /// Groups the partners leave.
+    /// Groups the partners leave (at most 100).
     #[graphql(default)]
     pub remove: Vec<ID>,
     /// The partners leave every group of the campaign except those in `add`.
@@ -70,6 +70,7 @@ impl ChangePartnerGroupsPayload {
 }
 
 fn group_ids(list: &[ID], field: &str) -> Result<Vec<i64>, Vec<UserError>> {
+    UserError::at_most(&[field], list.len(), MAX_GROUPS_PER_CHANGE)?;
     list.iter()
         .map(ids::group_id)
         .collect::<Result<_, AppError>>()

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 
+use crate::domain::limits::MAX_PARTNER_IDS;
 use crate::domain::UserErrorCode;
 use crate::error::AppError;
 use crate::graphql::context::{auth, db};
@@ -18,7 +19,7 @@ pub struct CreatePartnerGroupInput {
     pub campaign_id: ID,
     /// The group's name (1 to 255 characters, unique in the campaign ignoring case).
     pub name: String,
-    /// Partners to put in the group (numeric or global partner ids of the campaign).
+    /// Partners to put in the group (numeric or global partner ids of the campaign; at most 10,000).
     #[graphql(default)]
     pub partner_ids: Vec<ID>,
 }
@@ -30,10 +31,10 @@ pub struct UpdatePartnerGroupInput {
     pub id: ID,
     /// A new name.
     pub name: Option<String>,
-    /// Partners to add (adding a member again is not an error).
+    /// Partners to add (adding a member again is not an error; at most 10,000).
     #[graphql(default)]
     pub add_partner_ids: Vec<ID>,
-    /// Partners to remove.
+    /// Partners to remove (at most 10,000).
     #[graphql(default)]
     pub remove_partner_ids: Vec<ID>,
 }
@@ -76,8 +77,9 @@ impl PartnerGroupPayload {
     }
 }
 
-/// Reads partner ids of `campaign_id`, or the user error for `field`.
+/// Reads partner ids of `campaign_id` (at most 10,000), or the user error for `field`.
 fn partner_ids(list: &[ID], campaign_id: i64, field: &str) -> Result<Vec<i64>, Vec<UserError>> {
+    UserError::at_most(&[field], list.len(), MAX_PARTNER_IDS)?;
     list.iter()
         .map(|id| ids::partner_id(id, campaign_id))
         .collect::<Result<_, AppError>>()

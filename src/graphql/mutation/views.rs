@@ -6,8 +6,7 @@ use crate::domain::UserErrorCode;
 use crate::error::AppError;
 use crate::graphql::context::{auth, db};
 use crate::graphql::ids;
-use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
-use crate::graphql::types::scalars::Json;
+use crate::graphql::inputs::partner_filter::{FilterJson, PartnerFilterInput, PartnerOrder};
 use crate::graphql::types::user_error::UserError;
 use crate::graphql::types::views::PartnerView;
 use crate::service::partners;
@@ -21,10 +20,10 @@ pub struct SavePartnerViewInput {
     pub campaign_id: ID,
     /// The view's name (unique among your views of the campaign).
     pub name: String,
-    /// Column keys from `partnerColumns`, in display order.
+    /// Column keys from `partnerColumns`, in display order (at most 500).
     pub columns: Vec<String>,
-    /// A `PartnerFilter` (the same object `partners(filter:)` takes).
-    pub filter: Option<Json>,
+    /// A `PartnerFilter` (the same object `partners(filter:)` takes, within the same bounds).
+    pub filter: Option<FilterJson>,
     /// Sort keys.
     #[graphql(default)]
     pub order_by: Vec<PartnerOrder>,
@@ -39,8 +38,8 @@ pub struct UpdatePartnerViewInput {
     pub name: Option<String>,
     /// New columns.
     pub columns: Option<Vec<String>>,
-    /// New filter.
-    pub filter: Option<Json>,
+    /// New filter (a `PartnerFilter`, within its bounds).
+    pub filter: Option<FilterJson>,
     /// New sort keys.
     pub order_by: Option<Vec<PartnerOrder>>,
 }
@@ -79,6 +78,14 @@ fn refused(field: &str, code: UserErrorCode, message: String) -> PartnerViewPayl
             message,
         }],
     }
+}
+
+fn over_bounds(message: String) -> PartnerViewPayload {
+    refused(
+        "filter",
+        UserErrorCode::Invalid,
+        format!("not a PartnerFilter: {message}"),
+    )
 }
 
 fn payload(
@@ -157,7 +164,11 @@ impl ViewMutation {
         #[graphql(desc = "The campaign, the view's name, and its columns, filter and sort.")] input: SavePartnerViewInput,
     ) -> async_graphql::Result<PartnerViewPayload> {
         let campaign_id = ids::campaign_id(&input.campaign_id)?;
-        let filter = input.filter.map_or_else(|| serde_json::json!({}), |j| j.0);
+        let filter = match input.filter {
+            None => serde_json::json!({}),
+            Some(FilterJson::Json(json)) => json,
+            Some(FilterJson::OverBounds(message)) => return Ok(over_bounds(message)),
+        };
         let order: Vec<SortKey> = input.order_by.into_iter().map(SortKey::from).collect();
         if let Err(message) = checked_filter(ctx, campaign_id, &filter, &order).await? {
             return Ok(refused("filter", UserErrorCode::Invalid, message));
@@ -184,9 +195,11 @@ impl ViewMutation {
     ) -> async_graphql::Result<PartnerViewPayload> {
         let (db, auth) = (db(ctx)?, auth(ctx)?);
         let view = views::get(db, auth, ids::view_id(&input.id)?).await?;
-        let filter = input
-            .filter
-            .map_or_else(|| views::filter_of(&view), |j| j.0);
+        let filter = match input.filter {
+            None => views::filter_of(&view),
+            Some(FilterJson::Json(json)) => json,
+            Some(FilterJson::OverBounds(message)) => return Ok(over_bounds(message)),
+        };
         let order = match input.order_by {
             Some(keys) => keys.into_iter().map(SortKey::from).collect(),
             None => views::order_of(&view),

@@ -2,14 +2,12 @@
 
 use async_graphql::{Context, Object, ID};
 
+use crate::domain::limits::MAX_NODE_IDS;
 use crate::domain::GlobalId;
 use crate::error::AppError;
 use crate::graphql::context::{auth, db};
 use crate::graphql::types::node::Node;
 use crate::service::nodes;
-
-/// The most ids one `nodes` call may ask for.
-const MAX_NODES: usize = 100;
 
 /// Relay node lookups.
 #[derive(Default)]
@@ -30,16 +28,17 @@ impl NodeQuery {
         Ok(found.map(Node::from))
     }
 
-    /// The objects with these global ids, in order (at most 100); null for each id the caller's
-    /// account has no object for. A malformed id is a `VALIDATION` error.
+    /// The objects with these global ids, in order (at most 100; one database statement per
+    /// kind of object asked for); null for each id the caller's account has no object for. A
+    /// malformed id is a `VALIDATION` error.
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Global ids.")] ids: Vec<ID>,
+        #[graphql(desc = "Global ids (at most 100).")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
-        if ids.len() > MAX_NODES {
+        if ids.len() > MAX_NODE_IDS {
             return Err(AppError::Validation(format!(
-                "at most {MAX_NODES} ids per call, got {}",
+                "`ids` has {} ids; at most {MAX_NODE_IDS} are allowed per call",
                 ids.len()
             ))
             .into());
@@ -48,12 +47,7 @@ impl NodeQuery {
             .iter()
             .map(|id| GlobalId::decode(id))
             .collect::<Result<Vec<_>, _>>()?;
-        let (db, auth) = (db(ctx)?, auth(ctx)?);
-        let mut out = Vec::with_capacity(parsed.len());
-        for global in parsed {
-            let found = nodes::resolve(db, auth, global).await?;
-            out.push(found.map(Node::from));
-        }
-        Ok(out)
+        let found = nodes::resolve_many(db(ctx)?, auth(ctx)?, &parsed).await?;
+        Ok(found.into_iter().map(|r| r.map(Node::from)).collect())
     }
 }

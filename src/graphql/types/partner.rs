@@ -10,6 +10,7 @@ use super::group::PartnerGroup;
 use super::media::{MediaProperty, PartnerContact};
 use super::partner_loading::load_list;
 use super::settings::{Address, ClientCostSettings, ComplianceSettings, TrackingSettings};
+use crate::domain::limits::MAX_CUSTOM_FIELD_IDS;
 use crate::domain::{
     attribute, BusinessModel, ContractRecordStatus, ContractStatus, GlobalId, PartnerSize,
     ProspectingSource, RelationshipStage, RelationshipType,
@@ -298,9 +299,21 @@ impl Partner {
     async fn custom_fields(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only the answers to these custom fields (numeric or global ids).")]
+        #[graphql(
+            desc = "Only the answers to these custom fields (numeric or global ids; at most 1,000)."
+        )]
         ids: Option<Vec<ID>>,
     ) -> async_graphql::Result<Vec<CustomFieldAnswer>> {
+        if let Some(len) = ids
+            .as_ref()
+            .map(Vec::len)
+            .filter(|n| *n > MAX_CUSTOM_FIELD_IDS)
+        {
+            return Err(crate::error::AppError::Validation(format!(
+                "`ids` has {len} ids; at most {MAX_CUSTOM_FIELD_IDS} are allowed"
+            ))
+            .into());
+        }
         let wanted = ids
             .map(|list| crate::graphql::ids::many(&list, crate::graphql::ids::custom_field_id))
             .transpose()?;

@@ -38,6 +38,21 @@ impl UserError {
         }]
     }
 
+    /// The id list at `path` (below `input`) is longer than `max`: refused before any id is read.
+    pub fn at_most(path: &[&str], len: usize, max: usize) -> Result<(), Vec<UserError>> {
+        if len <= max {
+            return Ok(());
+        }
+        let mut field = vec!["input".to_owned()];
+        field.extend(path.iter().map(|p| (*p).to_owned()));
+        let name = path.last().copied().unwrap_or("ids");
+        Err(vec![UserError {
+            field,
+            code: UserErrorCode::TooLong,
+            message: validation::too_many_ids(name, len, max),
+        }])
+    }
+
     /// Service user errors as API user errors.
     pub fn all(errors: Vec<validation::UserError>) -> Vec<UserError> {
         errors.into_iter().map(UserError::from).collect()

@@ -1,5 +1,6 @@
 //! Reads an uploaded bulk-edit file (CSV or XLSX) into rows of group changes, before any lookup.
 
+mod archive;
 mod cells;
 mod rows;
 #[cfg(test)]
@@ -14,10 +15,7 @@ use self::cells::Cell;
 use self::rows::Rows;
 use crate::error::AppError;
 
-/// The largest file accepted, in bytes.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
-/// The most data rows accepted in one file.
-pub const MAX_ROWS: usize = 100_000;
+pub use crate::domain::limits::{MAX_FILE_BYTES, MAX_FILE_ROWS as MAX_ROWS};
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// Legacy `.xls` workbooks, and password-protected `.xlsx` ones, are OLE compound files.
@@ -139,6 +137,8 @@ fn delimiter(text: &str) -> u8 {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<FileRow>, AppError> {
+    // calamine reads parts whole (the shared strings among them): bound what they expand to first.
+    archive::check(bytes)?;
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|_| {
         neither("it is a ZIP archive but not an Excel workbook, or the workbook is damaged")
     })?;

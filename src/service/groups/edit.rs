@@ -1,6 +1,8 @@
 //! Creating, updating and deleting a group. Membership changes go through the same plan as
 //! `changePartnerGroups`, so every affected partner gets its activity entry.
 
+use std::collections::HashSet;
+
 use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
@@ -142,10 +144,11 @@ where
         }
         None => None,
     };
+    let removing: HashSet<i64> = input.remove_partner_ids.iter().copied().collect();
     if let Some(both) = input
         .add_partner_ids
         .iter()
-        .find(|id| input.remove_partner_ids.contains(id))
+        .find(|id| removing.contains(id))
     {
         check.push(
             "removePartnerIds",

@@ -1,4 +1,5 @@
-//! The members of groups as the REST API lists them: partner id and name, by partner id.
+//! The members of groups as the REST API lists them: partner id and name, by partner id, a
+//! page of one group or the first few of many.
 //!
 //! Memberships are scoped to the caller through their group (`group_id IN` the account's
 //! groups) rather than through `account_id`, so counting and paging read the primary key
@@ -6,7 +7,9 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, UnionType,
+};
 use sea_orm::ConnectionTrait;
 
 use crate::auth::AuthContext;
@@ -86,18 +89,39 @@ pub async fn members_page(
     Ok(named(db, rows).await?.into_iter().map(|(_, m)| m).collect())
 }
 
-/// Every member of each of these groups, in one statement.
-pub async fn members_of(
+/// Groups whose first members one statement reads (one `UNION ALL` branch each; SQLite
+/// allows 500 branches).
+const GROUPS_PER_STATEMENT: usize = 100;
+
+/// The first `limit` members (by partner id) of each of these groups: one statement per 100
+/// groups, each group read by its primary key up to `limit` rows, however large it is.
+pub async fn first_members(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     group_ids: &[i64],
+    limit: u64,
 ) -> AppResult<HashMap<i64, Vec<Member>>> {
     let mut out: HashMap<i64, Vec<Member>> = HashMap::new();
-    if group_ids.is_empty() {
-        return Ok(out);
-    }
-    for (group, member) in named(db, memberships(auth, group_ids)).await? {
-        out.entry(group).or_default().push(member);
+    for chunk in group_ids.chunks(GROUPS_PER_STATEMENT) {
+        let mut branches = chunk.iter().enumerate().map(|(i, group)| {
+            let mut first = memberships(auth, &[*group]);
+            first.limit(limit);
+            // Wrapped: a branch of a UNION may not carry its own ORDER BY and LIMIT on SQLite.
+            let mut branch = Query::select();
+            branch
+                .column(Asterisk)
+                .from_subquery(first, Alias::new(format!("g{i}")));
+            branch
+        });
+        let Some(mut rows) = branches.next() else {
+            continue;
+        };
+        for branch in branches {
+            rows.union(UnionType::All, branch);
+        }
+        for (group, member) in named(db, rows).await? {
+            out.entry(group).or_default().push(member);
+        }
     }
     Ok(out)
 }

@@ -22,9 +22,11 @@ use crate::service::campaigns;
 
 use entity::{partner_group, partner_group_member as pgm};
 
-pub use change::{change_partner_groups, ChangeOutcome, GroupChange, ACTIVITY_ACTION};
+pub use change::{
+    change_partner_groups, ChangeOutcome, GroupChange, ACTIVITY_ACTION, MAX_GROUPS_PER_CHANGE,
+};
 pub use edit::{create, delete, update, GroupUpdate, NewGroup};
-pub use members::{members_of, members_page, Member};
+pub use members::{first_members, members_page, Member};
 pub use selection::{Selection, MAX_SELECTED_IDS};
 
 /// A group and how many partners are in it.

@@ -14,7 +14,7 @@ use crate::service::validation::Checker;
 use entity::campaign_partner as cp;
 
 /// The most explicit ids one selection may carry (larger selections use a filter).
-pub const MAX_SELECTED_IDS: usize = 10_000;
+pub const MAX_SELECTED_IDS: usize = crate::domain::limits::MAX_PARTNER_IDS;
 
 /// Which partners of a campaign a bulk action applies to.
 #[derive(Clone, Debug)]
@@ -45,12 +45,7 @@ pub(super) async fn resolve(
         .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id));
     match selection {
         Selection::Ids(ids) => {
-            if ids.len() > MAX_SELECTED_IDS {
-                check.push(
-                    field,
-                    UserErrorCode::Invalid,
-                    format!("at most {MAX_SELECTED_IDS} partner ids at once"),
-                );
+            if !check.max_ids(field, ids.len(), MAX_SELECTED_IDS) {
                 return Ok(None);
             }
             let mut ids = ids.clone();
@@ -66,12 +61,7 @@ pub(super) async fn resolve(
             )))
         }
         Selection::Filter { filter, except_ids } => {
-            if except_ids.len() > MAX_SELECTED_IDS {
-                check.push(
-                    field,
-                    UserErrorCode::Invalid,
-                    format!("at most {MAX_SELECTED_IDS} excluded partner ids at once"),
-                );
+            if !check.max_ids(field, except_ids.len(), MAX_SELECTED_IDS) {
                 return Ok(None);
             }
             let query =

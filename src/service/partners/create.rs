@@ -66,7 +66,8 @@ where
     let website_url = check.url("websiteUrl", input.website_url.as_deref());
     let state_province =
         check.subdivision("stateProvince", input.state_province.as_deref(), &country);
-    let description = check.optional_text("description", input.description.as_deref(), 5000);
+    let description =
+        check.optional_multiline_text("description", input.description.as_deref(), 5000);
     let phone = check.optional_text("phone", input.phone.as_deref(), 40);
     let currency = check.currency("currency", input.currency.as_deref());
     campaigns::check_exists(db, auth, input.campaign_id, &mut check).await?;
@@ -79,7 +80,7 @@ where
             );
         }
     }
-    if !email.is_empty() && email_taken(db, auth, input.campaign_id, &email).await? {
+    if check.is_ok("email") && email_taken(db, auth, input.campaign_id, &email).await? {
         check.push(
             "email",
             UserErrorCode::Conflict,

@@ -15,6 +15,7 @@ use sea_orm::DbBackend;
 use super::filter::{CustomFieldCondition, CustomFieldFilter, PartnerFilter, Range};
 use super::listing::size_rank;
 use super::search_sql;
+use super::terms::Terms;
 use crate::domain::{attribute, ContractRecordStatus, ContractStage, ContractStatus, TermsUpdate};
 
 use entity::{
@@ -38,17 +39,6 @@ pub struct FilterContext {
     pub search_in_sort_order: bool,
 }
 
-/// `Condition::add` for a condition held in a variable.
-trait Push {
-    fn push<C: Into<Condition>>(&mut self, c: C);
-}
-
-impl Push for Condition {
-    fn push<C: Into<Condition>>(&mut self, c: C) {
-        *self = std::mem::replace(self, Condition::all()).add(c);
-    }
-}
-
 fn col(c: cp::Column) -> Expr {
     Expr::col((cp::Entity, c))
 }
@@ -57,7 +47,7 @@ fn strings<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> Vec<Strin
     values.iter().map(|v| name(*v).to_owned()).collect()
 }
 
-fn range<T, C>(cond: &mut Condition, column: C, r: &Range<T>)
+fn range<T, C>(cond: &mut Terms, column: C, r: &Range<T>)
 where
     T: Clone + Into<sea_orm::Value>,
     C: IntoColumnRef + Clone,
@@ -150,7 +140,7 @@ fn chosen_option(field_id: i64, options: Vec<i64>, cx: &FilterContext) -> Simple
 
 fn custom_field(f: &CustomFieldFilter, cx: &FilterContext) -> Condition {
     let id = f.field_id;
-    let mut c = Condition::all();
+    let mut c = Terms::default();
     match &f.condition {
         CustomFieldCondition::AnyOf(options) => c.push(chosen_option(id, options.clone(), cx)),
         CustomFieldCondition::AllOf(options) => {
@@ -169,23 +159,23 @@ fn custom_field(f: &CustomFieldFilter, cx: &FilterContext) -> Condition {
             }));
         }
         CustomFieldCondition::Number(r) => {
-            let mut inner = Condition::all();
+            let mut inner = Terms::default();
             range(&mut inner, (cfa::Entity, cfa::Column::NumberValue), r);
             c.push(answer(id, cx, |q| {
-                q.cond_where(inner);
+                q.cond_where(inner.all());
             }));
         }
         CustomFieldCondition::Date(r) => {
-            let mut inner = Condition::all();
+            let mut inner = Terms::default();
             range(&mut inner, (cfa::Entity, cfa::Column::DateValue), r);
             c.push(answer(id, cx, |q| {
-                q.cond_where(inner);
+                q.cond_where(inner.all());
             }));
         }
         CustomFieldCondition::HasAnswer(true) => c.push(answer(id, cx, |_| {})),
         CustomFieldCondition::HasAnswer(false) => c.push(answer(id, cx, |_| {}).not()),
     }
-    c
+    c.all()
 }
 
 fn terms_update(update: TermsUpdate, f: &PartnerFilter, cx: &FilterContext) -> SimpleExpr {
@@ -214,7 +204,7 @@ fn terms_update(update: TermsUpdate, f: &PartnerFilter, cx: &FilterContext) -> S
 
 /// The SQL condition of `f` over `campaign_partners` rows.
 pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
-    let mut all = Condition::all();
+    let mut all = Terms::default();
     if let Some(expr) = f
         .search
         .as_deref()
@@ -241,7 +231,7 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         all.push(col(cp::Column::ContractStatus).is_in(strings(&statuses, ContractStatus::as_str)));
     }
     if !f.group_ids.is_empty() || f.in_no_group {
-        let mut any = Condition::any();
+        let mut any = Terms::default();
         let groups: Vec<i64> = f
             .group_ids
             .iter()
@@ -272,7 +262,7 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
                 .not(),
             );
         }
-        all.push(any);
+        all.push(any.any());
     }
     if !f.contract_template_ids.is_empty() {
         let ids = f.contract_template_ids.clone();
@@ -282,11 +272,11 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         }));
     }
     if !f.terms_updates.is_empty() {
-        let mut any = Condition::any();
+        let mut any = Terms::default();
         for update in &f.terms_updates {
             any.push(terms_update(*update, f, cx));
         }
-        all.push(any);
+        all.push(any.any());
     }
     if !f.relationship_types.is_empty() {
         all.push(
@@ -331,14 +321,14 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         ));
     }
     if !f.assigned_user_ids.is_empty() || f.unassigned {
-        let mut any = Condition::any();
+        let mut any = Terms::default();
         if !f.assigned_user_ids.is_empty() {
             any.push(col(cp::Column::AssignedUserId).is_in(f.assigned_user_ids.clone()));
         }
         if f.unassigned {
             any.push(col(cp::Column::AssignedUserId).is_null());
         }
-        all.push(any);
+        all.push(any.any());
     }
     if !f.prospecting_sources.is_empty() {
         all.push(
@@ -370,14 +360,14 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         all.push(condition(nested, cx));
     }
     if !f.or.is_empty() {
-        let mut any = Condition::any();
+        let mut any = Terms::default();
         for nested in &f.or {
             any.push(condition(nested, cx));
         }
-        all.push(any);
+        all.push(any.any());
     }
     if let Some(nested) = &f.not {
         all.push(condition(nested, cx).not());
     }
-    all
+    all.all()
 }

@@ -8,6 +8,7 @@ pub mod facet_counts;
 pub mod facet_index;
 pub mod facets;
 pub mod filter;
+pub mod filter_bounds;
 pub mod filter_sql;
 mod list;
 pub mod listing;
@@ -17,6 +18,7 @@ pub mod relations;
 pub mod search_sql;
 pub mod shared_facets;
 pub mod sort;
+mod terms;
 
 pub use create::{create_direct_partner, NewPartner};
 pub use list::list;

@@ -1,12 +1,13 @@
 //! Turning a client's list request into a checked `ListQuery`: the campaign must be the
-//! caller's, ranges must not be inverted, and custom field conditions must name fields of the
-//! campaign and suit their display type.
+//! caller's, ranges must not be inverted, the filter must be within its bounds, and custom
+//! field conditions must name fields of the campaign and suit their display type.
 
 use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::filter::{CustomFieldCondition, PartnerFilter};
+use super::filter_bounds;
 use super::sort::{SortKey, SortOrder};
 use super::ListQuery;
 use crate::auth::AuthContext;
@@ -91,6 +92,7 @@ pub async fn prepare(
 ) -> AppResult<ListQuery> {
     campaigns::get(db, auth, campaign_id).await?;
     filter.check()?;
+    filter_bounds::check(&filter)?;
     let order = SortOrder::new(order)?;
     let ids = filter.custom_field_ids();
     if !ids.is_empty() {

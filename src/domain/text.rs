@@ -1,0 +1,48 @@
+//! Which characters text may hold. NUL (U+0000) cannot be stored by PostgreSQL and ends strings
+//! in SQLite's C interfaces (its full-text index among them), so it is refused everywhere text
+//! enters, on both databases alike. The other control characters (Unicode category Cc: U+0001
+//! to U+001F and U+007F to U+009F) are invisible, break exports and terminals, and no screen
+//! types them: refused too, except tab, line feed and carriage return in multi-line text
+//! (descriptions, paragraph answers).
+
+/// Whether text is one line (names, e-mail, URLs, search terms) or may span lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lines {
+    /// No control character at all.
+    Single,
+    /// Tab, line feed and carriage return allowed.
+    Multi,
+}
+
+/// The first character of `text` that it may not hold, if any.
+pub fn forbidden_char(text: &str, lines: Lines) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_control() && !(lines == Lines::Multi && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// "must not contain control characters (U+0000 found)", for a message about `text`.
+pub fn forbidden_char_message(c: char) -> String {
+    format!(
+        "must not contain control characters (U+{:04X} found)",
+        u32::from(c)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_and_control_characters_are_found() {
+        assert_eq!(forbidden_char("Trail\0Gear", Lines::Multi), Some('\0'));
+        assert_eq!(forbidden_char("a\u{1b}[31m", Lines::Single), Some('\u{1b}'));
+        assert_eq!(forbidden_char("two\nlines", Lines::Single), Some('\n'));
+        assert_eq!(forbidden_char("two\r\nlines\tok", Lines::Multi), None);
+        assert_eq!(forbidden_char("Café – 東京 🚀", Lines::Single), None);
+        assert_eq!(forbidden_char("\u{85}", Lines::Multi), Some('\u{85}'));
+        assert_eq!(
+            forbidden_char_message('\0'),
+            "must not contain control characters (U+0000 found)"
+        );
+    }
+}
