@@ -2,34 +2,13 @@
 //! with random (often hostile) arguments, literal or as variables, random sub-selections, and
 //! now and then a document whose text is damaged.
 
-use std::collections::HashMap;
-
-use async_graphql::parser::parse_schema;
-use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
+use async_graphql::parser::types::{BaseType, Type};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Map, Value};
 
-/// A field or input field: its arguments (for fields) and type.
-struct FieldDef {
-    name: String,
-    args: Vec<(String, Type)>,
-    ty: Type,
-}
-
-enum Def {
-    Object(Vec<FieldDef>),
-    Abstract(Vec<String>),
-    Input(Vec<(String, Type)>),
-    Enum(Vec<String>),
-    Scalar,
-}
-
-/// The schema's types, read from the committed SDL.
-pub struct Schema {
-    types: HashMap<String, Def>,
-}
+use crate::sdl::{named, Def, FieldDef, Schema};
 
 /// Strings a hostile client sends.
 const STRINGS: &[&str] = &[
@@ -79,77 +58,17 @@ const STRINGS: &[&str] = &[
     "a@b.co",
 ];
 
-impl Schema {
-    /// Reads `schema.graphql`.
-    pub fn load() -> Schema {
-        let sdl = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
-            .expect("schema.graphql");
-        let doc = parse_schema(&sdl).expect("schema.graphql parses");
-        let mut types = HashMap::new();
-        let mut implementers: HashMap<String, Vec<String>> = HashMap::new();
-        for def in doc.definitions {
-            let TypeSystemDefinition::Type(ty) = def else {
-                continue;
-            };
-            let name = ty.node.name.node.to_string();
-            let fields = |defs: &[async_graphql::Positioned<
-                async_graphql::parser::types::FieldDefinition,
-            >]| {
-                defs.iter()
-                    .map(|f| FieldDef {
-                        name: f.node.name.node.to_string(),
-                        args: f
-                            .node
-                            .arguments
-                            .iter()
-                            .map(|a| (a.node.name.node.to_string(), a.node.ty.node.clone()))
-                            .collect(),
-                        ty: f.node.ty.node.clone(),
-                    })
-                    .collect()
-            };
-            let def = match &ty.node.kind {
-                TypeKind::Object(o) => {
-                    for i in &o.implements {
-                        implementers
-                            .entry(i.node.to_string())
-                            .or_default()
-                            .push(name.clone());
-                    }
-                    Def::Object(fields(&o.fields))
-                }
-                TypeKind::Interface(_) => Def::Abstract(Vec::new()),
-                TypeKind::Union(u) => {
-                    Def::Abstract(u.members.iter().map(|m| m.node.to_string()).collect())
-                }
-                TypeKind::InputObject(i) => Def::Input(
-                    i.fields
-                        .iter()
-                        .map(|f| (f.node.name.node.to_string(), f.node.ty.node.clone()))
-                        .collect(),
-                ),
-                TypeKind::Enum(e) => Def::Enum(
-                    e.values
-                        .iter()
-                        .map(|v| v.node.value.node.to_string())
-                        .collect(),
-                ),
-                TypeKind::Scalar => Def::Scalar,
-            };
-            types.insert(name, def);
-        }
-        for (interface, objects) in implementers {
-            if let Some(Def::Abstract(possible)) = types.get_mut(&interface) {
-                *possible = objects;
-            }
-        }
-        Schema { types }
-    }
+/// Random requests over the schema.
+pub trait Requests {
+    /// A random request body: `{"query": …, "variables": …}`, sometimes damaged.
+    fn request(&self, rng: &mut ChaCha8Rng, ids: &Ids) -> Value;
+}
 
+impl Requests for Schema {
     /// A random request body: `{"query": …, "variables": …}`, sometimes damaged. Most values
     /// are valid (ids of the right kind, real enum values), so that requests get past the first
     /// check; a few are hostile.
-    pub fn request(&self, rng: &mut ChaCha8Rng, ids: &Ids) -> Value {
+    fn request(&self, rng: &mut ChaCha8Rng, ids: &Ids) -> Value {
         let mutation = rng.random_bool(0.3);
         let root = if mutation { "Mutation" } else { "Query" };
         let mut gen = Gen {
@@ -204,13 +123,6 @@ struct Gen<'a> {
     ids: &'a Ids,
     vars: Vec<String>,
     var_values: Map<String, Value>,
-}
-
-fn named(ty: &Type) -> &str {
-    match &ty.base {
-        BaseType::Named(n) => n.as_str(),
-        BaseType::List(inner) => named(inner),
-    }
 }
 
 impl Gen<'_> {

@@ -13,6 +13,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::support::{backend_tests, TestApp};
+use graphql_gen::Requests;
 
 /// Requests per kind and database.
 const GRAPHQL_REQUESTS: usize = 1_500;
@@ -146,7 +147,7 @@ async fn fuzz(app: TestApp, seed: u64) {
     seed_own_account(&app).await;
     let ids = target_ids(&app).await;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let schema = graphql_gen::Schema::load();
+    let schema = crate::sdl::Schema::load();
     let auth = app.auth_header();
     let json_headers = [
         ("Authorization", auth.as_str()),
