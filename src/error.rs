@@ -131,6 +131,22 @@ impl AppError {
         }
     }
 
+    /// A transaction aborted because of a concurrent one (deadlock, serialization failure, busy
+    /// database): `UNAVAILABLE`, and a write transaction runs it again (`service::write`).
+    pub fn contention(detail: impl std::fmt::Display) -> Self {
+        tracing::debug!(error = %detail, "transaction lost a race");
+        AppError::Unavailable {
+            message: CONTENTION.to_owned(),
+            retry_after: 1,
+        }
+    }
+
+    /// Whether this is a [`AppError::contention`] error, which running the transaction again
+    /// may cure.
+    pub fn is_contention(&self) -> bool {
+        matches!(self, AppError::Unavailable { message, .. } if message == CONTENTION)
+    }
+
     /// Logs an internal failure and wraps it; the detail stays in the log.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         let detail = detail.to_string();
@@ -139,8 +155,14 @@ impl AppError {
     }
 }
 
+/// The message of a contention error (see [`AppError::contention`]).
+const CONTENTION: &str = "the database is busy with concurrent changes; try again";
+
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if crate::service::write::is_retryable(&err) {
+            return AppError::contention(err);
+        }
         AppError::internal(err)
     }
 }
