@@ -21,6 +21,7 @@ mod list_support;
 mod list_views;
 mod nodes;
 mod paging;
+mod races;
 mod rest_errors;
 mod rest_groups;
 mod rest_support;

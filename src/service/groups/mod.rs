@@ -2,6 +2,7 @@
 //! deleting them, and changing memberships over any selection of partners (the bulk pattern).
 
 mod change;
+mod delete;
 mod edit;
 mod members;
 mod names;
@@ -23,7 +24,8 @@ use crate::service::campaigns;
 use entity::{partner_group, partner_group_member as pgm};
 
 pub use change::{change_partner_groups, ChangeOutcome, GroupChange, ACTIVITY_ACTION};
-pub use edit::{create, delete, update, GroupUpdate, NewGroup};
+pub use delete::delete;
+pub use edit::{create, update, GroupUpdate, NewGroup};
 pub use members::{members_of, members_page, Member};
 pub use selection::{Selection, MAX_SELECTED_IDS};
 
