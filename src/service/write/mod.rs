@@ -32,12 +32,14 @@ pub enum Finish<T> {
 pub type Attempt<'t, T> =
     std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<Finish<T>>> + Send + 't>>;
 
-/// Runs `write(transaction, context)` in a write transaction (on SQLite `BEGIN IMMEDIATE`) and commits or rolls back
-/// as it says. When the database aborts an attempt because of a concurrent transaction — a
-/// deadlock or serialization failure on PostgreSQL (SQLSTATE `40P01`, `40001`), a busy or locked
-/// SQLite — the whole attempt runs again on a new transaction, up to [`MAX_ATTEMPTS`] times with
-/// jittered, growing pauses; then the caller gets `UNAVAILABLE` with a `retry_after`, never
-/// `INTERNAL`. Any other error rolls back and is returned as it is.
+/// Runs `write(transaction, context)` in a write transaction (on SQLite `BEGIN IMMEDIATE`) and
+/// commits or rolls back as it says. When the database aborts an attempt because of a
+/// concurrent transaction — a deadlock or serialization failure on PostgreSQL (SQLSTATE `40P01`,
+/// `40001`), a busy or locked SQLite — the whole attempt runs again on a new transaction, up to
+/// [`MAX_ATTEMPTS`] times with jittered, growing pauses; then the caller gets `UNAVAILABLE` with
+/// a `retry_after`, never `INTERNAL`. A busy database at `BEGIN` is not tried again: beginning
+/// already waited for the write lock (SQLite's busy timeout). Any other error rolls back and is
+/// returned as it is.
 pub async fn write_transaction<C, X, T, F>(db: &C, context: &X, mut write: F) -> AppResult<T>
 where
     C: TransactionTrait,
@@ -46,8 +48,11 @@ where
 {
     let mut backoff = Backoff::new();
     loop {
+        let txn = match crate::db::begin_write(db).await {
+            Ok(txn) => txn,
+            Err(err) => return Err(busy_if_contention(err.into())),
+        };
         let attempt = async {
-            let txn = crate::db::begin_write(db).await?;
             // On an error the transaction is dropped, which rolls it back.
             match write(&txn, context).await? {
                 Finish::Commit(value) => {
@@ -76,15 +81,23 @@ where
                         attempts = backoff.attempts(),
                         "write kept losing races with concurrent transactions; giving up"
                     );
-                    return Err(AppError::Unavailable {
-                        message: "the data is being changed by other requests; try again"
-                            .to_owned(),
-                        retry_after: 1,
-                    });
+                    return Err(busy_if_contention(err));
                 }
             },
             done => return done,
         }
+    }
+}
+
+/// The answer once retrying is over: contention becomes "busy, come back" (`UNAVAILABLE` with
+/// `retry_after`); anything else stays as it is.
+fn busy_if_contention(err: AppError) -> AppError {
+    if !err.is_contention() {
+        return err;
+    }
+    AppError::Unavailable {
+        message: "the data is being changed by other requests; try again".to_owned(),
+        retry_after: 1,
     }
 }
 

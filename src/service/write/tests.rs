@@ -109,3 +109,40 @@ async fn other_errors_are_not_retried_and_nothing_is_written() {
     assert_eq!(result.expect_err("duplicate key").code(), "INTERNAL");
     assert_eq!(rows(&db).await, 0);
 }
+
+#[tokio::test]
+async fn a_database_busy_at_begin_is_not_tried_again() {
+    let path = std::env::temp_dir().join(format!("partnergraph-begin-{}.db", std::process::id()));
+    let open = || {
+        let mut options =
+            sea_orm::ConnectOptions::new(format!("sqlite://{}?mode=rwc", path.display()));
+        options
+            .max_connections(1)
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|o| o.busy_timeout(std::time::Duration::ZERO));
+        Database::connect(options)
+    };
+    let (holder, writer) = (open().await.expect("open"), open().await.expect("open"));
+    holder
+        .execute_unprepared("BEGIN IMMEDIATE")
+        .await
+        .expect("holder takes the write lock");
+    let attempts = AtomicU32::new(0);
+    let result: AppResult<()> = write_transaction(&writer, &attempts, |_, attempts| {
+        Box::pin(async move {
+            attempts.fetch_add(1, Ordering::Relaxed);
+            Ok(Finish::Commit(()))
+        })
+    })
+    .await;
+    let err = result.expect_err("the write lock is held");
+    assert_eq!((err.code(), err.retry_after()), ("UNAVAILABLE", Some(1)));
+    assert_eq!(attempts.into_inner(), 0, "the write never began");
+    holder
+        .execute_unprepared("ROLLBACK")
+        .await
+        .expect("rollback");
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+    }
+}
