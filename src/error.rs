@@ -135,6 +135,22 @@ impl AppError {
         }
     }
 
+    /// A transaction aborted because of a concurrent one (deadlock, serialization failure, busy
+    /// database): `UNAVAILABLE`, and a write transaction runs it again (`service::write`).
+    pub fn contention(detail: impl std::fmt::Display) -> Self {
+        tracing::debug!(error = %detail, "transaction lost a race");
+        AppError::Unavailable {
+            message: CONTENTION.to_owned(),
+            retry_after: 1,
+        }
+    }
+
+    /// Whether this is a [`AppError::contention`] error, which running the transaction again
+    /// may cure.
+    pub fn is_contention(&self) -> bool {
+        matches!(self, AppError::Unavailable { message, .. } if message == CONTENTION)
+    }
+
     /// Logs an internal failure and wraps it; the detail stays in the log.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         let detail = detail.to_string();
@@ -143,10 +159,18 @@ impl AppError {
     }
 }
 
-/// A database failure: `UNAVAILABLE` (pool exhausted, database down or locked, a transaction
-/// conflict), `TIMEOUT` (statement timeout) or `INTERNAL`, as [`classify_db_err`] decides.
+/// The message of a contention error (see [`AppError::contention`]).
+const CONTENTION: &str = "the database is busy with concurrent changes; try again";
+
+/// A database failure: a transaction that lost a race (deadlock, serialization failure, a busy
+/// SQLite) is contention, which [`crate::service::write`] retries; otherwise `UNAVAILABLE`
+/// (pool exhausted, database down), `TIMEOUT` (statement timeout) or `INTERNAL`, as
+/// [`classify_db_err`] decides.
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if crate::service::write::is_retryable(&err) {
+            return AppError::contention(err);
+        }
         database::app_error(err)
     }
 }

@@ -45,6 +45,9 @@ pub struct Model {
     pub social_reach: i64,
     /// Copy of the profile's Moz domain authority.
     pub moz_domain_authority: Option<i32>,
+    /// The profile's e-mail address (ASCII lower-cased): unique within the campaign
+    /// (`ux_campaign_partners_campaign_email`), the key of `createPartner`'s duplicate check.
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20261121_000010_group_names;
 mod m20261121_000011_lean_foreign_keys;
 mod m20261121_000012_list_lookups;
 mod m20261121_000013_list_versions;
+mod m20261121_000014_campaign_partner_emails;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000011_lean_foreign_keys::Migration),
             Box::new(m20261121_000012_list_lookups::Migration),
             Box::new(m20261121_000013_list_versions::Migration),
+            Box::new(m20261121_000014_campaign_partner_emails::Migration),
         ]
     }
 }

@@ -135,7 +135,7 @@ async fn roundtrip(db: &DatabaseConnection) {
     // Substring search: an FTS5 trigram table (and its shadow tables) on SQLite, a pg_trgm index on PostgreSQL.
     let postgres = db.get_database_backend() == DbBackend::Postgres;
     assert_eq!(search_tables, if postgres { 0 } else { 5 });
-    let expected_indexes = if postgres { 53 } else { 52 };
+    let expected_indexes = if postgres { 54 } else { 53 };
     assert_eq!(
         indexes(db).await.len(),
         expected_indexes,
@@ -310,11 +310,71 @@ async fn lean_foreign_keys(db: &DatabaseConnection) {
     Migrator::reset(db).await.unwrap();
 }
 
+/// Migration 000014 copies each profile's address, lower-cased, onto its relationships (the
+/// earliest of a campaign's duplicates keeps it), makes it unique per campaign, and goes again.
+async fn campaign_emails(db: &DatabaseConnection) {
+    Migrator::up(db, Some(13)).await.unwrap();
+    let account = insert_account(db, "AC1").await;
+    for name in ["C1", "C2"] {
+        exec(db, &format!("INSERT INTO campaigns (account_id, name, currency, created_at) VALUES ({account}, '{name}', 'USD', CURRENT_TIMESTAMP)")).await;
+    }
+    for (name, email) in [
+        ("P1", "'Team@Deals.example'"),
+        ("P2", "'team@deals.example'"),
+        ("P3", "NULL"),
+        ("P4", "'solo@x.example'"),
+    ] {
+        exec(db, &format!("INSERT INTO partners (name, email, created_at, updated_at) VALUES ('{name}', {email}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")).await;
+    }
+    // Every partner in the first campaign, the second partner also in the second.
+    exec(db, &format!("INSERT INTO campaign_partners (account_id, campaign_id, partner_id, relationship_type, relationship_stage, created_at, updated_at) SELECT {account}, c.id, p.id, 'DIRECT', 'NEW', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM campaigns c, partners p WHERE c.name = 'C1' OR p.name = 'P2' ORDER BY c.id, p.id")).await;
+    let rows = "SELECT c.name || ' ' || p.name || ' ' || COALESCE(cp.email, '-') FROM campaign_partners cp \
+                JOIN campaigns c ON c.id = cp.campaign_id JOIN partners p ON p.id = cp.partner_id";
+    let before = count(db, "campaign_partners").await;
+
+    Migrator::up(db, Some(1)).await.unwrap();
+    assert_eq!(
+        strings(db, rows).await,
+        [
+            "C1 P1 team@deals.example",
+            "C1 P2 -",
+            "C1 P3 -",
+            "C1 P4 solo@x.example",
+            "C2 P2 team@deals.example"
+        ]
+    );
+    assert!(indexes(db)
+        .await
+        .contains(&"ux_campaign_partners_campaign_email".to_owned()));
+    let taken = format!("INSERT INTO campaign_partners (account_id, campaign_id, partner_id, relationship_type, relationship_stage, created_at, updated_at, email) SELECT {account}, c.id, p.id, 'DIRECT', 'NEW', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'solo@x.example' FROM campaigns c, partners p WHERE c.name = 'C2' AND p.name = 'P4'");
+    assert!(
+        db.execute_unprepared(&taken).await.is_ok(),
+        "free in another campaign"
+    );
+    let again = taken.replace("'C2'", "'C1'").replace("'P4'", "'P3'");
+    assert!(
+        db.execute_unprepared(&again).await.is_err(),
+        "taken in this campaign"
+    );
+
+    Migrator::down(db, Some(1)).await.unwrap();
+    assert!(!indexes(db)
+        .await
+        .contains(&"ux_campaign_partners_campaign_email".to_owned()));
+    assert!(db
+        .execute_unprepared("SELECT email FROM campaign_partners")
+        .await
+        .is_err());
+    assert_eq!(count(db, "campaign_partners").await, before + 1);
+    Migrator::reset(db).await.unwrap();
+}
+
 #[tokio::test]
 async fn sqlite_roundtrip() {
     let db = Database::connect("sqlite::memory:").await.unwrap();
     roundtrip(&db).await;
     lean_foreign_keys(&db).await;
+    campaign_emails(&db).await;
     db.close().await.unwrap();
 }
 
@@ -346,6 +406,7 @@ async fn postgres_roundtrip() {
     let db = Database::connect(&url).await.unwrap();
     roundtrip(&db).await;
     lean_foreign_keys(&db).await;
+    campaign_emails(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;

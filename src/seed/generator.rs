@@ -2,7 +2,7 @@
 //! plan of each campaign, and turns the account's partners into batches of `INSERT`s, one chunk
 //! of partners at a time (so a million partners never sit in memory at once).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::DbBackend;
@@ -55,6 +55,8 @@ pub(crate) struct Generator {
     pub first_partner_id: i64,
     /// How often each base name was used, to number repeats ("Coupon Cabin 2").
     pub names: HashMap<String, u32>,
+    /// Fingerprints of the web domains given out, to keep them (and e-mails) unique.
+    pub domains: HashSet<u64>,
     /// Partners per chunk.
     pub chunk_size: usize,
     /// The database backend statements are built for.

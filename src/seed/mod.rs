@@ -227,6 +227,7 @@ async fn seed_account(
         partners_done: 0,
         first_partner_id,
         names: HashMap::new(),
+        domains: HashSet::new(),
         chunk_size: CHUNK_PARTNERS,
         backend: db.get_database_backend(),
         finished: false,

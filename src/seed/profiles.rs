@@ -2,6 +2,8 @@
 //! addresses, and sizes skewed towards small partners, with a social reach inside each size's
 //! follower band (DOMAIN.md: 50 / 3k / 100k / 5M / 250M).
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
@@ -103,7 +105,7 @@ impl Generator {
         let rng = &mut self.rng;
         let country = geo::country(rng);
         let tld = if chance(rng, 0.6) { country.tld } else { "com" };
-        let domain = format!("{}.{tld}", slug(&name));
+        let domain = unique_domain(&mut self.domains, &name, tld, index);
         let size = cover(index, PartnerSize::ALL)
             .map(Some)
             .unwrap_or_else(|| weighted(rng, SIZES));
@@ -212,6 +214,27 @@ impl Generator {
         self.media_and_contacts(index, &info, country);
         info
     }
+}
+
+/// The partner's web domain, `<slug of name>.<tld>`; when another partner of the account has it
+/// already (two names with one slug), `<slug>-<index>.<tld>` — so no two partners of a campaign
+/// share a domain, or the e-mail address made from it.
+fn unique_domain(taken: &mut HashSet<u64>, name: &str, tld: &str, index: usize) -> String {
+    let domain = format!("{}.{tld}", slug(name));
+    if taken.insert(fingerprint(&domain)) {
+        return domain;
+    }
+    let domain = format!("{}-{index}.{tld}", slug(name));
+    taken.insert(fingerprint(&domain));
+    domain
+}
+
+/// A 64-bit hash of a domain (std's `DefaultHasher::new()` is fixed-keyed: deterministic).
+fn fingerprint(domain: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    domain.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// `at` moved back by up to `days` days, but not before `floor`.

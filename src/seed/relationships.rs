@@ -256,6 +256,7 @@ impl Generator {
             listing.size_rank.into(),
             listing.social_reach.into(),
             listing.moz_domain_authority.into(),
+            listing.email.clone().into(),
         ]);
         Rel {
             k,

@@ -62,6 +62,7 @@ pub(crate) static CAMPAIGN_PARTNERS: Table = t(8, "campaign_partners", true, &[
     "compliance_audit_rate", "client_cost_enabled", "client_cost_type", "tracking_integration_type",
     "tracking_postback_url", "tracking_pixel_url", "created_at", "updated_at", "partner_name",
     "search_text", "country", "state_province", "size_rank", "social_reach", "moz_domain_authority",
+    "email",
 ]);
 
 /// `partner_account_links`.

@@ -12,3 +12,4 @@ pub mod paging;
 pub mod partners;
 pub mod validation;
 pub mod views;
+pub mod write;

@@ -16,7 +16,7 @@ pub struct UserError {
 }
 
 /// Collects the problems of one input.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Checker {
     errors: Vec<UserError>,
 }

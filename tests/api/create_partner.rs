@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::first_error_code;
+use crate::races::{all, rounds, Client};
 use crate::support::{backend_tests, TestApp};
 
 const CREATE: &str = "mutation($i: CreatePartnerInput!) {
@@ -114,6 +115,56 @@ backend_tests! {
         let payload = create(&app, valid(&app)).await;
         assert_eq!(error_fields(&payload), vec![("email".to_owned(), "CONFLICT".to_owned())]);
         assert_eq!(app.count_rows("partners").await, 1);
+    }
+
+    async fn concurrent_creates_with_one_email_make_exactly_one_partner(app) {
+        let client = Client::new(&app, &app.account);
+        for round in 0..rounds(&app, 20) {
+            let tasks = (0..8)
+                .map(|i| {
+                    let client = client.clone();
+                    let mut input = valid(&app);
+                    // The same address however it is capitalised.
+                    input["email"] = json!(if i % 2 == 0 { format!("race{round}@trailgear.example") } else { format!("Race{round}@TrailGear.example") });
+                    input["name"] = json!(format!("Racer {round}.{i}"));
+                    Box::pin(async move { client.payload(CREATE, json!({ "i": input }), "createPartner").await })
+                        as std::pin::Pin<Box<dyn std::future::Future<Output = Value> + Send>>
+                })
+                .collect();
+            let payloads = all(tasks).await;
+            let created = payloads.iter().filter(|p| !p["partner"].is_null()).count();
+            assert_eq!(created, 1, "round {round}: {payloads:?}");
+            for payload in payloads.iter().filter(|p| p["partner"].is_null()) {
+                assert_eq!(error_fields(payload), vec![("email".to_owned(), "CONFLICT".to_owned())], "{payload}");
+            }
+            let email = format!("race{round}@trailgear.example");
+            assert_eq!(app.count_rows(&format!("partners WHERE email = '{email}'")).await, 1);
+        }
+        assert_eq!(app.count_rows("activity_log WHERE action = 'PARTNER_CREATED'").await, rounds(&app, 20) as i64);
+    }
+
+    async fn an_email_taken_in_one_campaign_is_free_in_another(app) {
+        create(&app, valid(&app)).await;
+        let mut input = valid(&app);
+        input["campaignId"] = json!(app.account.campaign_ids[1].to_string());
+        let payload = create(&app, input).await;
+        assert_eq!(payload["userErrors"], json!([]), "{payload}");
+        assert_eq!(app.count_rows("partners").await, 2);
+    }
+
+    async fn the_email_of_a_seeded_partner_of_the_campaign_is_a_conflict(app) {
+        let acme = app.seed_account(20, 61).await;
+        let campaign = acme.campaign_ids[0];
+        let data = app.data_as(&acme, "query($c: ID!) { partners(campaignId: $c, first: 20) { nodes { email } } }",
+            json!({ "c": campaign.to_string() })).await;
+        let email = data["partners"]["nodes"].as_array().unwrap().iter()
+            .find_map(|n| n["email"].as_str()).expect("a seeded partner with an e-mail").to_uppercase();
+        let mut input = valid(&app);
+        input["campaignId"] = json!(campaign.to_string());
+        input["email"] = json!(email);
+        input["assignedUserId"] = json!(acme.user_id.to_string());
+        let payload = app.data_as(&acme, CREATE, json!({ "i": input })).await["createPartner"].clone();
+        assert_eq!(error_fields(&payload), vec![("email".to_owned(), "CONFLICT".to_owned())]);
     }
 
     async fn unknown_enum_values_are_rejected_by_validation(app) {

@@ -25,6 +25,24 @@ async fn upload(
     bytes: Vec<u8>,
     apply: bool,
 ) -> Value {
+    let header = TestApp::header_of(acme);
+    send_file(&app.base_url, &header, campaign, name, bytes, apply).await
+}
+
+/// Applies a CSV file with the given `Authorization` header (owned values: it can run in a
+/// spawned task) and returns the payload.
+pub async fn upload_as(base_url: &str, authorization: &str, campaign: i64, csv: Vec<u8>) -> Value {
+    send_file(base_url, authorization, campaign, "groups.csv", csv, true).await
+}
+
+async fn send_file(
+    base_url: &str,
+    authorization: &str,
+    campaign: i64,
+    name: &str,
+    bytes: Vec<u8>,
+    apply: bool,
+) -> Value {
     let operations = json!({ "query": BULK_EDIT, "variables": { "c": campaign.to_string(), "file": null, "apply": apply } });
     let form = reqwest::multipart::Form::new()
         .text("operations", operations.to_string())
@@ -34,8 +52,8 @@ async fn upload(
             reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
         );
     let response = reqwest::Client::new()
-        .post(format!("{}/graphql", app.base_url))
-        .header("Authorization", TestApp::header_of(acme))
+        .post(format!("{base_url}/graphql"))
+        .header("Authorization", authorization)
         .multipart(form)
         .send()
         .await

@@ -34,6 +34,7 @@ mod observability;
 mod paging;
 mod playground;
 mod playground_browser;
+mod races;
 mod rate_limits;
 mod rest_errors;
 mod rest_groups;

@@ -278,6 +278,7 @@ async fn assert_listing_matches_profiles(db: &sea_orm::DatabaseConnection) {
             size_rank: cp.size_rank,
             social_reach: cp.social_reach,
             moz_domain_authority: cp.moz_domain_authority,
+            email: cp.email,
         };
         assert_eq!(stored, expected, "relationship {}", cp.id);
     }

@@ -1,6 +1,6 @@
 //! Previewing and applying a bulk-edit file: each row resolved against the campaign (the
 //! partner, the groups it joins and leaves, or what is wrong), then — when asked and only when
-//! no row has an error — every row applied in the same transaction the preview was read in.
+//! no row has an error — every row applied in the same transaction the rows were resolved in.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,6 +11,7 @@ use super::parse::{self, FileRow};
 use super::write;
 use crate::auth::{AuthContext, Permission};
 use crate::error::{AppError, AppResult};
+use crate::service::write::{lock_campaign, write_transaction, Finish};
 use crate::service::{campaigns, catalog};
 
 use entity::partner_group;
@@ -69,20 +70,28 @@ where
     let rows = tokio::task::spawn_blocking(move || parse::parse(&bytes))
         .await
         .map_err(AppError::internal)??;
-    let txn = if apply {
-        crate::db::begin_write(db).await?
-    } else {
-        db.begin().await?
-    };
-    let mut plan = resolve(&txn, auth, campaign_id, rows).await?;
-    if apply && plan.error_count == 0 {
-        write::apply(&txn, auth, campaign_id, &plan).await?;
-        txn.commit().await?;
-        plan.applied = true;
-    } else {
+    if !apply {
+        // A preview reads one consistent picture and writes nothing.
+        let txn = db.begin().await?;
+        let plan = resolve(&txn, auth, campaign_id, rows).await?;
         txn.rollback().await?;
+        return Ok(plan);
     }
-    Ok(plan)
+    // Applying reads the memberships under the campaign's write lock, so the rows it writes
+    // (and the partners it counts and logs as changed) are the changes still to be made.
+    write_transaction(db, &(auth, &rows), |txn, &(auth, rows)| {
+        Box::pin(async move {
+            lock_campaign(txn, campaign_id).await?;
+            let mut plan = resolve(txn, auth, campaign_id, rows.clone()).await?;
+            if plan.error_count > 0 {
+                return Ok(Finish::Rollback(plan));
+            }
+            write::apply(txn, auth, campaign_id, &plan).await?;
+            plan.applied = true;
+            Ok(Finish::Commit(plan))
+        })
+    })
+    .await
 }
 
 async fn resolve(

@@ -2,7 +2,7 @@
 //! then the set-based statements of `plan`, all in one transaction. A dry run counts what the
 //! same statements would change and rolls back.
 
-use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use super::plan::Plan;
 use super::selection::{self, Selection};
@@ -11,6 +11,7 @@ use crate::domain::UserErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::service::campaigns;
 use crate::service::validation::{Checker, UserError};
+use crate::service::write::{lock_campaign, write_transaction, Finish};
 
 /// The most groups one change may add or remove.
 pub const MAX_GROUPS_PER_CHANGE: usize = 100;
@@ -46,6 +47,9 @@ pub struct ChangeOutcome {
 }
 
 /// Checks a change and applies it in one transaction; with any user error nothing is written.
+/// The transaction holds the campaign's write lock from before the checks to the commit, so
+/// the groups checked are the groups written to (none deleted meanwhile) and the counts and
+/// activity entries are of changes no concurrent change has made already.
 pub async fn change_partner_groups<C>(
     db: &C,
     auth: &AuthContext,
@@ -55,9 +59,6 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     auth.require(Permission::Write)?;
-    // Checks and writes share one transaction, so a group deleted meanwhile cannot slip through.
-    let txn = crate::db::begin_write(db).await?;
-    let db = &txn;
     let mut check = Checker::default();
     if !campaigns::check_exists(db, auth, change.campaign_id, &mut check).await? {
         return Ok(check.finish().map(|()| ChangeOutcome::default()));
@@ -74,6 +75,39 @@ where
     if let Err(errors) = check.finish() {
         return Ok(Err(errors));
     }
+    write_transaction(db, &(auth, &change), |txn, &(auth, change)| {
+        Box::pin(async move {
+            lock_campaign(txn, change.campaign_id).await?;
+            let plan = match checked_plan(txn, auth, change).await? {
+                Ok(plan) => plan,
+                Err(errors) => return Ok(Finish::Rollback(Err(errors))),
+            };
+            let outcome = plan.execute(txn, auth, !change.dry_run).await?;
+            if outcome.matched == 0 {
+                let mut check = Checker::default();
+                check.push(
+                    "selection",
+                    UserErrorCode::EmptySelection,
+                    "the selection matches no partners",
+                );
+                return Ok(Finish::Rollback(check.finish().map(|()| outcome)));
+            }
+            Ok(if change.dry_run {
+                Finish::Rollback(Ok(outcome))
+            } else {
+                Finish::Commit(Ok(outcome))
+            })
+        })
+    })
+    .await
+}
+
+/// The change's plan, or every problem with its groups and selection.
+async fn checked_plan(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    change: &GroupChange,
+) -> AppResult<Result<Plan, Vec<UserError>>> {
     let mut check = Checker::default();
     check_groups(db, auth, change.campaign_id, &change.add, "add", &mut check).await?;
     check_groups(
@@ -112,30 +146,13 @@ where
         return Ok(Err(errors));
     }
     let selected = selected.ok_or_else(|| AppError::internal("selection left unresolved"))?;
-    let plan = Plan {
+    Ok(Ok(Plan {
         campaign_id: change.campaign_id,
         selected,
         add: dedup(&change.add),
         remove: dedup(&change.remove),
         remove_from_all: change.remove_from_all,
-    };
-    let outcome = plan.execute(&txn, auth, !change.dry_run).await?;
-    if outcome.matched == 0 {
-        txn.rollback().await?;
-        let mut check = Checker::default();
-        check.push(
-            "selection",
-            UserErrorCode::EmptySelection,
-            "the selection matches no partners",
-        );
-        return Ok(check.finish().map(|()| outcome));
-    }
-    if change.dry_run {
-        txn.rollback().await?;
-    } else {
-        txn.commit().await?;
-    }
-    Ok(Ok(outcome))
+    }))
 }
 
 fn dedup(ids: &[i64]) -> Vec<i64> {

@@ -1,15 +1,14 @@
-//! Creating, updating and deleting a group. Membership changes go through the same plan as
-//! `changePartnerGroups`, so every affected partner gets its activity entry.
+//! Creating and updating a group (deleting is in `delete`). Membership changes go through the
+//! same plan as `changePartnerGroups`, so every affected partner gets its activity entry; each
+//! runs in a write transaction holding the campaign's write lock, like every membership change.
 
 use std::collections::HashSet;
 
 use chrono::Utc;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
-};
+use sea_orm::sea_query::Condition;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 
+use super::delete::{locked_group, not_found};
 use super::names::{check_name, name_taken};
 use super::plan::Plan;
 use super::selection::{self, Selection};
@@ -18,9 +17,10 @@ use crate::auth::{AuthContext, Permission};
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
 use crate::service::validation::{Checker, UserError};
+use crate::service::write::{lock_campaign, write_transaction, Finish};
 use crate::service::{activity, campaigns};
 
-use entity::{campaign_partner as cp, partner_group, partner_group_member as pgm};
+use entity::partner_group;
 
 /// The longest group name.
 pub const MAX_NAME_LEN: usize = 255;
@@ -64,49 +64,54 @@ where
         return Ok(Err(check.finish().err().unwrap_or_default()));
     }
     auth.require(Permission::Write)?;
-    let name = check.required_text("name", &input.name, MAX_NAME_LEN);
-    check_name(db, auth, input.campaign_id, &name, None, &mut check).await?;
-    let members = members(
-        db,
-        auth,
-        input.campaign_id,
-        &input.partner_ids,
-        "partnerIds",
-        &mut check,
-    )
-    .await?;
-    if let Err(errors) = check.finish() {
-        return Ok(Err(errors));
-    }
-    let now = Utc::now();
-    let txn = crate::db::begin_write(db).await?;
-    let inserted = partner_group::ActiveModel {
-        account_id: Set(auth.account_id),
-        campaign_id: Set(input.campaign_id),
-        name: Set(name.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let group = match inserted {
-        Ok(group) => group,
-        Err(err) => return name_taken(err, &name).map(Err),
-    };
-    let mut member_count = 0;
-    if let Some(selected) = members {
-        member_count = joining(input.campaign_id, selected, group.id)
-            .execute(&txn, auth, true)
-            .await?
-            .added;
-    }
-    record(&txn, auth, &group, "PARTNER_GROUP_CREATED").await?;
-    txn.commit().await?;
-    Ok(Ok(GroupInfo {
-        group,
-        member_count,
-    }))
+    write_transaction(db, &(auth, &input), |txn, &(auth, input)| {
+        Box::pin(async move {
+            lock_campaign(txn, input.campaign_id).await?;
+            let mut check = Checker::default();
+            let name = check.required_text("name", &input.name, MAX_NAME_LEN);
+            check_name(txn, auth, input.campaign_id, &name, None, &mut check).await?;
+            let members = members(
+                txn,
+                auth,
+                input.campaign_id,
+                &input.partner_ids,
+                "partnerIds",
+                &mut check,
+            )
+            .await?;
+            if let Err(errors) = check.finish() {
+                return Ok(Finish::Rollback(Err(errors)));
+            }
+            let now = Utc::now();
+            let inserted = partner_group::ActiveModel {
+                account_id: Set(auth.account_id),
+                campaign_id: Set(input.campaign_id),
+                name: Set(name.clone()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await;
+            let group = match inserted {
+                Ok(group) => group,
+                Err(err) => return Ok(Finish::Rollback(Err(name_taken(err, &name)?))),
+            };
+            let mut member_count = 0;
+            if let Some(selected) = members {
+                member_count = joining(input.campaign_id, selected, group.id)
+                    .execute(txn, auth, true)
+                    .await?
+                    .added;
+            }
+            record(txn, auth, &group, "PARTNER_GROUP_CREATED").await?;
+            Ok(Finish::Commit(Ok(GroupInfo {
+                group,
+                member_count,
+            })))
+        })
+    })
+    .await
 }
 
 /// Renames a group and adds or removes members, in one transaction.
@@ -119,86 +124,92 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     auth.require(Permission::Write)?;
-    let mut check = Checker::default();
-    let Some(group) = super::find(db, auth, input.group_id).await? else {
-        check.push(
-            "id",
-            UserErrorCode::NotFound,
-            group_not_found(input.group_id),
-        );
-        return Ok(Err(check.finish().err().unwrap_or_default()));
-    };
-    let name = match &input.name {
-        Some(name) => {
-            let name = check.required_text("name", name, MAX_NAME_LEN);
-            check_name(
-                db,
+    let updated = write_transaction(db, &(auth, &input), |txn, &(auth, input)| {
+        Box::pin(async move {
+            let Some(group) = locked_group(txn, auth, input.group_id).await? else {
+                return Ok(Finish::Rollback(Err(not_found(input.group_id))));
+            };
+            let mut check = Checker::default();
+            let name = match &input.name {
+                Some(name) => {
+                    let name = check.required_text("name", name, MAX_NAME_LEN);
+                    check_name(
+                        txn,
+                        auth,
+                        group.campaign_id,
+                        &name,
+                        Some(group.id),
+                        &mut check,
+                    )
+                    .await?;
+                    Some(name)
+                }
+                None => None,
+            };
+            let removing: HashSet<i64> = input.remove_partner_ids.iter().copied().collect();
+            if let Some(both) = input
+                .add_partner_ids
+                .iter()
+                .find(|id| removing.contains(id))
+            {
+                check.push(
+                    "removePartnerIds",
+                    UserErrorCode::Conflict,
+                    format!("partner {both} is both added and removed"),
+                );
+            }
+            let adding = members(
+                txn,
                 auth,
                 group.campaign_id,
-                &name,
-                Some(group.id),
+                &input.add_partner_ids,
+                "addPartnerIds",
                 &mut check,
             )
             .await?;
-            Some(name)
-        }
-        None => None,
-    };
-    let removing: HashSet<i64> = input.remove_partner_ids.iter().copied().collect();
-    if let Some(both) = input
-        .add_partner_ids
-        .iter()
-        .find(|id| removing.contains(id))
-    {
-        check.push(
-            "removePartnerIds",
-            UserErrorCode::Conflict,
-            format!("partner {both} is both added and removed"),
-        );
-    }
-    let adding = members(
-        db,
-        auth,
-        group.campaign_id,
-        &input.add_partner_ids,
-        "addPartnerIds",
-        &mut check,
-    )
+            let removing = members(
+                txn,
+                auth,
+                group.campaign_id,
+                &input.remove_partner_ids,
+                "removePartnerIds",
+                &mut check,
+            )
+            .await?;
+            if let Err(errors) = check.finish() {
+                return Ok(Finish::Rollback(Err(errors)));
+            }
+            let mut model = group.clone().into_active_model();
+            if let Some(name) = &name {
+                model.name = Set(name.clone());
+            }
+            model.updated_at = Set(Utc::now());
+            let group = match model.update(txn).await {
+                Ok(group) => group,
+                Err(err) => {
+                    let name = name.as_deref().unwrap_or_default();
+                    return Ok(Finish::Rollback(Err(name_taken(err, name)?)));
+                }
+            };
+            if let Some(selected) = adding {
+                joining(group.campaign_id, selected, group.id)
+                    .execute(txn, auth, true)
+                    .await?;
+            }
+            if let Some(selected) = removing {
+                leaving(group.campaign_id, selected, group.id)
+                    .execute(txn, auth, true)
+                    .await?;
+            }
+            record(txn, auth, &group, "PARTNER_GROUP_UPDATED").await?;
+            Ok(Finish::Commit(Ok(group)))
+        })
+    })
     .await?;
-    let removing = members(
-        db,
-        auth,
-        group.campaign_id,
-        &input.remove_partner_ids,
-        "removePartnerIds",
-        &mut check,
-    )
-    .await?;
-    if let Err(errors) = check.finish() {
-        return Ok(Err(errors));
-    }
-    let txn = crate::db::begin_write(db).await?;
-    let mut model = group.clone().into_active_model();
-    if let Some(name) = &name {
-        model.name = Set(name.clone());
-    }
-    model.updated_at = Set(Utc::now());
-    let group = match model.update(&txn).await {
+    let group = match updated {
         Ok(group) => group,
-        Err(err) => return name_taken(err, name.as_deref().unwrap_or_default()).map(Err),
+        Err(errors) => return Ok(Err(errors)),
     };
-    if let Some(selected) = adding {
-        joining(group.campaign_id, selected, group.id)
-            .execute(&txn, auth, true)
-            .await?;
-    }
-    if let Some(selected) = removing {
-        leaving(group.campaign_id, selected, group.id)
-            .execute(&txn, auth, true)
-            .await?;
-    }
-    record(&txn, auth, &group, "PARTNER_GROUP_UPDATED").await?;
-    txn.commit().await?;
     let member_count = super::member_counts(db, auth, &[group.id])
         .await?
         .get(&group.id)
@@ -210,48 +221,11 @@ where
     }))
 }
 
-/// Deletes a group: its members leave it (each with an activity entry); partners stay.
-pub async fn delete<C>(
-    db: &C,
-    auth: &AuthContext,
-    group_id: i64,
-) -> AppResult<Result<partner_group::Model, Vec<UserError>>>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    auth.require(Permission::Write)?;
-    let Some(group) = super::find(db, auth, group_id).await? else {
-        let mut check = Checker::default();
-        check.push("id", UserErrorCode::NotFound, group_not_found(group_id));
-        return Ok(Err(check.finish().err().unwrap_or_default()));
-    };
-    let mut in_group = Query::select();
-    in_group
-        .column(pgm::Column::PartnerId)
-        .from(pgm::Entity)
-        .and_where(Expr::col(pgm::Column::GroupId).eq(group.id));
-    let selected = Condition::all()
-        .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
-        .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(group.campaign_id))
-        .add(Expr::col((cp::Entity, cp::Column::PartnerId)).in_subquery(in_group));
-    let txn = crate::db::begin_write(db).await?;
-    leaving(group.campaign_id, selected, group.id)
-        .execute(&txn, auth, true)
-        .await?;
-    partner_group::Entity::delete_by_id(group.id)
-        .filter(partner_group::Column::AccountId.eq(auth.account_id))
-        .exec(&txn)
-        .await?;
-    record(&txn, auth, &group, "PARTNER_GROUP_DELETED").await?;
-    txn.commit().await?;
-    Ok(Ok(group))
-}
-
-fn group_not_found(id: i64) -> String {
+pub(super) fn group_not_found(id: i64) -> String {
     format!("partner group {id} not found")
 }
 
-fn joining(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
+pub(super) fn joining(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
     Plan {
         campaign_id,
         selected,
@@ -261,7 +235,7 @@ fn joining(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
     }
 }
 
-fn leaving(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
+pub(super) fn leaving(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
     Plan {
         campaign_id,
         selected,
@@ -273,7 +247,7 @@ fn leaving(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
 
 /// The partners given by id as a selection, or `None` when there are none (or some are not
 /// partners of the campaign, reported on `check`).
-async fn members(
+pub(super) async fn members(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     campaign_id: i64,
@@ -288,7 +262,7 @@ async fn members(
     selection::resolve(db, auth, campaign_id, &selection, field, check).await
 }
 
-async fn record(
+pub(super) async fn record(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     group: &partner_group::Model,

@@ -2,6 +2,7 @@
 //! deleting them, and changing memberships over any selection of partners (the bulk pattern).
 
 mod change;
+mod delete;
 mod edit;
 mod members;
 mod names;
@@ -25,7 +26,8 @@ use entity::{partner_group, partner_group_member as pgm};
 pub use change::{
     change_partner_groups, ChangeOutcome, GroupChange, ACTIVITY_ACTION, MAX_GROUPS_PER_CHANGE,
 };
-pub use edit::{create, delete, update, GroupUpdate, NewGroup};
+pub use delete::delete;
+pub use edit::{create, update, GroupUpdate, NewGroup};
 pub use members::{first_members, members_page, Member};
 pub use selection::{Selection, MAX_SELECTED_IDS};
 

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionSession, TransactionTrait,
+    SqlErr, TransactionTrait,
 };
 
 use super::listing::ListingColumns;
@@ -12,9 +12,10 @@ use crate::auth::{AuthContext, Permission};
 use crate::domain::{
     attribute, BusinessModel, PartnerSize, RelationshipStage, RelationshipType, UserErrorCode,
 };
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::service::activity;
 use crate::service::validation::{Checker, UserError};
+use crate::service::write::{write_transaction, Finish};
 use crate::service::{accounts, campaigns};
 
 use entity::{campaign_partner, partner, partner_attribute};
@@ -48,8 +49,23 @@ pub struct NewPartner {
     pub assigned_user_id: Option<i64>,
 }
 
+/// The checked text fields of a new partner.
+struct Checked {
+    name: String,
+    email: String,
+    country: String,
+    website_url: Option<String>,
+    state_province: Option<String>,
+    description: Option<String>,
+    phone: Option<String>,
+    currency: Option<String>,
+}
+
 /// Adds a direct partner to a campaign: validates every field (all problems reported together),
-/// then writes the profile, relationship, attributes and an activity entry in one transaction.
+/// then checks the e-mail address and writes the profile, relationship, attributes and an
+/// activity entry in one transaction. The address is unique within the campaign: the check
+/// reads the relationships' unique index, and a concurrent create that got there first (past
+/// the check, before our commit) trips that index — both answer the same `CONFLICT`.
 pub async fn create_direct_partner<C>(
     db: &C,
     auth: &AuthContext,
@@ -63,45 +79,74 @@ where
     let name = check.required_text("name", &input.name, 200);
     let email = check.email("email", &input.email);
     let country = check.country("country", &input.country);
-    let website_url = check.url("websiteUrl", input.website_url.as_deref());
-    let state_province =
-        check.subdivision("stateProvince", input.state_province.as_deref(), &country);
-    let description =
-        check.optional_multiline_text("description", input.description.as_deref(), 5000);
-    let phone = check.optional_text("phone", input.phone.as_deref(), 40);
-    let currency = check.currency("currency", input.currency.as_deref());
-    campaigns::check_exists(db, auth, input.campaign_id, &mut check).await?;
-    if let Some(user_id) = input.assigned_user_id {
-        if accounts::find_user(db, auth, user_id).await.is_err() {
-            check.push(
-                "assignedUserId",
-                UserErrorCode::NotFound,
-                format!("account user {user_id} not found"),
-            );
-        }
-    }
-    if check.is_ok("email") && email_taken(db, auth, input.campaign_id, &email).await? {
-        check.push(
-            "email",
-            UserErrorCode::Conflict,
-            format!("a partner with e-mail {email} is already in this campaign"),
-        );
-    }
-    if let Err(errors) = check.finish() {
-        return Ok(Err(errors));
-    }
+    let checked = Checked {
+        website_url: check.url("websiteUrl", input.website_url.as_deref()),
+        state_province: check.subdivision(
+            "stateProvince",
+            input.state_province.as_deref(),
+            &country,
+        ),
+        description: check.optional_multiline_text(
+            "description",
+            input.description.as_deref(),
+            5000,
+        ),
+        phone: check.optional_text("phone", input.phone.as_deref(), 40),
+        currency: check.currency("currency", input.currency.as_deref()),
+        name,
+        email,
+        country,
+    };
+    let context = (auth, &input, &checked, &check);
+    write_transaction(db, &context, |txn, &(auth, input, checked, check)| {
+        Box::pin(async move {
+            let mut check = check.clone();
+            campaigns::check_exists(txn, auth, input.campaign_id, &mut check).await?;
+            if let Some(user_id) = input.assigned_user_id {
+                match accounts::find_user(txn, auth, user_id).await {
+                    Ok(_) => {}
+                    Err(AppError::NotFound(_)) => check.push(
+                        "assignedUserId",
+                        UserErrorCode::NotFound,
+                        format!("account user {user_id} not found"),
+                    ),
+                    Err(err) => return Err(err),
+                }
+            }
+            let email = &checked.email;
+            if check.is_ok("email") && email_taken(txn, auth, input.campaign_id, email).await? {
+                check.push("email", UserErrorCode::Conflict, email_conflict(email));
+            }
+            if let Err(errors) = check.finish() {
+                return Ok(Finish::Rollback(Err(errors)));
+            }
+            Ok(match insert(txn, auth, input, checked).await? {
+                Ok(record) => Finish::Commit(Ok(record)),
+                Err(errors) => Finish::Rollback(Err(errors)),
+            })
+        })
+    })
+    .await
+}
 
+/// Writes the partner; a unique violation on the campaign's addresses is the `CONFLICT` of a
+/// concurrent create with the same address.
+async fn insert(
+    txn: &impl ConnectionTrait,
+    auth: &AuthContext,
+    input: &NewPartner,
+    checked: &Checked,
+) -> AppResult<Result<PartnerRecord, Vec<UserError>>> {
     let now = Utc::now();
-    let txn = db.begin().await?;
     let profile = partner::ActiveModel {
-        name: Set(name),
-        website_url: Set(website_url),
-        description: Set(description),
-        country: Set(Some(country)),
-        state_province: Set(state_province),
-        email: Set(Some(email)),
-        phone: Set(phone),
-        currency: Set(currency),
+        name: Set(checked.name.clone()),
+        website_url: Set(checked.website_url.clone()),
+        description: Set(checked.description.clone()),
+        country: Set(Some(checked.country.clone())),
+        state_province: Set(checked.state_province.clone()),
+        email: Set(Some(checked.email.clone())),
+        phone: Set(checked.phone.clone()),
+        currency: Set(checked.currency.clone()),
         size: Set(input.size.map(|s| s.as_str().to_owned())),
         social_reach: Set(0),
         moz_domain_authority: Set(None),
@@ -113,7 +158,7 @@ where
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let mut models = input.business_models.clone();
     models.sort();
@@ -126,7 +171,7 @@ where
                 value: Set(m.as_str().to_owned()),
             }
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
     let listing = ListingColumns::of(&profile);
@@ -158,42 +203,56 @@ where
         size_rank: Set(listing.size_rank),
         social_reach: Set(listing.social_reach),
         moz_domain_authority: Set(listing.moz_domain_authority),
+        email: Set(listing.email),
         ..Default::default()
     }
-    .insert(&txn)
-    .await?;
+    .insert(txn)
+    .await;
+    let relationship = match relationship {
+        Ok(relationship) => relationship,
+        Err(err) => {
+            return match err.sql_err() {
+                Some(SqlErr::UniqueConstraintViolation(m)) if m.contains("email") => {
+                    Ok(Err(vec![UserError {
+                        field: vec!["input".to_owned(), "email".to_owned()],
+                        code: UserErrorCode::Conflict,
+                        message: email_conflict(&checked.email),
+                    }]))
+                }
+                _ => Err(err.into()),
+            };
+        }
+    };
     let key = PartnerKey {
         campaign_id: input.campaign_id,
         partner_id: profile.id,
     };
-    activity::record(&txn, auth, Some(key), "PARTNER_CREATED", None).await?;
-    txn.commit().await?;
+    activity::record(txn, auth, Some(key), "PARTNER_CREATED", None).await?;
     Ok(Ok(PartnerRecord {
         profile,
         relationship,
     }))
 }
 
+fn email_conflict(email: &str) -> String {
+    format!("a partner with e-mail {email} is already in this campaign")
+}
+
+/// Whether a partner of the campaign has this (lower-cased) address: one lookup in
+/// `ux_campaign_partners_campaign_email`.
 async fn email_taken(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     campaign_id: i64,
     email: &str,
 ) -> AppResult<bool> {
-    let ids: Vec<i64> = partner::Entity::find()
+    let found: Option<i64> = campaign_partner::Entity::find()
         .select_only()
-        .column(partner::Column::Id)
-        .filter(partner::Column::Email.eq(email))
-        .into_tuple()
-        .all(db)
-        .await?;
-    if ids.is_empty() {
-        return Ok(false);
-    }
-    let found = campaign_partner::Entity::find()
-        .filter(campaign_partner::Column::AccountId.eq(auth.account_id))
+        .column(campaign_partner::Column::PartnerId)
         .filter(campaign_partner::Column::CampaignId.eq(campaign_id))
-        .filter(campaign_partner::Column::PartnerId.is_in(ids))
+        .filter(campaign_partner::Column::Email.eq(email))
+        .filter(campaign_partner::Column::AccountId.eq(auth.account_id))
+        .into_tuple()
         .one(db)
         .await?;
     Ok(found.is_some())

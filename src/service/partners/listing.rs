@@ -21,6 +21,8 @@ pub struct ListingColumns {
     pub social_reach: i64,
     /// Moz domain authority.
     pub moz_domain_authority: Option<i32>,
+    /// The e-mail address, lower-cased (unique within a campaign).
+    pub email: Option<String>,
 }
 
 /// The rank a size sorts by: 1 for extra small up to 5 for extra large.
@@ -45,6 +47,11 @@ pub fn size_of_rank(rank: i16) -> Option<PartnerSize> {
 /// The key the list sorts names by: the name lower-cased.
 pub fn sort_name(name: &str) -> String {
     name.to_lowercase()
+}
+
+/// An e-mail address as a campaign's duplicate check compares it: ASCII letters lower-cased.
+pub fn email_key(email: &str) -> String {
+    email.to_ascii_lowercase()
 }
 
 /// The searchable text of a partner: name, numeric id and website, lower-cased.
@@ -72,6 +79,7 @@ impl ListingColumns {
                 .map(size_rank),
             social_reach: profile.social_reach,
             moz_domain_authority: profile.moz_domain_authority,
+            email: profile.email.as_deref().map(email_key),
         }
     }
 }
