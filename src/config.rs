@@ -15,6 +15,8 @@
 //! | `GRAPHQL_MAX_ROOT_FIELDS` | `--graphql-max-root-fields` | `20` | most root fields of an operation |
 //! | `GRAPHQL_MAX_QUERY_BYTES` | `--graphql-max-query-bytes` | `100000` | longest query text |
 //! | `GRAPHQL_MAX_NESTING` | `--graphql-max-nesting` | `64` | deepest bracket nesting of the query text, and of the variables |
+//! | `GRAPHQL_HEAVY_COST` | `--graphql-heavy-cost` | `5000` | GraphQL requests costing at least this run on the heavy lane |
+//! | `DB_HEAVY_CONNECTIONS` | `--db-heavy-connections` (`serve`) | `2` | connections of the heavy lane's own pool (0: heavy requests share the main pool) |
 //! | `GRAPHQL_COST_BUDGET` | `--graphql-cost-budget` | `100000` | cost points a credential's bucket holds (0: no rate limit) |
 //! | `GRAPHQL_COST_RESTORE` | `--graphql-cost-restore` | `5000` | cost points the bucket refills per second |
 //! | `REST_RATE_LIMIT` | `--rest-rate-limit` | `1000` | REST requests per credential per hour (0: no limit) |
@@ -65,6 +67,8 @@ pub struct DatabaseConfig {
 pub const DEFAULT_DB_CONNECT_TIMEOUT_MS: u64 = 10_000;
 /// Default of `DB_ACQUIRE_TIMEOUT_MS`.
 pub const DEFAULT_DB_ACQUIRE_TIMEOUT_MS: u64 = 2_000;
+/// Default of `DB_HEAVY_CONNECTIONS`.
+pub const DEFAULT_DB_HEAVY_CONNECTIONS: u32 = 2;
 /// Default of `DB_STATEMENT_TIMEOUT_MS`.
 pub const DEFAULT_DB_STATEMENT_TIMEOUT_MS: u64 = 10_000;
 /// Default of `REQUEST_TIMEOUT_MS`.
@@ -129,6 +133,9 @@ pub struct ApiConfig {
     /// Deepest bracket nesting of a query text, and deepest nesting of its variables.
     #[arg(long, env = "GRAPHQL_MAX_NESTING", default_value_t = Limits::default().max_nesting)]
     pub graphql_max_nesting: usize,
+    /// GraphQL requests costing at least this run on the heavy lane (`DB_HEAVY_CONNECTIONS`).
+    #[arg(long, env = "GRAPHQL_HEAVY_COST", default_value_t = Limits::default().heavy_cost)]
+    pub graphql_heavy_cost: u64,
     /// Cost points a credential's GraphQL bucket holds (0: no rate limit).
     #[arg(long, env = "GRAPHQL_COST_BUDGET", default_value_t = RateSettings::default().graphql_budget)]
     pub graphql_cost_budget: u32,
@@ -158,6 +165,7 @@ impl Default for ApiConfig {
             graphql_max_root_fields: limits.max_root_fields,
             graphql_max_query_bytes: limits.max_query_bytes,
             graphql_max_nesting: limits.max_nesting,
+            graphql_heavy_cost: limits.heavy_cost,
             graphql_cost_budget: rates.graphql_budget,
             graphql_cost_restore: rates.graphql_restore_per_second,
             rest_rate_limit: rates.rest_per_hour,
@@ -179,6 +187,7 @@ impl ApiConfig {
             max_aliases: self.graphql_max_aliases,
             max_root_fields: self.graphql_max_root_fields,
             max_cost: self.graphql_max_cost,
+            heavy_cost: self.graphql_heavy_cost,
         }
     }
 
@@ -223,6 +232,10 @@ pub struct ServingConfig {
     /// Serve Prometheus metrics at `/metrics`.
     #[arg(long, env = "METRICS", default_value_t = true, action = clap::ArgAction::Set)]
     pub metrics: bool,
+    /// Connections of the heavy lane, a pool of its own for GraphQL requests costing at least
+    /// `GRAPHQL_HEAVY_COST` (0: they share the main pool).
+    #[arg(long, env = "DB_HEAVY_CONNECTIONS", default_value_t = DEFAULT_DB_HEAVY_CONNECTIONS)]
+    pub db_heavy_connections: u32,
 }
 
 impl Default for ServingConfig {
@@ -232,6 +245,7 @@ impl Default for ServingConfig {
             db_statement_timeout_ms: DEFAULT_DB_STATEMENT_TIMEOUT_MS,
             request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
             metrics: true,
+            db_heavy_connections: DEFAULT_DB_HEAVY_CONNECTIONS,
         }
     }
 }

@@ -32,6 +32,10 @@ struct PoolLimits {
     acquire: Duration,
     /// PostgreSQL `statement_timeout` of every connection.
     statement: Option<Duration>,
+    /// Most connections of the pool.
+    connections: u32,
+    /// On PostgreSQL, one core per statement (no parallel workers).
+    serial: bool,
 }
 
 /// Opens a pool for start-up work and the commands (migrations, seeding, accounts): it waits
@@ -43,8 +47,10 @@ pub async fn connect(
     let limits = PoolLimits {
         acquire: config.connect_timeout(),
         statement: None,
+        connections: config.db_max_connections,
+        serial: false,
     };
-    open(config, limits).await
+    open(config, limits, StatementCounter::default()).await
 }
 
 /// Opens the server's pool: requests wait at most `DB_ACQUIRE_TIMEOUT_MS` for a connection,
@@ -56,18 +62,45 @@ pub async fn connect_serving(
     let limits = PoolLimits {
         acquire: serving.acquire_timeout(),
         statement: serving.statement_timeout(),
+        connections: config.db_max_connections,
+        serial: false,
     };
-    open(config, limits).await
+    open(config, limits, StatementCounter::default()).await
+}
+
+/// Opens the heavy lane, when `DB_HEAVY_CONNECTIONS` gives it connections: a pool of its own
+/// for the GraphQL requests whose cost is at least `GRAPHQL_HEAVY_COST`, so that however long
+/// they hold their connections, the requests of the main pool never wait for them. On
+/// PostgreSQL its statements run without parallel workers, one core each. Its statements count
+/// on `counter` (the main pool's).
+pub async fn connect_heavy_lane(
+    config: &DatabaseConfig,
+    serving: &ServingConfig,
+    counter: &StatementCounter,
+) -> Result<Option<DatabaseConnection>, AppError> {
+    if serving.db_heavy_connections == 0 {
+        return Ok(None);
+    }
+    let limits = PoolLimits {
+        acquire: serving.acquire_timeout(),
+        statement: serving.statement_timeout(),
+        connections: serving.db_heavy_connections,
+        // A heavy statement keeps to one core, leaving the others to everyone else.
+        serial: true,
+    };
+    let (db, _) = open(config, limits, counter.clone()).await?;
+    Ok(Some(db))
 }
 
 /// Opens the pool (SQLite in WAL mode with foreign keys on) and returns it with its counter.
 async fn open(
     config: &DatabaseConfig,
     limits: PoolLimits,
+    counter: StatementCounter,
 ) -> Result<(DatabaseConnection, StatementCounter), AppError> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
-        .max_connections(config.db_max_connections.max(1))
+        .max_connections(limits.connections.max(1))
         .min_connections(1)
         .acquire_timeout(limits.acquire)
         .sqlx_logging(false)
@@ -82,6 +115,9 @@ async fn open(
                 .pragma("mmap_size", "2147418112")
                 .pragma("cache_size", "-65536")
         });
+    if limits.serial {
+        options.map_sqlx_postgres_opts(|o| o.options([("max_parallel_workers_per_gather", "0")]));
+    }
     if let Some(statement) = limits.statement {
         // Sent as a start-up parameter of each connection: no extra round trip.
         options.statement_timeout(statement);
@@ -89,7 +125,6 @@ async fn open(
     let mut db = Database::connect(options)
         .await
         .map_err(|e| AppError::internal(format!("cannot open database: {e}")))?;
-    let counter = StatementCounter::default();
     let inner = counter.0.clone();
     db.set_metric_callback(move |info| {
         inner.fetch_add(1, Ordering::Relaxed);

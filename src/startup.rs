@@ -63,6 +63,7 @@ pub async fn build_state_with(
 ) -> AppResult<(AppState, Option<DemoCredentials>)> {
     let created = prepare_database(config, demo).await?;
     let (db, statements) = db::connect_serving(config, serving).await?;
+    let heavy_db = db::connect_heavy_lane(config, serving, &statements).await?;
     let page_rows = config
         .facet_index_page_rows
         .unwrap_or_else(|| facet_index::default_page_rows(db.get_database_backend()));
@@ -76,6 +77,7 @@ pub async fn build_state_with(
     http::cors_layer(&api.cors_allowed_origins)?;
     let state = AppState {
         db,
+        heavy_db,
         schema,
         playground: Arc::new(playground::page(None)),
         statements,

@@ -31,6 +31,9 @@ pub struct Bench {
     pub backend: &'static str,
     /// Timed runs per measurement.
     pub runs: usize,
+    /// The account and its administrator (to issue more credentials).
+    pub account: i64,
+    pub user: i64,
     http: reqwest::Client,
 }
 
@@ -54,21 +57,30 @@ pub async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
 
 impl Bench {
     /// Opens (seeding on first use) `BENCH_DATABASE_URL` or the default SQLite file with
-    /// `BENCH_PARTNERS` partners, and starts the server on it.
+    /// `BENCH_PARTNERS` partners, and starts the server on it with the rate limits off.
     pub async fn start() -> Bench {
-        let partners = env_number("BENCH_PARTNERS", 1_000_000);
-        let runs = env_number("BENCH_RUNS", 30);
-        let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| {
-            std::fs::create_dir_all("target/bench").unwrap();
-            format!("sqlite://target/bench/partners-{partners}.db?mode=rwc")
-        });
-        let config = DatabaseConfig::for_url(url.clone());
         // Benchmarks measure the server, not the rate limits.
         let api = partnergraph::config::ApiConfig {
             graphql_cost_budget: 0,
             rest_rate_limit: 0,
             ..Default::default()
         };
+        Self::start_with(api, 1_000_000).await
+    }
+
+    /// [`Bench::start`] with the API settings `api` and `default_partners` unless
+    /// `BENCH_PARTNERS` says otherwise.
+    pub async fn start_with(
+        api: partnergraph::config::ApiConfig,
+        default_partners: usize,
+    ) -> Bench {
+        let partners = env_number("BENCH_PARTNERS", default_partners);
+        let runs = env_number("BENCH_RUNS", 30);
+        let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| {
+            std::fs::create_dir_all("target/bench").unwrap();
+            format!("sqlite://target/bench/partners-{partners}.db?mode=rwc")
+        });
+        let config = DatabaseConfig::for_url(url.clone());
         let serving = partnergraph::config::ServingConfig::default();
         let (state, _) = startup::build_state_with(&config, &serving, &api, false)
             .await
@@ -138,8 +150,18 @@ impl Bench {
             in_campaign,
             backend,
             runs,
+            account,
+            user,
             http: reqwest::Client::new(),
         }
+    }
+
+    /// A new credential of the account's administrator, as an `Authorization` header.
+    pub async fn new_credential(&self, label: &str) -> String {
+        let token = accounts::issue_credential(&self.db, self.account, self.user, label)
+            .await
+            .unwrap();
+        format!("Basic {}", STANDARD.encode(format!("{}:{token}", self.sid)))
     }
 
     /// The `Authorization` header of the account.

@@ -26,6 +26,8 @@ pub use graphql::{Endpoint, MAX_JSON_BODY, MAX_MULTIPART_BODY};
 pub struct AppState {
     /// The database pool.
     pub db: DatabaseConnection,
+    /// The heavy lane: a pool of its own for expensive GraphQL requests (`None`: they use `db`).
+    pub heavy_db: Option<DatabaseConnection>,
     /// The executable GraphQL schema.
     pub schema: AppSchema,
     /// The rendered playground page.

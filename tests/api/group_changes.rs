@@ -26,7 +26,8 @@ fn counts(payload: &Value) -> (i64, i64, i64, i64) {
     )
 }
 
-fn error_codes(payload: &Value) -> Vec<String> {
+/// The codes of a payload's user errors.
+pub fn error_codes(payload: &Value) -> Vec<String> {
     payload["userErrors"]
         .as_array()
         .unwrap()

@@ -7,7 +7,7 @@ use partnergraph::service::accounts::NewAccount;
 use serde_json::{json, Value};
 
 use crate::groups::{clear_groups, create_group, member_ids, partner_ids};
-use crate::support::{backend_tests, TestApp};
+use crate::support::{backend_tests, post_file, TestApp};
 
 const BULK_EDIT: &str = "mutation($c: ID!, $file: Upload!, $apply: Boolean) {
   bulkEditPartnerGroups(campaignId: $c, file: $file, apply: $apply) {
@@ -44,22 +44,8 @@ async fn send_file(
     apply: bool,
 ) -> Value {
     let operations = json!({ "query": BULK_EDIT, "variables": { "c": campaign.to_string(), "file": null, "apply": apply } });
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.file"] }).to_string())
-        .part(
-            "0",
-            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
-        );
-    let response = reqwest::Client::new()
-        .post(format!("{base_url}/graphql"))
-        .header("Authorization", authorization)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    let body: Value = response.json().await.unwrap();
+    let (status, body) = post_file(base_url, authorization, &operations, name, bytes).await;
+    assert_eq!(status, 200, "{body}");
     assert!(body.get("errors").is_none(), "{body}");
     body["data"]["bulkEditPartnerGroups"].clone()
 }

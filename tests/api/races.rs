@@ -7,6 +7,7 @@ use partnergraph::service::accounts::NewAccount;
 use serde_json::{json, Value};
 use tokio::task::JoinSet;
 
+use crate::group_changes::error_codes;
 use crate::group_file::upload_as;
 use crate::groups::{create_group, partner_ids};
 use crate::rest_support::Rest;
@@ -84,15 +85,6 @@ pub async fn all<T: Send + 'static>(
     out.into_iter().map(|(_, t)| t).collect()
 }
 
-fn codes(payload: &Value) -> Vec<String> {
-    payload["userErrors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["code"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 fn count(payload: &Value, field: &str) -> i64 {
     payload[field].as_i64().unwrap()
 }
@@ -163,7 +155,7 @@ backend_tests! {
             } else {
                 // The delete came first: the add is told the group is gone and wrote nothing.
                 deleted_first += 1;
-                assert_eq!(codes(&add), vec!["NOT_FOUND"], "{add}");
+                assert_eq!(error_codes(&add), vec!["NOT_FOUND"], "{add}");
                 assert_eq!(add["userErrors"][0]["field"], json!(["input", "add"]));
                 assert_eq!(logged(&app, "add", group).await, 0);
                 assert_eq!(logged(&app, "remove", group).await, 0);

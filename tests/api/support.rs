@@ -23,6 +23,8 @@ pub enum Backend {
 pub struct TestApp {
     pub base_url: String,
     pub db: DatabaseConnection,
+    /// The server's heavy lane (its own pool for expensive GraphQL requests), when it has one.
+    pub heavy_db: Option<DatabaseConnection>,
     pub account: NewAccount,
     /// The demo account's credential, when this start created the demo account.
     pub demo: Option<DemoCredentials>,
@@ -132,6 +134,7 @@ impl TestApp {
             .await
             .expect("build app");
         let db = state.db.clone();
+        let heavy_db = state.heavy_db.clone();
         let statements = state.statements.clone();
         let account = accounts::create_account(&db, "Acme Outdoors", &["Acme US", "Acme EU"])
             .await
@@ -148,6 +151,7 @@ impl TestApp {
         Some(TestApp {
             base_url,
             db,
+            heavy_db,
             account,
             demo: created,
             playground,
@@ -384,6 +388,33 @@ fn serve(
         stopped.await.expect("serve");
     });
     (tx, server)
+}
+
+/// POSTs a GraphQL multipart request (the upload spec): `operations`, whose variable `file`
+/// is filled by the part holding `bytes` as `file_name`; returns (HTTP status, JSON body).
+pub async fn post_file(
+    base_url: &str,
+    authorization: &str,
+    operations: &Value,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.file"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+        );
+    let response = reqwest::Client::new()
+        .post(format!("{base_url}/graphql"))
+        .header("Authorization", authorization)
+        .multipart(form)
+        .send()
+        .await
+        .expect("send");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
 }
 
 /// Declares tests that take a `TestApp`, generating `sqlite::<name>` and `postgres::<name>`.

@@ -51,6 +51,38 @@ async fn graphql_json(app: &TestApp, query: &str) -> (u16, String, Value) {
 }
 
 backend_tests! {
+    async fn expensive_requests_use_the_heavy_lane_and_never_the_main_pool(app) {
+        let app = TestApp::spawn_serving(app.backend(), false, |_, serving| {
+            serving.db_acquire_timeout_ms = 1_000;
+            serving.db_heavy_connections = 1;
+        })
+        .await
+        .expect("app");
+        let c = app.campaign_id();
+        // All ten facets: a cost of 5,000 and more, the heavy lane's.
+        let heavy = format!("{{ partners(campaignId: \"{c}\", first: 0) {{ facets {{ countries {{ value count }}
+            groups {{ value count }} contractStatuses {{ value count }} contractTemplates {{ value count }}
+            relationshipTypes {{ value count }} sizes {{ value count }} relationshipStages {{ value count }}
+            businessModels {{ value count }} assignedTo {{ value count }} prospectingSources {{ value count }} }} }} }}");
+        let (status, _, body) = graphql_json(&app, &heavy).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["extensions"]["cost"]["requested"].as_u64().unwrap() >= 5_000, "{body}");
+        // The test holds the lane's only connection: heavy requests wait, then UNAVAILABLE...
+        let lane = app.heavy_db.as_ref().expect("a heavy lane");
+        let held = lane.begin().await.unwrap();
+        let (status, _, body) = graphql_json(&app, &heavy).await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(first_error_code(&body), "UNAVAILABLE");
+        // ... while every other request keeps the main pool.
+        let started = Instant::now();
+        let (status, _, body) = graphql_json(&app, VIEWER).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(started.elapsed() < Duration::from_millis(500));
+        held.rollback().await.unwrap();
+        let (status, _, body) = graphql_json(&app, &heavy).await;
+        assert_eq!(status, 200, "the lane is free again: {body}");
+    }
+
     async fn an_exhausted_pool_answers_503_unavailable_at_once_and_healthz_still_answers(app) {
         // A request waits at most 1 s for a connection.
         let app = one_connection_app(app.backend(), 1_000, 30_000).await;

@@ -8,7 +8,7 @@ use flate2::{Compress, Compression, Crc, FlushCompress};
 use serde_json::{json, Value};
 
 use crate::bounds_support::{assert_alive, assert_user_error};
-use crate::support::{backend_tests, TestApp};
+use crate::support::{backend_tests, post_file, TestApp};
 
 const BULK_EDIT: &str = "mutation($c: ID!, $file: Upload!) { bulkEditPartnerGroups(campaignId: $c, file: $file, apply: true) {
   applied rowCount userErrors { field code message } } }";
@@ -141,22 +141,15 @@ fn workbook(extra: Vec<Part>) -> Vec<u8> {
 
 async fn upload(app: &TestApp, bytes: Vec<u8>) -> Value {
     let operations = json!({ "query": BULK_EDIT, "variables": { "c": app.campaign_id().to_string(), "file": null } });
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.file"] }).to_string())
-        .part(
-            "0",
-            reqwest::multipart::Part::bytes(bytes).file_name("groups.xlsx"),
-        );
-    let response = reqwest::Client::new()
-        .post(format!("{}/graphql", app.base_url))
-        .header("Authorization", app.auth_header())
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    let body: Value = response.json().await.unwrap();
+    let (status, body) = post_file(
+        &app.base_url,
+        &app.auth_header(),
+        &operations,
+        "groups.xlsx",
+        bytes,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
     assert!(body.get("errors").is_none(), "{body}");
     body["data"]["bulkEditPartnerGroups"].clone()
 }

@@ -32,6 +32,8 @@ pub struct Limits {
     pub max_root_fields: usize,
     /// Highest cost one request may have (see [`cost`]).
     pub max_cost: u64,
+    /// Requests costing at least this run on the heavy lane (their own small pool).
+    pub heavy_cost: u64,
 }
 
 impl Default for Limits {
@@ -45,6 +47,7 @@ impl Default for Limits {
             max_aliases: 50,
             max_root_fields: 20,
             max_cost: 50_000,
+            heavy_cost: 5_000,
         }
     }
 }

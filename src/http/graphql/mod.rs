@@ -55,6 +55,12 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     if parts.method == Method::GET && negotiate::wants_html(&parts.headers) {
         return super::playground::show(State(state)).await;
     }
+    // Even a request refused before it ran reports its cost (nothing) and the limit.
+    let refused = CostReport {
+        limit: state.endpoint.limits.max_cost,
+        ..CostReport::default()
+    }
+    .json();
     let Some(media) = negotiate::accept(&parts.headers) else {
         let err = AppError::BadRequest {
             message:
@@ -62,14 +68,14 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
                     .into(),
             status: 406,
         };
-        return write::failure(Media::Json, err, None);
+        return write::failure(Media::Json, err, Some(&refused));
     };
     let request = match read::request(&parts.method, &parts.headers, parts.uri.query(), body).await
     {
         Ok(request) => request,
         Err(err) => {
             GraphqlMetrics::start_named(None, "").fail(&err);
-            return write::failure(media, err, None);
+            return write::failure(media, err, Some(&refused));
         }
     };
     let metrics = GraphqlMetrics::start(&request);
@@ -81,7 +87,7 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         Ok(caller) => caller,
         Err(err) => {
             metrics.fail(&err);
-            return write::failure(media, err, None);
+            return write::failure(media, err, Some(&refused));
         }
     };
     run(&state, media, &parts.method, caller, request, metrics).await
@@ -171,8 +177,14 @@ async fn run(
     let variables = request.variables.clone();
     let operation_name = request.operation_name.clone();
     request.set_parsed_query(checked.doc);
-    let loaders = Loaders::for_request(state.db.clone(), caller.clone());
-    let request = request.data(state.db.clone()).data(caller).data(loaders);
+    // Expensive requests take their connections from the heavy lane, never from the pool
+    // every other request needs.
+    let db = match &state.heavy_db {
+        Some(heavy) if report.requested >= endpoint.limits.heavy_cost => heavy.clone(),
+        _ => state.db.clone(),
+    };
+    let loaders = Loaders::for_request(db.clone(), caller.clone());
+    let request = request.data(db).data(caller).data(loaders);
     let mut response = state.schema.execute(request).await;
 
     // Errors of a request that never ran carry no path (the validator's, an unknown operation).

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::{assert_no_leak, Victim};
 use crate::sdl::{named, Def, Schema};
-use crate::support::TestApp;
+use crate::support::{post_file, TestApp};
 
 /// `Query.x` and `Mutation.y` for every root field of the committed schema.
 pub fn schema_root_fields() -> BTreeSet<String> {
@@ -198,28 +198,23 @@ pub async fn bulk_edit_upload(app: &TestApp, victim: &Victim) {
     let csv: String = std::iter::once("Partner Id,Add To,Remove From\n".to_owned())
         .chain(partners.iter().map(|p| format!("{p},\"{groups}\",\n")))
         .collect();
-    let query = "mutation($c: ID!, $f: Upload!) { bulkEditPartnerGroups(campaignId: $c, file: $f, apply: true) {
+    let query = "mutation($c: ID!, $file: Upload!) { bulkEditPartnerGroups(campaignId: $c, file: $file, apply: true) {
         applied rowCount addedCount rows { partnerName joins { name } errors } userErrors { code message } } }";
     let campaigns = [victim.account.campaign_ids[0], app.campaign_id()];
     for campaign in campaigns {
         let operations =
-            json!({ "query": query, "variables": { "c": campaign.to_string(), "f": null } });
-        let form = reqwest::multipart::Form::new()
-            .text("operations", operations.to_string())
-            .text("map", json!({ "0": ["variables.f"] }).to_string())
-            .part(
-                "0",
-                reqwest::multipart::Part::bytes(csv.clone().into_bytes()).file_name("groups.csv"),
-            );
-        let response = reqwest::Client::new()
-            .post(format!("{}/graphql", app.base_url))
-            .header("Authorization", app.auth_header())
-            .multipart(form)
-            .send()
-            .await
-            .expect("send");
-        assert!(response.status().as_u16() < 500);
-        let body = response.text().await.unwrap_or_default();
+            json!({ "query": query, "variables": { "c": campaign.to_string(), "file": null } });
+        let csv = csv.clone().into_bytes();
+        let (status, body) = post_file(
+            &app.base_url,
+            &app.auth_header(),
+            &operations,
+            "groups.csv",
+            csv,
+        )
+        .await;
+        assert!(status < 500, "{body}");
+        let body = body.to_string();
         assert!(!body.contains("\"applied\":true"), "{body}");
         assert_no_leak(victim, &body, &format!("bulk edit in campaign {campaign}"));
     }
