@@ -5,6 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::first_error_code;
 use crate::support::{backend_tests, Backend, TestApp};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -148,6 +149,57 @@ backend_tests! {
         wrong["query"] = json!("{ __typename }");
         let (_, _, body) = post(&app, &headers, &wrong.to_string()).await;
         assert_eq!(codes(&body), vec!["PERSISTED_QUERY_HASH_MISMATCH".to_owned()], "{body}");
+    }
+
+    async fn multipart_parts_are_bounded_and_read_only_for_a_known_caller(app) {
+        let send = |authorization: Option<String>, form: reqwest::multipart::Form| {
+            let mut request = reqwest::Client::new()
+                .post(format!("{}/graphql", app.base_url))
+                .multipart(form);
+            if let Some(authorization) = authorization {
+                request = request.header("Authorization", authorization);
+            }
+            async move {
+                let response = request.send().await.expect("send");
+                let status = response.status().as_u16();
+                (status, response.json::<Value>().await.unwrap_or_default())
+            }
+        };
+        let form = |operations: String, files: usize| {
+            let mut form = reqwest::multipart::Form::new()
+                .text("operations", operations)
+                .text("map", json!({ "0": ["variables.file"] }).to_string());
+            for i in 0..files {
+                form = form.part(
+                    i.to_string(),
+                    reqwest::multipart::Part::bytes(b"Partner ID,Groups\n1,\n".to_vec())
+                        .file_name("f.csv"),
+                );
+            }
+            form
+        };
+        let query = "mutation($c: ID!, $file: Upload!) {
+            bulkEditPartnerGroups(campaignId: $c, file: $file) { rowCount } }";
+        let c = app.campaign_id().to_string();
+        let small = json!({ "query": query, "variables": { "c": c, "file": null } }).to_string();
+        // Nobody without a credential gets a body read.
+        let (status, body) = send(None, form(small.clone(), 1)).await;
+        assert_eq!((status, first_error_code(&body)), (401, "UNAUTHENTICATED".to_owned()), "{body}");
+        // An `operations` part larger than a JSON body is refused while it is read.
+        let padding = "x".repeat(partnergraph::http::MAX_JSON_BODY);
+        let huge = json!({ "query": query, "variables": { "c": c, "file": null, "pad": padding } })
+            .to_string();
+        let (status, body) = send(Some(app.auth_header()), form(huge, 1)).await;
+        assert_eq!(status, 413, "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("\"operations\""), "{body}");
+        // One file per request.
+        let (status, body) = send(Some(app.auth_header()), form(small.clone(), 2)).await;
+        assert_eq!((status, first_error_code(&body)), (400, "BAD_REQUEST".to_owned()), "{body}");
+        // A well-formed request runs (the group_file tests upload through the same reader).
+        let (status, body) = send(Some(app.auth_header()), form(small, 1)).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "{body}");
+        assert!(body["data"]["bulkEditPartnerGroups"]["rowCount"].is_u64(), "{body}");
     }
 }
 

@@ -109,4 +109,73 @@ backend_tests! {
         let query = "query($f: PartnerFilter) { partners(campaignId: \"1\", filter: $f) { totalCount } }";
         refused(&app, query, json!({ "f": deep }), "VALIDATION", "variables").await;
     }
+
+    async fn the_cost_charges_every_selection_the_executor_runs(app) {
+        let c = app.campaign_id();
+        let requested = |body: &Value| body["extensions"]["cost"]["requested"].as_u64().unwrap();
+        // One field twice under one response key runs twice: charged twice (1 + 100 each).
+        let page = format!("partners(campaignId: \"{c}\", first: 100) {{ nodes {{ id }} }}");
+        let (_, body) = app.graphql(&format!("{{ {page} {page} }}"), json!({})).await;
+        assert_eq!(requested(&body), 2 * 101, "{body}");
+        // A hundred copies under one key are over the limit, though one copy costs 501.
+        let big = "partners(first: 500) { nodes { id } }";
+        let copies: String = (0..100).map(|_| format!(" {big}")).collect();
+        let query = format!("{{ campaign(id: \"{c}\") {{{copies} }} }}");
+        let body = refused(&app, &query, json!({}), "QUERY_TOO_EXPENSIVE", "cost").await;
+        assert_eq!(requested(&body), 1 + 100 * 501, "{body}");
+        // Two fragments selecting one key with different page sizes: each charged its own.
+        let query = format!("{{ ... on Query {{ partners(campaignId: \"{c}\", first: 1) {{ nodes {{ id }} }} }}
+            ... on Query {{ partners(campaignId: \"{c}\", first: 500) {{ nodes {{ id }} }} }} }}");
+        let (_, body) = app.graphql(&query, json!({})).await;
+        assert_eq!(requested(&body), 2 + 501, "{body}");
+        // A fragment spread twice runs twice.
+        let query = format!("{{ ...P ...P }} fragment P on Query {{ {page} }}");
+        let (_, body) = app.graphql(&query, json!({})).await;
+        assert_eq!(requested(&body), 2 * 101, "{body}");
+        // Each search term is a text search of its own.
+        let query = format!("{{ partners(campaignId: \"{c}\", first: 0, filter: {{ or: [{{ search: \"a\" }}, {{ search: \"b\" }}] }}) {{ nodes {{ id }} }} }}");
+        let (_, body) = app.graphql(&query, json!({})).await;
+        assert_eq!(requested(&body), 2 * 200 + 1, "{body}");
+        // A campaign's groups have no page size: charged as a hundred, each with its members.
+        let query = format!("{{ campaign(id: \"{c}\") {{ partnerGroups {{ members(first: 500) {{ nodes {{ id }} }} }} }} }}");
+        let body = refused(&app, &query, json!({}), "QUERY_TOO_EXPENSIVE", "cost").await;
+        assert_eq!(requested(&body), 1 + 100 * (1 + 1 + 500), "{body}");
+    }
+
+    async fn a_long_chain_of_fragment_spreads_is_refused_and_the_server_lives(app) {
+        let mut chain = String::from("{ ...F0 }");
+        // 2,000 spreads deep: the stack overflowed at 1,200 before the bound.
+        for i in 0..2_000 {
+            chain.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
+        }
+        chain.push_str(" fragment F2000 on Query { __typename }");
+        refused(&app, &chain, json!({}), "VALIDATION", "fragments within fragments").await;
+        // A chain within the limit runs.
+        let mut chain = String::from("{ ...F0 }");
+        for i in 0..10 {
+            chain.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
+        }
+        chain.push_str(" fragment F10 on Query { __typename }");
+        assert_eq!(app.data(&chain, json!({})).await["__typename"], "Query");
+    }
+
+    async fn variable_defaults_apply_to_skip_and_include(app) {
+        let query = "query($hide: Boolean = true, $show: Boolean = false) {
+            viewer { user { name @skip(if: $hide) id @include(if: $show) role } } }";
+        let (status, body) = app.graphql(query, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(body["data"]["viewer"]["user"], json!({ "role": "ADMINISTRATOR" }), "{body}");
+        // A variable given in the request wins over its default.
+        let (_, body) = app.graphql(query, json!({ "hide": false })).await;
+        assert_eq!(body["data"]["viewer"]["user"]["name"], "Account Administrator", "{body}");
+    }
+
+    async fn malformed_dates_in_variables_are_request_errors(app) {
+        let c = app.campaign_id();
+        let query = format!("query($from: DateTime) {{ partners(campaignId: \"{c}\", filter: {{ dateJoined: {{ from: $from }} }}) {{ totalCount }} }}");
+        refused(&app, &query, json!({ "from": "yesterday" }), "VALIDATION", "DateTime").await;
+        let data = app.data(&query, json!({ "from": "2026-01-01T00:00:00Z" })).await;
+        assert_eq!(data["partners"]["totalCount"], 0);
+    }
 }

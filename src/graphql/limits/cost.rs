@@ -3,12 +3,14 @@
 //! size, `first` or `last`, 50 when neither is given; other lists an estimate), scalars are
 //! free, and the fields whose work does not show in the objects they return carry their real
 //! weight: `totalCount` (a COUNT over the filter), each facet (a GROUP BY over the filter) and a
-//! `search` in a connection's filter (a text search over the campaign).
+//! `search` term in a connection's filter (a text search over the campaign). Lists that are not
+//! connections are charged an estimate of their length: a few per partner, more for the lists
+//! of a whole campaign or account, which have no page size.
 //!
 //! The requested cost is computed from the document before it runs (a request over the limit
 //! never runs); the actual cost from the response, counting what was really returned.
 
-use async_graphql::parser::types::{BaseType, Field, SelectionSet, Type};
+use async_graphql::parser::types::{BaseType, Field, Selection, SelectionSet, Type};
 use async_graphql_value::ConstValue;
 
 use crate::graphql::shape::complete::FieldVisitor;
@@ -27,6 +29,18 @@ pub const DEFAULT_PAGE: u64 = 50;
 pub const MAX_PAGE: u64 = 500;
 /// How many items a list that is not a connection is expected to hold.
 pub const LIST_ESTIMATE: u64 = 5;
+/// How many items a list of a whole campaign or account (its groups, terms, custom fields,
+/// campaigns, users) is charged for: these have no page size, and each item may open
+/// connections of its own (a group's `members`).
+pub const CATALOG_ESTIMATE: u64 = 100;
+/// The lists charged [`CATALOG_ESTIMATE`], by parent type and field.
+const CATALOGS: &[(&str, &str)] = &[
+    ("Campaign", "partnerGroups"),
+    ("Campaign", "contractTemplates"),
+    ("Campaign", "customFields"),
+    ("Account", "campaigns"),
+    ("Account", "users"),
+];
 
 /// The type whose every field is a facet.
 const FACETS_TYPE: &str = "PartnerFacets";
@@ -36,13 +50,18 @@ pub fn requested(op: &Operation<'_>) -> u64 {
     let Some(root) = op.root_type() else {
         return 0;
     };
-    selection(op, root, &[&op.definition.selection_set.node], None)
+    selection(op, root, &op.definition.selection_set.node, None)
 }
 
-/// The cost of the fields `sets` select on a value of type `ty` (an object, or the most
+/// The cost of the fields `set` selects on a value of type `ty` (an object, or the most
 /// expensive object type an interface or union can be). `page` is the page size when `ty` is
 /// a connection.
-fn selection(op: &Operation<'_>, ty: &str, sets: &[&SelectionSet], page: Option<u64>) -> u64 {
+///
+/// Every selection is charged where it stands, as the executor runs it: a field selected twice
+/// under one response key is resolved twice, each copy with its own arguments and
+/// sub-selection, and a fragment spread twice is run twice, so each is charged again (the
+/// shape check has already bounded how many selections the fragments expand to).
+fn selection(op: &Operation<'_>, ty: &str, set: &SelectionSet, page: Option<u64>) -> u64 {
     if op.types.kind(ty) == Some(Kind::Abstract) {
         let Some(info) = op.types.get(ty) else {
             return 0;
@@ -50,30 +69,63 @@ fn selection(op: &Operation<'_>, ty: &str, sets: &[&SelectionSet], page: Option<
         return info
             .possible
             .iter()
-            .map(|object| selection(op, object, sets, page))
+            .map(|object| selection(op, object, set, page))
             .max()
             .unwrap_or(0);
     }
-    op.collect(ty, sets)
-        .values()
-        .map(|fields| field(op, ty, fields, page))
-        .fold(0, u64::saturating_add)
+    let mut total = 0u64;
+    for item in &set.items {
+        if !op.included(item.node.directives()) {
+            continue;
+        }
+        let cost = match &item.node {
+            Selection::Field(f) => field(op, ty, &f.node, page),
+            Selection::FragmentSpread(spread) => {
+                match op
+                    .doc
+                    .fragments
+                    .get(spread.node.fragment_name.node.as_str())
+                {
+                    Some(fragment)
+                        if op
+                            .types
+                            .applies(fragment.node.type_condition.node.on.node.as_str(), ty) =>
+                    {
+                        selection(op, ty, &fragment.node.selection_set.node, page)
+                    }
+                    _ => 0,
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                let applies = inline
+                    .node
+                    .type_condition
+                    .as_ref()
+                    .is_none_or(|c| op.types.applies(c.node.on.node.as_str(), ty));
+                if applies {
+                    selection(op, ty, &inline.node.selection_set.node, page)
+                } else {
+                    0
+                }
+            }
+        };
+        total = total.saturating_add(cost);
+    }
+    total
 }
 
-fn field(op: &Operation<'_>, parent: &str, fields: &[&Field], page: Option<u64>) -> u64 {
-    let first = fields[0];
-    let Some(ty) = op.field_type(parent, first.name.node.as_str()) else {
+fn field(op: &Operation<'_>, parent: &str, field: &Field, page: Option<u64>) -> u64 {
+    let Some(ty) = op.field_type(parent, field.name.node.as_str()) else {
         return 0;
     };
-    let weight = weight(op, parent, first, &ty);
+    let weight = weight(op, parent, field, &ty);
     let child = named(&ty);
     if !matches!(op.types.kind(child), Some(Kind::Object | Kind::Abstract)) {
         return weight;
     }
-    let child_page = is_connection(child).then(|| page_size(op, first));
-    let sets: Vec<&SelectionSet> = fields.iter().map(|f| &f.selection_set.node).collect();
-    let each = 1u64.saturating_add(selection(op, child, &sets, child_page));
-    let items = items(op, parent, first, &ty, page);
+    let child_page = is_connection(child).then(|| page_size(op, field));
+    let each = 1u64.saturating_add(selection(op, child, &field.selection_set.node, child_page));
+    let items = items(op, parent, field, &ty, page);
     weight.saturating_add(items.saturating_mul(each))
 }
 
@@ -89,6 +141,7 @@ fn items(op: &Operation<'_>, parent: &str, field: &Field, ty: &Type, page: Optio
                 Some(ConstValue::List(ids)) => ids.len() as u64,
                 _ => LIST_ESTIMATE,
             },
+            (name, _) if CATALOGS.contains(&(parent, name)) => CATALOG_ESTIMATE,
             _ => LIST_ESTIMATE,
         };
         items = items.saturating_mul(length);
@@ -109,8 +162,8 @@ fn weight(op: &Operation<'_>, parent: &str, field: &Field, ty: &Type) -> u64 {
     if field.name.node.as_str() == "totalCount" && is_connection(parent) {
         weight += TOTAL_COUNT;
     }
-    if is_connection(named(ty)) && searches(op.argument(field, "filter").as_ref()) {
-        weight += SEARCH;
+    if is_connection(named(ty)) {
+        weight += SEARCH.saturating_mul(searches(op.argument(field, "filter").as_ref()));
     }
     weight
 }
@@ -133,15 +186,17 @@ fn page_size(op: &Operation<'_>, field: &Field) -> u64 {
     .min(MAX_PAGE)
 }
 
-/// Whether a filter (at any depth of `and` / `or` / `not`) has a non-empty `search`.
-fn searches(filter: Option<&ConstValue>) -> bool {
+/// How many non-empty `search` terms a filter has (at any depth of `and` / `or` / `not`):
+/// each is a text search of its own.
+fn searches(filter: Option<&ConstValue>) -> u64 {
+    let mut count = 0u64;
     let mut stack: Vec<&ConstValue> = filter.into_iter().collect();
     while let Some(value) = stack.pop() {
         match value {
             ConstValue::Object(map) => {
                 if matches!(map.get("search"), Some(ConstValue::String(s)) if !s.trim().is_empty())
                 {
-                    return true;
+                    count += 1;
                 }
                 stack.extend(map.values());
             }
@@ -149,7 +204,7 @@ fn searches(filter: Option<&ConstValue>) -> bool {
             _ => {}
         }
     }
-    false
+    count
 }
 
 /// Adds up the actual cost while a response is completed: 1 per object returned, and the

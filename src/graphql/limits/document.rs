@@ -113,6 +113,7 @@ pub struct Shape {
 /// Refuses a document whose operations expand past the field, depth, alias or root-field
 /// limits; `VALIDATION` naming the limit.
 pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> Result<(), AppError> {
+    check_spread_depth(doc, limits.max_nesting)?;
     let mut expander = Expander {
         doc,
         done: HashMap::new(),
@@ -154,6 +155,90 @@ pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> Result<(), AppE
         return Err(over("root fields", roots, limits.max_root_fields));
     }
     Ok(())
+}
+
+/// The fragments a selection set spreads, at any depth of its fields and inline fragments.
+fn spreads(set: &SelectionSet) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut stack = vec![set];
+    while let Some(set) = stack.pop() {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => stack.push(&field.node.selection_set.node),
+                Selection::InlineFragment(inline) => stack.push(&inline.node.selection_set.node),
+                Selection::FragmentSpread(spread) => {
+                    out.push(spread.node.fragment_name.node.as_str())
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Refuses fragments that spread fragments (that spread fragments …) deeper than `max`, and
+/// fragments that spread themselves, without recursing: everything that walks the document
+/// afterwards (the shape and cost checks, the validator, the executor) follows spreads by
+/// recursion, so a long chain would otherwise overflow the stack.
+fn check_spread_depth(doc: &ExecutableDocument, max: usize) -> Result<(), AppError> {
+    let children: HashMap<&str, Vec<&str>> = doc
+        .fragments
+        .iter()
+        .map(|(name, fragment)| {
+            let spread = spreads(&fragment.node.selection_set.node)
+                .into_iter()
+                .filter(|child| doc.fragments.contains_key(*child))
+                .collect();
+            (name.as_str(), spread)
+        })
+        .collect();
+    // How many fragments deep each finished fragment spreads (itself included).
+    let mut height: HashMap<&str, usize> = HashMap::new();
+    let mut open: std::collections::HashSet<&str> = Default::default();
+    for &start in children.keys() {
+        if height.contains_key(start) {
+            continue;
+        }
+        // Depth-first, with the path on an explicit stack: (fragment, next child to visit).
+        let mut path: Vec<(&str, usize)> = vec![(start, 0)];
+        open.insert(start);
+        while let Some((name, next)) = path.last_mut() {
+            let name: &str = name;
+            match children[name].get(*next) {
+                Some(&child) => {
+                    *next += 1;
+                    if open.contains(child) {
+                        return Err(AppError::Validation(format!(
+                            "fragment {child} spreads itself"
+                        )));
+                    }
+                    if !height.contains_key(child) {
+                        if path.len() >= max {
+                            return Err(spread_too_deep(max));
+                        }
+                        open.insert(child);
+                        path.push((child, 0));
+                    }
+                }
+                None => {
+                    let deepest = children[name].iter().map(|c| height[c]).max();
+                    let own = deepest.unwrap_or(0) + 1;
+                    if own > max {
+                        return Err(spread_too_deep(max));
+                    }
+                    height.insert(name, own);
+                    open.remove(name);
+                    path.pop();
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn spread_too_deep(max: usize) -> AppError {
+    AppError::Validation(format!(
+        "the query spreads fragments within fragments more than {max} deep"
+    ))
 }
 
 struct Expander<'a> {
@@ -245,6 +330,29 @@ mod tests {
             "{}",
             err.public_message()
         );
+    }
+
+    #[test]
+    fn a_long_chain_of_spreads_is_refused_before_anything_recurses() {
+        let chain = |length: usize| {
+            let mut query = String::from("{ ...F0 }");
+            for i in 0..length {
+                query.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
+            }
+            query.push_str(&format!(" fragment F{length} on Query {{ __typename }}"));
+            async_graphql::parser::parse_query(&query).expect("parses")
+        };
+        let limits = Limits::default();
+        // 64 fragments deep is accepted; 65 and a chain long enough to overflow are not.
+        assert!(check_shape(&chain(63), &limits).is_ok());
+        for length in [64, 100_000] {
+            let err = check_shape(&chain(length), &limits).expect_err("refused");
+            assert!(
+                err.public_message().contains("64 deep"),
+                "{}",
+                err.public_message()
+            );
+        }
     }
 
     #[test]

@@ -82,6 +82,8 @@ pub struct Checked {
     pub doc: ExecutableDocument,
     /// Its requested cost.
     pub requested: u64,
+    /// The defaults of declared variables the request leaves out, to add to its variables.
+    pub defaults: Vec<(async_graphql::Name, async_graphql_value::ConstValue)>,
 }
 
 /// Why a request was refused before it ran.
@@ -128,13 +130,13 @@ pub fn check(
         Refused::Parse(err)
     })?;
     document::check_shape(&doc, limits).map_err(Refused::Limit)?;
-    let requested = match Operation::find(&doc, operation_name, variables, types) {
+    let (requested, defaults) = match Operation::find(&doc, operation_name, variables, types) {
         Some(op) => {
             shape::variables::coerce(&op).map_err(Refused::Limit)?;
-            cost::requested(&op)
+            (cost::requested(&op), shape::variables::defaults(&op))
         }
         // No such operation: the validator says so.
-        None => 0,
+        None => (0, Vec::new()),
     };
     if requested > limits.max_cost {
         return Err(Refused::Limit(AppError::TooExpensive {
@@ -147,5 +149,9 @@ pub fn check(
         }));
     }
     shape::complete::mark_abstract_selections(&mut doc, types);
-    Ok(Checked { doc, requested })
+    Ok(Checked {
+        doc,
+        requested,
+        defaults,
+    })
 }

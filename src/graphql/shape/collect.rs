@@ -129,7 +129,7 @@ impl<'a> Operation<'a> {
     }
 
     /// Whether `@skip` / `@include` keep a selection.
-    fn included(&self, directives: &[Positioned<Directive>]) -> bool {
+    pub fn included(&self, directives: &[Positioned<Directive>]) -> bool {
         directives.iter().all(|d| {
             let flag = || {
                 d.node

@@ -6,9 +6,24 @@
 use async_graphql::parser::types::{BaseType, Type};
 use async_graphql_value::ConstValue;
 
+use async_graphql::ScalarType;
+
 use super::collect::Operation;
 use super::types::Kind;
 use crate::error::AppError;
+use crate::graphql::types::scalars::{Date, DateTime};
+
+/// The defaults of the variables the operation declares and the request leaves out: the
+/// executor must see them as given (`@skip(if: $flag)` with `$flag: Boolean = true` reads the
+/// variable, not its default).
+pub fn defaults(op: &Operation<'_>) -> Vec<(async_graphql::Name, ConstValue)> {
+    op.definition
+        .variable_definitions
+        .iter()
+        .filter(|d| !op.variables.contains_key(&d.node.name.node))
+        .filter_map(|d| Some((d.node.name.node.clone(), d.node.default_value()?.clone())))
+        .collect()
+}
 
 /// Checks the request's variables against the operation's declarations.
 pub fn coerce(op: &Operation<'_>) -> Result<(), AppError> {
@@ -106,7 +121,11 @@ fn named(
                 ("ID", ConstValue::String(_)) => true,
                 ("ID", ConstValue::Number(n)) => n.is_i64() || n.is_u64(),
                 ("Int" | "Float" | "String" | "Boolean" | "ID", _) => false,
-                // Custom scalars parse their own values when the field runs.
+                // The custom scalars with a format parse here as they will when the field runs,
+                // so a malformed value is a request error, not a field error.
+                ("Date", value) => Date::parse(value.clone()).is_ok(),
+                ("DateTime", value) => DateTime::parse(value.clone()).is_ok(),
+                // `JSON` takes any value; `Upload` is filled from the multipart body.
                 _ => true,
             };
             if fits {

@@ -1,8 +1,9 @@
-//! The GraphQL endpoint, as the GraphQL-over-HTTP specification describes it: read the request
-//! (GET or POST, JSON or multipart), negotiate the response's media type, authenticate, resolve
-//! a persisted query, check the request's budget (size, nesting, shape, variables, cost, the
-//! caller's rate) before anything runs, execute, complete the response as the GraphQL
-//! specification says (query order, null propagation), and report its cost.
+//! The GraphQL endpoint, as the GraphQL-over-HTTP specification describes it: negotiate the
+//! response's media type, authenticate the caller, read the request (GET or POST, JSON or
+//! multipart; never before the caller is known), resolve a persisted query, check the
+//! request's budget (size, nesting, shape, variables, cost, the caller's rate) before anything
+//! runs, execute, complete the response as the GraphQL specification says (query order, null
+//! propagation), and report its cost.
 
 mod negotiate;
 mod persisted;
@@ -70,6 +71,20 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         };
         return write::failure(Media::Json, err, Some(&refused));
     };
+    // The caller is known before the body is read: nobody without a credential makes the
+    // server read or parse a body (a multipart body may be megabytes), and the metrics'
+    // operation names come from callers only.
+    let header = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let caller = match auth::authenticate(&state.db, header).await {
+        Ok(caller) => caller,
+        Err(err) => {
+            GraphqlMetrics::start_named(None, "").fail(&err);
+            return write::failure(media, err, Some(&refused));
+        }
+    };
     let request = match read::request(&parts.method, &parts.headers, parts.uri.query(), body).await
     {
         Ok(request) => request,
@@ -79,17 +94,6 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         }
     };
     let metrics = GraphqlMetrics::start(&request);
-    let header = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let caller = match auth::authenticate(&state.db, header).await {
-        Ok(caller) => caller,
-        Err(err) => {
-            metrics.fail(&err);
-            return write::failure(media, err, Some(&refused));
-        }
-    };
     run(&state, media, &parts.method, caller, request, metrics).await
 }
 
@@ -145,6 +149,9 @@ async fn run(
         }
     };
     report.requested = checked.requested;
+    for (name, value) in checked.defaults {
+        request.variables.insert(name, value);
+    }
     let op_type = Operation::find(
         &checked.doc,
         request.operation_name.as_deref(),

@@ -3,14 +3,14 @@
 //! `multipart/form-data` body (the GraphQL multipart request, for uploads). Anything else is a
 //! `BAD_REQUEST` with the HTTP status that names the problem (400, 413, 415), in JSON.
 
-use async_graphql::http::MultipartOptions;
-use async_graphql::{ParseRequestError, Request, Variables};
+use std::collections::HashMap;
+use std::io::{Seek, Write};
+
+use async_graphql::{Request, UploadValue, Variables};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method};
-use futures_util::TryStreamExt;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::Value;
-use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use crate::error::AppError;
 use crate::service::group_file::parse::MAX_FILE_BYTES;
@@ -148,45 +148,114 @@ fn json(bytes: &[u8]) -> Result<Request, AppError> {
     Ok(request)
 }
 
+/// The largest `map` part of a multipart request.
+const MAX_MAP_PART: u64 = 64 * 1024;
+
+/// A GraphQL multipart request: the `operations` part (one operation, at most as large as a
+/// JSON body and read as one), the `map` part, and at most one file. Each part is bounded as it
+/// is read, so no part is held whole past its bound.
 async fn multipart(content_type: &str, body: Body) -> Result<Request, AppError> {
-    let stream = Limited::new(body, MAX_MULTIPART_BODY)
-        .into_data_stream()
-        .map_err(|err| {
-            if err.is::<LengthLimitError>() {
-                std::io::Error::new(std::io::ErrorKind::FileTooLarge, "too large")
-            } else {
-                std::io::Error::other("unreadable")
+    let malformed = || {
+        AppError::bad_request(
+            "the body is not a GraphQL multipart request (operations, map, files)",
+        )
+    };
+    let boundary = multer::parse_boundary(content_type).map_err(|_| malformed())?;
+    let stream = Limited::new(body, MAX_MULTIPART_BODY).into_data_stream();
+    let limits = multer::SizeLimit::new()
+        .whole_stream(MAX_MULTIPART_BODY as u64)
+        .for_field("operations", MAX_JSON_BODY as u64)
+        .for_field("map", MAX_MAP_PART)
+        .per_field((MAX_FILE_BYTES + 1024 * 1024) as u64);
+    let mut parts = multer::Multipart::with_constraints(
+        stream,
+        boundary,
+        multer::Constraints::new().size_limit(limits),
+    );
+    let (mut request, mut map, mut file) = (None, None, None);
+    while let Some(mut part) = parts.next_field().await.map_err(multipart_error)? {
+        match part.name() {
+            Some("operations") => {
+                let bytes = part.bytes().await.map_err(multipart_error)?;
+                request = Some(json(&bytes)?);
             }
-        });
-    let reader = tokio_util::io::StreamReader::new(stream).compat();
-    let options = MultipartOptions::default()
-        .max_file_size(MAX_FILE_BYTES + 1024 * 1024)
-        .max_num_files(1);
-    let batch = async_graphql::http::receive_batch_body(Some(content_type), reader, options)
-        .await
-        .map_err(multipart_error)?;
-    batch.into_single().map_err(|_| {
-        AppError::bad_request("batched requests are not supported: send one operation per request")
-    })
+            Some("map") => {
+                let bytes = part.bytes().await.map_err(multipart_error)?;
+                let parsed: HashMap<String, Vec<String>> =
+                    serde_json::from_slice(&bytes).map_err(|_| {
+                        AppError::bad_request(
+                            "the multipart request's `map` is not a JSON object of lists of paths",
+                        )
+                    })?;
+                map = Some(parsed);
+            }
+            Some(name) if part.file_name().is_some() => {
+                if file.is_some() {
+                    return Err(AppError::bad_request(
+                        "the multipart request has more than one file: send one at a time",
+                    ));
+                }
+                let name = name.to_owned();
+                let filename = part.file_name().unwrap_or_default().to_owned();
+                let content_type = part.content_type().map(ToString::to_string);
+                let mut content = tempfile::tempfile().map_err(stored)?;
+                while let Some(chunk) = part.chunk().await.map_err(multipart_error)? {
+                    content.write_all(&chunk).map_err(stored)?;
+                }
+                content.rewind().map_err(stored)?;
+                file = Some((
+                    name,
+                    UploadValue {
+                        filename,
+                        content_type,
+                        content,
+                    },
+                ));
+            }
+            // Parts that are neither are skipped, as the multipart request specification allows.
+            _ => {}
+        }
+    }
+    let mut request = request
+        .ok_or_else(|| AppError::bad_request("the multipart request has no `operations` part"))?;
+    let mut map =
+        map.ok_or_else(|| AppError::bad_request("the multipart request has no `map` part"))?;
+    let mismatch =
+        || AppError::bad_request("the multipart request's `map` does not match its files");
+    if let Some((name, upload)) = file {
+        let paths = map.remove(&name).ok_or_else(mismatch)?;
+        for path in paths {
+            let upload = UploadValue {
+                filename: upload.filename.clone(),
+                content_type: upload.content_type.clone(),
+                content: upload.content.try_clone().map_err(stored)?,
+            };
+            request.set_upload(&path, upload);
+        }
+    }
+    if !map.is_empty() {
+        return Err(mismatch());
+    }
+    Ok(request)
 }
 
-fn multipart_error(err: ParseRequestError) -> AppError {
+/// A server-side failure to keep an upload in a temporary file (a full disk, say).
+fn stored(err: std::io::Error) -> AppError {
+    AppError::internal(format!("storing an upload in a temporary file: {err}"))
+}
+
+fn multipart_error(err: multer::Error) -> AppError {
     match err {
-        ParseRequestError::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge => {
-            too_large(MAX_MULTIPART_BODY)
-        }
-        ParseRequestError::PayloadTooLarge => too_large(MAX_FILE_BYTES),
-        ParseRequestError::UnsupportedBatch => AppError::bad_request(
-            "batched requests are not supported: send one operation per request",
+        multer::Error::FieldSizeExceeded { field_name, limit } => status(
+            413,
+            format!(
+                "the multipart part {:?} is larger than {limit} bytes",
+                field_name.unwrap_or_default()
+            ),
         ),
-        ParseRequestError::MissingOperatorsPart => {
-            AppError::bad_request("the multipart request has no `operations` part")
-        }
-        ParseRequestError::MissingMapPart => {
-            AppError::bad_request("the multipart request has no `map` part")
-        }
-        ParseRequestError::InvalidFilesMap(_) | ParseRequestError::MissingFiles => {
-            AppError::bad_request("the multipart request's `map` does not match its files")
+        multer::Error::StreamSizeExceeded { .. } => too_large(MAX_MULTIPART_BODY),
+        multer::Error::StreamReadFailed(err) if err.is::<LengthLimitError>() => {
+            too_large(MAX_MULTIPART_BODY)
         }
         _ => AppError::bad_request(
             "the body is not a GraphQL multipart request (operations, map, files)",
