@@ -2,6 +2,7 @@
 //! expires is dropped (its statements with it) and answered with `TIMEOUT` (HTTP 504) in the
 //! API's own error shape.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
@@ -24,18 +25,39 @@ fn timed_out(limit: Duration) -> AppError {
     ))
 }
 
-/// Runs the request, or answers a GraphQL error document when it runs out of time.
+/// Where the GraphQL endpoint leaves the request's `extensions` (its cost report) as soon as it
+/// knows them, for an answer the timeout writes in its stead.
+#[derive(Clone, Default)]
+pub struct ExtensionsSlot(Arc<Mutex<Option<serde_json::Value>>>);
+
+impl ExtensionsSlot {
+    /// Leaves the extensions a timed-out answer should carry.
+    pub fn set(&self, extensions: serde_json::Value) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(extensions);
+        }
+    }
+
+    fn take(&self) -> Option<serde_json::Value> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
+/// Runs the request, or answers a GraphQL error document (with the cost report the endpoint
+/// left) when it runs out of time.
 pub async fn graphql(
     State(limit): State<RequestTimeout>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let Some(limit) = limit else {
         return next.run(request).await;
     };
+    let slot = ExtensionsSlot::default();
+    request.extensions_mut().insert(slot.clone());
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => graphql_error(&timed_out(limit)),
+        Err(_) => graphql_error_with(&timed_out(limit), slot.take()),
     }
 }
 
@@ -53,14 +75,22 @@ pub async fn rest(State(limit): State<RequestTimeout>, request: Request, next: N
 /// A GraphQL error document `{"errors":[{"message","extensions":{"code"}}]}` with the error's
 /// HTTP status and `Retry-After` when it has one.
 pub fn graphql_error(err: &AppError) -> Response {
+    graphql_error_with(err, None)
+}
+
+/// [`graphql_error`] with the document's top-level `extensions`.
+fn graphql_error_with(err: &AppError, top: Option<serde_json::Value>) -> Response {
     let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::GATEWAY_TIMEOUT);
     let mut extensions = serde_json::json!({ "code": err.code() });
     if let Some(seconds) = err.retry_after() {
         extensions["retryAfter"] = seconds.into();
     }
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "errors": [{ "message": err.public_message(), "extensions": extensions }],
     });
+    if let Some(top) = top {
+        body["extensions"] = top;
+    }
     let mut response = (status, Json(body)).into_response();
     if let Some(seconds) = err.retry_after() {
         response

@@ -46,7 +46,12 @@ impl Caller {
     }
 }
 
-impl FromRequestParts<AppState> for Caller {
+/// An authenticated caller within its rate limit, whatever the path: what the answers to
+/// unknown paths and methods need, so that they too are 401 without credentials and carry the
+/// rate-limit headers with them.
+pub struct Known(pub AuthContext);
+
+impl FromRequestParts<AppState> for Known {
     type Rejection = RestError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, RestError> {
@@ -70,6 +75,15 @@ impl FromRequestParts<AppState> for Caller {
                 }
             }
         }
+        Ok(Known(auth))
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = RestError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, RestError> {
+        let Known(auth) = Known::from_request_parts(parts, state).await?;
         let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| RestError::unknown_path())?;

@@ -92,10 +92,10 @@ pub fn router() -> Router<AppState> {
         .layer(axum::middleware::from_fn(rate::headers))
 }
 
-async fn method_not_allowed() -> RestError {
+async fn method_not_allowed(_caller: caller::Known) -> RestError {
     RestError::method_not_allowed()
 }
 
-async fn unknown_path() -> RestError {
+async fn unknown_path(_caller: caller::Known) -> RestError {
     RestError::unknown_path()
 }

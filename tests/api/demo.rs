@@ -91,6 +91,20 @@ async fn demo_is_seeded_and_ready(backend: Backend) {
         );
         assert!(!page.contains(&created.auth_token) && !page.contains(&created.header()));
     }
+    // A page loaded through another host name (DNS rebound to this machine) is that name's
+    // origin: it never carries the credential.
+    for host in ["evil.example:8000", "localhost.evil.example"] {
+        let (status, page) = app
+            .get("/", &[("Accept", "text/html"), ("Host", host)])
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            prefilled_authorization(&page),
+            PLACEHOLDER_AUTHORIZATION,
+            "{host}"
+        );
+        assert!(!page.contains(&playground.auth_token), "{host}");
+    }
     assert_eq!(viewer_status(&app, &playground).await, 200);
     let (status, health) = app.get("/healthz", &[]).await;
     assert_eq!((status, health.as_str()), (200, r#"{"status":"ok"}"#));

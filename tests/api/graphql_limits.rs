@@ -132,10 +132,10 @@ backend_tests! {
         let query = format!("{{ ...P ...P }} fragment P on Query {{ {page} }}");
         let (_, body) = app.graphql(&query, json!({})).await;
         assert_eq!(requested(&body), 2 * 101, "{body}");
-        // Each search term is a text search of its own.
+        // A search costs 200; each further term of the filter 10 more.
         let query = format!("{{ partners(campaignId: \"{c}\", first: 0, filter: {{ or: [{{ search: \"a\" }}, {{ search: \"b\" }}] }}) {{ nodes {{ id }} }} }}");
         let (_, body) = app.graphql(&query, json!({})).await;
-        assert_eq!(requested(&body), 2 * 200 + 1, "{body}");
+        assert_eq!(requested(&body), 200 + 10 + 1, "{body}");
         // A campaign's groups have no page size: charged as a hundred, each with its members.
         let query = format!("{{ campaign(id: \"{c}\") {{ partnerGroups {{ members(first: 500) {{ nodes {{ id }} }} }} }} }}");
         let body = refused(&app, &query, json!({}), "QUERY_TOO_EXPENSIVE", "cost").await;

@@ -234,7 +234,8 @@ backend_tests! {
         ];
         for path in unknown {
             envelope(&rest.get(&path).await, 404);
-            assert_eq!(Rest::new(&app).anonymous().get(&path).await.status, 404, "{path}");
+            // Credentials are checked first, on every path.
+            assert_eq!(Rest::new(&app).anonymous().get(&path).await.status, 401, "{path}");
         }
         // The partner route answers only GET.
         let post = rest.post(&rest.partner(1), &[("Name", "X")]).await;

@@ -121,6 +121,9 @@ backend_tests! {
         assert_eq!(status, 504, "{body}");
         assert_eq!(first_error_code(&body), "TIMEOUT");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("300 ms"));
+        // Stopped while authenticating: it has cost nothing yet, and says so.
+        assert_eq!(body["extensions"]["cost"]["requested"], 0, "{body}");
+        assert_eq!(body["extensions"]["cost"]["limit"], 50_000, "{body}");
         assert_eq!(retry_after, "1");
         let took = started.elapsed();
         assert!(took < Duration::from_secs(3), "stopped at the timeout, not after {took:?}");

@@ -16,17 +16,22 @@ use async_graphql_value::ConstValue;
 use crate::graphql::shape::complete::FieldVisitor;
 use crate::graphql::shape::types::{named, Kind};
 use crate::graphql::shape::Operation;
+use crate::service::paging;
 
 /// What `totalCount` adds to a connection.
 pub const TOTAL_COUNT: u64 = 200;
 /// What each facet (`facets { countries … }`) adds.
 pub const FACET: u64 = 500;
-/// What a `search` term in a connection's filter adds.
+/// What a `search` in a connection's filter adds (the text search over the campaign).
 pub const SEARCH: u64 = 200;
-/// The page size a connection is charged for when `first` and `last` are absent.
-pub const DEFAULT_PAGE: u64 = 50;
+/// What each further `search` term of the same filter adds (one more text match per row of the
+/// same scan).
+pub const SEARCH_TERM: u64 = 10;
+/// The page size a connection is charged for when `first` and `last` are absent: the page it
+/// serves.
+pub const DEFAULT_PAGE: u64 = paging::DEFAULT_PAGE_SIZE;
 /// The largest page a connection serves (a larger `first` is refused when it runs).
-pub const MAX_PAGE: u64 = 500;
+pub const MAX_PAGE: u64 = paging::MAX_PAGE_SIZE;
 /// How many items a list that is not a connection is expected to hold.
 pub const LIST_ESTIMATE: u64 = 5;
 /// How many items a list of a whole campaign or account (its groups, terms, custom fields,
@@ -163,7 +168,10 @@ fn weight(op: &Operation<'_>, parent: &str, field: &Field, ty: &Type) -> u64 {
         weight += TOTAL_COUNT;
     }
     if is_connection(named(ty)) {
-        weight += SEARCH.saturating_mul(searches(op.argument(field, "filter").as_ref()));
+        let terms = searches(op.argument(field, "filter").as_ref());
+        if terms > 0 {
+            weight += SEARCH.saturating_add(SEARCH_TERM.saturating_mul(terms - 1));
+        }
     }
     weight
 }
@@ -186,8 +194,7 @@ fn page_size(op: &Operation<'_>, field: &Field) -> u64 {
     .min(MAX_PAGE)
 }
 
-/// How many non-empty `search` terms a filter has (at any depth of `and` / `or` / `not`):
-/// each is a text search of its own.
+/// How many non-empty `search` terms a filter has (at any depth of `and` / `or` / `not`).
 fn searches(filter: Option<&ConstValue>) -> u64 {
     let mut count = 0u64;
     let mut stack: Vec<&ConstValue> = filter.into_iter().collect();

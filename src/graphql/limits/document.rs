@@ -13,6 +13,7 @@ use async_graphql_value::ConstValue;
 
 use super::Limits;
 use crate::error::AppError;
+use crate::graphql::shape::complete::RUNTIME_TYPE;
 
 /// Refuses a query text over the size limit or nested deeper than the limit (counting `{`,
 /// `[` and `(` outside strings and comments).
@@ -255,6 +256,11 @@ impl<'a> Expander<'a> {
         for selection in &set.items {
             let part = match &selection.node {
                 Selection::Field(field) => {
+                    if field.node.response_key().node.as_str() == RUNTIME_TYPE {
+                        return Err(AppError::Validation(format!(
+                            "the response key {RUNTIME_TYPE} is reserved: choose another alias"
+                        )));
+                    }
                     let inner = self.set(&field.node.selection_set.node)?;
                     Shape {
                         fields: inner.fields.saturating_add(1),
@@ -353,6 +359,14 @@ mod tests {
                 err.public_message()
             );
         }
+    }
+
+    #[test]
+    fn the_runtime_type_key_is_reserved() {
+        let doc = async_graphql::parser::parse_query("{ node(id: \"1\") { _pgRuntimeType: id } }")
+            .expect("parses");
+        let err = check_shape(&doc, &Limits::default()).expect_err("refused");
+        assert!(err.public_message().contains("reserved"));
     }
 
     #[test]

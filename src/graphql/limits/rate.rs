@@ -3,8 +3,12 @@
 //! requests draw one request each from a bucket of the product's requests per hour.
 //!
 //! The buckets live in each server process. With several processes behind one balancer each
-//! enforces its share: the configured rates divided by `RATE_LIMIT_PROCESSES`, so a
-//! credential's total across the processes stays within the configured limits.
+//! enforces its share: the configured rates and capacities divided by `RATE_LIMIT_PROCESSES`,
+//! so a credential's sustained total across the processes stays within the configured limits.
+//! One exception: a process's GraphQL bucket never holds less than one request at the cost
+//! limit (else such a request could never run), so when the budget divided by the processes is
+//! smaller than `GRAPHQL_MAX_COST`, a credential's burst across all of them may reach
+//! processes × `GRAPHQL_MAX_COST`; its refill stays the configured rate.
 
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};

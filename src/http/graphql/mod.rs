@@ -23,6 +23,7 @@ use crate::graphql::limits::{self, cost, rate::Allowance, Limits};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::shape::complete::complete;
 use crate::graphql::shape::{Operation, TypeMap};
+use crate::http::timeout::ExtensionsSlot;
 use crate::observability::{record_query_cost, record_rate_limited, Api, GraphqlMetrics};
 use negotiate::Media;
 use persisted::{Persisted, PersistedQueries};
@@ -54,7 +55,7 @@ impl Endpoint {
 pub async fn graphql(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     if parts.method == Method::GET && negotiate::wants_html(&parts.headers) {
-        return super::playground::show(State(state)).await;
+        return super::playground::show(State(state), parts.headers).await;
     }
     // Even a request refused before it ran reports its cost (nothing) and the limit.
     let refused = CostReport {
@@ -62,6 +63,11 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         ..CostReport::default()
     }
     .json();
+    // A request the timeout stops still reports its cost (what it has been charged so far).
+    let timeout_extensions = parts.extensions.get::<ExtensionsSlot>().cloned();
+    if let Some(slot) = &timeout_extensions {
+        slot.set(refused.clone());
+    }
     let Some(media) = negotiate::accept(&parts.headers) else {
         let err = AppError::BadRequest {
             message:
@@ -85,6 +91,7 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
             return write::failure(media, err, Some(&refused));
         }
     };
+
     let request = match read::request(&parts.method, &parts.headers, parts.uri.query(), body).await
     {
         Ok(request) => request,
@@ -94,7 +101,16 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         }
     };
     let metrics = GraphqlMetrics::start(&request);
-    run(&state, media, &parts.method, caller, request, metrics).await
+    run(
+        &state,
+        media,
+        &parts.method,
+        caller,
+        request,
+        metrics,
+        timeout_extensions,
+    )
+    .await
 }
 
 /// Other methods on `/graphql`.
@@ -117,6 +133,7 @@ async fn run(
     caller: auth::AuthContext,
     mut request: async_graphql::Request,
     metrics: GraphqlMetrics,
+    timeout_extensions: Option<ExtensionsSlot>,
 ) -> Response {
     let endpoint = &state.endpoint;
     let mut report = CostReport {
@@ -177,9 +194,10 @@ async fn run(
             }
         }
     }
-    if let Persisted::Register(hash) = persisted {
-        endpoint.persisted.remember(hash, &request.query);
-    }
+    let registered = match persisted {
+        Persisted::Register(hash) => Some((hash, request.query.clone())),
+        Persisted::No => None,
+    };
     let doc = checked.doc.clone();
     let variables = request.variables.clone();
     let operation_name = request.operation_name.clone();
@@ -191,6 +209,9 @@ async fn run(
         _ => state.db.clone(),
     };
     let loaders = Loaders::for_request(db.clone(), caller.clone());
+    if let Some(slot) = &timeout_extensions {
+        slot.set(report.json());
+    }
     let request = request.data(db).data(caller).data(loaders);
     let mut response = state.schema.execute(request).await;
 
@@ -201,6 +222,9 @@ async fn run(
         response.errors = response.errors.into_iter().map(validation_code).collect();
         metrics.finish(&response);
         return write::request_errors(media, &response.errors, Some(&report.json()));
+    }
+    if let Some((hash, query)) = registered {
+        endpoint.persisted.remember(hash, &query);
     }
     let mut actual = cost::Actual::default();
     let data = std::mem::take(&mut response.data);

@@ -1,7 +1,8 @@
 //! Automatic persisted queries (Apollo's protocol): a client sends the SHA-256 of a query
 //! instead of its text; an unknown hash answers `PersistedQueryNotFound` (code
 //! `PERSISTED_QUERY_NOT_FOUND`), and the client sends text and hash once, after which the
-//! hash alone runs it. The store is a bounded LRU in each server process.
+//! hash alone runs it. The store is an LRU in each server process, bounded in queries and bytes,
+//! and holds only queries that validated and ran.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -13,15 +14,16 @@ use sha2::{Digest, Sha256};
 
 /// Queries a server process remembers.
 pub const CAPACITY: usize = 1_000;
+/// Bytes of query text a server process remembers (the least recently used go first).
+pub const CAPACITY_BYTES: usize = 8 * 1024 * 1024;
 
-/// The persisted queries of this process.
-pub struct PersistedQueries(Mutex<LruCache<String, String>>);
+/// The persisted queries of this process, with the bytes of text they hold.
+pub struct PersistedQueries(Mutex<(LruCache<String, String>, usize)>);
 
 impl Default for PersistedQueries {
     fn default() -> Self {
-        PersistedQueries(Mutex::new(LruCache::new(
-            NonZeroUsize::new(CAPACITY).unwrap_or(NonZeroUsize::MIN),
-        )))
+        let cache = LruCache::new(NonZeroUsize::new(CAPACITY).unwrap_or(NonZeroUsize::MIN));
+        PersistedQueries(Mutex::new((cache, 0)))
     }
 }
 
@@ -74,7 +76,7 @@ impl PersistedQueries {
                 .0
                 .lock()
                 .ok()
-                .and_then(|mut cache| cache.get(&hash).cloned());
+                .and_then(|mut store| store.0.get(&hash).cloned());
             return match found {
                 Some(query) => {
                     request.query = query;
@@ -92,10 +94,51 @@ impl PersistedQueries {
         Ok(Persisted::Register(hash))
     }
 
-    /// Remembers an accepted query under its hash.
+    /// Remembers a query that validated and ran under its hash, forgetting the least recently
+    /// used ones past [`CAPACITY`] queries or [`CAPACITY_BYTES`] of text.
     pub fn remember(&self, hash: String, query: &str) {
-        if let Ok(mut cache) = self.0.lock() {
-            cache.put(hash, query.to_owned());
+        let Ok(mut store) = self.0.lock() else {
+            return;
+        };
+        let (cache, bytes) = &mut *store;
+        *bytes += query.len();
+        if let Some((_, old)) = cache.push(hash, query.to_owned()) {
+            *bytes -= old.len();
         }
+        while *bytes > CAPACITY_BYTES {
+            let Some((_, old)) = cache.pop_lru() else {
+                break;
+            };
+            *bytes -= old.len();
+        }
+    }
+
+    /// How many queries and bytes of text are remembered.
+    #[cfg(test)]
+    fn size(&self) -> (usize, usize) {
+        self.0
+            .lock()
+            .map(|store| (store.0.len(), store.1))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_is_bounded_in_bytes_and_counts_replacements_once() {
+        let store = PersistedQueries::default();
+        let text = "x".repeat(100_000);
+        for i in 0..200 {
+            store.remember(format!("{i}"), &text);
+        }
+        let (queries, bytes) = store.size();
+        assert_eq!(queries, CAPACITY_BYTES / 100_000);
+        assert_eq!(bytes, queries * 100_000);
+        // The same hash again replaces its text.
+        store.remember("199".into(), "{ a }");
+        assert_eq!(store.size(), (queries, (queries - 1) * 100_000 + 5));
     }
 }

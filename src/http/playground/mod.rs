@@ -4,7 +4,7 @@
 pub mod assets;
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -53,8 +53,15 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /` (and `GET /graphql` from a browser): the page. It may carry a credential, so it is
-/// never cached and never framed.
-pub async fn show(State(state): State<AppState>) -> Response {
+/// never cached and never framed, and it carries one only when the browser asked for a loopback
+/// host: a page that a rebound DNS name (`evil.example` resolving to 127.0.0.1) loads is that
+/// name's origin, and its scripts could read the credential.
+pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let page = if loopback_host(&headers) {
+        state.playground.as_ref().clone()
+    } else {
+        page(None)
+    };
     (
         [
             (
@@ -75,9 +82,27 @@ pub async fn show(State(state): State<AppState>) -> Response {
                 HeaderValue::from_static("nosniff"),
             ),
         ],
-        state.playground.as_ref().clone(),
+        page,
     )
         .into_response()
+}
+
+/// Whether the request's `Host` names this machine: `localhost` (or a name under it), a
+/// loopback IPv4 address or `[::1]`, with any port.
+fn loopback_host(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    }
+    .to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Renders the page; `authorization` (an `Authorization` header value) is filled in when given,
@@ -157,6 +182,35 @@ mod tests {
             .as_str()
             .is_some_and(|h| h.contains(PLACEHOLDER_AUTHORIZATION)));
         assert!(config["run"].is_null());
+    }
+
+    #[test]
+    fn only_a_loopback_host_is_loopback() {
+        let host = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_str(value).expect("header"));
+            loopback_host(&headers)
+        };
+        for yes in [
+            "localhost",
+            "localhost:8000",
+            "127.0.0.1:8000",
+            "127.1.2.3",
+            "[::1]:8000",
+            "app.localhost",
+        ] {
+            assert!(host(yes), "{yes}");
+        }
+        for no in [
+            "evil.example:8000",
+            "localhost.evil.example",
+            "10.0.0.1",
+            "[::2]:80",
+            "0.0.0.0",
+        ] {
+            assert!(!host(no), "{no}");
+        }
+        assert!(!loopback_host(&HeaderMap::new()));
     }
 
     #[test]
