@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{env_number, group_near, report, Bench};
+use common::{env_number, group_near, report, Bench, CURSOR_PAGE, SEARCH};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -21,14 +21,6 @@ const WIDE: &str = "query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!], $afte
     nodes { partnerId name country size email dateJoined relationshipType relationshipStage socialReach
       mozDomainAuthority groups { name } contracts { name status } assignedTo { name }
       customFields(ids: $cf) { text number date options { label } } } } }";
-
-const SEARCH: &str =
-    "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 50) {
-  nodes { partnerId name websiteUrl country } } }";
-
-const CURSOR_PAGE: &str =
-    "query($c: ID!, $after: String) { partners(campaignId: $c, first: 50, after: $after) {
-  pageInfo { hasNextPage endCursor } nodes { partnerId name country dateJoined } } }";
 
 const FACETS: &str = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 0) { facets {
   countries { value count } groups { value count } contractStatuses { value count } contractTemplates { value count }

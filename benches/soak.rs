@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{env_number, group_near, Bench};
+use common::{env_number, group_near, Bench, CURSOR_PAGE, SEARCH};
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
@@ -28,14 +28,6 @@ const WIDE: &str = "query($c: ID!, $f: PartnerFilter) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { partnerId name country size email dateJoined relationshipType relationshipStage socialReach
       groups { name } contracts { name status } assignedTo { name } } } }";
-
-const SEARCH: &str =
-    "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 50) {
-  nodes { partnerId name websiteUrl country } } }";
-
-const CURSOR_PAGE: &str =
-    "query($c: ID!, $after: String) { partners(campaignId: $c, first: 50, after: $after) {
-  pageInfo { hasNextPage endCursor } nodes { partnerId name country dateJoined } } }";
 
 const CHANGE: &str = "mutation($i: ChangePartnerGroupsInput!) { changePartnerGroups(input: $i) {
   matchedCount affectedCount userErrors { code message } } }";

@@ -234,3 +234,13 @@ pub async fn group_near(db: &DatabaseConnection, campaign: i64, size: i64) -> i6
     )
     .await
 }
+
+/// The list bench's request 2 (and the soak's): a search, a page of 50.
+pub const SEARCH: &str =
+    "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 50) {
+  nodes { partnerId name websiteUrl country } } }";
+
+/// The list bench's request 3 (and the soak's): a page reached through cursors.
+pub const CURSOR_PAGE: &str =
+    "query($c: ID!, $after: String) { partners(campaignId: $c, first: 50, after: $after) {
+  pageInfo { hasNextPage endCursor } nodes { partnerId name country dateJoined } } }";
