@@ -192,6 +192,14 @@ backend_tests! {
         let (status, body) = send(Some(app.auth_header()), form(huge, 1)).await;
         assert_eq!(status, 413, "{body}");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("\"operations\""), "{body}");
+        // One file fills at most ten variables (each holds a handle on it).
+        let paths: Vec<String> = (0..3_000).map(|_| "variables.file".to_owned()).collect();
+        let many = reqwest::multipart::Form::new()
+            .text("operations", small.clone())
+            .text("map", json!({ "0": paths }).to_string())
+            .part("0", reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("f.csv"));
+        let (status, body) = send(Some(app.auth_header()), many).await;
+        assert_eq!((status, first_error_code(&body)), (400, "BAD_REQUEST".to_owned()), "{body}");
         // One file per request.
         let (status, body) = send(Some(app.auth_header()), form(small.clone(), 2)).await;
         assert_eq!((status, first_error_code(&body)), (400, "BAD_REQUEST".to_owned()), "{body}");

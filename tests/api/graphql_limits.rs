@@ -136,10 +136,25 @@ backend_tests! {
         let query = format!("{{ partners(campaignId: \"{c}\", first: 0, filter: {{ or: [{{ search: \"a\" }}, {{ search: \"b\" }}] }}) {{ nodes {{ id }} }} }}");
         let (_, body) = app.graphql(&query, json!({})).await;
         assert_eq!(requested(&body), 200 + 10 + 1, "{body}");
-        // A campaign's groups have no page size: charged as a hundred, each with its members.
-        let query = format!("{{ campaign(id: \"{c}\") {{ partnerGroups {{ members(first: 500) {{ nodes {{ id }} }} }} }} }}");
+        // A campaign's groups have no page size: charged as a hundred, each with its members,
+        // through the campaign and at the root alike.
+        let members = "partnerGroups { members(first: 500) { nodes { id } } }";
+        let query = format!("{{ campaign(id: \"{c}\") {{ {members} }} }}");
         let body = refused(&app, &query, json!({}), "QUERY_TOO_EXPENSIVE", "cost").await;
         assert_eq!(requested(&body), 1 + 100 * (1 + 1 + 500), "{body}");
+        let query = format!("{{ {} }}", members.replace("partnerGroups", &format!("partnerGroups(campaignId: \"{c}\")")));
+        let body = refused(&app, &query, json!({}), "QUERY_TOO_EXPENSIVE", "cost").await;
+        assert_eq!(requested(&body), 100 * (1 + 1 + 500), "{body}");
+        // A mutation is a write (200), a search in its selection a search (200, 10 per further
+        // term): twenty aliased bulk changes over a search cost enough for the heavy lane.
+        let change = format!("changePartnerGroups(input: {{ campaignId: \"{c}\", dryRun: true, add: [\"1\"],
+            selection: {{ filter: {{ or: [{{ search: \"a\" }}, {{ search: \"e\" }}] }} }} }}) {{ matchedCount }}");
+        let (_, body) = app.graphql(&format!("mutation {{ {change} }}"), json!({})).await;
+        assert_eq!(requested(&body), 200 + 210 + 1, "{body}");
+        let many: String = (0..20).map(|i| format!(" m{i}: {change}")).collect();
+        let (_, body) = app.graphql(&format!("mutation {{{many} }}"), json!({})).await;
+        assert_eq!(requested(&body), 20 * 411, "{body}");
+        assert!(requested(&body) >= 5_000, "the heavy lane's cost");
     }
 
     async fn a_long_chain_of_fragment_spreads_is_refused_and_the_server_lives(app) {
@@ -149,7 +164,24 @@ backend_tests! {
             chain.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
         }
         chain.push_str(" fragment F2000 on Query { __typename }");
-        refused(&app, &chain, json!({}), "VALIDATION", "fragments within fragments").await;
+        refused(&app, &chain, json!({}), "VALIDATION", "deep once its fragments are spread in").await;
+        // 63 fragments, each nesting 30 inline fragments around the next spread: every
+        // fragment within the text's nesting limit, 1,900 deep in all (it overflowed the stack).
+        let mut deep = String::from("{ ...F0 }");
+        for i in 0..63 {
+            let (open, close) = ("... { ".repeat(30), "} ".repeat(30));
+            deep.push_str(&format!(" fragment F{i} on Query {{ {open}...F{} {close}}}", i + 1));
+        }
+        deep.push_str(" fragment F63 on Query { __typename }");
+        refused(&app, &deep, json!({}), "VALIDATION", "deep once its fragments are spread in").await;
+        // Fragments of nothing but spreads, each spreading the next twice, ending in an
+        // undefined one: 2^60 spreads and no field (the cost walk spun on it forever).
+        let mut wide = String::from("{ ...F0 }");
+        for i in 0..60 {
+            wide.push_str(&format!(" fragment F{i} on Query {{ ...F{n} ...F{n} }}", n = i + 1));
+        }
+        wide.push_str(" fragment F60 on Query { ...Missing }");
+        refused(&app, &wide, json!({}), "VALIDATION", "spreads fragments").await;
         // A chain within the limit runs.
         let mut chain = String::from("{ ...F0 }");
         for i in 0..10 {
@@ -175,6 +207,9 @@ backend_tests! {
         let c = app.campaign_id();
         let query = format!("query($from: DateTime) {{ partners(campaignId: \"{c}\", filter: {{ dateJoined: {{ from: $from }} }}) {{ totalCount }} }}");
         refused(&app, &query, json!({ "from": "yesterday" }), "VALIDATION", "DateTime").await;
+        // A default is checked as a given value is.
+        let defaulted = query.replace("$from: DateTime)", "$from: DateTime = \"garbage\")");
+        refused(&app, &defaulted, json!({}), "VALIDATION", "DateTime").await;
         let data = app.data(&query, json!({ "from": "2026-01-01T00:00:00Z" })).await;
         assert_eq!(data["partners"]["totalCount"], 0);
     }

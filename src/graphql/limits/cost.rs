@@ -5,7 +5,8 @@
 //! weight: `totalCount` (a COUNT over the filter), each facet (a GROUP BY over the filter) and a
 //! `search` term in a connection's filter (a text search over the campaign). Lists that are not
 //! connections are charged an estimate of their length: a few per partner, more for the lists
-//! of a whole campaign or account, which have no page size.
+//! of a whole campaign or account, which have no page size. Each mutation carries the weight of
+//! a write over a selection, and the searches in its input.
 //!
 //! The requested cost is computed from the document before it runs (a request over the limit
 //! never runs); the actual cost from the response, counting what was really returned.
@@ -27,6 +28,9 @@ pub const SEARCH: u64 = 200;
 /// What each further `search` term of the same filter adds (one more text match per row of the
 /// same scan).
 pub const SEARCH_TERM: u64 = 10;
+/// What each mutation adds: a write, and for a bulk action the selection it resolves over the
+/// campaign (a `search` in that selection's filter adds [`SEARCH`] too).
+pub const MUTATION: u64 = 200;
 /// The page size a connection is charged for when `first` and `last` are absent: the page it
 /// serves.
 pub const DEFAULT_PAGE: u64 = paging::DEFAULT_PAGE_SIZE;
@@ -40,6 +44,10 @@ pub const LIST_ESTIMATE: u64 = 5;
 pub const CATALOG_ESTIMATE: u64 = 100;
 /// The lists charged [`CATALOG_ESTIMATE`], by parent type and field.
 const CATALOGS: &[(&str, &str)] = &[
+    ("Query", "partnerGroups"),
+    ("Query", "campaigns"),
+    ("Query", "partnerColumns"),
+    ("Query", "partnerViews"),
     ("Campaign", "partnerGroups"),
     ("Campaign", "contractTemplates"),
     ("Campaign", "customFields"),
@@ -167,11 +175,20 @@ fn weight(op: &Operation<'_>, parent: &str, field: &Field, ty: &Type) -> u64 {
     if field.name.node.as_str() == "totalCount" && is_connection(parent) {
         weight += TOTAL_COUNT;
     }
-    if is_connection(named(ty)) {
-        let terms = searches(op.argument(field, "filter").as_ref());
-        if terms > 0 {
-            weight += SEARCH.saturating_add(SEARCH_TERM.saturating_mul(terms - 1));
-        }
+    let mutation = parent == op.types.mutation_root();
+    if mutation {
+        weight += MUTATION;
+    }
+    // A connection's filter, or anywhere in a mutation's input (a bulk action's selection).
+    let terms = if is_connection(named(ty)) {
+        searches(op.argument(field, "filter").as_ref())
+    } else if mutation {
+        searches(op.argument(field, "input").as_ref())
+    } else {
+        0
+    };
+    if terms > 0 {
+        weight += SEARCH.saturating_add(SEARCH_TERM.saturating_mul(terms - 1));
     }
     weight
 }

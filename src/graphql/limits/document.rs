@@ -103,6 +103,8 @@ pub fn check_variables<'a>(
 pub struct Shape {
     /// Fields selected, counting every time a fragment is spread.
     pub fields: u64,
+    /// Fragment spreads, counting every time the fragment holding them is spread.
+    pub spreads: u64,
     /// Fields selected under an alias.
     pub aliases: u64,
     /// Deepest field nesting (`{ a { b } }` is 2).
@@ -114,7 +116,7 @@ pub struct Shape {
 /// Refuses a document whose operations expand past the field, depth, alias or root-field
 /// limits; `VALIDATION` naming the limit.
 pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> Result<(), AppError> {
-    check_spread_depth(doc, limits.max_nesting)?;
+    check_nesting_with_fragments(doc, limits.max_nesting)?;
     let mut expander = Expander {
         doc,
         done: HashMap::new(),
@@ -122,15 +124,10 @@ pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> Result<(), AppE
     };
     let mut total = Shape::default();
     let mut roots = 0u64;
-    let operations: Vec<&SelectionSet> = match &doc.operations {
-        DocumentOperations::Single(op) => vec![&op.node.selection_set.node],
-        DocumentOperations::Multiple(ops) => {
-            ops.values().map(|op| &op.node.selection_set.node).collect()
-        }
-    };
-    for set in operations {
+    for set in operation_sets(doc) {
         let shape = expander.set(set)?;
         total.fields = total.fields.saturating_add(shape.fields);
+        total.spreads = total.spreads.saturating_add(shape.spreads);
         total.aliases = total.aliases.saturating_add(shape.aliases);
         total.depth = total.depth.max(shape.depth);
         roots = roots.max(shape.top);
@@ -149,6 +146,14 @@ pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> Result<(), AppE
     if total.fields > limits.max_fields as u64 {
         return Err(over("fields", total.fields, limits.max_fields));
     }
+    // Fragments of nothing but spreads select no field, yet every walk of the document visits
+    // each spread: spreads count toward the same limit.
+    if total.fields.saturating_add(total.spreads) > limits.max_fields as u64 {
+        return Err(AppError::Validation(format!(
+            "the query spreads fragments {} times beside its {} fields; at most {} selections are accepted",
+            total.spreads, total.fields, limits.max_fields
+        )));
+    }
     if total.aliases > limits.max_aliases as u64 {
         return Err(over("aliased fields", total.aliases, limits.max_aliases));
     }
@@ -158,54 +163,67 @@ pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> Result<(), AppE
     Ok(())
 }
 
-/// The fragments a selection set spreads, at any depth of its fields and inline fragments.
-fn spreads(set: &SelectionSet) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut stack = vec![set];
-    while let Some(set) = stack.pop() {
+/// The fragments a selection set spreads, each with the nesting of selection sets it stands at
+/// (1: directly in the set), and the set's own deepest nesting of selection sets.
+fn spreads(set: &SelectionSet) -> (Vec<(&str, usize)>, usize) {
+    let (mut out, mut deepest) = (Vec::new(), 1);
+    let mut stack = vec![(set, 1usize)];
+    while let Some((set, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
         for selection in &set.items {
             match &selection.node {
-                Selection::Field(field) => stack.push(&field.node.selection_set.node),
-                Selection::InlineFragment(inline) => stack.push(&inline.node.selection_set.node),
+                Selection::Field(field) => {
+                    if !field.node.selection_set.node.items.is_empty() {
+                        stack.push((&field.node.selection_set.node, depth + 1));
+                    }
+                }
+                Selection::InlineFragment(inline) => {
+                    stack.push((&inline.node.selection_set.node, depth + 1))
+                }
                 Selection::FragmentSpread(spread) => {
-                    out.push(spread.node.fragment_name.node.as_str())
+                    out.push((spread.node.fragment_name.node.as_str(), depth))
                 }
             }
         }
     }
-    out
+    (out, deepest)
 }
 
-/// Refuses fragments that spread fragments (that spread fragments …) deeper than `max`, and
-/// fragments that spread themselves, without recursing: everything that walks the document
-/// afterwards (the shape and cost checks, the validator, the executor) follows spreads by
-/// recursion, so a long chain would otherwise overflow the stack.
-fn check_spread_depth(doc: &ExecutableDocument, max: usize) -> Result<(), AppError> {
-    let children: HashMap<&str, Vec<&str>> = doc
+/// Refuses selection sets nested deeper than `max` once fragments are spread in (fields, inline
+/// fragments and spreads all count: `{ ... { ...F } }` with `fragment F { ... { a } }` is 4),
+/// and fragments that spread themselves, without recursing. Everything that walks the document
+/// afterwards (the shape and cost checks, the validator, the executor) recurses through
+/// selection sets and spreads, so a deep nesting spread over many fragments, each within the
+/// text's own nesting limit, would otherwise overflow the stack.
+fn check_nesting_with_fragments(doc: &ExecutableDocument, max: usize) -> Result<(), AppError> {
+    // Each defined fragment: the spreads of defined fragments in it, and its own depth.
+    type Spreads<'a> = (Vec<(&'a str, usize)>, usize);
+    let children: HashMap<&str, Spreads<'_>> = doc
         .fragments
         .iter()
         .map(|(name, fragment)| {
-            let spread = spreads(&fragment.node.selection_set.node)
+            let (spread, deepest) = spreads(&fragment.node.selection_set.node);
+            let defined = spread
                 .into_iter()
-                .filter(|child| doc.fragments.contains_key(*child))
+                .filter(|(child, _)| doc.fragments.contains_key(*child))
                 .collect();
-            (name.as_str(), spread)
+            (name.as_str(), (defined, deepest))
         })
         .collect();
-    // How many fragments deep each finished fragment spreads (itself included).
+    // The deepest nesting each finished fragment reaches, spreads followed.
     let mut height: HashMap<&str, usize> = HashMap::new();
     let mut open: std::collections::HashSet<&str> = Default::default();
     for &start in children.keys() {
         if height.contains_key(start) {
             continue;
         }
-        // Depth-first, with the path on an explicit stack: (fragment, next child to visit).
+        // Depth-first, with the path on an explicit stack: (fragment, next spread to visit).
         let mut path: Vec<(&str, usize)> = vec![(start, 0)];
         open.insert(start);
         while let Some((name, next)) = path.last_mut() {
             let name: &str = name;
-            match children[name].get(*next) {
-                Some(&child) => {
+            match children[name].0.get(*next) {
+                Some(&(child, _)) => {
                     *next += 1;
                     if open.contains(child) {
                         return Err(AppError::Validation(format!(
@@ -214,32 +232,51 @@ fn check_spread_depth(doc: &ExecutableDocument, max: usize) -> Result<(), AppErr
                     }
                     if !height.contains_key(child) {
                         if path.len() >= max {
-                            return Err(spread_too_deep(max));
+                            return Err(nested_too_deep(max));
                         }
                         open.insert(child);
                         path.push((child, 0));
                     }
                 }
                 None => {
-                    let deepest = children[name].iter().map(|c| height[c]).max();
-                    let own = deepest.unwrap_or(0) + 1;
-                    if own > max {
-                        return Err(spread_too_deep(max));
+                    let (spread, own) = &children[name];
+                    let reach = spread.iter().map(|(child, at)| at + height[child]);
+                    let deepest = reach.fold(*own, usize::max);
+                    if deepest > max {
+                        return Err(nested_too_deep(max));
                     }
-                    height.insert(name, own);
+                    height.insert(name, deepest);
                     open.remove(name);
                     path.pop();
                 }
             }
         }
     }
+    for set in operation_sets(doc) {
+        let (spread, own) = spreads(set);
+        let reach = spread
+            .iter()
+            .filter_map(|(child, at)| Some(at + height.get(child)?));
+        if reach.fold(own, usize::max) > max {
+            return Err(nested_too_deep(max));
+        }
+    }
     Ok(())
 }
 
-fn spread_too_deep(max: usize) -> AppError {
+fn nested_too_deep(max: usize) -> AppError {
     AppError::Validation(format!(
-        "the query spreads fragments within fragments more than {max} deep"
+        "the query nests selections more than {max} deep once its fragments are spread in"
     ))
+}
+
+fn operation_sets(doc: &ExecutableDocument) -> Vec<&SelectionSet> {
+    match &doc.operations {
+        DocumentOperations::Single(op) => vec![&op.node.selection_set.node],
+        DocumentOperations::Multiple(ops) => {
+            ops.values().map(|op| &op.node.selection_set.node).collect()
+        }
+    }
 }
 
 struct Expander<'a> {
@@ -264,6 +301,7 @@ impl<'a> Expander<'a> {
                     let inner = self.set(&field.node.selection_set.node)?;
                     Shape {
                         fields: inner.fields.saturating_add(1),
+                        spreads: inner.spreads,
                         aliases: inner
                             .aliases
                             .saturating_add(u64::from(field.node.alias.is_some())),
@@ -273,10 +311,15 @@ impl<'a> Expander<'a> {
                 }
                 Selection::InlineFragment(inline) => self.set(&inline.node.selection_set.node)?,
                 Selection::FragmentSpread(spread) => {
-                    self.fragment(spread.node.fragment_name.node.as_str())?
+                    let inner = self.fragment(spread.node.fragment_name.node.as_str())?;
+                    Shape {
+                        spreads: inner.spreads.saturating_add(1),
+                        ..inner
+                    }
                 }
             };
             shape.fields = shape.fields.saturating_add(part.fields);
+            shape.spreads = shape.spreads.saturating_add(part.spreads);
             shape.aliases = shape.aliases.saturating_add(part.aliases);
             shape.depth = shape.depth.max(part.depth);
             shape.top = shape.top.saturating_add(part.top);
@@ -349,9 +392,9 @@ mod tests {
             async_graphql::parser::parse_query(&query).expect("parses")
         };
         let limits = Limits::default();
-        // 64 fragments deep is accepted; 65 and a chain long enough to overflow are not.
-        assert!(check_shape(&chain(63), &limits).is_ok());
-        for length in [64, 100_000] {
+        // Each spread is a level: 62 fragments in a chain nest 64 deep from the operation.
+        assert!(check_shape(&chain(62), &limits).is_ok());
+        for length in [63, 100_000] {
             let err = check_shape(&chain(length), &limits).expect_err("refused");
             assert!(
                 err.public_message().contains("64 deep"),
@@ -359,6 +402,49 @@ mod tests {
                 err.public_message()
             );
         }
+    }
+
+    #[test]
+    fn nesting_spread_over_fragments_counts_whole() {
+        // 10 fragments, each nesting 10 inline fragments around the next spread: 110 deep,
+        // though no fragment nests more than 11 in its own text.
+        let mut query = String::from("{ ...F0 }");
+        for i in 0..10 {
+            let open = "... { ".repeat(10);
+            let close = "} ".repeat(10);
+            query.push_str(&format!(
+                " fragment F{i} on Query {{ {open}...F{} {close}}}",
+                i + 1
+            ));
+        }
+        query.push_str(" fragment F10 on Query { __typename }");
+        let doc = async_graphql::parser::parse_query(&query).expect("parses");
+        let err = check_shape(&doc, &Limits::default()).expect_err("refused");
+        assert!(
+            err.public_message().contains("64 deep"),
+            "{}",
+            err.public_message()
+        );
+    }
+
+    #[test]
+    fn fragments_of_spreads_alone_count_their_spreads() {
+        // Each fragment spreads the next twice and selects nothing: 2^20 spreads.
+        let mut query = String::from("{ ...F0 }");
+        for i in 0..20 {
+            query.push_str(&format!(
+                " fragment F{i} on Query {{ ...F{n} ...F{n} }}",
+                n = i + 1
+            ));
+        }
+        query.push_str(" fragment F20 on Query { ...Missing }");
+        let doc = async_graphql::parser::parse_query(&query).expect("parses");
+        let err = check_shape(&doc, &Limits::default()).expect_err("refused");
+        assert!(
+            err.public_message().contains("spreads fragments"),
+            "{}",
+            err.public_message()
+        );
     }
 
     #[test]

@@ -32,7 +32,13 @@ pub fn coerce(op: &Operation<'_>) -> Result<(), AppError> {
         let name = definition.name.node.as_str();
         let ty = &definition.var_type.node;
         match op.variables.get(name) {
-            None if definition.default_value.is_some() || ty.nullable => {}
+            // A default is the document's own value: it must fit the type as a given one must.
+            None if definition.default_value.is_some() => {
+                if let Some(default) = definition.default_value() {
+                    check(op, default, ty, name, &mut String::new())?;
+                }
+            }
+            None if ty.nullable => {}
             None => {
                 return Err(invalid(
                     name,

@@ -150,6 +150,8 @@ fn json(bytes: &[u8]) -> Result<Request, AppError> {
 
 /// The largest `map` part of a multipart request.
 const MAX_MAP_PART: u64 = 64 * 1024;
+/// The most variables one file may fill (each holds a handle on the file while it runs).
+const MAX_FILE_PATHS: usize = 10;
 
 /// A GraphQL multipart request: the `operations` part (one operation, at most as large as a
 /// JSON body and read as one), the `map` part, and at most one file. Each part is bounded as it
@@ -224,6 +226,12 @@ async fn multipart(content_type: &str, body: Body) -> Result<Request, AppError> 
         || AppError::bad_request("the multipart request's `map` does not match its files");
     if let Some((name, upload)) = file {
         let paths = map.remove(&name).ok_or_else(mismatch)?;
+        if paths.len() > MAX_FILE_PATHS {
+            return Err(AppError::bad_request(format!(
+                "the multipart request's `map` names {} variables for one file; at most {MAX_FILE_PATHS} are accepted",
+                paths.len()
+            )));
+        }
         for path in paths {
             let upload = UploadValue {
                 filename: upload.filename.clone(),
