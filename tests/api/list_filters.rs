@@ -212,7 +212,7 @@ backend_tests! {
         // its id names no group here, alone or nested, so it still matches no one.
         let sibling = l.account.campaign_ids[1].to_string();
         let groups = app
-            .data_as(&l.account, "query($c: ID!) { partnerGroups(campaignId: $c) { groupId members(first: 500) { nodes { partnerId } } } }", json!({ "c": sibling }))
+            .data_as(&l.account, "query($c: ID!) { partnerGroups(campaignId: $c) { groupId members(first: 400) { nodes { partnerId } } } }", json!({ "c": sibling }))
             .await;
         let here: Vec<i64> = l.all.iter().map(|p| p["partnerId"].as_i64().unwrap()).collect();
         let shared = groups["partnerGroups"]

@@ -38,21 +38,19 @@ pub const DEFAULT_PAGE: u64 = paging::DEFAULT_PAGE_SIZE;
 pub const MAX_PAGE: u64 = paging::MAX_PAGE_SIZE;
 /// How many items a list that is not a connection is expected to hold.
 pub const LIST_ESTIMATE: u64 = 5;
-/// How many items a list of a whole campaign or account (its groups, terms, custom fields,
-/// campaigns, users) is charged for: these have no page size, and each item may open
-/// connections of its own (a group's `members`).
+/// How many items a list of a whole campaign (its groups, terms, custom fields, list columns,
+/// saved views) is charged for: these have no page size, and each item may open connections of
+/// its own (a group's `members`). An account's campaigns and users are few, charged as other
+/// lists.
 pub const CATALOG_ESTIMATE: u64 = 100;
 /// The lists charged [`CATALOG_ESTIMATE`], by parent type and field.
 const CATALOGS: &[(&str, &str)] = &[
     ("Query", "partnerGroups"),
-    ("Query", "campaigns"),
     ("Query", "partnerColumns"),
     ("Query", "partnerViews"),
     ("Campaign", "partnerGroups"),
     ("Campaign", "contractTemplates"),
     ("Campaign", "customFields"),
-    ("Account", "campaigns"),
-    ("Account", "users"),
 ];
 
 /// The type whose every field is a facet.
