@@ -70,7 +70,8 @@ pub async fn connect_serving(
 
 /// Opens the heavy lane, when `DB_HEAVY_CONNECTIONS` gives it connections: a pool of its own
 /// for the GraphQL requests whose cost is at least `GRAPHQL_HEAVY_COST`, so that however long
-/// they hold their connections, the requests of the main pool never wait for them. On
+/// they hold their connections, the requests of the main pool never wait for them. Its
+/// requests wait for a connection up to `REQUEST_TIMEOUT_MS`. On
 /// PostgreSQL its statements run without parallel workers, one core each. Its statements count
 /// on `counter` (the main pool's).
 pub async fn connect_heavy_lane(
@@ -81,8 +82,17 @@ pub async fn connect_heavy_lane(
     if serving.db_heavy_connections == 0 {
         return Ok(None);
     }
+    // Heavy requests queue for the lane's connections up to the request timeout, not the
+    // main pool's short acquire timeout: waiting costs nobody else, and a legitimate heavy
+    // request (all ten facets counted in SQL while a large campaign's index is read again, ten
+    // statements of seconds each over two connections) then completes instead of failing.
+    let acquire = serving
+        .request_timeout()
+        .map_or(serving.acquire_timeout(), |t| {
+            t.max(serving.acquire_timeout())
+        });
     let limits = PoolLimits {
-        acquire: serving.acquire_timeout(),
+        acquire,
         statement: serving.statement_timeout(),
         connections: serving.db_heavy_connections,
         // A heavy statement keeps to one core, leaving the others to everyone else.
@@ -91,6 +101,13 @@ pub async fn connect_heavy_lane(
     let (db, _) = open(config, limits, counter.clone()).await?;
     Ok(Some(db))
 }
+
+/// PostgreSQL's `random_page_cost` for our connections: the value its documentation gives for
+/// solid-state storage and data held in memory, as a list's working set is. At the default (4)
+/// the planner counts a filtered list by scanning the whole campaign in parallel (43 ms for
+/// 100,000 partners, every core busy) instead of looking up a group's 2,000 members by index
+/// (10 ms).
+const RANDOM_PAGE_COST: &str = "1.1";
 
 /// Opens the pool (SQLite in WAL mode with foreign keys on) and returns it with its counter.
 async fn open(
@@ -115,9 +132,17 @@ async fn open(
                 .pragma("mmap_size", "2147418112")
                 .pragma("cache_size", "-65536")
         });
-    if limits.serial {
-        options.map_sqlx_postgres_opts(|o| o.options([("max_parallel_workers_per_gather", "0")]));
-    }
+    // Start-up parameters of each PostgreSQL connection (one closure: a second would replace
+    // the first).
+    let serial = limits.serial;
+    options.map_sqlx_postgres_opts(move |o| {
+        let o = o.options([("random_page_cost", RANDOM_PAGE_COST)]);
+        if serial {
+            o.options([("max_parallel_workers_per_gather", "0")])
+        } else {
+            o
+        }
+    });
     if let Some(statement) = limits.statement {
         // Sent as a start-up parameter of each connection: no extra round trip.
         options.statement_timeout(statement);

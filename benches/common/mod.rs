@@ -81,7 +81,14 @@ impl Bench {
             format!("sqlite://target/bench/partners-{partners}.db?mode=rwc")
         });
         let config = DatabaseConfig::for_url(url.clone());
-        let serving = partnergraph::config::ServingConfig::default();
+        // The serving settings are the defaults, except what a variant of a bench names.
+        let serving = partnergraph::config::ServingConfig {
+            db_heavy_connections: env_number(
+                "DB_HEAVY_CONNECTIONS",
+                partnergraph::config::DEFAULT_DB_HEAVY_CONNECTIONS as usize,
+            ) as u32,
+            ..Default::default()
+        };
         let (state, _) = startup::build_state_with(&config, &serving, &api, false)
             .await
             .unwrap();

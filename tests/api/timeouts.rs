@@ -53,7 +53,8 @@ async fn graphql_json(app: &TestApp, query: &str) -> (u16, String, Value) {
 backend_tests! {
     async fn expensive_requests_use_the_heavy_lane_and_never_the_main_pool(app) {
         let app = TestApp::spawn_serving(app.backend(), false, |_, serving| {
-            serving.db_acquire_timeout_ms = 1_000;
+            serving.db_acquire_timeout_ms = 300;
+            serving.request_timeout_ms = 1_500;
             serving.db_heavy_connections = 1;
         })
         .await
@@ -67,18 +68,36 @@ backend_tests! {
         let (status, _, body) = graphql_json(&app, &heavy).await;
         assert_eq!(status, 200, "{body}");
         assert!(body["extensions"]["cost"]["requested"].as_u64().unwrap() >= 5_000, "{body}");
-        // The test holds the lane's only connection: heavy requests wait, then UNAVAILABLE...
+        // The test holds the lane's only connection: heavy requests queue for it past the main
+        // pool's acquire timeout, up to the request timeout...
         let lane = app.heavy_db.as_ref().expect("a heavy lane");
         let held = lane.begin().await.unwrap();
+        let started = Instant::now();
         let (status, _, body) = graphql_json(&app, &heavy).await;
-        assert_eq!(status, 503, "{body}");
-        assert_eq!(first_error_code(&body), "UNAVAILABLE");
+        assert_eq!(status, 504, "{body}");
+        assert_eq!(first_error_code(&body), "TIMEOUT");
+        assert!(started.elapsed() >= Duration::from_millis(1_400), "waited for the lane");
+        // ... and one that gets the lane within it completes.
+        let queued = tokio::spawn({
+            let (url, auth, heavy) = (app.base_url.clone(), app.auth_header(), heavy.clone());
+            async move {
+                reqwest::Client::new()
+                    .post(format!("{url}/graphql"))
+                    .header("Authorization", auth)
+                    .json(&serde_json::json!({ "query": heavy }))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(600)).await;
         // ... while every other request keeps the main pool.
         let started = Instant::now();
         let (status, _, body) = graphql_json(&app, VIEWER).await;
         assert_eq!(status, 200, "{body}");
         assert!(started.elapsed() < Duration::from_millis(500));
         held.rollback().await.unwrap();
+        assert_eq!(queued.await.unwrap().unwrap(), 200, "it waited 600 ms past the acquire timeout");
         let (status, _, body) = graphql_json(&app, &heavy).await;
         assert_eq!(status, 200, "the lane is free again: {body}");
     }
