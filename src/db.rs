@@ -71,9 +71,9 @@ pub async fn connect_serving(
 /// Opens the heavy lane, when `DB_HEAVY_CONNECTIONS` gives it connections: a pool of its own
 /// for the GraphQL requests whose cost is at least `GRAPHQL_HEAVY_COST`, so that however long
 /// they hold their connections, the requests of the main pool never wait for them. Its
-/// requests wait for a connection up to `REQUEST_TIMEOUT_MS`. On
-/// PostgreSQL its statements run without parallel workers, one core each. Its statements count
-/// on `counter` (the main pool's).
+/// requests wait for a connection up to `REQUEST_TIMEOUT_MS`. On PostgreSQL its statements run
+/// without parallel workers, one core each. Its statements count on `counter` (the main
+/// pool's).
 pub async fn connect_heavy_lane(
     config: &DatabaseConfig,
     serving: &ServingConfig,

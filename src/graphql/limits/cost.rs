@@ -4,8 +4,8 @@
 //! free, and the fields whose work does not show in the objects they return carry their real
 //! weight: `totalCount` (a COUNT over the filter), each facet (a GROUP BY over the filter) and a
 //! `search` term in a connection's filter (a text search over the campaign). Lists that are not
-//! connections are charged an estimate of their length: a few per partner, more for the lists
-//! of a whole campaign or account, which have no page size. Each mutation carries the weight of
+//! connections are charged an estimate of their length: a few per partner or account, more for
+//! the lists of a whole campaign, which have no page size. Each mutation carries the weight of
 //! a write over a selection, and the searches in its input.
 //!
 //! The requested cost is computed from the document before it runs (a request over the limit
@@ -107,18 +107,10 @@ fn selection(op: &Operation<'_>, ty: &str, set: &SelectionSet, page: Option<u64>
                     _ => 0,
                 }
             }
-            Selection::InlineFragment(inline) => {
-                let applies = inline
-                    .node
-                    .type_condition
-                    .as_ref()
-                    .is_none_or(|c| op.types.applies(c.node.on.node.as_str(), ty));
-                if applies {
-                    selection(op, ty, &inline.node.selection_set.node, page)
-                } else {
-                    0
-                }
+            Selection::InlineFragment(inline) if op.inline_applies(&inline.node, ty) => {
+                selection(op, ty, &inline.node.selection_set.node, page)
             }
+            Selection::InlineFragment(_) => 0,
         };
         total = total.saturating_add(cost);
     }

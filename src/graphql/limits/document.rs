@@ -361,46 +361,43 @@ mod tests {
         assert_eq!(nesting(&"[".repeat(500)), 500);
     }
 
+    /// `{ ...F0 }` and fragments F0 … F`count` on Query: F`i` holds `body(i + 1)` (which may
+    /// spread F`i + 1`), the last one `last`.
+    fn fragments(count: usize, body: impl Fn(usize) -> String, last: &str) -> ExecutableDocument {
+        let mut query = String::from("{ ...F0 }");
+        for i in 0..count {
+            query.push_str(&format!(" fragment F{i} on Query {{ {} }}", body(i + 1)));
+        }
+        query.push_str(&format!(" fragment F{count} on Query {{ {last} }}"));
+        async_graphql::parser::parse_query(&query).expect("parses")
+    }
+
+    /// The message `check_shape` refuses `doc` with.
+    fn refusal(doc: &ExecutableDocument) -> String {
+        check_shape(doc, &Limits::default())
+            .expect_err("refused")
+            .public_message()
+    }
+
     #[test]
     fn fragments_spread_into_fragments_are_expanded_once_each() {
         // F0 spreads F1 twice, F1 spreads F2 twice … : 2^40 fields once expanded.
-        let mut query = String::from("{ ...F0 }");
-        for i in 0..40 {
-            query.push_str(&format!(
-                " fragment F{i} on Query {{ a: __typename ...F{n} ...F{n} }}",
-                n = i + 1
-            ));
-        }
-        query.push_str(" fragment F40 on Query { __typename }");
-        let doc = async_graphql::parser::parse_query(&query).expect("parses");
-        let err = check_shape(&doc, &Limits::default()).expect_err("refused");
-        assert!(
-            err.public_message().contains("fields"),
-            "{}",
-            err.public_message()
+        let doc = fragments(
+            40,
+            |n| format!("a: __typename ...F{n} ...F{n}"),
+            "__typename",
         );
+        assert!(refusal(&doc).contains("fields"), "{}", refusal(&doc));
     }
 
     #[test]
     fn a_long_chain_of_spreads_is_refused_before_anything_recurses() {
-        let chain = |length: usize| {
-            let mut query = String::from("{ ...F0 }");
-            for i in 0..length {
-                query.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
-            }
-            query.push_str(&format!(" fragment F{length} on Query {{ __typename }}"));
-            async_graphql::parser::parse_query(&query).expect("parses")
-        };
-        let limits = Limits::default();
+        let chain = |length| fragments(length, |n| format!("...F{n}"), "__typename");
         // Each spread is a level: 62 fragments in a chain nest 64 deep from the operation.
-        assert!(check_shape(&chain(62), &limits).is_ok());
+        assert!(check_shape(&chain(62), &Limits::default()).is_ok());
         for length in [63, 100_000] {
-            let err = check_shape(&chain(length), &limits).expect_err("refused");
-            assert!(
-                err.public_message().contains("64 deep"),
-                "{}",
-                err.public_message()
-            );
+            let message = refusal(&chain(length));
+            assert!(message.contains("64 deep"), "{message}");
         }
     }
 
@@ -408,42 +405,19 @@ mod tests {
     fn nesting_spread_over_fragments_counts_whole() {
         // 10 fragments, each nesting 10 inline fragments around the next spread: 110 deep,
         // though no fragment nests more than 11 in its own text.
-        let mut query = String::from("{ ...F0 }");
-        for i in 0..10 {
-            let open = "... { ".repeat(10);
-            let close = "} ".repeat(10);
-            query.push_str(&format!(
-                " fragment F{i} on Query {{ {open}...F{} {close}}}",
-                i + 1
-            ));
-        }
-        query.push_str(" fragment F10 on Query { __typename }");
-        let doc = async_graphql::parser::parse_query(&query).expect("parses");
-        let err = check_shape(&doc, &Limits::default()).expect_err("refused");
-        assert!(
-            err.public_message().contains("64 deep"),
-            "{}",
-            err.public_message()
-        );
+        let wrapped = |n| format!("{}...F{n} {}", "... { ".repeat(10), "} ".repeat(10));
+        let message = refusal(&fragments(10, wrapped, "__typename"));
+        assert!(message.contains("64 deep"), "{message}");
     }
 
     #[test]
     fn fragments_of_spreads_alone_count_their_spreads() {
         // Each fragment spreads the next twice and selects nothing: 2^20 spreads.
-        let mut query = String::from("{ ...F0 }");
-        for i in 0..20 {
-            query.push_str(&format!(
-                " fragment F{i} on Query {{ ...F{n} ...F{n} }}",
-                n = i + 1
-            ));
-        }
-        query.push_str(" fragment F20 on Query { ...Missing }");
-        let doc = async_graphql::parser::parse_query(&query).expect("parses");
-        let err = check_shape(&doc, &Limits::default()).expect_err("refused");
+        let doc = fragments(20, |n| format!("...F{n} ...F{n}"), "...Missing");
         assert!(
-            err.public_message().contains("spreads fragments"),
+            refusal(&doc).contains("spreads fragments"),
             "{}",
-            err.public_message()
+            refusal(&doc)
         );
     }
 

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
-    Directive, DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType,
-    Selection, SelectionSet, Type,
+    Directive, DocumentOperations, ExecutableDocument, Field, InlineFragment, OperationDefinition,
+    OperationType, Selection, SelectionSet, Type,
 };
 use async_graphql::parser::Positioned;
 use async_graphql::{Name, Variables};
@@ -115,17 +115,20 @@ impl<'a> Operation<'a> {
                     }
                 }
                 Selection::InlineFragment(inline) => {
-                    let applies = inline
-                        .node
-                        .type_condition
-                        .as_ref()
-                        .is_none_or(|c| self.types.applies(c.node.on.node.as_str(), object));
-                    if applies {
+                    if self.inline_applies(&inline.node, object) {
                         self.collect_into(object, &inline.node.selection_set.node, out, visited);
                     }
                 }
             }
         }
+    }
+
+    /// Whether an inline fragment's type condition (if any) holds for a value of type `object`.
+    pub fn inline_applies(&self, inline: &InlineFragment, object: &str) -> bool {
+        inline
+            .type_condition
+            .as_ref()
+            .is_none_or(|c| self.types.applies(c.node.on.node.as_str(), object))
     }
 
     /// Whether `@skip` / `@include` keep a selection.
