@@ -86,11 +86,11 @@ pub async fn connect_heavy_lane(
     // main pool's short acquire timeout: waiting costs nobody else, and a legitimate heavy
     // request (all ten facets counted in SQL while a large campaign's index is read again, ten
     // statements of seconds each over two connections) then completes instead of failing.
+    // The acquire deadline lies past the request timeout, so that the request timeout, which
+    // answers `TIMEOUT` with its cost, is always the one that ends a wait.
     let acquire = serving
         .request_timeout()
-        .map_or(serving.acquire_timeout(), |t| {
-            t.max(serving.acquire_timeout())
-        });
+        .map_or(serving.acquire_timeout(), |t| t + serving.acquire_timeout());
     let limits = PoolLimits {
         acquire,
         statement: serving.statement_timeout(),
