@@ -5,6 +5,7 @@
 
 pub mod cost;
 pub mod document;
+pub mod expansion;
 pub mod rate;
 
 use async_graphql::parser::types::ExecutableDocument;
@@ -129,7 +130,7 @@ pub fn check(
         err.extensions = Some(extensions);
         Refused::Parse(err)
     })?;
-    document::check_shape(&doc, limits).map_err(Refused::Limit)?;
+    expansion::check_shape(&doc, limits).map_err(Refused::Limit)?;
     let (requested, defaults) = match Operation::find(&doc, operation_name, variables, types) {
         Some(op) => {
             shape::variables::coerce(&op).map_err(Refused::Limit)?;
