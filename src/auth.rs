@@ -5,19 +5,9 @@ use base64::Engine;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
-use crate::domain::UserRole;
+pub use crate::domain::Permission;
+use crate::domain::{PermissionSet, UserRole};
 use crate::error::AppError;
-
-/// What a caller may do; each role grants a set of these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Permission {
-    /// Read anything of the account.
-    Read,
-    /// Change partners, groups, contracts, notes.
-    Write,
-    /// Manage users, credentials and account settings.
-    Administer,
-}
 
 /// The authenticated caller: every service call is scoped by `account_id`.
 #[derive(Clone, Debug)]
@@ -32,26 +22,24 @@ pub struct AuthContext {
     pub credential_id: i64,
     /// That user's role.
     pub role: UserRole,
+    /// What that user may do beyond reading (the role's preset unless set otherwise).
+    pub permissions: PermissionSet,
 }
 
 impl AuthContext {
-    /// Whether the caller's role grants `permission`.
+    /// Whether the caller may do what `permission` covers.
     pub fn can(&self, permission: Permission) -> bool {
-        match permission {
-            Permission::Read => true,
-            Permission::Write => matches!(self.role, UserRole::Administrator | UserRole::Editor),
-            Permission::Administer => self.role == UserRole::Administrator,
-        }
+        self.permissions.contains(permission)
     }
 
-    /// `FORBIDDEN` unless the caller's role grants `permission`.
+    /// `FORBIDDEN` unless the caller holds `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
         if self.can(permission) {
             Ok(())
         } else {
             Err(AppError::Forbidden(format!(
-                "the {} role may not do this",
-                self.role.as_str()
+                "this needs the {} permission, which the caller does not have",
+                permission.as_str()
             )))
         }
     }
@@ -109,6 +97,7 @@ pub async fn authenticate(
         user_id: user.id,
         credential_id: credential.id,
         role,
+        permissions: PermissionSet::stored_or_preset(user.permissions.as_deref(), role),
     })
 }
 
@@ -135,10 +124,10 @@ mod tests {
             user_id: 1,
             credential_id: 1,
             role: UserRole::ReadOnly,
+            permissions: PermissionSet::preset(UserRole::ReadOnly),
         };
-        assert!(ctx.can(Permission::Read));
         assert!(matches!(
-            ctx.require(Permission::Write),
+            ctx.require(Permission::ManageGroups),
             Err(AppError::Forbidden(_))
         ));
     }

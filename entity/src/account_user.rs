@@ -13,6 +13,9 @@ pub struct Model {
     pub role: String,
     pub title: Option<String>,
     pub created_at: DateTimeUtc,
+    /// What the user may do: permission names joined by commas; null for the role's preset.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub permissions: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

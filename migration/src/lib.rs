@@ -17,6 +17,7 @@ mod m20261121_000011_lean_foreign_keys;
 mod m20261121_000012_list_lookups;
 mod m20261121_000013_list_versions;
 mod m20261121_000014_campaign_partner_emails;
+mod m20261121_000015_user_permissions;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000012_list_lookups::Migration),
             Box::new(m20261121_000013_list_versions::Migration),
             Box::new(m20261121_000014_campaign_partner_emails::Migration),
+            Box::new(m20261121_000015_user_permissions::Migration),
         ]
     }
 }

@@ -303,3 +303,23 @@ storage_enum! {
         Desc => "DESC",
     }
 }
+
+storage_enum! {
+    /// Something an account user may do beyond reading; each role grants a preset of these,
+    /// and an administrator may grant a user any other set.
+    Permission {
+        /// Create, rename and delete partner groups and change who is in them.
+        ManageGroups => "MANAGE_GROUPS",
+        /// Assign partners to an account manager ("Assign to").
+        AssignPartners => "ASSIGN_PARTNERS",
+        /// Switch, propose, suspend and reinstate contracts, create templates, withdraw
+        /// upcoming changes.
+        ManageContracts => "MANAGE_CONTRACTS",
+        /// Expire partners' contracts (end the partnership).
+        ExpirePartners => "EXPIRE_PARTNERS",
+        /// Create partners and edit their settings.
+        EditPartners => "EDIT_PARTNERS",
+        /// Manage the account's users and their permissions.
+        ManageUsers => "MANAGE_USERS",
+    }
+}

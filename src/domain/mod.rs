@@ -8,7 +8,9 @@ pub mod country;
 pub mod enums;
 pub mod global_id;
 pub mod limits;
+pub mod permissions;
 pub mod text;
 
 pub use enums::*;
 pub use global_id::GlobalId;
+pub use permissions::PermissionSet;

@@ -8,7 +8,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::auth::{hash_token, AuthContext};
-use crate::domain::UserRole;
+use crate::domain::{Permission, PermissionSet, UserRole};
 use crate::error::{AppError, AppResult};
 
 /// What `account create` prints: the new account's credentials and campaigns.
@@ -130,6 +130,30 @@ pub async fn add_user(
     .insert(db)
     .await?;
     Ok(user.id)
+}
+
+/// Sets what a user of the caller's account may do (`None`: back to the role's preset). Needs
+/// `MANAGE_USERS`; another account's user is `NOT_FOUND`. Takes effect on the user's next request.
+pub async fn set_permissions(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    user_id: i64,
+    permissions: Option<PermissionSet>,
+) -> AppResult<entity::account_user::Model> {
+    auth.require(Permission::ManageUsers)?;
+    let user = find_user(db, auth, user_id).await?;
+    if user_id == auth.user_id
+        && !permissions
+            .unwrap_or_else(|| PermissionSet::preset(auth.role))
+            .contains(Permission::ManageUsers)
+    {
+        return Err(AppError::Validation(
+            "a user cannot take MANAGE_USERS from themselves; another administrator can".into(),
+        ));
+    }
+    let mut model: entity::account_user::ActiveModel = user.into();
+    model.permissions = Set(permissions.map(PermissionSet::to_stored));
+    Ok(model.update(db).await?)
 }
 
 /// Issues a new random credential for a user and returns its token (stored only as a hash).

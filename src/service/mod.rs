@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod bulk;
 pub mod campaigns;
 pub mod catalog;
 pub mod group_file;

@@ -4,6 +4,7 @@ mod group_changes;
 mod group_file;
 mod groups;
 mod partners;
+mod users;
 mod views;
 
 use async_graphql::MergedObject;
@@ -17,4 +18,5 @@ pub struct MutationRoot(
     groups::GroupMutation,
     group_changes::GroupChangeMutation,
     group_file::GroupFileMutation,
+    users::UserMutation,
 );

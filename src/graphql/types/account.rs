@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, ID};
 
 use super::campaign::Campaign;
-use crate::domain::{GlobalId, UserRole};
+use crate::domain::{GlobalId, Permission, PermissionSet, UserRole};
 use crate::graphql::context::{auth, db};
 use crate::graphql::types::scalars::DateTime;
 use crate::service::{accounts, campaigns};
@@ -90,6 +90,18 @@ impl AccountUser {
         Ok(UserRole::from_stored(&self.0.role)?)
     }
 
+    /// What the user may do beyond reading: the preset of their role unless an administrator
+    /// set it otherwise (`setUserPermissions`).
+    async fn permissions(&self) -> async_graphql::Result<Vec<Permission>> {
+        let role = UserRole::from_stored(&self.0.role)?;
+        Ok(PermissionSet::stored_or_preset(self.0.permissions.as_deref(), role).to_vec())
+    }
+
+    /// Whether the user's permissions are their role's preset (none set otherwise).
+    async fn permissions_from_role(&self) -> bool {
+        self.0.permissions.is_none()
+    }
+
     /// The user's job title in the brand (e.g. "Affiliate Manager").
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
@@ -110,6 +122,11 @@ impl Viewer {
     /// The authenticated user.
     async fn user(&self) -> AccountUser {
         AccountUser(self.user.clone())
+    }
+
+    /// What the caller may do beyond reading; the bulk actions a screen offers follow these.
+    async fn permissions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Permission>> {
+        Ok(auth(ctx)?.permissions.to_vec())
     }
 
     /// The caller's account.

@@ -38,6 +38,15 @@ impl UserError {
         }]
     }
 
+    /// The input field at `path` (below `input`) names nothing the caller can see.
+    pub fn not_found(path: &[&str], err: &crate::error::AppError) -> Vec<UserError> {
+        let mut errors = Self::unreadable(path, err);
+        for e in &mut errors {
+            e.code = UserErrorCode::NotFound;
+        }
+        errors
+    }
+
     /// The id list at `path` (below `input`) is longer than `max`: refused before any id is read.
     pub fn at_most(path: &[&str], len: usize, max: usize) -> Result<(), Vec<UserError>> {
         if len <= max {

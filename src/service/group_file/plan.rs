@@ -4,13 +4,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use super::lookup;
 use super::parse::{self, FileRow};
 use super::write;
 use crate::auth::{AuthContext, Permission};
 use crate::error::{AppError, AppResult};
+use crate::service::bulk::{self, Run, Selected};
 use crate::service::write::{lock_campaign, write_transaction, Finish};
 use crate::service::{campaigns, catalog};
 
@@ -52,18 +54,15 @@ pub struct FilePlan {
 
 /// Reads a file against a campaign of the caller and, with `apply` and no row errors, applies
 /// it. A file that cannot be read at all is a `VALIDATION` error.
-pub async fn bulk_edit<C>(
-    db: &C,
+pub async fn bulk_edit(
+    db: &DatabaseConnection,
     auth: &AuthContext,
     campaign_id: i64,
     bytes: Vec<u8>,
     apply: bool,
-) -> AppResult<FilePlan>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
+) -> AppResult<FilePlan> {
     if apply {
-        auth.require(Permission::Write)?;
+        auth.require(Permission::ManageGroups)?;
     }
     campaigns::get(db, auth, campaign_id).await?;
     // Parsing up to 10 MB is CPU work: keep it off the async workers.
@@ -86,7 +85,22 @@ where
             if plan.error_count > 0 {
                 return Ok(Finish::Rollback(plan));
             }
-            write::apply(txn, auth, campaign_id, &plan).await?;
+            let changed: Vec<i64> = plan
+                .rows
+                .iter()
+                .filter(|row| !row.joins.is_empty() || !row.leaves.is_empty())
+                .filter_map(|row| row.partner.as_ref().map(|(id, _)| *id))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let run = Run::new(txn, auth, campaign_id, Utc::now());
+            bulk::execute(
+                txn,
+                run,
+                Selected::Ids(&changed),
+                &write::FileChanges(&plan),
+            )
+            .await?;
             plan.applied = true;
             Ok(Finish::Commit(plan))
         })

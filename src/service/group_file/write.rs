@@ -1,97 +1,87 @@
-//! Writing a checked bulk-edit plan: multi-row INSERTs and per-group DELETEs in chunks, and one
-//! activity entry per changed partner — a few hundred statements for 50,000 rows, never one
-//! per row.
+//! Writing a checked bulk-edit plan as a bulk action over the partners its rows change:
+//! multi-row INSERTs and per-group DELETEs in chunks — a few hundred statements for 50,000 rows,
+//! never one per row. The engine writes one activity entry per changed partner.
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use futures_util::future::BoxFuture;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, Set};
 
 use super::plan::FilePlan;
-use crate::auth::AuthContext;
+use crate::auth::Permission;
 use crate::error::AppResult;
-use crate::service::groups::ACTIVITY_ACTION;
+use crate::service::bulk::{BulkAction, Run};
+use crate::service::groups::{MembershipChange, ACTIVITY_ACTION};
 
-use entity::{activity_log, partner_group_member as pgm};
+use entity::partner_group_member as pgm;
 
-/// Rows per multi-row INSERT (7 columns × 1,000 stays far below the bind-parameter limits).
+/// Rows per multi-row INSERT (5 columns × 1,000 stays far below the bind-parameter limits).
 const ROWS_PER_INSERT: usize = 1_000;
 /// Partner ids per DELETE.
 const IDS_PER_DELETE: usize = 5_000;
 
-/// Applies every row of `plan` (which must have no errors) on `db`, normally a transaction.
-pub async fn apply(
-    db: &impl ConnectionTrait,
-    auth: &AuthContext,
-    campaign_id: i64,
-    plan: &FilePlan,
-) -> AppResult<()> {
-    let now = Utc::now();
+/// Every row of a plan without errors, as one bulk action.
+pub struct FileChanges<'p>(pub &'p FilePlan);
+
+impl BulkAction for FileChanges<'_> {
+    type Counts = ();
+    const ACTIVITY: &'static str = ACTIVITY_ACTION;
+    const PERMISSION: Permission = Permission::ManageGroups;
+
+    fn state(&self, run: Run<'_>) -> String {
+        MembershipChange::default().state(run)
+    }
+
+    fn input(&self) -> serde_json::Value {
+        serde_json::json!({ "source": "file", "rows": self.0.rows.len() })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(apply(db, run, self.0))
+    }
+}
+
+async fn apply(db: &DatabaseTransaction, run: Run<'_>, plan: &FilePlan) -> AppResult<()> {
     let mut joining: Vec<pgm::ActiveModel> = Vec::new();
     let mut leaving: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    let mut activity: Vec<activity_log::ActiveModel> = Vec::new();
     for row in &plan.rows {
         let Some((partner_id, _)) = row.partner else {
             continue;
         };
-        if row.joins.is_empty() && row.leaves.is_empty() {
-            continue;
-        }
         for group in &row.joins {
             joining.push(pgm::ActiveModel {
                 group_id: Set(group.id),
                 partner_id: Set(partner_id),
-                account_id: Set(auth.account_id),
-                campaign_id: Set(campaign_id),
-                added_at: Set(now),
+                account_id: Set(run.auth.account_id),
+                campaign_id: Set(run.campaign_id),
+                added_at: Set(run.now),
             });
         }
         for group in &row.leaves {
             leaving.entry(group.id).or_default().push(partner_id);
         }
-        let details = serde_json::json!({
-            "source": "file",
-            "row": row.row,
-            "add": row.joins.iter().map(|g| g.id).collect::<Vec<_>>(),
-            "remove": row.leaves.iter().map(|g| g.id).collect::<Vec<_>>(),
-        });
-        activity.push(activity_log::ActiveModel {
-            account_id: Set(auth.account_id),
-            campaign_id: Set(Some(campaign_id)),
-            partner_id: Set(Some(partner_id)),
-            user_id: Set(Some(auth.user_id)),
-            action: Set(ACTIVITY_ACTION.to_owned()),
-            details: Set(Some(details.to_string())),
-            created_at: Set(now),
-            ..Default::default()
-        });
     }
     for (group_id, partners) in &leaving {
         for chunk in partners.chunks(IDS_PER_DELETE) {
             let mut delete = Query::delete();
             delete
                 .from_table(pgm::Entity)
-                .and_where(Expr::col(pgm::Column::AccountId).eq(auth.account_id))
-                .and_where(Expr::col(pgm::Column::CampaignId).eq(campaign_id))
+                .and_where(Expr::col(pgm::Column::AccountId).eq(run.auth.account_id))
+                .and_where(Expr::col(pgm::Column::CampaignId).eq(run.campaign_id))
                 .and_where(Expr::col(pgm::Column::GroupId).eq(*group_id))
                 .and_where(Expr::col(pgm::Column::PartnerId).is_in(chunk.iter().copied()));
             db.execute(&delete).await?;
         }
     }
-    insert_chunks(db, joining).await?;
-    for chunk in chunked(activity) {
-        activity_log::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn insert_chunks(db: &impl ConnectionTrait, rows: Vec<pgm::ActiveModel>) -> AppResult<()> {
-    for chunk in chunked(rows) {
+    while !joining.is_empty() {
+        let rest = joining.split_off(joining.len().min(ROWS_PER_INSERT));
         // A membership created concurrently since the preview was read is simply kept.
-        pgm::Entity::insert_many(chunk)
+        pgm::Entity::insert_many(std::mem::replace(&mut joining, rest))
             .on_conflict(
                 OnConflict::columns([pgm::Column::GroupId, pgm::Column::PartnerId])
                     .do_nothing()
@@ -101,14 +91,4 @@ async fn insert_chunks(db: &impl ConnectionTrait, rows: Vec<pgm::ActiveModel>) -
             .await?;
     }
     Ok(())
-}
-
-fn chunked<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(ROWS_PER_INSERT));
-        out.push(rows);
-        rows = rest;
-    }
-    out
 }

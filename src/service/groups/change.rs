@@ -1,17 +1,16 @@
-//! `changePartnerGroups`, the bulk pattern: every check first (all problems reported together),
-//! then the set-based statements of `plan`, all in one transaction. A dry run counts what the
-//! same statements would change and rolls back.
+//! `changePartnerGroups`: the membership change of `plan` over a selection, with its checks
+//! (every problem reported together), on the bulk engine.
 
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use chrono::Utc;
+use futures_util::future::BoxFuture;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 
-use super::plan::Plan;
-use super::selection::{self, Selection};
+use super::plan::{MembershipChange, MembershipCounts};
 use crate::auth::{AuthContext, Permission};
 use crate::domain::UserErrorCode;
-use crate::error::{AppError, AppResult};
-use crate::service::campaigns;
+use crate::error::AppResult;
+use crate::service::bulk::{self, BulkAction, Run, Selection};
 use crate::service::validation::{Checker, UserError};
-use crate::service::write::{lock_campaign, write_transaction, Finish};
 
 /// The most groups one change may add or remove.
 pub const MAX_GROUPS_PER_CHANGE: usize = 100;
@@ -46,113 +45,104 @@ pub struct ChangeOutcome {
     pub removed: i64,
 }
 
-/// Checks a change and applies it in one transaction; with any user error nothing is written.
-/// The transaction holds the campaign's write lock from before the checks to the commit, so
-/// the groups checked are the groups written to (none deleted meanwhile) and the counts and
-/// activity entries are of changes no concurrent change has made already.
-pub async fn change_partner_groups<C>(
-    db: &C,
+/// Checks a change and applies it on the bulk engine: one transaction holding the campaign's
+/// write lock from before the checks to the commit, so the groups checked are the groups written
+/// to (none deleted meanwhile) and the counts and activity entries are of changes no concurrent
+/// change has made already. With any user error nothing is written.
+pub async fn change_partner_groups(
+    db: &DatabaseConnection,
     auth: &AuthContext,
     change: GroupChange,
-) -> AppResult<Result<ChangeOutcome, Vec<UserError>>>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    auth.require(Permission::Write)?;
-    let mut check = Checker::default();
-    if !campaigns::check_exists(db, auth, change.campaign_id, &mut check).await? {
-        return Ok(check.finish().map(|()| ChangeOutcome::default()));
-    }
-    for (field, ids) in [("add", &change.add), ("remove", &change.remove)] {
-        if ids.len() > MAX_GROUPS_PER_CHANGE {
+) -> AppResult<Result<ChangeOutcome, Vec<UserError>>> {
+    let request = bulk::Request {
+        campaign_id: change.campaign_id,
+        selection: change.selection,
+        action: Checked(MembershipChange {
+            add: dedup(&change.add),
+            remove: dedup(&change.remove),
+            remove_from_all: change.remove_from_all,
+        }),
+        dry_run: change.dry_run,
+        now: Utc::now(),
+    };
+    Ok(bulk::run(db, auth, &request).await?.map(|o| ChangeOutcome {
+        matched: o.matched,
+        affected: o.affected,
+        added: o.counts.added,
+        removed: o.counts.removed,
+    }))
+}
+
+/// A membership change asked for by a caller: checked before it runs.
+struct Checked(MembershipChange);
+
+impl BulkAction for Checked {
+    type Counts = MembershipCounts;
+    const ACTIVITY: &'static str = ACTIVITY_ACTION;
+    const PERMISSION: Permission = Permission::ManageGroups;
+
+    fn validate(&self, check: &mut Checker) {
+        let change = &self.0;
+        for (field, ids) in [("add", &change.add), ("remove", &change.remove)] {
+            if ids.len() > MAX_GROUPS_PER_CHANGE {
+                check.push(
+                    field,
+                    UserErrorCode::Invalid,
+                    format!("at most {MAX_GROUPS_PER_CHANGE} groups per change"),
+                );
+            }
+        }
+        if let Some(both) = change.add.iter().find(|g| change.remove.contains(g)) {
             check.push(
-                field,
-                UserErrorCode::Invalid,
-                format!("at most {MAX_GROUPS_PER_CHANGE} groups per change"),
+                "remove",
+                UserErrorCode::Conflict,
+                format!("group {both} is both added and removed"),
+            );
+        }
+        if change.add.is_empty() && change.remove.is_empty() && !change.remove_from_all {
+            check.push(
+                "add",
+                UserErrorCode::Required,
+                "nothing to change: give add, remove or removeFromAll",
             );
         }
     }
-    if let Err(errors) = check.finish() {
-        return Ok(Err(errors));
-    }
-    write_transaction(db, &(auth, &change), |txn, &(auth, change)| {
-        Box::pin(async move {
-            lock_campaign(txn, change.campaign_id).await?;
-            let plan = match checked_plan(txn, auth, change).await? {
-                Ok(plan) => plan,
-                Err(errors) => return Ok(Finish::Rollback(Err(errors))),
-            };
-            let outcome = plan.execute(txn, auth, !change.dry_run).await?;
-            if outcome.matched == 0 {
-                let mut check = Checker::default();
-                check.push(
-                    "selection",
-                    UserErrorCode::EmptySelection,
-                    "the selection matches no partners",
-                );
-                return Ok(Finish::Rollback(check.finish().map(|()| outcome)));
-            }
-            Ok(if change.dry_run {
-                Finish::Rollback(Ok(outcome))
-            } else {
-                Finish::Commit(Ok(outcome))
-            })
-        })
-    })
-    .await
-}
 
-/// The change's plan, or every problem with its groups and selection.
-async fn checked_plan(
-    db: &impl ConnectionTrait,
-    auth: &AuthContext,
-    change: &GroupChange,
-) -> AppResult<Result<Plan, Vec<UserError>>> {
-    let mut check = Checker::default();
-    check_groups(db, auth, change.campaign_id, &change.add, "add", &mut check).await?;
-    check_groups(
-        db,
-        auth,
-        change.campaign_id,
-        &change.remove,
-        "remove",
-        &mut check,
-    )
-    .await?;
-    if let Some(both) = change.add.iter().find(|g| change.remove.contains(g)) {
-        check.push(
-            "remove",
-            UserErrorCode::Conflict,
-            format!("group {both} is both added and removed"),
-        );
+    fn check<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+        check: &'a mut Checker,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            check_groups(db, run.auth, run.campaign_id, &self.0.add, "add", check).await?;
+            check_groups(
+                db,
+                run.auth,
+                run.campaign_id,
+                &self.0.remove,
+                "remove",
+                check,
+            )
+            .await
+        })
     }
-    if change.add.is_empty() && change.remove.is_empty() && !change.remove_from_all {
-        check.push(
-            "add",
-            UserErrorCode::Required,
-            "nothing to change: give add, remove or removeFromAll",
-        );
+
+    fn state(&self, run: Run<'_>) -> String {
+        self.0.state(run)
     }
-    let selected = selection::resolve(
-        db,
-        auth,
-        change.campaign_id,
-        &change.selection,
-        "selection",
-        &mut check,
-    )
-    .await?;
-    if let Err(errors) = check.finish() {
-        return Ok(Err(errors));
+
+    fn input(&self) -> serde_json::Value {
+        self.0.input()
     }
-    let selected = selected.ok_or_else(|| AppError::internal("selection left unresolved"))?;
-    Ok(Ok(Plan {
-        campaign_id: change.campaign_id,
-        selected,
-        add: dedup(&change.add),
-        remove: dedup(&change.remove),
-        remove_from_all: change.remove_from_all,
-    }))
+
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<MembershipCounts>> {
+        self.0.apply(db, run)
+    }
 }
 
 fn dedup(ids: &[i64]) -> Vec<i64> {

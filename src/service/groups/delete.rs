@@ -1,28 +1,28 @@
 //! Deleting a group: its members leave it (each with an activity entry, through the same plan as
 //! every membership change), then the group goes; partners stay.
 
+use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::edit::{group_not_found, leaving, record};
+use super::edit::{group_not_found, record};
+use super::plan::MembershipChange;
 use crate::auth::{AuthContext, Permission};
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
+use crate::service::bulk::{self, Run, Selected};
 use crate::service::validation::{Checker, UserError};
 use crate::service::write::{lock_campaign, write_transaction, Finish};
 
 use entity::{campaign_partner as cp, partner_group, partner_group_member as pgm};
 
 /// Deletes a group: its members leave it (each with an activity entry); partners stay.
-pub async fn delete<C>(
-    db: &C,
+pub async fn delete(
+    db: &DatabaseConnection,
     auth: &AuthContext,
     group_id: i64,
-) -> AppResult<Result<partner_group::Model, Vec<UserError>>>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    auth.require(Permission::Write)?;
+) -> AppResult<Result<partner_group::Model, Vec<UserError>>> {
+    auth.require(Permission::ManageGroups)?;
     write_transaction(db, auth, |txn, auth| {
         Box::pin(async move {
             let Some(group) = locked_group(txn, auth, group_id).await? else {
@@ -37,9 +37,14 @@ where
                 .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
                 .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(group.campaign_id))
                 .add(Expr::col((cp::Entity, cp::Column::PartnerId)).in_subquery(in_group));
-            leaving(group.campaign_id, selected, group.id)
-                .execute(txn, auth, true)
-                .await?;
+            let run = Run::new(txn, auth, group.campaign_id, Utc::now());
+            bulk::execute(
+                txn,
+                run,
+                Selected::Where(selected),
+                &MembershipChange::leave(group.id),
+            )
+            .await?;
             partner_group::Entity::delete_by_id(group.id)
                 .filter(partner_group::Column::AccountId.eq(auth.account_id))
                 .exec(txn)

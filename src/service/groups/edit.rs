@@ -6,16 +6,16 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::sea_query::Condition;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, IntoActiveModel, Set};
 
 use super::delete::{locked_group, not_found};
 use super::names::{check_name, name_taken};
-use super::plan::Plan;
-use super::selection::{self, Selection};
+use super::plan::MembershipChange;
 use super::GroupInfo;
 use crate::auth::{AuthContext, Permission};
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
+use crate::service::bulk::{self, Run, Selected, Selection};
 use crate::service::validation::{Checker, UserError};
 use crate::service::write::{lock_campaign, write_transaction, Finish};
 use crate::service::{activity, campaigns};
@@ -50,20 +50,17 @@ pub struct GroupUpdate {
 }
 
 /// Creates a group, optionally with members, in one transaction.
-pub async fn create<C>(
-    db: &C,
+pub async fn create(
+    db: &DatabaseConnection,
     auth: &AuthContext,
     input: NewGroup,
-) -> AppResult<Result<GroupInfo, Vec<UserError>>>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
+) -> AppResult<Result<GroupInfo, Vec<UserError>>> {
     let mut check = Checker::default();
     // An unknown campaign is reported before permissions, as an unknown group is for updates.
     if !campaigns::check_exists(db, auth, input.campaign_id, &mut check).await? {
         return Ok(Err(check.finish().err().unwrap_or_default()));
     }
-    auth.require(Permission::Write)?;
+    auth.require(Permission::ManageGroups)?;
     write_transaction(db, &(auth, &input), |txn, &(auth, input)| {
         Box::pin(async move {
             lock_campaign(txn, input.campaign_id).await?;
@@ -99,10 +96,16 @@ where
             };
             let mut member_count = 0;
             if let Some(selected) = members {
-                member_count = joining(input.campaign_id, selected, group.id)
-                    .execute(txn, auth, true)
-                    .await?
-                    .added;
+                let run = Run::new(txn, auth, input.campaign_id, now);
+                member_count = bulk::execute(
+                    txn,
+                    run,
+                    Selected::Where(selected),
+                    &MembershipChange::join(group.id),
+                )
+                .await?
+                .counts
+                .added;
             }
             record(txn, auth, &group, "PARTNER_GROUP_CREATED").await?;
             Ok(Finish::Commit(Ok(GroupInfo {
@@ -115,15 +118,12 @@ where
 }
 
 /// Renames a group and adds or removes members, in one transaction.
-pub async fn update<C>(
-    db: &C,
+pub async fn update(
+    db: &DatabaseConnection,
     auth: &AuthContext,
     input: GroupUpdate,
-) -> AppResult<Result<GroupInfo, Vec<UserError>>>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    auth.require(Permission::Write)?;
+) -> AppResult<Result<GroupInfo, Vec<UserError>>> {
+    auth.require(Permission::ManageGroups)?;
     let updated = write_transaction(db, &(auth, &input), |txn, &(auth, input)| {
         Box::pin(async move {
             let Some(group) = locked_group(txn, auth, input.group_id).await? else {
@@ -191,15 +191,24 @@ where
                     return Ok(Finish::Rollback(Err(name_taken(err, name)?)));
                 }
             };
+            let run = Run::new(txn, auth, group.campaign_id, Utc::now());
             if let Some(selected) = adding {
-                joining(group.campaign_id, selected, group.id)
-                    .execute(txn, auth, true)
-                    .await?;
+                bulk::execute(
+                    txn,
+                    run,
+                    Selected::Where(selected),
+                    &MembershipChange::join(group.id),
+                )
+                .await?;
             }
             if let Some(selected) = removing {
-                leaving(group.campaign_id, selected, group.id)
-                    .execute(txn, auth, true)
-                    .await?;
+                bulk::execute(
+                    txn,
+                    run,
+                    Selected::Where(selected),
+                    &MembershipChange::leave(group.id),
+                )
+                .await?;
             }
             record(txn, auth, &group, "PARTNER_GROUP_UPDATED").await?;
             Ok(Finish::Commit(Ok(group)))
@@ -225,26 +234,6 @@ pub(super) fn group_not_found(id: i64) -> String {
     format!("partner group {id} not found")
 }
 
-pub(super) fn joining(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
-    Plan {
-        campaign_id,
-        selected,
-        add: vec![group_id],
-        remove: Vec::new(),
-        remove_from_all: false,
-    }
-}
-
-pub(super) fn leaving(campaign_id: i64, selected: Condition, group_id: i64) -> Plan {
-    Plan {
-        campaign_id,
-        selected,
-        add: Vec::new(),
-        remove: vec![group_id],
-        remove_from_all: false,
-    }
-}
-
 /// The partners given by id as a selection, or `None` when there are none (or some are not
 /// partners of the campaign, reported on `check`).
 pub(super) async fn members(
@@ -259,7 +248,7 @@ pub(super) async fn members(
         return Ok(None);
     }
     let selection = Selection::Ids(ids.to_vec());
-    selection::resolve(db, auth, campaign_id, &selection, field, check).await
+    bulk::resolve(db, auth, campaign_id, &selection, field, check).await
 }
 
 pub(super) async fn record(

@@ -7,7 +7,6 @@ mod edit;
 mod members;
 mod names;
 mod plan;
-mod selection;
 
 use std::collections::HashMap;
 
@@ -23,13 +22,14 @@ use crate::service::campaigns;
 
 use entity::{partner_group, partner_group_member as pgm};
 
+pub use crate::service::bulk::{Selection, MAX_SELECTED_IDS};
 pub use change::{
     change_partner_groups, ChangeOutcome, GroupChange, ACTIVITY_ACTION, MAX_GROUPS_PER_CHANGE,
 };
 pub use delete::delete;
 pub use edit::{create, update, GroupUpdate, NewGroup};
 pub use members::{first_members, members_page, Member};
-pub use selection::{Selection, MAX_SELECTED_IDS};
+pub(crate) use plan::MembershipChange;
 
 /// A group and how many partners are in it.
 #[derive(Clone, Debug)]

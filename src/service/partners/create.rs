@@ -74,7 +74,7 @@ pub async fn create_direct_partner<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    auth.require(Permission::Write)?;
+    auth.require(Permission::EditPartners)?;
     let mut check = Checker::default();
     let name = check.required_text("name", &input.name, 200);
     let email = check.email("email", &input.email);

@@ -32,7 +32,7 @@ pub enum Selection {
 
 /// Turns a selection into a condition on `campaign_partners` of the campaign, reporting bad
 /// input (unknown partners, an invalid filter) on `check` under `field`.
-pub(super) async fn resolve(
+pub async fn resolve(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     campaign_id: i64,
@@ -86,7 +86,7 @@ pub(super) async fn resolve(
 }
 
 /// The ids (sorted, distinct) that are not partners of the campaign in the caller's account.
-pub(crate) async fn missing_partners(
+async fn missing_partners(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     campaign_id: i64,
@@ -101,7 +101,7 @@ pub(crate) async fn missing_partners(
 }
 
 /// "partners 7, 9 are not in this campaign", naming at most ten.
-pub(crate) fn not_in_campaign(missing: &[i64]) -> String {
+fn not_in_campaign(missing: &[i64]) -> String {
     let shown: Vec<String> = missing.iter().take(10).map(i64::to_string).collect();
     let more = missing.len().saturating_sub(10);
     let tail = if more > 0 {

@@ -1,0 +1,149 @@
+//! The fixed selection of a bulk action: the selected partner ids copied into a temporary
+//! table at the start, each with a snapshot of what the action may change about the partner
+//! (its state, as JSON text). Every later statement reads this table, not the campaign, so a
+//! write made meanwhile cannot change who is selected and a costly filter runs once; comparing
+//! the snapshot with the state after the action gives the partners really changed, and their
+//! activity entries, in one statement.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, BinOper, Condition, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbBackend};
+
+use crate::auth::AuthContext;
+use crate::error::{AppError, AppResult};
+
+use entity::{activity_log as log, campaign_partner as cp};
+
+/// The temporary table of the selection.
+pub const TABLE: &str = "bulk_selection";
+
+/// The selected partner's id, for the SQL of a state or a statement over the selection.
+pub const PARTNER: &str = "bulk_selection.partner_id";
+
+/// Which partners to fix.
+pub enum Selected<'a> {
+    /// The partners (`campaign_partners` rows) matching a condition.
+    Where(Condition),
+    /// These partner ids, known to be partners of the campaign (distinct).
+    Ids(&'a [i64]),
+}
+
+/// Partner ids per multi-row INSERT of [`Selected::Ids`].
+const IDS_PER_INSERT: usize = 5_000;
+
+/// Creates the table and copies the selected partners' ids and states into it; returns how many.
+/// `state` is SQL of a JSON text over [`PARTNER`]. `db` must be a transaction.
+pub async fn fix(db: &impl ConnectionTrait, selected: Selected<'_>, state: &str) -> AppResult<i64> {
+    let create = match db.get_database_backend() {
+        // ON COMMIT DROP also clears it when the transaction ends early on an error.
+        DbBackend::Postgres => format!(
+            "CREATE TEMPORARY TABLE {TABLE} (partner_id BIGINT PRIMARY KEY, before TEXT) ON COMMIT DROP"
+        ),
+        _ => format!("CREATE TEMPORARY TABLE {TABLE} (partner_id INTEGER PRIMARY KEY, before TEXT)"),
+    };
+    db.execute_unprepared(&create).await?;
+    let mut matched = 0;
+    match selected {
+        Selected::Where(cond) => {
+            let mut rows = Query::select();
+            rows.column((cp::Entity, cp::Column::PartnerId))
+                .from(cp::Entity)
+                .cond_where(cond);
+            let mut insert = Query::insert();
+            insert
+                .into_table(Alias::new(TABLE))
+                .columns([Alias::new("partner_id")])
+                .select_from(rows)
+                .map_err(AppError::internal)?;
+            matched = db.execute(&insert).await?.rows_affected() as i64;
+        }
+        Selected::Ids(ids) => {
+            for chunk in ids.chunks(IDS_PER_INSERT) {
+                let mut insert = Query::insert();
+                insert
+                    .into_table(Alias::new(TABLE))
+                    .columns([Alias::new("partner_id")]);
+                for id in chunk {
+                    insert.values_panic([Expr::val(*id)]);
+                }
+                matched += db.execute(&insert).await?.rows_affected() as i64;
+            }
+        }
+    }
+    if matched > 0 {
+        db.execute_unprepared(&format!("UPDATE {TABLE} SET before = ({state})"))
+            .await?;
+    }
+    Ok(matched)
+}
+
+/// `SELECT partner_id FROM bulk_selection`: the selection, for `IN (...)`.
+pub fn ids() -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("partner_id")).from(Alias::new(TABLE));
+    q
+}
+
+/// One activity entry per selected partner whose state is no longer its snapshot, in one
+/// INSERT ... SELECT; returns how many (the partners the action affected). Every action's entries
+/// have one shape: `action`, the actor (`user_id`), and `details`
+/// `{"before": state, "after": state, "input": what the action was asked}`.
+pub async fn record_changes(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    action: &str,
+    state: &str,
+    input: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
+    let changed = Alias::new("changed");
+    let mut states = Query::select();
+    states
+        .column(Alias::new("partner_id"))
+        .column(Alias::new("before"))
+        .expr_as(Expr::cust(format!("({state})")), Alias::new("after"))
+        .from(Alias::new(TABLE));
+    let mut rows = Query::select();
+    rows.expr(Expr::val(auth.account_id))
+        .expr(Expr::val(campaign_id))
+        .column((changed.clone(), Alias::new("partner_id")))
+        .expr(Expr::val(auth.user_id))
+        .expr(Expr::val(action))
+        .expr(
+            Expr::cust(
+                r#"'{"before":' || changed.before || ',"after":' || changed.after || ',"input":'"#,
+            )
+            .binary(BinOper::Custom("||"), Expr::val(input.to_string()))
+            .binary(BinOper::Custom("||"), Expr::cust("'}'")),
+        )
+        .expr(Expr::val(now))
+        .from_subquery(states, changed.clone())
+        .and_where(Expr::cust("changed.before <> changed.after"));
+    let mut insert = Query::insert();
+    insert
+        .into_table(log::Entity)
+        .columns([
+            log::Column::AccountId,
+            log::Column::CampaignId,
+            log::Column::PartnerId,
+            log::Column::UserId,
+            log::Column::Action,
+            log::Column::Details,
+            log::Column::CreatedAt,
+        ])
+        .select_from(rows)
+        .map_err(AppError::internal)?;
+    Ok(db.execute(&insert).await?.rows_affected() as i64)
+}
+
+/// Drops the table, so the transaction can run another action.
+pub async fn release(db: &impl ConnectionTrait) -> AppResult<()> {
+    let schema = match db.get_database_backend() {
+        DbBackend::Postgres => "pg_temp",
+        _ => "temp",
+    };
+    db.execute_unprepared(&format!("DROP TABLE {schema}.{TABLE}"))
+        .await?;
+    Ok(())
+}

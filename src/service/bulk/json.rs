@@ -1,0 +1,52 @@
+//! SQL building a partner's state as JSON text, the same text on both databases (so a state
+//! read before an action compares equal to the same state read after it). Only ids, numbers and
+//! names of enum values go in: none needs escaping.
+
+use sea_orm::DbBackend;
+
+/// `{"key": value, ...}` of JSON-text SQL expressions.
+pub fn object(fields: &[(&str, String)]) -> String {
+    let mut sql = String::from("'{'");
+    for (i, (key, value)) in fields.iter().enumerate() {
+        let comma = if i == 0 { "" } else { "," };
+        sql.push_str(&format!(" || '{comma}\"{key}\":' || {value}"));
+    }
+    sql.push_str(" || '}'");
+    sql
+}
+
+/// An integer expression as JSON (`null` when null).
+pub fn int(expr: &str) -> String {
+    format!("COALESCE(CAST(({expr}) AS TEXT), 'null')")
+}
+
+/// A text expression holding an enum name (or a date in ISO form) as a JSON string.
+pub fn plain_text(expr: &str) -> String {
+    format!("COALESCE('\"' || ({expr}) || '\"', 'null')")
+}
+
+/// A sorted JSON array of the integers `column` of `from_where` (`FROM ... WHERE ...`).
+pub fn int_array(backend: DbBackend, column: &str, from_where: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!(
+            "(SELECT COALESCE(json_agg({column} ORDER BY {column})::text, '[]') {from_where})"
+        ),
+        // The aggregate keeps the subquery's order.
+        _ => format!(
+            "(SELECT json_group_array(v) FROM (SELECT {column} AS v {from_where} ORDER BY {column}))"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_object_concatenates_its_fields() {
+        assert_eq!(
+            object(&[("a", int("x")), ("b", plain_text("y"))]),
+            r#"'{' || '"a":' || COALESCE(CAST((x) AS TEXT), 'null') || ',"b":' || COALESCE('"' || (y) || '"', 'null') || '}'"#
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! The bulk engine every action over a selection of a campaign's partners runs on: change
+//! groups, assign to an account manager, the contract actions. A per-partner action is the same
+//! action over a selection of one id.
+//!
+//! [`run`] does what every action needs, in this order:
+//! 1. the caller's permission for the action (`FORBIDDEN`, nothing written) and the campaign;
+//! 2. the action's checks that need no database;
+//! 3. in one write transaction holding the campaign's write lock (so what is checked is what is
+//!    written: nothing deleted meanwhile, no change counted twice by concurrent actions; a
+//!    deadlock or serialization failure retries the whole attempt): the action's checks against
+//!    the database and the selection's — any user error rolls back with nothing written;
+//! 4. the selection fixed once ([`fixed`]), with a snapshot of each partner's state;
+//! 5. the action's set-based statements, whose number does not grow with the selection;
+//! 6. one activity entry per partner whose state changed (one shape for every action) — the
+//!    affected count is that number, so counts and activity cover only what really changed;
+//! 7. commit, or for a dry run roll back: a dry run runs the very same statements, so its
+//!    counts are the real run's.
+
+pub mod fixed;
+pub mod json;
+mod selection;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend};
+
+use crate::auth::{AuthContext, Permission};
+use crate::domain::UserErrorCode;
+use crate::error::{AppError, AppResult};
+use crate::service::campaigns;
+use crate::service::validation::{Checker, UserError};
+use crate::service::write::{lock_campaign, write_transaction, Finish};
+
+pub use fixed::Selected;
+pub use selection::{resolve, Selection, MAX_SELECTED_IDS};
+
+/// Where and when an action runs, and for whom.
+#[derive(Clone, Copy, Debug)]
+pub struct Run<'a> {
+    /// The caller.
+    pub auth: &'a AuthContext,
+    /// The campaign acted on.
+    pub campaign_id: i64,
+    /// The time the action happens at (the server's clock).
+    pub now: DateTime<Utc>,
+    /// The database's kind, for SQL that differs.
+    pub backend: DbBackend,
+}
+
+impl<'a> Run<'a> {
+    /// A run of `auth`'s action on `campaign_id` at `now`, over `db`.
+    pub fn new(
+        db: &impl sea_orm::ConnectionTrait,
+        auth: &'a AuthContext,
+        campaign_id: i64,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Run {
+            auth,
+            campaign_id,
+            now,
+            backend: db.get_database_backend(),
+        }
+    }
+}
+
+/// One bulk action: what it needs, checks, changes and counts. The engine does the rest.
+pub trait BulkAction: Send + Sync {
+    /// The action's own counts (created, skipped per reason, ...).
+    type Counts: Default + Send;
+
+    /// The activity-log action of its entries.
+    const ACTIVITY: &'static str;
+
+    /// The permission the caller needs.
+    const PERMISSION: Permission;
+
+    /// Checks of the input alone.
+    fn validate(&self, _check: &mut Checker) {}
+
+    /// Checks against the database, inside the transaction, under the campaign's write lock.
+    fn check<'a>(
+        &'a self,
+        _db: &'a DatabaseTransaction,
+        _run: Run<'a>,
+        _check: &'a mut Checker,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// SQL of the JSON text of what the action may change about the partner [`fixed::PARTNER`];
+    /// a partner whose state is unchanged afterwards is not affected.
+    fn state(&self, run: Run<'_>) -> String;
+
+    /// What the action was asked, for its activity entries.
+    fn input(&self) -> serde_json::Value;
+
+    /// The set-based statements over the fixed selection ([`fixed::ids`]); returns the
+    /// action's counts.
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<Self::Counts>>;
+}
+
+/// What an action did (or, in a dry run, would do).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome<C> {
+    /// Partners in the selection.
+    pub matched: i64,
+    /// Partners the action changed (each got an activity entry).
+    pub affected: i64,
+    /// The action's own counts.
+    pub counts: C,
+}
+
+/// A bulk action asked for.
+#[derive(Clone, Debug)]
+pub struct Request<A> {
+    /// The campaign.
+    pub campaign_id: i64,
+    /// Which partners.
+    pub selection: Selection,
+    /// The action.
+    pub action: A,
+    /// Count only; write nothing.
+    pub dry_run: bool,
+    /// The time it happens at.
+    pub now: DateTime<Utc>,
+}
+
+/// Runs `request` as described in the module documentation.
+pub async fn run<A: BulkAction>(
+    db: &DatabaseConnection,
+    auth: &AuthContext,
+    request: &Request<A>,
+) -> AppResult<Result<Outcome<A::Counts>, Vec<UserError>>> {
+    auth.require(A::PERMISSION)?;
+    let mut check = Checker::default();
+    if !campaigns::check_exists(db, auth, request.campaign_id, &mut check).await? {
+        return Ok(Err(check.finish().err().unwrap_or_default()));
+    }
+    request.action.validate(&mut check);
+    if let Err(errors) = check.finish() {
+        return Ok(Err(errors));
+    }
+    write_transaction(db, &(auth, request), |txn, &(auth, request)| {
+        Box::pin(async move {
+            let run = Run::new(txn, auth, request.campaign_id, request.now);
+            lock_campaign(txn, run.campaign_id).await?;
+            let mut check = Checker::default();
+            request.action.check(txn, run, &mut check).await?;
+            let selected = selection::resolve(
+                txn,
+                auth,
+                run.campaign_id,
+                &request.selection,
+                "selection",
+                &mut check,
+            )
+            .await?;
+            if let Err(errors) = check.finish() {
+                return Ok(Finish::Rollback(Err(errors)));
+            }
+            let selected =
+                selected.ok_or_else(|| AppError::internal("selection left unresolved"))?;
+            let outcome = execute(txn, run, Selected::Where(selected), &request.action).await?;
+            if outcome.matched == 0 {
+                let mut check = Checker::default();
+                check.push(
+                    "selection",
+                    UserErrorCode::EmptySelection,
+                    "the selection matches no partners",
+                );
+                return Ok(Finish::Rollback(check.finish().map(|()| outcome)));
+            }
+            Ok(if request.dry_run {
+                Finish::Rollback(Ok(outcome))
+            } else {
+                Finish::Commit(Ok(outcome))
+            })
+        })
+    })
+    .await
+}
+
+/// Steps 4 to 6 inside a transaction the caller holds (with the campaign's write lock): for a
+/// write that does more than one action, such as creating a group with members.
+pub async fn execute<A: BulkAction>(
+    txn: &DatabaseTransaction,
+    run: Run<'_>,
+    selected: Selected<'_>,
+    action: &A,
+) -> AppResult<Outcome<A::Counts>> {
+    let state = action.state(run);
+    let mut outcome = Outcome {
+        matched: fixed::fix(txn, selected, &state).await?,
+        affected: 0,
+        counts: A::Counts::default(),
+    };
+    if outcome.matched > 0 {
+        outcome.counts = action.apply(txn, run).await?;
+        outcome.affected = fixed::record_changes(
+            txn,
+            run.auth,
+            run.campaign_id,
+            A::ACTIVITY,
+            &state,
+            &action.input(),
+            run.now,
+        )
+        .await?;
+    }
+    fixed::release(txn).await?;
+    Ok(outcome)
+}
