@@ -236,6 +236,9 @@ pub struct ServingConfig {
     /// `GRAPHQL_HEAVY_COST` (0: they share the main pool).
     #[arg(long, env = "DB_HEAVY_CONNECTIONS", default_value_t = DEFAULT_DB_HEAVY_CONNECTIONS)]
     pub db_heavy_connections: u32,
+    /// The clock the server reads (the system clock; tests set a fixed one).
+    #[arg(skip)]
+    pub clock: crate::clock::Clock,
 }
 
 impl Default for ServingConfig {
@@ -246,6 +249,7 @@ impl Default for ServingConfig {
             request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
             metrics: true,
             db_heavy_connections: DEFAULT_DB_HEAVY_CONNECTIONS,
+            clock: crate::clock::Clock::system(),
         }
     }
 }

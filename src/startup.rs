@@ -67,10 +67,10 @@ pub async fn build_state_with(
     let page_rows = config
         .facet_index_page_rows
         .unwrap_or_else(|| facet_index::default_page_rows(db.get_database_backend()));
-    let schema = build_schema_with(FacetIndexes::new(
-        config.facet_index_background_from,
-        page_rows,
-    ));
+    let schema = build_schema_with(
+        FacetIndexes::new(config.facet_index_background_from, page_rows),
+        serving.clock.clone(),
+    );
     let limits = api.limits();
     let rate_limits = RateLimits::new(&api.rates(), limits.max_cost);
     let endpoint = Endpoint::new(&schema.sdl(), limits)?;
@@ -90,6 +90,7 @@ pub async fn build_state_with(
         },
         request_timeout: serving.request_timeout(),
         cors_allowed_origins: api.cors_allowed_origins.clone().into(),
+        clock: serving.clock.clone(),
     };
     Ok((state, created))
 }

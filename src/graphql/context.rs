@@ -29,3 +29,8 @@ pub fn loader<'a>(
 pub fn facet_indexes<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a FacetIndexes> {
     ctx.data::<FacetIndexes>()
 }
+
+/// The server's clock: what "now" is for contract dates and bulk actions.
+pub fn now(ctx: &Context<'_>) -> async_graphql::Result<chrono::DateTime<chrono::Utc>> {
+    Ok(ctx.data::<crate::clock::Clock>()?.now())
+}

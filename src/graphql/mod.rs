@@ -17,6 +17,7 @@ use async_graphql::{EmptySubscription, Schema};
 use mutation::MutationRoot;
 use query::QueryRoot;
 
+use crate::clock::Clock;
 use crate::service::partners::facet_index::FacetIndexes;
 
 /// The executable schema.
@@ -29,18 +30,19 @@ const MAX_COMPLEXITY: usize = 20_000;
 
 /// Builds the schema with default facet indexes.
 pub fn build_schema() -> AppSchema {
-    build_schema_with(FacetIndexes::default())
+    build_schema_with(FacetIndexes::default(), Clock::system())
 }
 
-/// Builds the schema with the server-wide facet indexes; per-request data (database, caller,
+/// Builds the schema with the server-wide facet indexes and clock; per-request data (database, caller,
 /// loaders) is attached to each request.
-pub fn build_schema_with(indexes: FacetIndexes) -> AppSchema {
+pub fn build_schema_with(indexes: FacetIndexes, clock: Clock) -> AppSchema {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
     )
     .data(indexes)
+    .data(clock)
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .finish()

@@ -44,6 +44,8 @@ pub struct AppState {
     pub request_timeout: timeout::RequestTimeout,
     /// Origins CORS allows (empty: CORS off).
     pub cors_allowed_origins: Arc<[String]>,
+    /// The server's clock (also in the schema's data).
+    pub clock: crate::clock::Clock,
 }
 
 /// The router of the whole server: every response carries `x-request-id` and is counted.

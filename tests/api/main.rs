@@ -4,6 +4,7 @@
 
 mod support;
 
+mod assign;
 mod auth;
 mod bounds_support;
 mod cli;
@@ -32,6 +33,7 @@ mod list_views;
 mod nodes;
 mod observability;
 mod paging;
+mod permissions;
 mod playground;
 mod playground_browser;
 mod races;

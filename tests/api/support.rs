@@ -343,6 +343,21 @@ impl TestApp {
         created.remove(0)
     }
 
+    /// The first column of every row `sql` returns, as text.
+    pub async fn texts(&self, sql: &str) -> Vec<Option<String>> {
+        let backend = self.db.get_database_backend();
+        self.db
+            .query_all_raw(sea_orm::Statement::from_string(backend, sql.to_owned()))
+            .await
+            .expect("query")
+            .iter()
+            .map(|row| {
+                row.try_get_by_index::<Option<String>>(0)
+                    .expect("a text column")
+            })
+            .collect()
+    }
+
     /// Counts rows of a table (for "nothing was written" checks).
     pub async fn count_rows(&self, table: &str) -> i64 {
         let backend = self.db.get_database_backend();

@@ -1,5 +1,7 @@
 //! The mutation root, merged from one object per capability.
 
+mod assign;
+mod bulk;
 mod group_changes;
 mod group_file;
 mod groups;
@@ -19,4 +21,5 @@ pub struct MutationRoot(
     group_changes::GroupChangeMutation,
     group_file::GroupFileMutation,
     users::UserMutation,
+    assign::AssignMutation,
 );

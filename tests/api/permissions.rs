@@ -1,0 +1,151 @@
+//! Granular permissions: the matrix of roles (and a custom set) × mutations — each mutation is
+//! allowed exactly when the caller holds its permission, and a refused one writes nothing —
+//! `viewer.permissions`, and `setUserPermissions`.
+
+use partnergraph::domain::UserRole;
+use partnergraph::service::accounts::{self, NewAccount};
+use serde_json::{json, Value};
+
+use crate::groups::{create_group, partner_ids};
+use crate::support::{backend_tests, TestApp};
+
+/// A caller of the account with `role`: its Basic-auth header and user id.
+async fn caller(app: &TestApp, acme: &NewAccount, role: UserRole, name: &str) -> (String, i64) {
+    let email = format!("{name}@acme.example");
+    let user = accounts::add_user(&app.db, acme.account_id, name, &email, role)
+        .await
+        .unwrap();
+    let token = accounts::issue_credential(&app.db, acme.account_id, user, name)
+        .await
+        .unwrap();
+    (TestApp::basic(&acme.account_sid, &token), user)
+}
+
+/// One mutation of the matrix: its permission, the operation, its variables, and the rows
+/// (a `count_rows` table clause) it writes when allowed.
+struct Case {
+    permission: &'static str,
+    operation: &'static str,
+    variables: Value,
+    writes: String,
+}
+
+fn cases(campaign: i64, partners: &[i64], group: i64, user: i64, n: usize) -> Vec<Case> {
+    let selection = json!({ "ids": [partners[n].to_string()] });
+    vec![
+        Case {
+            permission: "MANAGE_GROUPS",
+            operation: "mutation($i: ChangePartnerGroupsInput!) { changePartnerGroups(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": selection, "add": [group.to_string()] } }),
+            writes: format!("partner_group_members WHERE group_id = {group} AND partner_id = {}", partners[n]),
+        },
+        Case {
+            permission: "MANAGE_GROUPS",
+            operation: "mutation($i: CreatePartnerGroupInput!) { createPartnerGroup(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "name": format!("Made by {n}") } }),
+            writes: format!("partner_groups WHERE name = 'Made by {n}'"),
+        },
+        Case {
+            permission: "ASSIGN_PARTNERS",
+            operation: "mutation($i: AssignPartnersInput!) { assignPartners(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": selection, "userId": user.to_string() } }),
+            writes: format!("campaign_partners WHERE partner_id = {} AND assigned_user_id = {user}", partners[n]),
+        },
+        Case {
+            permission: "EDIT_PARTNERS",
+            operation: "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "name": format!("New {n}"),
+                "email": format!("new{n}@partner.example"), "country": "US" } }),
+            writes: format!("campaign_partners WHERE email = 'new{n}@partner.example'"),
+        },
+    ]
+}
+
+async fn try_all(app: &TestApp, header: &str, holds: &[&str], cases: Vec<Case>, who: &str) {
+    for case in cases {
+        let (_, body) = app
+            .graphql_as(Some(header), case.operation, case.variables)
+            .await;
+        let written = app.count_rows(&case.writes).await;
+        if holds.contains(&case.permission) {
+            assert!(
+                body.get("errors").is_none(),
+                "{who}: {} allowed: {body}",
+                case.operation
+            );
+            let errors = &body["data"].as_object().unwrap().values().next().unwrap()["userErrors"];
+            assert_eq!(errors, &json!([]), "{who}: {}", case.operation);
+            assert_eq!(written, 1, "{who}: {} wrote", case.operation);
+        } else {
+            assert_eq!(
+                crate::first_error_code(&body),
+                "FORBIDDEN",
+                "{who}: {}: {body}",
+                case.operation
+            );
+            assert_eq!(
+                written, 0,
+                "{who}: {} refused, nothing written",
+                case.operation
+            );
+        }
+    }
+}
+
+const VIEWER: &str = "{ viewer { permissions user { permissions permissionsFromRole } } }";
+
+backend_tests! {
+    async fn each_role_may_do_exactly_what_its_preset_grants(app) {
+        let acme = app.seed_account(12, 81).await;
+        let campaign = acme.campaign_ids[0];
+        let partners = partner_ids(&app, &acme, campaign, Value::Null).await;
+        let group = create_group(&app, &acme, campaign, "Matrix", &[]).await;
+        let roles = [
+            (UserRole::Administrator, "ada", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EXPIRE_PARTNERS", "EDIT_PARTNERS", "MANAGE_USERS"]),
+            (UserRole::Editor, "eve", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"]),
+            (UserRole::ReadOnly, "ray", vec![]),
+        ];
+        for (n, (role, name, preset)) in roles.into_iter().enumerate() {
+            let (header, user) = caller(&app, &acme, role, name).await;
+            let (_, body) = app.graphql_as(Some(&header), VIEWER, json!({})).await;
+            assert_eq!(body["data"]["viewer"]["permissions"], json!(preset), "{name}");
+            assert_eq!(body["data"]["viewer"]["user"]["permissions"], json!(preset), "{name}");
+            assert_eq!(body["data"]["viewer"]["user"]["permissionsFromRole"], true);
+            try_all(&app, &header, &preset, cases(campaign, &partners, group, user, n), name).await;
+        }
+    }
+
+    async fn an_administrator_grants_and_withdraws_single_permissions(app) {
+        let acme = app.seed_account(12, 82).await;
+        let campaign = acme.campaign_ids[0];
+        let partners = partner_ids(&app, &acme, campaign, Value::Null).await;
+        let group = create_group(&app, &acme, campaign, "Custom", &[]).await;
+        let (ray, ray_id) = caller(&app, &acme, UserRole::ReadOnly, "ray").await;
+        let (eve, eve_id) = caller(&app, &acme, UserRole::Editor, "eve").await;
+        const SET: &str = "mutation($i: SetUserPermissionsInput!) { setUserPermissions(input: $i) {
+            user { permissions permissionsFromRole } userErrors { field code } } }";
+
+        // An editor may not manage users.
+        let (_, body) = app.graphql_as(Some(&eve), SET, json!({ "i": { "userId": ray_id.to_string(), "permissions": ["ASSIGN_PARTNERS"] } })).await;
+        assert_eq!(crate::first_error_code(&body), "FORBIDDEN", "{body}");
+
+        let set = app.data_as(&acme, SET, json!({ "i": { "userId": ray_id.to_string(), "permissions": ["ASSIGN_PARTNERS"] } })).await;
+        assert_eq!(set["setUserPermissions"]["user"], json!({ "permissions": ["ASSIGN_PARTNERS"], "permissionsFromRole": false }));
+        try_all(&app, &ray, &["ASSIGN_PARTNERS"], cases(campaign, &partners, group, ray_id, 0), "ray with ASSIGN_PARTNERS").await;
+
+        app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": [] } })).await;
+        try_all(&app, &eve, &[], cases(campaign, &partners, group, eve_id, 1), "eve with nothing").await;
+        // Back to the preset.
+        let set = app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": null } })).await;
+        assert_eq!(set["setUserPermissions"]["user"]["permissionsFromRole"], true);
+        try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "EDIT_PARTNERS"], cases(campaign, &partners, group, eve_id, 2), "eve again").await;
+
+        // No administrator locks themselves out; another account's user is unknown.
+        let set = app.data_as(&acme, SET, json!({ "i": { "userId": acme.user_id.to_string(), "permissions": ["MANAGE_GROUPS"] } })).await;
+        assert_eq!(set["setUserPermissions"]["userErrors"][0]["code"], "INVALID", "{set}");
+        let other = app.account.user_id;
+        let set = app.data_as(&acme, SET, json!({ "i": { "userId": other.to_string(), "permissions": [] } })).await;
+        assert_eq!(set["setUserPermissions"]["userErrors"][0]["code"], "NOT_FOUND", "{set}");
+        assert_eq!(app.count_rows(&format!("account_users WHERE id = {other} AND permissions IS NOT NULL")).await, 0);
+    }
+}
