@@ -71,7 +71,7 @@ async fn assigned_to(
             .as_array()
             .unwrap()
             .iter()
-            .find(|b| b["value"] == u.to_string())
+            .find(|b| b["value"].as_str() == Some(u.to_string().as_str()))
             .map_or(0, |b| b["count"].as_i64().unwrap()),
         None => facets["none"]["assignedTo"].as_i64().unwrap_or(0),
     };
