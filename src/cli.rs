@@ -37,6 +37,31 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Contract lifecycle tasks.
+    #[command(subcommand)]
+    Contracts(ContractsCommand),
+}
+
+/// `contracts` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum ContractsCommand {
+    /// Apply every scheduled contract change that is due (upcoming switches, temporary
+    /// contracts ending, scheduled expiries) once, and print what was applied as JSON. `serve`
+    /// does the same in the background.
+    ApplyDue {
+        /// The database.
+        #[command(flatten)]
+        db: DatabaseConfig,
+        /// The time to apply at (RFC 3339; default: now).
+        #[arg(long, value_parser = parse_instant)]
+        now: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .map_err(|e| format!("not an RFC 3339 time: {e}"))
 }
 
 /// Arguments of `migrate`.
@@ -109,7 +134,25 @@ pub async fn run(cli: Cli) -> AppResult<()> {
         Some(Command::Account(AccountCommand::Create { db, name })) => {
             create_account(db, name).await
         }
+        Some(Command::Contracts(ContractsCommand::ApplyDue { db, now })) => {
+            apply_due(db, now).await
+        }
     }
+}
+
+async fn apply_due(
+    config: DatabaseConfig,
+    now: Option<chrono::DateTime<chrono::Utc>>,
+) -> AppResult<()> {
+    let (conn, _) = db::connect(&config).await?;
+    db::migrate(&conn).await?;
+    let now = now.unwrap_or_else(chrono::Utc::now);
+    let applied = crate::service::contracts::due::apply_due(&conn, now).await?;
+    println!(
+        "{}",
+        serde_json::to_string(&applied).map_err(AppError::internal)?
+    );
+    Ok(())
 }
 
 async fn migrate(args: MigrateArgs) -> AppResult<()> {

@@ -236,6 +236,10 @@ pub struct ServingConfig {
     /// `GRAPHQL_HEAVY_COST` (0: they share the main pool).
     #[arg(long, env = "DB_HEAVY_CONNECTIONS", default_value_t = DEFAULT_DB_HEAVY_CONNECTIONS)]
     pub db_heavy_connections: u32,
+    /// Seconds between runs of the scheduled contract changes (upcoming switches, temporary
+    /// contracts ending, scheduled expiries); `serve` also runs them at start (0: never).
+    #[arg(long, env = "CONTRACTS_APPLY_INTERVAL_SECS", default_value_t = 60)]
+    pub contracts_apply_interval_secs: u64,
     /// The clock the server reads (the system clock; tests set a fixed one).
     #[arg(skip)]
     pub clock: crate::clock::Clock,
@@ -249,6 +253,7 @@ impl Default for ServingConfig {
             request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
             metrics: true,
             db_heavy_connections: DEFAULT_DB_HEAVY_CONNECTIONS,
+            contracts_apply_interval_secs: 60,
             clock: crate::clock::Clock::system(),
         }
     }

@@ -161,6 +161,14 @@ pub async fn serve(config: &ServeConfig) -> AppResult<()> {
         }
         None => {}
     }
+    if config.serving.contracts_apply_interval_secs > 0 {
+        let every = std::time::Duration::from_secs(config.serving.contracts_apply_interval_secs);
+        tokio::spawn(crate::service::contracts::due::run_periodically(
+            state.db.clone(),
+            state.clock.clone(),
+            every,
+        ));
+    }
     serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

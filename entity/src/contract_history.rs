@@ -18,6 +18,8 @@ pub struct Model {
     pub comment: Option<String>,
     pub user_id: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// An expiry for non-compliance (internal, never shown to the partner).
+    pub non_compliant: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,10 @@ pub struct Model {
     pub payout_value: f64,
     pub is_default: bool,
     pub created_at: DateTimeUtc,
+    /// The currency of a fixed payout (ISO 4217); null: the campaign's.
+    pub currency: Option<String>,
+    /// Days' notice a switch away from these terms needs.
+    pub notice_period_days: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ mod m20261121_000012_list_lookups;
 mod m20261121_000013_list_versions;
 mod m20261121_000014_campaign_partner_emails;
 mod m20261121_000015_user_permissions;
+mod m20261121_000016_contract_lifecycle;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000013_list_versions::Migration),
             Box::new(m20261121_000014_campaign_partner_emails::Migration),
             Box::new(m20261121_000015_user_permissions::Migration),
+            Box::new(m20261121_000016_contract_lifecycle::Migration),
         ]
     }
 }

@@ -91,6 +91,11 @@ storage_enum! {
         Expired => "EXPIRED",
         /// A contract paused by a suspension.
         Suspended => "SUSPENDED",
+        /// A contract another one replaced (a switch took effect, or a temporary contract fell
+        /// back).
+        Replaced => "REPLACED",
+        /// A proposal or scheduled switch the brand withdrew before it took effect.
+        Withdrawn => "WITHDRAWN",
     }
 }
 
@@ -321,5 +326,36 @@ storage_enum! {
         EditPartners => "EDIT_PARTNERS",
         /// Manage the account's users and their permissions.
         ManageUsers => "MANAGE_USERS",
+    }
+}
+
+storage_enum! {
+    /// How a contract's payout is computed.
+    PayoutType {
+        /// A percentage of the sale amount.
+        PercentOfSale => "PERCENT_OF_SALE",
+        /// A fixed amount per action (lead, sale, install), in the template's currency.
+        FixedPerAction => "FIXED_PER_ACTION",
+    }
+}
+
+storage_enum! {
+    /// Why a contract action left a selected partner as it was.
+    SkipReason {
+        /// The partner has no current contract (a prospect, or expired).
+        NoCurrentContract => "NO_CURRENT_CONTRACT",
+        /// The partner already works under that template.
+        AlreadyOnTemplate => "ALREADY_ON_TEMPLATE",
+        /// The effective date falls inside the current contract's notice period (the switch is
+        /// skipped, not moved: choose a later date for these partners).
+        InNoticePeriod => "IN_NOTICE_PERIOD",
+        /// The partnership is suspended: reinstate it first.
+        Suspended => "SUSPENDED",
+        /// The partnership is not suspended.
+        NotSuspended => "NOT_SUSPENDED",
+        /// The partner has no pending proposal.
+        NoPendingProposal => "NO_PENDING_PROPOSAL",
+        /// The partner has nothing of what is being withdrawn.
+        NothingToWithdraw => "NOTHING_TO_WITHDRAW",
     }
 }

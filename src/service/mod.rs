@@ -7,6 +7,7 @@ pub mod assign;
 pub mod bulk;
 pub mod campaigns;
 pub mod catalog;
+pub mod contracts;
 pub mod group_file;
 pub mod groups;
 pub mod nodes;

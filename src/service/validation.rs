@@ -31,6 +31,11 @@ impl Checker {
         });
     }
 
+    /// Records a problem already located (a nested input's).
+    pub fn push_error(&mut self, error: UserError) {
+        self.errors.push(error);
+    }
+
     /// A required, non-blank, single-line text of at most `max` characters, trimmed.
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let value = value.trim();

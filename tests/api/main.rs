@@ -8,6 +8,8 @@ mod assign;
 mod auth;
 mod bounds_support;
 mod cli;
+mod contract_support;
+mod contracts;
 mod create_partner;
 mod demo;
 mod filter_bounds;

@@ -50,6 +50,7 @@ const CATALOGS: &[(&str, &str)] = &[
     ("Query", "partnerViews"),
     ("Campaign", "partnerGroups"),
     ("Campaign", "contractTemplates"),
+    ("Query", "contractTemplates"),
     ("Campaign", "customFields"),
 ];
 

@@ -2,6 +2,7 @@
 
 mod assign;
 mod bulk;
+mod contracts;
 mod group_changes;
 mod group_file;
 mod groups;
@@ -22,4 +23,5 @@ pub struct MutationRoot(
     group_file::GroupFileMutation,
     users::UserMutation,
     assign::AssignMutation,
+    contracts::ContractMutation,
 );

@@ -1,5 +1,6 @@
 //! The query root, merged from one object per capability.
 
+mod contracts;
 mod groups;
 mod node;
 mod partners;
@@ -17,4 +18,5 @@ pub struct QueryRoot(
     viewer::ViewerQuery,
     partners::PartnerQuery,
     views::ViewQuery,
+    contracts::ContractQuery,
 );

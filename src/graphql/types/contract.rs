@@ -50,6 +50,16 @@ impl ContractTemplate {
         self.0.payout_value
     }
 
+    /// Currency of a fixed payout (ISO 4217); null: the campaign's.
+    async fn currency(&self) -> Option<&str> {
+        self.0.currency.as_deref()
+    }
+
+    /// Days' notice a switch away from these terms needs.
+    async fn notice_period_days(&self) -> i32 {
+        self.0.notice_period_days
+    }
+
     /// New partners get these terms by default.
     async fn is_default(&self) -> bool {
         self.0.is_default

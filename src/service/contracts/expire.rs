@@ -1,0 +1,132 @@
+//! Expire the selected partners' contracts: at once (an "expire on" date of today or earlier),
+//! or scheduled (a later date: the current contract's end, which the "upcoming expiry" filter
+//! lists and the scheduled-change runner applies). Needs `EXPIRE_PARTNERS`.
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseTransaction;
+
+use super::sql::{self, exec, History};
+use super::standing::ChangeCounts;
+use super::targets::{self, Targeting, IDS, RECORDS};
+use crate::auth::Permission;
+use crate::error::AppResult;
+use crate::service::bulk::{BulkAction, Run};
+
+/// An expiry of the selected partners' contracts.
+#[derive(Clone, Debug)]
+pub struct Expire {
+    /// When the contracts end: 23:59:59 of the "expire on" date in the account's time zone.
+    pub end: DateTime<Utc>,
+    /// Whether the date is today or earlier: the contracts expire now.
+    pub now: bool,
+    /// Also withdraw pending proposals and scheduled switches.
+    pub withdraw_pending_switches: bool,
+    /// An expiry for non-compliance (internal).
+    pub non_compliant: bool,
+    /// The comment to the partner.
+    pub comment: Option<String>,
+}
+
+impl Expire {
+    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+        let c = run.campaign_id;
+        let skipped = targets::pick(
+            db,
+            Targeting {
+                record: targets::current_record(run),
+                reason:
+                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' END"
+                        .to_owned(),
+                values: vec![],
+            },
+        )
+        .await?;
+        if self.withdraw_pending_switches {
+            exec(
+                db,
+                &format!(
+                    "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
+                     WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND partner_id IN ({IDS})"
+                ),
+                vec![run.now.into()],
+            )
+            .await?;
+        }
+        let (changed, action, effective) = if self.now {
+            let changed = exec(
+                db,
+                &format!(
+                    "UPDATE partner_contracts SET status = 'EXPIRED', end_date = $1, updated_at = $1 WHERE id IN ({RECORDS})"
+                ),
+                vec![run.now.into()],
+            )
+            .await?;
+            exec(
+                db,
+                &format!(
+                    "UPDATE campaign_partners SET contract_status = 'EXPIRED', relationship_stage = 'EXPIRED', \
+                     updated_at = $1 WHERE campaign_id = {c} AND partner_id IN ({IDS})"
+                ),
+                vec![run.now.into()],
+            )
+            .await?;
+            (changed, "EXPIRED", run.now)
+        } else {
+            // A scheduled expiry replaces a temporary contract's own end and fallback.
+            let changed = exec(
+                db,
+                &format!(
+                    "UPDATE partner_contracts SET end_date = $1, is_temporary = $2, fallback_template_id = NULL, \
+                     updated_at = $3 WHERE id IN ({RECORDS})"
+                ),
+                vec![self.end.into(), false.into(), run.now.into()],
+            )
+            .await?;
+            (changed, "EXPIRY_SCHEDULED", self.end)
+        };
+        sql::record(
+            db,
+            run,
+            History {
+                action,
+                contract: "contract_targets.record_id",
+                template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
+                effective,
+                comment: self.comment.as_deref(),
+                non_compliant: self.non_compliant,
+            },
+        )
+        .await?;
+        targets::release(db).await?;
+        Ok(ChangeCounts {
+            changed: changed as i64,
+            skipped,
+        })
+    }
+}
+
+impl BulkAction for Expire {
+    type Counts = ChangeCounts;
+    const ACTIVITY: &'static str = "CONTRACT_EXPIRED";
+    const PERMISSION: Permission = Permission::ExpirePartners;
+
+    fn state(&self, run: Run<'_>) -> String {
+        super::state(run)
+    }
+
+    fn input(&self) -> serde_json::Value {
+        serde_json::json!({
+            "end": self.end, "now": self.now, "withdrawPendingSwitches": self.withdraw_pending_switches,
+            "nonCompliant": self.non_compliant, "comment": self.comment,
+        })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<ChangeCounts>> {
+        Box::pin(self.write(db, run))
+    }
+}

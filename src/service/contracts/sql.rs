@@ -1,0 +1,99 @@
+//! Raw statements of the contract actions, written once with `$1`-style parameters (SQLite gets
+//! `?1`), and the one shape of their history entries.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
+
+use crate::error::AppResult;
+use crate::service::bulk::Run;
+
+fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = match backend {
+        DbBackend::Postgres => sql.to_owned(),
+        // `?NNN` binds the NNN-th value, as `$NNN` does on PostgreSQL.
+        _ => {
+            let mut out = String::with_capacity(sql.len());
+            let mut chars = sql.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+                    out.push('?');
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Runs a statement; returns the rows it changed.
+pub async fn exec(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> AppResult<u64> {
+    let backend = db.get_database_backend();
+    Ok(db
+        .execute_raw(statement(backend, sql, values))
+        .await?
+        .rows_affected())
+}
+
+/// Runs a query.
+pub async fn query(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> AppResult<Vec<QueryResult>> {
+    let backend = db.get_database_backend();
+    Ok(db.query_all_raw(statement(backend, sql, values)).await?)
+}
+
+/// What a history entry records beyond the partner: its action, contract record, template and
+/// effective date (SQL over `contract_targets`), comment and the non-compliance flag.
+pub struct History<'a> {
+    /// The action (`SWITCHED`, `EXPIRED`, ...).
+    pub action: &'a str,
+    /// SQL of the contract record's id.
+    pub contract: &'a str,
+    /// SQL of the template's id.
+    pub template: &'a str,
+    /// When the change takes effect.
+    pub effective: DateTime<Utc>,
+    /// The comment given with the action.
+    pub comment: Option<&'a str>,
+    /// An expiry for non-compliance.
+    pub non_compliant: bool,
+}
+
+/// One history entry per partner left in `contract_targets`, in one statement.
+pub async fn record(db: &impl ConnectionTrait, run: Run<'_>, h: History<'_>) -> AppResult<u64> {
+    let sql = format!(
+        "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
+         template_id, effective_date, comment, user_id, created_at, non_compliant) \
+         SELECT {account}, {campaign}, contract_targets.partner_id, ({contract}), '{action}', \
+         ({template}), $1, $2, {user}, $3, $4 FROM contract_targets",
+        account = run.auth.account_id,
+        campaign = run.campaign_id,
+        contract = h.contract,
+        action = h.action,
+        template = h.template,
+        user = run.auth.user_id,
+    );
+    exec(
+        db,
+        &sql,
+        vec![
+            h.effective.into(),
+            h.comment.map(str::to_owned).into(),
+            run.now.into(),
+            h.non_compliant.into(),
+        ],
+    )
+    .await
+}
+
+/// SQL of the newest contract record of the target partner (the one an action just created).
+pub fn newest_record(run: Run<'_>) -> String {
+    format!(
+        "SELECT MAX(id) FROM partner_contracts WHERE campaign_id = {} AND partner_id = contract_targets.partner_id",
+        run.campaign_id
+    )
+}

@@ -1,0 +1,223 @@
+//! Suspend and reinstate a partnership, and record a partner's answer to a proposal.
+
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseTransaction;
+
+use super::sql::{self, exec, History};
+use super::targets::{self, Targeting, IDS, RECORDS, RECORD_STATUS};
+use super::Skipped;
+use crate::auth::Permission;
+use crate::error::AppResult;
+use crate::service::bulk::{fixed, BulkAction, Run};
+
+/// Pause (`suspend`) or resume the selected partnerships.
+#[derive(Clone, Debug)]
+pub struct Suspend {
+    /// Suspend (true) or reinstate (false).
+    pub suspend: bool,
+    /// Why.
+    pub comment: Option<String>,
+}
+
+/// Reinstating is [`Suspend`] with `suspend: false`.
+pub type Reinstate = Suspend;
+
+/// Counts of an action that only changes records: partners changed and skipped per reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChangeCounts {
+    /// Partners changed.
+    pub changed: i64,
+    /// Partners skipped, per reason.
+    pub skipped: Skipped,
+}
+
+impl Suspend {
+    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+        let (from, to, already, action) = if self.suspend {
+            ("ACTIVE", "SUSPENDED", "SUSPENDED", "SUSPENDED")
+        } else {
+            ("SUSPENDED", "ACTIVE", "NOT_SUSPENDED", "REINSTATED")
+        };
+        let skipped = targets::pick(
+            db,
+            Targeting {
+                record: targets::current_record(run),
+                reason: format!(
+                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
+                     WHEN {RECORD_STATUS} <> '{from}' THEN '{already}' END"
+                ),
+                values: vec![],
+            },
+        )
+        .await?;
+        let changed = exec(
+            db,
+            &format!("UPDATE partner_contracts SET status = '{to}', updated_at = $1 WHERE id IN ({RECORDS})"),
+            vec![run.now.into()],
+        )
+        .await? as i64;
+        exec(
+            db,
+            &format!(
+                "UPDATE campaign_partners SET contract_status = '{to}', updated_at = $1 \
+                 WHERE campaign_id = {} AND partner_id IN ({IDS})",
+                run.campaign_id
+            ),
+            vec![run.now.into()],
+        )
+        .await?;
+        sql::record(
+            db,
+            run,
+            History {
+                action,
+                contract: "contract_targets.record_id",
+                template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
+                effective: run.now,
+                comment: self.comment.as_deref(),
+                non_compliant: false,
+            },
+        )
+        .await?;
+        targets::release(db).await?;
+        Ok(ChangeCounts { changed, skipped })
+    }
+}
+
+impl BulkAction for Suspend {
+    type Counts = ChangeCounts;
+    const ACTIVITY: &'static str = "CONTRACT_STANDING_CHANGED";
+    const PERMISSION: Permission = Permission::ManageContracts;
+
+    fn state(&self, run: Run<'_>) -> String {
+        super::state(run)
+    }
+
+    fn input(&self) -> serde_json::Value {
+        serde_json::json!({ "suspend": self.suspend, "comment": self.comment })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<ChangeCounts>> {
+        Box::pin(self.write(db, run))
+    }
+}
+
+/// The partner's answer to its pending proposal — the API stands in for the partner here
+/// (partners answer in their own portal): accepted, the proposal becomes the contract on its
+/// effective date (at once when that has come, else as an upcoming switch); declined, it is
+/// DECLINED and the current contract stays.
+#[derive(Clone, Debug)]
+pub struct AnswerProposal {
+    /// Accept (true) or decline.
+    pub accept: bool,
+}
+
+impl AnswerProposal {
+    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+        let c = run.campaign_id;
+        let skipped = targets::pick(
+            db,
+            Targeting {
+                record: format!(
+                    "SELECT MAX(id) FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {} AND status = 'PENDING'",
+                    fixed::PARTNER
+                ),
+                reason: "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_PENDING_PROPOSAL' END".to_owned(),
+                values: vec![],
+            },
+        )
+        .await?;
+        let now = || vec![run.now.into()];
+        let starts =
+            "(SELECT start_date FROM partner_contracts p WHERE p.id = contract_targets.record_id)";
+        let changed;
+        if self.accept {
+            exec(
+                db,
+                &format!(
+                    "UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 \
+                     WHERE campaign_id = {c} AND status IN ('ACTIVE', 'SUSPENDED') AND partner_id IN \
+                     (SELECT partner_id FROM contract_targets WHERE {starts} <= $1)"
+                ),
+                now(),
+            )
+            .await?;
+            exec(
+                db,
+                &format!(
+                    "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
+                     WHERE campaign_id = {c} AND status = 'UPCOMING' AND partner_id IN \
+                     (SELECT partner_id FROM contract_targets WHERE {starts} > $1)"
+                ),
+                now(),
+            )
+            .await?;
+            changed = exec(
+                db,
+                &format!(
+                    "UPDATE partner_contracts SET status = CASE WHEN start_date <= $1 THEN 'ACTIVE' ELSE 'UPCOMING' END, \
+                     updated_at = $1 WHERE id IN ({RECORDS})"
+                ),
+                now(),
+            )
+            .await? as i64;
+            exec(
+                db,
+                &format!(
+                    "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', updated_at = $1 \
+                     WHERE campaign_id = {c} AND partner_id IN (SELECT partner_id FROM contract_targets WHERE {starts} <= $1)"
+                ),
+                now(),
+            )
+            .await?;
+        } else {
+            changed = exec(
+                db,
+                &format!("UPDATE partner_contracts SET status = 'DECLINED', updated_at = $1 WHERE id IN ({RECORDS})"),
+                now(),
+            )
+            .await? as i64;
+        }
+        sql::record(
+            db,
+            run,
+            History {
+                action: if self.accept { "PROPOSAL_ACCEPTED" } else { "PROPOSAL_DECLINED" },
+                contract: "contract_targets.record_id",
+                template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
+                effective: run.now,
+                comment: None,
+                non_compliant: false,
+            },
+        )
+        .await?;
+        targets::release(db).await?;
+        Ok(ChangeCounts { changed, skipped })
+    }
+}
+
+impl BulkAction for AnswerProposal {
+    type Counts = ChangeCounts;
+    const ACTIVITY: &'static str = "CONTRACT_PROPOSAL_ANSWERED";
+    const PERMISSION: Permission = Permission::ManageContracts;
+
+    fn state(&self, run: Run<'_>) -> String {
+        super::state(run)
+    }
+
+    fn input(&self) -> serde_json::Value {
+        serde_json::json!({ "accept": self.accept })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<ChangeCounts>> {
+        Box::pin(self.write(db, run))
+    }
+}

@@ -1,0 +1,229 @@
+//! Switch to an existing or a new contract: REPLACE (now, or scheduled as an UPCOMING switch)
+//! or PROPOSE (a PENDING proposal the partner answers), permanent or temporary with a fallback.
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction};
+
+use super::sql::{self, exec, History};
+use super::targets::{self, Targeting, IDS, RECORDS, RECORD_STATUS};
+use super::templates::{self, NewTemplate};
+use super::Skipped;
+use crate::auth::Permission;
+use crate::domain::{ApprovalOption, UserErrorCode};
+use crate::error::AppResult;
+use crate::service::bulk::{BulkAction, Run};
+use crate::service::validation::Checker;
+
+/// The terms switched to.
+#[derive(Clone, Debug)]
+pub enum TemplateRef {
+    /// A template of the campaign.
+    Existing(i64),
+    /// New terms, created as a template of the campaign with the switch.
+    New(NewTemplate),
+}
+
+/// REPLACE or PROPOSE.
+pub type Approval = ApprovalOption;
+
+/// A switch of the selected partners' contracts.
+#[derive(Clone, Debug)]
+pub struct Switch {
+    /// The terms.
+    pub template: TemplateRef,
+    /// When the new contract starts (the first instant of the effective date).
+    pub effective: DateTime<Utc>,
+    /// Whole days from today to the effective date (0 or less: today).
+    pub days_ahead: i64,
+    /// A temporary contract's end (23:59:59 of its end date).
+    pub end: Option<DateTime<Utc>>,
+    /// What a temporary contract falls back to.
+    pub fallback: Option<i64>,
+    /// REPLACE or PROPOSE.
+    pub approval: Approval,
+    /// Sent to the partner.
+    pub comment: Option<String>,
+}
+
+/// What a switch did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SwitchCounts {
+    /// The template switched to (a new one's id).
+    pub template_id: i64,
+    /// Partners switched now, scheduled or proposed to.
+    pub switched: i64,
+    /// Partners skipped, per reason.
+    pub skipped: Skipped,
+}
+
+impl Switch {
+    fn now_or_later(&self, now: DateTime<Utc>) -> (&'static str, &'static str) {
+        match self.approval {
+            ApprovalOption::Propose => ("PENDING", "PROPOSED"),
+            ApprovalOption::Replace if self.effective <= now => ("ACTIVE", "SWITCHED"),
+            ApprovalOption::Replace => ("UPCOMING", "SWITCH_SCHEDULED"),
+        }
+    }
+
+    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<SwitchCounts> {
+        let (template_id, name) = match &self.template {
+            TemplateRef::Existing(id) => (*id, templates::name_of(db, run.auth, *id).await?),
+            TemplateRef::New(new) => {
+                let model = new.to_model(run).insert(db).await?;
+                (model.id, model.name)
+            }
+        };
+        let skipped = targets::pick(
+            db,
+            Targeting {
+                record: targets::current_record(run),
+                reason: format!(
+                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
+                     WHEN {RECORD_STATUS} = 'SUSPENDED' THEN 'SUSPENDED' \
+                     WHEN (SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id) = $1 \
+                       THEN 'ALREADY_ON_TEMPLATE' \
+                     WHEN COALESCE((SELECT t.notice_period_days FROM partner_contracts c \
+                       JOIN contract_templates t ON t.id = c.template_id \
+                       WHERE c.id = contract_targets.record_id), 0) > $2 THEN 'IN_NOTICE_PERIOD' END"
+                ),
+                values: vec![template_id.into(), self.days_ahead.into()],
+            },
+        )
+        .await?;
+        let (status, action) = self.now_or_later(run.now);
+        let c = run.campaign_id;
+        let start = self.effective.max(run.now);
+        match status {
+            "ACTIVE" => {
+                exec(
+                    db,
+                    &format!("UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 WHERE id IN ({RECORDS})"),
+                    vec![run.now.into()],
+                )
+                .await?
+            }
+            // One scheduled switch and one proposal at a time: a new one withdraws the old.
+            other => {
+                exec(
+                    db,
+                    &format!(
+                        "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
+                         WHERE campaign_id = {c} AND status = '{other}' AND partner_id IN ({IDS})"
+                    ),
+                    vec![run.now.into()],
+                )
+                .await?
+            }
+        };
+        let switched = exec(
+            db,
+            &format!(
+                "INSERT INTO partner_contracts (account_id, campaign_id, partner_id, template_id, name, \
+                 status, start_date, end_date, is_temporary, fallback_template_id, approval_option, \
+                 comment, created_by_user_id, created_at, updated_at) \
+                 SELECT {account}, {c}, partner_id, $1, $2, '{status}', $3, $4, $5, $6, '{approval}', $7, \
+                 {user}, $8, $8 FROM contract_targets",
+                account = run.auth.account_id,
+                approval = self.approval.as_str(),
+                user = run.auth.user_id,
+            ),
+            vec![
+                template_id.into(),
+                name.into(),
+                start.into(),
+                self.end.into(),
+                self.end.is_some().into(),
+                self.fallback.into(),
+                self.comment.clone().into(),
+                run.now.into(),
+            ],
+        )
+        .await? as i64;
+        sql::record(
+            db,
+            run,
+            History {
+                action,
+                contract: &sql::newest_record(run),
+                template: &template_id.to_string(),
+                effective: start,
+                comment: self.comment.as_deref(),
+                non_compliant: false,
+            },
+        )
+        .await?;
+        targets::release(db).await?;
+        Ok(SwitchCounts {
+            template_id,
+            switched,
+            skipped,
+        })
+    }
+}
+
+impl BulkAction for Switch {
+    type Counts = SwitchCounts;
+    const ACTIVITY: &'static str = "CONTRACT_SWITCHED";
+    const PERMISSION: Permission = Permission::ManageContracts;
+
+    fn validate(&self, check: &mut Checker) {
+        if let Some(end) = self.end {
+            if end <= self.effective {
+                check.push(
+                    "endDate",
+                    UserErrorCode::Invalid,
+                    "the end date must come after the effective date",
+                );
+            }
+        }
+        if self.fallback.is_some() && self.end.is_none() {
+            check.push(
+                "fallbackTemplateId",
+                UserErrorCode::Invalid,
+                "a fallback contract needs an end date (it applies when a temporary contract ends)",
+            );
+        }
+        if let TemplateRef::New(new) = &self.template {
+            new.validate("newTemplate", check);
+        }
+    }
+
+    fn check<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+        check: &'a mut Checker,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            if let TemplateRef::Existing(id) = self.template {
+                templates::check_of_campaign(db, run, id, "templateId", check).await?;
+            }
+            if let Some(id) = self.fallback {
+                templates::check_of_campaign(db, run, id, "fallbackTemplateId", check).await?;
+            }
+            Ok(())
+        })
+    }
+
+    fn state(&self, run: Run<'_>) -> String {
+        super::state(run)
+    }
+
+    fn input(&self) -> serde_json::Value {
+        serde_json::json!({
+            "templateId": match &self.template { TemplateRef::Existing(id) => Some(*id), TemplateRef::New(_) => None },
+            "newTemplate": matches!(self.template, TemplateRef::New(_)),
+            "effective": self.effective, "end": self.end, "fallbackTemplateId": self.fallback,
+            "approval": self.approval.as_str(), "comment": self.comment,
+        })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<SwitchCounts>> {
+        Box::pin(self.write(db, run))
+    }
+}

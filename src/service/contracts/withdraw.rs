@@ -1,0 +1,144 @@
+//! "Modify settings / revert": withdraw upcoming switches, scheduled expiries and pending
+//! proposals before they take effect; the current contract stays as it was.
+
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseTransaction;
+
+use super::sql::{self, exec, History};
+use super::standing::ChangeCounts;
+use super::targets::{self, Targeting, IDS, RECORDS};
+use crate::auth::Permission;
+use crate::domain::UserErrorCode;
+use crate::error::AppResult;
+use crate::service::bulk::{BulkAction, Run};
+use crate::service::validation::Checker;
+
+/// What to withdraw.
+#[derive(Clone, Debug, Default)]
+pub struct WithdrawUpcoming {
+    /// Scheduled switches (UPCOMING).
+    pub switches: bool,
+    /// Scheduled expiries (the current contract's end, when it is not a temporary contract's).
+    pub expiries: bool,
+    /// Pending proposals.
+    pub proposals: bool,
+}
+
+impl WithdrawUpcoming {
+    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+        let c = run.campaign_id;
+        let has = |status: &str| {
+            format!(
+                "EXISTS (SELECT 1 FROM partner_contracts p WHERE p.campaign_id = {c} \
+                 AND p.partner_id = contract_targets.partner_id AND p.status = '{status}')"
+            )
+        };
+        let mut any = Vec::new();
+        if self.switches {
+            any.push(has("UPCOMING"));
+        }
+        if self.proposals {
+            any.push(has("PENDING"));
+        }
+        if self.expiries {
+            any.push(
+                "EXISTS (SELECT 1 FROM partner_contracts p WHERE p.id = contract_targets.record_id \
+                 AND p.end_date > $1 AND p.is_temporary = $2)"
+                    .to_owned(),
+            );
+        }
+        let skipped = targets::pick(
+            db,
+            Targeting {
+                record: targets::current_record(run),
+                reason: format!(
+                    "CASE WHEN NOT ({}) THEN 'NOTHING_TO_WITHDRAW' END",
+                    any.join(" OR ")
+                ),
+                values: if self.expiries {
+                    vec![run.now.into(), false.into()]
+                } else {
+                    vec![]
+                },
+            },
+        )
+        .await?;
+        let mut statuses = Vec::new();
+        if self.switches {
+            statuses.push("'UPCOMING'");
+        }
+        if self.proposals {
+            statuses.push("'PENDING'");
+        }
+        if !statuses.is_empty() {
+            exec(
+                db,
+                &format!(
+                    "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
+                     WHERE campaign_id = {c} AND status IN ({}) AND partner_id IN ({IDS})",
+                    statuses.join(", ")
+                ),
+                vec![run.now.into()],
+            )
+            .await?;
+        }
+        if self.expiries {
+            exec(
+                db,
+                &format!(
+                    "UPDATE partner_contracts SET end_date = NULL, updated_at = $1 \
+                     WHERE id IN ({RECORDS}) AND end_date > $1 AND is_temporary = $2"
+                ),
+                vec![run.now.into(), false.into()],
+            )
+            .await?;
+        }
+        let changed = sql::record(
+            db,
+            run,
+            History {
+                action: "CHANGES_WITHDRAWN",
+                contract: "contract_targets.record_id",
+                template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
+                effective: run.now,
+                comment: None,
+                non_compliant: false,
+            },
+        )
+        .await? as i64;
+        targets::release(db).await?;
+        Ok(ChangeCounts { changed, skipped })
+    }
+}
+
+impl BulkAction for WithdrawUpcoming {
+    type Counts = ChangeCounts;
+    const ACTIVITY: &'static str = "CONTRACT_CHANGES_WITHDRAWN";
+    const PERMISSION: Permission = Permission::ManageContracts;
+
+    fn validate(&self, check: &mut Checker) {
+        if !(self.switches || self.expiries || self.proposals) {
+            check.push(
+                "switches",
+                UserErrorCode::Required,
+                "nothing to withdraw: set switches, expiries or proposals",
+            );
+        }
+    }
+
+    fn state(&self, run: Run<'_>) -> String {
+        super::state(run)
+    }
+
+    fn input(&self) -> serde_json::Value {
+        serde_json::json!({ "switches": self.switches, "expiries": self.expiries, "proposals": self.proposals })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<ChangeCounts>> {
+        Box::pin(self.write(db, run))
+    }
+}

@@ -1,0 +1,193 @@
+//! Helpers of the contract tests: the mutations, a partner's contract records read from the
+//! database, and the list's view of them.
+
+use partnergraph::service::accounts::NewAccount;
+use serde_json::{json, Value};
+
+use crate::groups::partner_ids;
+use crate::support::TestApp;
+
+pub const PAYLOAD: &str = "matchedCount affectedCount skipped { reason count } templateId dryRun userErrors { field code message }";
+
+/// Runs contract mutation `name` with `input`; returns its payload.
+pub async fn act(
+    app: &TestApp,
+    acme: &NewAccount,
+    name: &str,
+    input_type: &str,
+    input: Value,
+) -> Value {
+    let query = format!("mutation($i: {input_type}!) {{ {name}(input: $i) {{ {PAYLOAD} }} }}");
+    app.data_as(acme, &query, json!({ "i": input })).await[name].clone()
+}
+
+pub async fn switch(app: &TestApp, acme: &NewAccount, input: Value) -> Value {
+    act(
+        app,
+        acme,
+        "switchPartnerContracts",
+        "SwitchPartnerContractsInput",
+        input,
+    )
+    .await
+}
+
+pub async fn expire(app: &TestApp, acme: &NewAccount, input: Value) -> Value {
+    act(app, acme, "expirePartners", "ExpirePartnersInput", input).await
+}
+
+pub async fn standing(app: &TestApp, acme: &NewAccount, suspend: bool, input: Value) -> Value {
+    let name = if suspend {
+        "suspendPartners"
+    } else {
+        "reinstatePartners"
+    };
+    act(app, acme, name, "PartnerStandingInput", input).await
+}
+
+pub async fn withdraw(app: &TestApp, acme: &NewAccount, input: Value) -> Value {
+    act(
+        app,
+        acme,
+        "withdrawUpcomingContractChanges",
+        "WithdrawUpcomingContractChangesInput",
+        input,
+    )
+    .await
+}
+
+pub async fn answer(app: &TestApp, acme: &NewAccount, input: Value) -> Value {
+    act(
+        app,
+        acme,
+        "recordProposalAnswer",
+        "RecordProposalAnswerInput",
+        input,
+    )
+    .await
+}
+
+/// (matched, affected, skipped as `REASON:n` sorted), after checking there are no user errors.
+pub fn counts(payload: &Value) -> (i64, i64, Vec<String>) {
+    assert_eq!(payload["userErrors"], json!([]), "{payload}");
+    let skipped = payload["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{}:{}", s["reason"].as_str().unwrap(), s["count"]))
+        .collect();
+    (
+        payload["matchedCount"].as_i64().unwrap(),
+        payload["affectedCount"].as_i64().unwrap(),
+        skipped,
+    )
+}
+
+pub fn strings(ids: &[i64]) -> Vec<String> {
+    ids.iter().map(i64::to_string).collect()
+}
+
+/// `{"ids": [...]}`.
+pub fn ids(partners: &[i64]) -> Value {
+    json!({ "ids": strings(partners) })
+}
+
+/// A partner's contract records, oldest first, as `STATUS:template`.
+pub async fn records(app: &TestApp, campaign: i64, partner: i64) -> Vec<String> {
+    app.texts(&format!(
+        "SELECT status || ':' || COALESCE(CAST(template_id AS TEXT), '-') FROM partner_contracts \
+         WHERE campaign_id = {campaign} AND partner_id = {partner} ORDER BY id"
+    ))
+    .await
+    .into_iter()
+    .map(Option::unwrap_or_default)
+    .collect()
+}
+
+/// The records of a partner with the given status.
+pub async fn with_status(app: &TestApp, campaign: i64, partner: i64, status: &str) -> Vec<String> {
+    records(app, campaign, partner)
+        .await
+        .into_iter()
+        .filter(|r| r.starts_with(&format!("{status}:")))
+        .collect()
+}
+
+/// `campaign_partners.contract_status` and `relationship_stage` of a partner.
+pub async fn standing_of(app: &TestApp, campaign: i64, partner: i64) -> (String, String) {
+    let row = app
+        .texts(&format!(
+            "SELECT COALESCE(contract_status, '-') || ' ' || relationship_stage FROM campaign_partners \
+             WHERE campaign_id = {campaign} AND partner_id = {partner}"
+        ))
+        .await;
+    let text = row[0].clone().unwrap_or_default();
+    let (a, b) = text.split_once(' ').unwrap();
+    (a.to_owned(), b.to_owned())
+}
+
+/// Every partner of the campaign with an active contract, and one template of the campaign.
+pub async fn active_partners(app: &TestApp, acme: &NewAccount, campaign: i64) -> Vec<i64> {
+    partner_ids(
+        app,
+        acme,
+        campaign,
+        json!({ "contractStatuses": ["ACTIVE"] }),
+    )
+    .await
+}
+
+/// The campaign's template ids, oldest first.
+pub async fn template_ids(app: &TestApp, acme: &NewAccount, campaign: i64) -> Vec<i64> {
+    let data = app
+        .data_as(
+            acme,
+            "query($c: ID!) { contractTemplates(campaignId: $c) { templateId } }",
+            json!({ "c": campaign.to_string() }),
+        )
+        .await;
+    data["contractTemplates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["templateId"].as_i64().unwrap())
+        .collect()
+}
+
+/// The template of a partner's current contract (ACTIVE or SUSPENDED).
+pub async fn current_template(app: &TestApp, campaign: i64, partner: i64) -> Option<i64> {
+    app.texts(&format!(
+        "SELECT CAST(template_id AS TEXT) FROM partner_contracts WHERE campaign_id = {campaign} \
+         AND partner_id = {partner} AND status IN ('ACTIVE', 'SUSPENDED')"
+    ))
+    .await
+    .first()
+    .cloned()
+    .flatten()
+    .and_then(|t| t.parse().ok())
+}
+
+/// Partner ids the list shows for `filter`.
+pub async fn listed(app: &TestApp, acme: &NewAccount, campaign: i64, filter: Value) -> Vec<i64> {
+    let mut ids = partner_ids(app, acme, campaign, filter).await;
+    ids.sort_unstable();
+    ids
+}
+
+/// The date `days` from today (UTC, the test accounts' time zone) as `YYYY-MM-DD`.
+pub fn day(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Applies the scheduled changes due `days` from now.
+pub async fn apply_due_in(
+    app: &TestApp,
+    days: i64,
+) -> partnergraph::service::contracts::due::Applied {
+    let at = chrono::Utc::now() + chrono::Duration::days(days);
+    partnergraph::service::contracts::due::apply_due(&app.db, at)
+        .await
+        .unwrap()
+}

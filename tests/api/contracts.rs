@@ -1,0 +1,381 @@
+//! The contract lifecycle on the bulk engine: switch now, later and by proposal; temporary
+//! contracts and their fallback; suspend and reinstate; expire now and later; withdrawing
+//! upcoming changes; scheduled changes applied with a moved clock; skip reasons, dry runs,
+//! structural user errors that write nothing; templates; and the list's filters and facets
+//! after each action.
+
+use serde_json::{json, Value};
+
+use crate::contract_support::*;
+use crate::group_changes::error_codes;
+use crate::support::{backend_tests, TestApp};
+
+/// A partner of the campaign with no contract at all (a prospect).
+async fn prospect(app: &TestApp, campaign: i64) -> i64 {
+    app.texts(&format!(
+        "SELECT CAST(partner_id AS TEXT) FROM campaign_partners WHERE campaign_id = {campaign} \
+         AND contract_status IS NULL ORDER BY partner_id LIMIT 1"
+    ))
+    .await[0]
+        .clone()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// `n` partners with an active contract on another template than `template`.
+async fn active_not_on(
+    app: &TestApp,
+    acme: &partnergraph::service::accounts::NewAccount,
+    campaign: i64,
+    template: i64,
+    n: usize,
+) -> Vec<i64> {
+    let mut out = Vec::new();
+    for p in active_partners(app, acme, campaign).await {
+        if current_template(app, campaign, p)
+            .await
+            .is_some_and(|t| t != template)
+        {
+            out.push(p);
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    assert_eq!(out.len(), n, "the seed has enough active partners");
+    out
+}
+
+async fn history(app: &TestApp, campaign: i64, action: &str) -> i64 {
+    app.count_rows(&format!(
+        "contract_history WHERE campaign_id = {campaign} AND action = '{action}'"
+    ))
+    .await
+}
+
+fn base(campaign: i64, selection: Value) -> Value {
+    json!({ "campaignId": campaign.to_string(), "selection": selection })
+}
+
+fn with(mut input: Value, extra: Value) -> Value {
+    input
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    input
+}
+
+backend_tests! {
+    async fn a_switch_effective_today_replaces_the_current_contract_and_the_list_follows(app) {
+        let acme = app.seed_account(60, 91).await;
+        let campaign = acme.campaign_ids[0];
+        let target = *template_ids(&app, &acme, campaign).await.last().unwrap();
+        let chosen = active_not_on(&app, &acme, campaign, target, 6).await;
+        let nobody = prospect(&app, campaign).await;
+        let mut selected = chosen.clone();
+        selected.push(nobody);
+        let on_target_before = listed(&app, &acme, campaign, json!({ "contractTemplateIds": [target.to_string()] })).await;
+        let before: Vec<Vec<String>> = futures_join(&app, campaign, &chosen).await;
+        let switched_before = history(&app, campaign, "SWITCHED").await;
+
+        let input = with(base(campaign, ids(&selected)), json!({ "templateId": target.to_string(), "comment": "New season" }));
+        let dry = switch(&app, &acme, with(input.clone(), json!({ "dryRun": true }))).await;
+        assert_eq!(counts(&dry), (7, 6, vec!["NO_CURRENT_CONTRACT:1".to_owned()]));
+        assert_eq!(futures_join(&app, campaign, &chosen).await, before, "a dry run writes nothing");
+        assert_eq!(history(&app, campaign, "SWITCHED").await, switched_before);
+
+        let done = switch(&app, &acme, input.clone()).await;
+        assert_eq!(counts(&done), counts(&dry), "the dry run's counts are the real run's");
+        assert_eq!(done["templateId"], target.to_string());
+        for p in &chosen {
+            assert_eq!(current_template(&app, campaign, *p).await, Some(target));
+            assert_eq!(with_status(&app, campaign, *p, "ACTIVE").await.len(), 1, "one current contract");
+            assert_eq!(with_status(&app, campaign, *p, "REPLACED").await.len(), 1 + before_replaced(&before, *p, &chosen));
+        }
+        assert_eq!(history(&app, campaign, "SWITCHED").await - switched_before, 6);
+        assert_eq!(app.count_rows(&format!("activity_log WHERE campaign_id = {campaign} AND action = 'CONTRACT_SWITCHED'")).await, 6);
+        let mut on_target = on_target_before.clone();
+        on_target.extend(&chosen);
+        on_target.sort_unstable();
+        assert_eq!(listed(&app, &acme, campaign, json!({ "contractTemplateIds": [target.to_string()] })).await, on_target, "the template filter shows the switch at once");
+        let facet = app.data_as(&acme, "query($c: ID!) { partners(campaignId: $c, first: 1) { facets { contractTemplates { value count } } } }",
+            json!({ "c": campaign.to_string() })).await;
+        let count = facet["partners"]["facets"]["contractTemplates"].as_array().unwrap().iter()
+            .find(|b| b["value"].as_str() == Some(target.to_string().as_str())).map_or(0, |b| b["count"].as_i64().unwrap());
+        assert_eq!(count, on_target.len() as i64, "and so does the facet");
+
+        // Again: everyone is on the template now.
+        let again = switch(&app, &acme, input).await;
+        assert_eq!(counts(&again), (7, 0, vec!["ALREADY_ON_TEMPLATE:6".to_owned(), "NO_CURRENT_CONTRACT:1".to_owned()]));
+        assert_eq!(history(&app, campaign, "SWITCHED").await - switched_before, 6);
+    }
+
+    async fn a_later_switch_is_upcoming_applies_itself_on_its_date_once_and_can_be_withdrawn(app) {
+        let acme = app.seed_account(60, 92).await;
+        let campaign = acme.campaign_ids[0];
+        let target = *template_ids(&app, &acme, campaign).await.last().unwrap();
+        let chosen = active_not_on(&app, &acme, campaign, target, 4).await;
+        let payload = switch(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "templateId": target.to_string(), "effectiveDate": day(5) }))).await;
+        assert_eq!(counts(&payload), (4, 4, vec![]));
+        let upcoming = listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_SWITCH"] })).await;
+        for p in &chosen {
+            assert!(upcoming.contains(p), "the upcoming-switch filter lists {p}");
+            assert_ne!(current_template(&app, campaign, *p).await, Some(target), "nothing changes before the date");
+            assert_eq!(with_status(&app, campaign, *p, "UPCOMING").await, vec![format!("UPCOMING:{target}")]);
+        }
+        // Revert one before its date.
+        let withdrawn = withdraw(&app, &acme, with(base(campaign, ids(&chosen[..1])), json!({ "switches": true }))).await;
+        assert_eq!(counts(&withdrawn), (1, 1, vec![]));
+        assert!(!listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_SWITCH"] })).await.contains(&chosen[0]));
+
+        apply_due_in(&app, 3).await;
+        assert_ne!(current_template(&app, campaign, chosen[1]).await, Some(target), "not due yet");
+        apply_due_in(&app, 6).await;
+        apply_due_in(&app, 6).await;
+        for p in &chosen[1..] {
+            assert_eq!(current_template(&app, campaign, *p).await, Some(target), "applied on its date");
+            assert_eq!(with_status(&app, campaign, *p, "ACTIVE").await.len(), 1);
+            assert_eq!(standing_of(&app, campaign, *p).await.0, "ACTIVE");
+        }
+        assert_ne!(current_template(&app, campaign, chosen[0]).await, Some(target), "the withdrawn switch never applies");
+        let applied = app.count_rows(&format!("contract_history WHERE campaign_id = {campaign} AND action = 'SWITCH_APPLIED' AND partner_id IN ({})", strings(&chosen).join(","))).await;
+        assert_eq!(applied, 3, "each switch applied exactly once");
+    }
+
+    async fn a_proposal_waits_for_the_partners_answer(app) {
+        let acme = app.seed_account(60, 93).await;
+        let campaign = acme.campaign_ids[0];
+        let target = *template_ids(&app, &acme, campaign).await.last().unwrap();
+        let chosen = active_not_on(&app, &acme, campaign, target, 3).await;
+        let currents: Vec<Option<i64>> = {
+            let mut v = Vec::new();
+            for p in &chosen { v.push(current_template(&app, campaign, *p).await); }
+            v
+        };
+        let payload = switch(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "templateId": target.to_string(), "approval": "PROPOSE" }))).await;
+        assert_eq!(counts(&payload), (3, 3, vec![]));
+        let pending = listed(&app, &acme, campaign, json!({ "termsUpdates": ["PENDING_PROPOSAL"] })).await;
+        for (p, current) in chosen.iter().zip(&currents) {
+            assert!(pending.contains(p));
+            assert_eq!(current_template(&app, campaign, *p).await, *current, "the current contract stays until accepted");
+        }
+        let accepted = answer(&app, &acme, with(base(campaign, ids(&chosen[..1])), json!({ "accept": true }))).await;
+        assert_eq!(counts(&accepted), (1, 1, vec![]));
+        assert_eq!(current_template(&app, campaign, chosen[0]).await, Some(target), "accepted: the proposal is the contract");
+        assert_eq!(standing_of(&app, campaign, chosen[0]).await, ("ACTIVE".to_owned(), "JOINED".to_owned()));
+
+        let declined = answer(&app, &acme, with(base(campaign, ids(&chosen[1..2])), json!({ "accept": false }))).await;
+        assert_eq!(counts(&declined), (1, 1, vec![]));
+        assert_eq!(current_template(&app, campaign, chosen[1]).await, currents[1], "declined: nothing changes");
+        assert_eq!(with_status(&app, campaign, chosen[1], "DECLINED").await.last(), Some(&format!("DECLINED:{target}")));
+
+        let withdrawn = withdraw(&app, &acme, with(base(campaign, ids(&chosen[2..])), json!({ "proposals": true }))).await;
+        assert_eq!(counts(&withdrawn), (1, 1, vec![]));
+        assert!(!listed(&app, &acme, campaign, json!({ "termsUpdates": ["PENDING_PROPOSAL"] })).await.contains(&chosen[2]));
+        // Nothing left to answer.
+        let again = answer(&app, &acme, with(base(campaign, ids(&chosen[2..])), json!({ "accept": true }))).await;
+        assert_eq!(counts(&again), (1, 0, vec!["NO_PENDING_PROPOSAL:1".to_owned()]));
+    }
+
+    async fn a_temporary_contract_falls_back_or_expires_at_its_end(app) {
+        let acme = app.seed_account(60, 94).await;
+        let campaign = acme.campaign_ids[0];
+        let templates = template_ids(&app, &acme, campaign).await;
+        let (temporary, fallback) = (templates[templates.len() - 1], templates[templates.len() - 2]);
+        let chosen = active_not_on(&app, &acme, campaign, temporary, 2).await;
+        let with_fallback = switch(&app, &acme, with(base(campaign, ids(&chosen[..1])),
+            json!({ "templateId": temporary.to_string(), "endDate": day(3), "fallbackTemplateId": fallback.to_string() }))).await;
+        assert_eq!(counts(&with_fallback).1, 1);
+        let without = switch(&app, &acme, with(base(campaign, ids(&chosen[1..])), json!({ "templateId": temporary.to_string(), "endDate": day(3) }))).await;
+        assert_eq!(counts(&without).1, 1);
+        let ending = listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_EXPIRY"] })).await;
+        assert!(chosen.iter().all(|p| ending.contains(p)), "a temporary contract's end is upcoming");
+
+        apply_due_in(&app, 5).await;
+        assert_eq!(current_template(&app, campaign, chosen[0]).await, Some(fallback), "fell back");
+        assert!(!with_status(&app, campaign, chosen[0], "REPLACED").await.is_empty());
+        assert_eq!(standing_of(&app, campaign, chosen[0]).await.0, "ACTIVE");
+        assert_eq!(current_template(&app, campaign, chosen[1]).await, None, "without a fallback it expired");
+        assert_eq!(standing_of(&app, campaign, chosen[1]).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()));
+        assert!(listed(&app, &acme, campaign, json!({ "contractStatuses": ["EXPIRED"] })).await.contains(&chosen[1]));
+    }
+
+    async fn suspend_and_reinstate_pause_and_resume_the_partnership(app) {
+        let acme = app.seed_account(60, 95).await;
+        let campaign = acme.campaign_ids[0];
+        let chosen = active_partners(&app, &acme, campaign).await[..3].to_vec();
+        let nobody = prospect(&app, campaign).await;
+        let mut selected = chosen.clone();
+        selected.push(nobody);
+        let (suspended_before, reinstated_before) = (history(&app, campaign, "SUSPENDED").await, history(&app, campaign, "REINSTATED").await);
+        let suspended = standing(&app, &acme, true, with(base(campaign, ids(&selected)), json!({ "comment": "Audit" }))).await;
+        assert_eq!(counts(&suspended), (4, 3, vec!["NO_CURRENT_CONTRACT:1".to_owned()]));
+        let listed_suspended = listed(&app, &acme, campaign, json!({ "contractStatuses": ["SUSPENDED"] })).await;
+        for p in &chosen {
+            assert!(listed_suspended.contains(p));
+            assert_eq!(with_status(&app, campaign, *p, "SUSPENDED").await.len(), 1);
+        }
+        let again = standing(&app, &acme, true, base(campaign, ids(&chosen))).await;
+        assert_eq!(counts(&again), (3, 0, vec!["SUSPENDED:3".to_owned()]));
+        // A suspended partnership is not switched.
+        let target = *template_ids(&app, &acme, campaign).await.last().unwrap();
+        let switched = switch(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "templateId": target.to_string() }))).await;
+        assert_eq!(counts(&switched).1, 0);
+        assert!(counts(&switched).2.contains(&"SUSPENDED:3".to_owned()), "{switched}");
+
+        let reinstated = standing(&app, &acme, false, base(campaign, ids(&chosen))).await;
+        assert_eq!(counts(&reinstated), (3, 3, vec![]));
+        for p in &chosen {
+            assert_eq!(standing_of(&app, campaign, *p).await.0, "ACTIVE");
+        }
+        let again = standing(&app, &acme, false, base(campaign, ids(&chosen))).await;
+        assert_eq!(counts(&again), (3, 0, vec!["NOT_SUSPENDED:3".to_owned()]));
+        assert_eq!(history(&app, campaign, "SUSPENDED").await - suspended_before, 3);
+        assert_eq!(history(&app, campaign, "REINSTATED").await - reinstated_before, 3);
+    }
+
+    async fn expiring_now_later_and_reverting_a_scheduled_expiry(app) {
+        let acme = app.seed_account(60, 96).await;
+        let campaign = acme.campaign_ids[0];
+        let chosen = active_partners(&app, &acme, campaign).await[..5].to_vec();
+        let now = expire(&app, &acme, with(base(campaign, ids(&chosen[..2])), json!({ "expireOn": day(0), "nonCompliant": true, "comment": "Policy breach" }))).await;
+        assert_eq!(counts(&now), (2, 2, vec![]));
+        for p in &chosen[..2] {
+            assert_eq!(standing_of(&app, campaign, *p).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()));
+            assert_eq!(current_template(&app, campaign, *p).await, None);
+        }
+        assert!(listed(&app, &acme, campaign, json!({ "contractStatuses": ["EXPIRED"] })).await.contains(&chosen[0]));
+        assert_eq!(app.count_rows(&format!("contract_history WHERE campaign_id = {campaign} AND action = 'EXPIRED' AND non_compliant = true")).await, 2, "the seed flags none");
+
+        let later = expire(&app, &acme, with(base(campaign, ids(&chosen[2..4])), json!({ "expireOn": day(10) }))).await;
+        assert_eq!(counts(&later), (2, 2, vec![]));
+        let upcoming = listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_EXPIRY"] })).await;
+        assert!(upcoming.contains(&chosen[2]) && upcoming.contains(&chosen[3]));
+        assert_eq!(standing_of(&app, campaign, chosen[2]).await.0, "ACTIVE", "still active until the day");
+
+        let reverted = withdraw(&app, &acme, with(base(campaign, ids(&chosen[2..3])), json!({ "expiries": true }))).await;
+        assert_eq!(counts(&reverted), (1, 1, vec![]));
+        assert!(!listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_EXPIRY"] })).await.contains(&chosen[2]));
+
+        apply_due_in(&app, 12).await;
+        assert_eq!(standing_of(&app, campaign, chosen[3]).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()), "a scheduled expiry expires");
+        assert_eq!(standing_of(&app, campaign, chosen[2]).await.0, "ACTIVE", "a reverted one does not");
+
+        // Expiring with withdrawPendingSwitches withdraws a scheduled switch too.
+        let target = *template_ids(&app, &acme, campaign).await.last().unwrap();
+        switch(&app, &acme, with(base(campaign, ids(&chosen[4..])), json!({ "templateId": target.to_string(), "effectiveDate": day(20) }))).await;
+        let both = expire(&app, &acme, with(base(campaign, ids(&chosen[4..])), json!({ "expireOn": day(0), "withdrawPendingSwitches": true }))).await;
+        assert_eq!(counts(&both).1, 1);
+        assert!(with_status(&app, campaign, chosen[4], "UPCOMING").await.is_empty());
+        // Nothing left to expire.
+        let again = expire(&app, &acme, with(base(campaign, ids(&chosen[..2])), json!({ "expireOn": day(0) }))).await;
+        assert_eq!(counts(&again), (2, 0, vec!["NO_CURRENT_CONTRACT:2".to_owned()]));
+    }
+
+    async fn a_new_contract_and_its_notice_period(app) {
+        let acme = app.seed_account(40, 97).await;
+        let campaign = acme.campaign_ids[0];
+        let chosen = active_partners(&app, &acme, campaign).await[..2].to_vec();
+        let created = switch(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "newTemplate": {
+            "name": "Notice 30", "payoutType": "PERCENT_OF_SALE", "payoutValue": 9.5, "noticePeriodDays": 30 } }))).await;
+        assert_eq!(counts(&created), (2, 2, vec![]));
+        let new_id: i64 = created["templateId"].as_str().unwrap().parse().unwrap();
+        assert!(template_ids(&app, &acme, campaign).await.contains(&new_id));
+        assert_eq!(current_template(&app, campaign, chosen[0]).await, Some(new_id));
+
+        let other = template_ids(&app, &acme, campaign).await[0];
+        let soon = switch(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "templateId": other.to_string(), "effectiveDate": day(10) }))).await;
+        assert_eq!(counts(&soon), (2, 0, vec!["IN_NOTICE_PERIOD:2".to_owned()]), "inside the 30 days' notice: skipped");
+        let late = switch(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "templateId": other.to_string(), "effectiveDate": day(31) }))).await;
+        assert_eq!(counts(&late), (2, 2, vec![]));
+    }
+
+    async fn structural_mistakes_are_user_errors_and_write_nothing(app) {
+        let acme = app.seed_account(30, 98).await;
+        let other = app.seed_account(5, 99).await;
+        let campaign = acme.campaign_ids[0];
+        let chosen = active_partners(&app, &acme, campaign).await[..2].to_vec();
+        let template = template_ids(&app, &acme, campaign).await[0];
+        let second_campaign = template_ids(&app, &acme, acme.campaign_ids[1]).await[0];
+        let theirs = template_ids(&app, &other, other.campaign_ids[0]).await[0];
+        let contracts_before = app.count_rows("partner_contracts").await;
+        let templates_before = app.count_rows("contract_templates").await;
+        let sel = base(campaign, ids(&chosen));
+        for (extra, field, code) in [
+            (json!({ "templateId": template.to_string(), "effectiveDate": day(5), "endDate": day(2) }), "endDate", "INVALID"),
+            (json!({ "templateId": template.to_string(), "fallbackTemplateId": template.to_string() }), "fallbackTemplateId", "INVALID"),
+            (json!({ "templateId": second_campaign.to_string() }), "templateId", "WRONG_CAMPAIGN"),
+            (json!({ "templateId": "987654" }), "templateId", "NOT_FOUND"),
+            (json!({ "templateId": theirs.to_string() }), "templateId", "NOT_FOUND"),
+            (json!({ "templateId": template.to_string(), "endDate": day(3), "fallbackTemplateId": theirs.to_string() }), "fallbackTemplateId", "NOT_FOUND"),
+            (json!({ "templateId": template.to_string(), "newTemplate": { "name": "X", "payoutType": "PERCENT_OF_SALE", "payoutValue": 5 } }), "templateId", "INVALID"),
+            (json!({ "newTemplate": { "name": " ", "payoutType": "PERCENT_OF_SALE", "payoutValue": 150 } }), "newTemplate", "REQUIRED"),
+        ] {
+            let payload = switch(&app, &acme, with(sel.clone(), extra.clone())).await;
+            let errors = payload["userErrors"].as_array().unwrap();
+            assert!(errors.iter().any(|e| e["code"] == code && e["field"][1] == field), "{extra}: {payload}");
+            assert_eq!(payload["matchedCount"], 0);
+        }
+        let payout = switch(&app, &acme, with(sel.clone(), json!({ "newTemplate": { "name": "Too much", "payoutType": "PERCENT_OF_SALE", "payoutValue": 150 } }))).await;
+        assert_eq!(payout["userErrors"][0]["field"], json!(["input", "newTemplate", "payoutValue"]), "{payout}");
+        let nothing = withdraw(&app, &acme, sel.clone()).await;
+        assert_eq!(error_codes(&nothing), vec!["REQUIRED"]);
+        // Another account's partners and campaign are unknown.
+        let their_partners = active_partners(&app, &other, other.campaign_ids[0]).await;
+        let payload = expire(&app, &acme, with(base(campaign, ids(&their_partners[..1])), json!({ "expireOn": day(0) }))).await;
+        assert_eq!(error_codes(&payload), vec!["NOT_FOUND"]);
+        let payload = expire(&app, &acme, with(base(other.campaign_ids[0], ids(&their_partners[..1])), json!({ "expireOn": day(0) }))).await;
+        assert_eq!(error_codes(&payload), vec!["NOT_FOUND"]);
+        assert_eq!(app.count_rows("partner_contracts").await, contracts_before, "nothing was written");
+        assert_eq!(app.count_rows("contract_templates").await, templates_before);
+        assert_eq!(app.count_rows("contract_history WHERE created_at > CURRENT_DATE").await, 0);
+    }
+
+    async fn templates_are_created_and_listed_per_campaign(app) {
+        let acme = app.seed_account(5, 100).await;
+        let other = app.seed_account(5, 101).await;
+        let campaign = acme.campaign_ids[0];
+        const CREATE: &str = "mutation($i: CreateContractTemplateInput!) { createContractTemplate(input: $i) {
+            template { templateId name payoutType payoutValue currency noticePeriodDays isDefault } userErrors { field code } } }";
+        let created = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {
+            "name": "  Spring 10% ", "description": "Spring terms", "payoutType": "FIXED_PER_ACTION", "payoutValue": 10, "currency": "eur", "noticePeriodDays": 14 } } })).await;
+        let t = &created["createContractTemplate"]["template"];
+        assert_eq!(t["name"], "Spring 10%");
+        assert_eq!(t["currency"], "EUR");
+        assert_eq!(t["noticePeriodDays"], 14);
+        assert_eq!(t["isDefault"], false);
+        let id = t["templateId"].as_i64().unwrap();
+        assert_eq!(template_ids(&app, &acme, campaign).await.last(), Some(&id));
+        assert!(!template_ids(&app, &acme, acme.campaign_ids[1]).await.contains(&id));
+
+        let refused = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {
+            "name": "Bad", "payoutType": "PERCENT_OF_SALE", "payoutValue": 5, "currency": "EURO", "noticePeriodDays": 400 } } })).await;
+        let fields: Vec<Value> = refused["createContractTemplate"]["userErrors"].as_array().unwrap().iter().map(|e| e["field"].clone()).collect();
+        assert_eq!(fields, vec![json!(["input", "template", "currency"]), json!(["input", "template", "noticePeriodDays"])]);
+        let theirs = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": other.campaign_ids[0].to_string(), "template": {
+            "name": "Sneaky", "payoutType": "PERCENT_OF_SALE", "payoutValue": 5 } } })).await;
+        assert_eq!(theirs["createContractTemplate"]["userErrors"][0]["code"], "NOT_FOUND");
+        let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), "query($c: ID!) { contractTemplates(campaignId: $c) { templateId } }",
+            json!({ "c": other.campaign_ids[0].to_string() })).await;
+        assert_eq!(crate::first_error_code(&body), "NOT_FOUND", "{body}");
+    }
+}
+
+/// Every partner's records, to compare before and after.
+async fn futures_join(app: &TestApp, campaign: i64, partners: &[i64]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for p in partners {
+        out.push(records(app, campaign, *p).await);
+    }
+    out
+}
+
+/// How many REPLACED records partner `p` had in `before`.
+fn before_replaced(before: &[Vec<String>], p: i64, partners: &[i64]) -> usize {
+    let i = partners.iter().position(|q| *q == p).unwrap();
+    before[i]
+        .iter()
+        .filter(|r| r.starts_with("REPLACED:"))
+        .count()
+}
