@@ -135,7 +135,7 @@ async fn roundtrip(db: &DatabaseConnection) {
     // Substring search: an FTS5 trigram table (and its shadow tables) on SQLite, a pg_trgm index on PostgreSQL.
     let postgres = db.get_database_backend() == DbBackend::Postgres;
     assert_eq!(search_tables, if postgres { 0 } else { 5 });
-    let expected_indexes = if postgres { 54 } else { 53 };
+    let expected_indexes = if postgres { 57 } else { 56 };
     assert_eq!(
         indexes(db).await.len(),
         expected_indexes,

@@ -359,3 +359,35 @@ storage_enum! {
         NothingToWithdraw => "NOTHING_TO_WITHDRAW",
     }
 }
+
+storage_enum! {
+    /// What a contract history entry records.
+    ContractAction {
+        /// A contract was created (the partner joined on these terms).
+        Created => "CREATED",
+        /// New terms were proposed; the partner's answer is awaited.
+        Proposed => "PROPOSED",
+        /// The partner accepted a proposal.
+        Accepted => "ACCEPTED",
+        /// The partner declined a proposal.
+        Declined => "DECLINED",
+        /// A switch was scheduled for a later date.
+        Scheduled => "SCHEDULED",
+        /// The contract was switched at once.
+        Switched => "SWITCHED",
+        /// A scheduled switch took effect on its date.
+        SwitchApplied => "SWITCH_APPLIED",
+        /// A temporary contract ended and its fallback took over.
+        FellBack => "FELL_BACK",
+        /// The partnership was suspended.
+        Suspended => "SUSPENDED",
+        /// The partnership was reinstated.
+        Reinstated => "REINSTATED",
+        /// An expiry was scheduled for a later date.
+        ExpiryScheduled => "EXPIRY_SCHEDULED",
+        /// The contract expired.
+        Expired => "EXPIRED",
+        /// Upcoming changes (switches, expiries, proposals) were withdrawn.
+        Reverted => "REVERTED",
+    }
+}

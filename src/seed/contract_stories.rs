@@ -102,7 +102,7 @@ impl Generator {
         let mut start = joined;
         if switched {
             start = between(&mut self.rng, (joined + Duration::days(30)).min(now), now);
-            let mut previous = Contract::new(other, Status::Expired, joined);
+            let mut previous = Contract::new(other, Status::Replaced, joined);
             previous.end = Some(start);
             let id = Some(self.contract(rel, previous));
             self.history(
@@ -132,8 +132,11 @@ impl Generator {
         );
         if forced || chance(&mut self.rng, 0.03) {
             let at = days_ago(&mut self.rng, now, 90).max(start);
+            let mut withdrawn = Contract::new(other, Status::Withdrawn, at);
+            withdrawn.approval = Some(ApprovalOption::Replace);
+            let wid = Some(self.contract(rel, withdrawn));
             let reverted =
-                Event::new(None, "REVERTED", other.0, at).comment("Upcoming switch withdrawn");
+                Event::new(wid, "REVERTED", other.0, at).comment("Upcoming switch withdrawn");
             self.history(rel, reverted);
         }
         let asked = days_ago(&mut self.rng, now, 14).max(start);
@@ -167,7 +170,7 @@ impl Generator {
                 );
             }
             Scenario::UpcomingExpiry => {
-                let scheduled = Event::new(id, "SCHEDULED", current.0, asked)
+                let scheduled = Event::new(id, "EXPIRY_SCHEDULED", current.0, asked)
                     .effective(expiry)
                     .comment("Expiry scheduled");
                 self.history(rel, scheduled);

@@ -301,6 +301,7 @@ backend_tests! {
         let theirs = template_ids(&app, &other, other.campaign_ids[0]).await[0];
         let contracts_before = app.count_rows("partner_contracts").await;
         let templates_before = app.count_rows("contract_templates").await;
+        let history_before = app.count_rows("contract_history").await;
         let sel = base(campaign, ids(&chosen));
         for (extra, field, code) in [
             (json!({ "templateId": template.to_string(), "effectiveDate": day(5), "endDate": day(2) }), "endDate", "INVALID"),
@@ -329,7 +330,45 @@ backend_tests! {
         assert_eq!(error_codes(&payload), vec!["NOT_FOUND"]);
         assert_eq!(app.count_rows("partner_contracts").await, contracts_before, "nothing was written");
         assert_eq!(app.count_rows("contract_templates").await, templates_before);
-        assert_eq!(app.count_rows("contract_history WHERE created_at > CURRENT_DATE").await, 0);
+        assert_eq!(app.count_rows("contract_history").await, history_before);
+    }
+
+    async fn every_change_is_kept_in_the_history_newest_first(app) {
+        let acme = app.seed_account(40, 102).await;
+        let campaign = acme.campaign_ids[0];
+        let p = active_partners(&app, &acme, campaign).await[0];
+        let target = *template_ids(&app, &acme, campaign).await.last().unwrap();
+        let since = chrono::Utc::now().to_rfc3339();
+        standing(&app, &acme, true, with(base(campaign, ids(&[p])), json!({ "comment": "Audit" }))).await;
+        standing(&app, &acme, false, base(campaign, ids(&[p]))).await;
+        switch(&app, &acme, with(base(campaign, ids(&[p])), json!({ "templateId": target.to_string(), "effectiveDate": day(9), "comment": "Better terms" }))).await;
+        const PARTNER: &str = "query($c: ID!, $p: ID!, $a: String, $s: DateTime, $x: [ContractAction!]) {
+            partner(campaignId: $c, id: $p) { contractHistory(first: 2, after: $a, since: $s, actions: $x) {
+              nodes { action comment effectiveDate template { templateId } user { userId } }
+              pageInfo { hasNextPage endCursor } } } }";
+        let vars = |after: Value, actions: Value| json!({ "c": campaign.to_string(), "p": p.to_string(), "a": after, "s": since, "x": actions });
+        let first = app.data_as(&acme, PARTNER, vars(Value::Null, Value::Null)).await;
+        let history = &first["partner"]["contractHistory"];
+        let actions: Vec<&str> = history["nodes"].as_array().unwrap().iter().map(|n| n["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, vec!["SCHEDULED", "REINSTATED"], "newest first: {first}");
+        assert_eq!(history["nodes"][0]["comment"], "Better terms");
+        assert_eq!(history["nodes"][0]["template"]["templateId"], target);
+        assert_eq!(history["nodes"][0]["user"]["userId"], acme.user_id);
+        assert!(history["nodes"][0]["effectiveDate"].as_str().unwrap().starts_with(&day(9)));
+        assert_eq!(history["pageInfo"]["hasNextPage"], true);
+        let next = app.data_as(&acme, PARTNER, vars(history["pageInfo"]["endCursor"].clone(), Value::Null)).await;
+        let rest = &next["partner"]["contractHistory"];
+        assert_eq!(rest["nodes"][0]["action"], "SUSPENDED");
+        assert_eq!(rest["nodes"][0]["comment"], "Audit");
+        assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+        let only = app.data_as(&acme, PARTNER, vars(Value::Null, json!(["SUSPENDED"]))).await;
+        assert_eq!(only["partner"]["contractHistory"]["nodes"].as_array().unwrap().len(), 1);
+
+        const CAMPAIGN: &str = "query($c: ID!, $s: DateTime) { campaign(id: $c) { contractHistory(since: $s, first: 50) { nodes { action partnerId } } } }";
+        let all = app.data_as(&acme, CAMPAIGN, json!({ "c": campaign.to_string(), "s": since })).await;
+        assert_eq!(all["campaign"]["contractHistory"]["nodes"].as_array().unwrap().len(), 3, "{all}");
+        let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), PARTNER, json!({ "c": campaign.to_string(), "p": p.to_string(), "a": "Zm9yZ2Vk" })).await;
+        assert_eq!(crate::first_error_code(&body), "VALIDATION", "a forged cursor: {body}");
     }
 
     async fn templates_are_created_and_listed_per_campaign(app) {

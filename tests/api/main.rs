@@ -8,6 +8,7 @@ mod assign;
 mod auth;
 mod bounds_support;
 mod cli;
+mod contract_races;
 mod contract_support;
 mod contracts;
 mod create_partner;

@@ -32,6 +32,7 @@ struct Case {
 
 fn cases(campaign: i64, partners: &[i64], group: i64, user: i64, n: usize) -> Vec<Case> {
     let selection = json!({ "ids": [partners[n].to_string()] });
+    let contract = |i: usize| json!({ "ids": [partners[3 + 2 * n + i].to_string()] });
     vec![
         Case {
             permission: "MANAGE_GROUPS",
@@ -50,6 +51,24 @@ fn cases(campaign: i64, partners: &[i64], group: i64, user: i64, n: usize) -> Ve
             operation: "mutation($i: AssignPartnersInput!) { assignPartners(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": selection, "userId": user.to_string() } }),
             writes: format!("campaign_partners WHERE partner_id = {} AND assigned_user_id = {user}", partners[n]),
+        },
+        Case {
+            permission: "MANAGE_CONTRACTS",
+            operation: "mutation($i: CreateContractTemplateInput!) { createContractTemplate(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "template": { "name": format!("Terms {n}"), "payoutType": "PERCENT_OF_SALE", "payoutValue": 7 } } }),
+            writes: format!("contract_templates WHERE name = 'Terms {n}'"),
+        },
+        Case {
+            permission: "MANAGE_CONTRACTS",
+            operation: "mutation($i: PartnerStandingInput!) { suspendPartners(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": contract(0) } }),
+            writes: format!("campaign_partners WHERE campaign_id = {campaign} AND partner_id = {} AND contract_status = 'SUSPENDED'", partners[3 + 2 * n]),
+        },
+        Case {
+            permission: "EXPIRE_PARTNERS",
+            operation: "mutation($i: ExpirePartnersInput!) { expirePartners(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": contract(1), "expireOn": "2020-01-01" } }),
+            writes: format!("campaign_partners WHERE campaign_id = {campaign} AND partner_id = {} AND contract_status = 'EXPIRED'", partners[3 + 2 * n + 1]),
         },
         Case {
             permission: "EDIT_PARTNERS",
@@ -96,9 +115,9 @@ const VIEWER: &str = "{ viewer { permissions user { permissions permissionsFromR
 
 backend_tests! {
     async fn each_role_may_do_exactly_what_its_preset_grants(app) {
-        let acme = app.seed_account(12, 81).await;
+        let acme = app.seed_account(40, 81).await;
         let campaign = acme.campaign_ids[0];
-        let partners = partner_ids(&app, &acme, campaign, Value::Null).await;
+        let partners = partner_ids(&app, &acme, campaign, json!({ "contractStatuses": ["ACTIVE"] })).await;
         let group = create_group(&app, &acme, campaign, "Matrix", &[]).await;
         let roles = [
             (UserRole::Administrator, "ada", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EXPIRE_PARTNERS", "EDIT_PARTNERS", "MANAGE_USERS"]),
@@ -116,9 +135,9 @@ backend_tests! {
     }
 
     async fn an_administrator_grants_and_withdraws_single_permissions(app) {
-        let acme = app.seed_account(12, 82).await;
+        let acme = app.seed_account(40, 82).await;
         let campaign = acme.campaign_ids[0];
-        let partners = partner_ids(&app, &acme, campaign, Value::Null).await;
+        let partners = partner_ids(&app, &acme, campaign, json!({ "contractStatuses": ["ACTIVE"] })).await;
         let group = create_group(&app, &acme, campaign, "Custom", &[]).await;
         let (ray, ray_id) = caller(&app, &acme, UserRole::ReadOnly, "ray").await;
         let (eve, eve_id) = caller(&app, &acme, UserRole::Editor, "eve").await;
@@ -138,7 +157,7 @@ backend_tests! {
         // Back to the preset.
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": null } })).await;
         assert_eq!(set["setUserPermissions"]["user"]["permissionsFromRole"], true);
-        try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "EDIT_PARTNERS"], cases(campaign, &partners, group, eve_id, 2), "eve again").await;
+        try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"], cases(campaign, &partners, group, eve_id, 2), "eve again").await;
 
         // No administrator locks themselves out; another account's user is unknown.
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": acme.user_id.to_string(), "permissions": ["MANAGE_GROUPS"] } })).await;

@@ -1,5 +1,8 @@
 //! `Campaign`: a brand's program, with its groups, contract templates and custom fields.
 
+use crate::domain::ContractAction;
+use crate::graphql::types::contract_history::{self, ContractChangeConnection};
+use crate::service::contracts::history::HistoryFilter;
 use async_graphql::{Context, Object, ID};
 
 use super::connection::{ListArgs, PartnerConnection};
@@ -80,6 +83,29 @@ impl Campaign {
     async fn partner_groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerGroup>> {
         let list = catalog::groups(db(ctx)?, auth(ctx)?, self.0.id).await?;
         Ok(list.into_iter().map(PartnerGroup).collect())
+    }
+
+    /// The changes of every partner's contract in the campaign, newest first (the product's
+    /// Contracts → Changes); upcoming changes are listed by the partner list's `termsUpdates`
+    /// filter and each partner's `upcomingContracts` / `pendingContracts`.
+    async fn contract_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these actions (any when omitted; at most 50).")] actions: Option<
+            Vec<ContractAction>,
+        >,
+        #[graphql(desc = "Only changes made at or after this time.")] since: Option<DateTime>,
+        #[graphql(desc = "Only changes made before this time.")] until: Option<DateTime>,
+        #[graphql(desc = "Page size (0 to 500; 50 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "Read after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<ContractChangeConnection> {
+        let filter = HistoryFilter {
+            partner_id: None,
+            actions: actions.unwrap_or_default(),
+            since: since.map(|d| d.0),
+            until: until.map(|d| d.0),
+        };
+        contract_history::load(ctx, self.0.id, filter, first, after).await
     }
 
     /// The campaign's contract templates (terms).

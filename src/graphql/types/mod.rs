@@ -4,6 +4,7 @@ pub mod account;
 pub mod campaign;
 pub mod connection;
 pub mod contract;
+pub mod contract_history;
 pub mod custom_field;
 pub mod facet_buckets;
 pub mod facets;

@@ -1,6 +1,9 @@
 //! `Partner`: a partner as one campaign sees it — the partner's own profile and the brand's
 //! relationship with it. Relations resolve through the request's DataLoaders.
 
+use crate::domain::ContractAction;
+use crate::graphql::types::contract_history::{self, ContractChangeConnection};
+use crate::service::contracts::history::HistoryFilter;
 use async_graphql::{Context, Object, ID};
 
 use super::account::AccountUser;
@@ -257,6 +260,28 @@ impl Partner {
     /// past), newest start first.
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PartnerContract>> {
         load_list(ctx, ContractsOf(self.key()), PartnerContract).await
+    }
+
+    /// Every change of the partner's contracts in this campaign (switches, proposals and
+    /// answers, suspensions, expiries, scheduled changes applied, reverts), newest first.
+    async fn contract_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these actions (any when omitted; at most 50).")] actions: Option<
+            Vec<ContractAction>,
+        >,
+        #[graphql(desc = "Only changes made at or after this time.")] since: Option<DateTime>,
+        #[graphql(desc = "Only changes made before this time.")] until: Option<DateTime>,
+        #[graphql(desc = "Page size (0 to 500; 50 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "Read after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<ContractChangeConnection> {
+        let filter = HistoryFilter {
+            partner_id: Some(self.0.relationship.partner_id),
+            actions: actions.unwrap_or_default(),
+            since: since.map(|d| d.0),
+            until: until.map(|d| d.0),
+        };
+        contract_history::load(ctx, self.0.relationship.campaign_id, filter, first, after).await
     }
 
     /// The contract in force (active or suspended), if any.

@@ -138,6 +138,15 @@ async fn demo_data_shows_every_enumeration_value() {
                 all(ContractRecordStatus::ALL, ContractRecordStatus::as_str),
             )
             .await;
+            let actions = strings(
+                db,
+                &format!("SELECT DISTINCT action AS v FROM contract_history WHERE {cp}"),
+            )
+            .await;
+            assert!(
+                actions.iter().all(|a| ContractAction::parse(a).is_some()),
+                "every stored history action is one the API can show: {actions:?}"
+            );
             check(
                 "approval_option",
                 "partner_contracts",

@@ -12,6 +12,7 @@
 
 pub mod due;
 mod expire;
+pub mod history;
 mod sql;
 mod standing;
 mod switch;

@@ -186,7 +186,7 @@ impl AnswerProposal {
             db,
             run,
             History {
-                action: if self.accept { "PROPOSAL_ACCEPTED" } else { "PROPOSAL_DECLINED" },
+                action: if self.accept { "ACCEPTED" } else { "DECLINED" },
                 contract: "contract_targets.record_id",
                 template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
                 effective: run.now,

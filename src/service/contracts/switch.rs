@@ -62,7 +62,7 @@ impl Switch {
         match self.approval {
             ApprovalOption::Propose => ("PENDING", "PROPOSED"),
             ApprovalOption::Replace if self.effective <= now => ("ACTIVE", "SWITCHED"),
-            ApprovalOption::Replace => ("UPCOMING", "SWITCH_SCHEDULED"),
+            ApprovalOption::Replace => ("UPCOMING", "SCHEDULED"),
         }
     }
 

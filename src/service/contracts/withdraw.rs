@@ -97,7 +97,7 @@ impl WithdrawUpcoming {
             db,
             run,
             History {
-                action: "CHANGES_WITHDRAWN",
+                action: "REVERTED",
                 contract: "contract_targets.record_id",
                 template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
                 effective: run.now,
