@@ -15,8 +15,8 @@ mod common;
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
-use common::{env_number, report, Bench};
+use chrono::Utc;
+use common::{env_number, joined_since, report, timed, Bench};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
@@ -28,31 +28,6 @@ const BULK_EDIT: &str =
   rowCount errorCount addedCount removedCount
   rows { row partnerId partnerName joins { groupId name } leaves { groupId name } errors }
   userErrors { message } } }";
-
-/// The `date_joined` of the campaign's 100,000th most recently joined partner.
-async fn joined_since(bench: &Bench, nth: i64) -> DateTime<Utc> {
-    let db = &bench.db;
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!(
-                "SELECT date_joined FROM campaign_partners WHERE campaign_id = {} AND date_joined IS NOT NULL \
-                 ORDER BY date_joined DESC LIMIT 1 OFFSET {}",
-                bench.campaign,
-                nth - 1
-            ),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index(0).unwrap()
-}
-
-async fn timed<F: std::future::Future<Output = Value>>(f: F) -> (Duration, Value) {
-    let start = Instant::now();
-    let value = f.await;
-    (start.elapsed(), value)
-}
 
 async fn bulk_change(bench: &Bench, runs: usize) {
     let since = joined_since(bench, 100_000).await;

@@ -251,3 +251,30 @@ pub const SEARCH: &str =
 pub const CURSOR_PAGE: &str =
     "query($c: ID!, $after: String) { partners(campaignId: $c, first: 50, after: $after) {
   pageInfo { hasNextPage endCursor } nodes { partnerId name country dateJoined } } }";
+
+/// The `date_joined` of the campaign's `nth` most recently joined partner: "joined since" it
+/// selects the campaign's `nth` newest partners, as "Select all" under a date filter sends it.
+pub async fn joined_since(bench: &Bench, nth: i64) -> chrono::DateTime<chrono::Utc> {
+    let db = &bench.db;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT date_joined FROM campaign_partners WHERE campaign_id = {} AND date_joined IS NOT NULL \
+                 ORDER BY date_joined DESC LIMIT 1 OFFSET {}",
+                bench.campaign,
+                nth - 1
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index(0).unwrap()
+}
+
+/// How long `f` takes, and what it returns.
+pub async fn timed<T, F: std::future::Future<Output = T>>(f: F) -> (Duration, T) {
+    let start = Instant::now();
+    let value = f.await;
+    (start.elapsed(), value)
+}

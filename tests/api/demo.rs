@@ -70,8 +70,10 @@ async fn demo_is_seeded_and_ready(backend: Backend) {
             "DECLINED",
             "EXPIRED",
             "PENDING",
+            "REPLACED",
             "SUSPENDED",
-            "UPCOMING"
+            "UPCOMING",
+            "WITHDRAWN"
         ]
     );
     assert!(app.count_rows("notes").await > 0);
