@@ -13,7 +13,7 @@
 mod common;
 
 use std::fmt::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 use common::{env_number, joined_since, report, timed, Bench};

@@ -87,6 +87,10 @@ impl Bench {
                 "DB_HEAVY_CONNECTIONS",
                 partnergraph::config::DEFAULT_DB_HEAVY_CONNECTIONS as usize,
             ) as u32,
+            db_statement_timeout_ms: env_number(
+                "DB_STATEMENT_TIMEOUT_MS",
+                partnergraph::config::DEFAULT_DB_STATEMENT_TIMEOUT_MS as usize,
+            ) as u64,
             ..Default::default()
         };
         let (state, _) = startup::build_state_with(&config, &serving, &api, false)

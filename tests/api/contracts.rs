@@ -371,6 +371,21 @@ backend_tests! {
         assert_eq!(crate::first_error_code(&body), "VALIDATION", "a forged cursor: {body}");
     }
 
+    async fn the_statements_of_a_contract_action_do_not_grow_with_the_selection(app) {
+        let acme = app.seed_account(200, 103).await;
+        let campaign = acme.campaign_ids[0];
+        let templates = template_ids(&app, &acme, campaign).await;
+        let mut spent = Vec::new();
+        for (filter, template) in [(json!({ "sizes": ["SMALL"] }), templates[0]), (json!({}), templates[1])] {
+            let before = app.statements();
+            let payload = switch(&app, &acme, with(base(campaign, json!({ "filter": filter })), json!({ "templateId": template.to_string() }))).await;
+            let (matched, affected, _) = counts(&payload);
+            spent.push((matched, affected, app.statements() - before));
+        }
+        assert!(spent[1].0 >= 2 * spent[0].0 && spent[1].1 > spent[0].1, "the second selection is much larger: {spent:?}");
+        assert_eq!(spent[0].2, spent[1].2, "same statements for {spent:?}");
+    }
+
     async fn templates_are_created_and_listed_per_campaign(app) {
         let acme = app.seed_account(5, 100).await;
         let other = app.seed_account(5, 101).await;

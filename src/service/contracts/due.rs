@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbBackend};
 
-use super::sql::{exec, query};
+use super::sql::{exec, query, standing_differs as differs};
 use crate::error::AppResult;
 use crate::service::write::{lock_campaign, write_transaction, Finish};
 
@@ -144,8 +144,9 @@ async fn apply_campaign(
         db,
         &format!(
             "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', updated_at = $1 \
-             WHERE campaign_id = {c} AND partner_id IN ({})",
-            of("SWITCH", "partner_id")
+             WHERE campaign_id = {c} AND partner_id IN ({}) AND {}",
+            of("SWITCH", "partner_id"),
+            differs("ACTIVE", Some("JOINED"))
         ),
         at(),
     )
@@ -187,8 +188,9 @@ async fn apply_campaign(
         db,
         &format!(
             "UPDATE campaign_partners SET contract_status = 'ACTIVE', updated_at = $1 \
-             WHERE campaign_id = {c} AND partner_id IN ({})",
-            of("FALLBACK", "partner_id")
+             WHERE campaign_id = {c} AND partner_id IN ({}) AND {}",
+            of("FALLBACK", "partner_id"),
+            differs("ACTIVE", None)
         ),
         at(),
     )
@@ -224,7 +226,8 @@ async fn apply_campaign(
         &format!(
             "UPDATE campaign_partners SET contract_status = 'EXPIRED', relationship_stage = 'EXPIRED', \
              updated_at = $1 WHERE campaign_id = {c} AND partner_id IN (SELECT d.partner_id FROM due_records d \
-             JOIN partner_contracts p ON p.id = d.id WHERE d.kind = 'EXPIRE' AND p.status = 'EXPIRED')"
+             JOIN partner_contracts p ON p.id = d.id WHERE d.kind = 'EXPIRE' AND p.status = 'EXPIRED') AND {}",
+            differs("EXPIRED", Some("EXPIRED"))
         ),
         at(),
     )

@@ -66,7 +66,8 @@ impl Expire {
                 db,
                 &format!(
                     "UPDATE campaign_partners SET contract_status = 'EXPIRED', relationship_stage = 'EXPIRED', \
-                     updated_at = $1 WHERE campaign_id = {c} AND partner_id IN ({IDS})"
+                     updated_at = $1 WHERE campaign_id = {c} AND partner_id IN ({IDS}) AND {}",
+                    sql::standing_differs("EXPIRED", Some("EXPIRED"))
                 ),
                 vec![run.now.into()],
             )

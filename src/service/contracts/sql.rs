@@ -46,6 +46,17 @@ pub async fn query(
     Ok(db.query_all_raw(statement(backend, sql, values)).await?)
 }
 
+/// SQL: the relationship row's contract status (and, given, relationship stage) differ from
+/// these — so an update writes only rows it changes (on PostgreSQL every row updated is a new
+/// row version in each of the table's indexes).
+pub fn standing_differs(status: &str, stage: Option<&str>) -> String {
+    let status = format!("(contract_status IS NULL OR contract_status <> '{status}')");
+    match stage {
+        Some(stage) => format!("({status} OR relationship_stage <> '{stage}')"),
+        None => status,
+    }
+}
+
 /// What a history entry records beyond the partner: its action, contract record, template and
 /// effective date (SQL over `contract_targets`), comment and the non-compliance flag.
 pub struct History<'a> {

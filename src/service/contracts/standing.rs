@@ -60,8 +60,9 @@ impl Suspend {
             db,
             &format!(
                 "UPDATE campaign_partners SET contract_status = '{to}', updated_at = $1 \
-                 WHERE campaign_id = {} AND partner_id IN ({IDS})",
-                run.campaign_id
+                 WHERE campaign_id = {} AND partner_id IN ({IDS}) AND {}",
+                run.campaign_id,
+                sql::standing_differs(to, None)
             ),
             vec![run.now.into()],
         )
@@ -169,7 +170,9 @@ impl AnswerProposal {
                 db,
                 &format!(
                     "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', updated_at = $1 \
-                     WHERE campaign_id = {c} AND partner_id IN (SELECT partner_id FROM contract_targets WHERE {starts} <= $1)"
+                     WHERE campaign_id = {c} AND partner_id IN (SELECT partner_id FROM contract_targets WHERE {starts} <= $1) \
+                     AND {}",
+                    sql::standing_differs("ACTIVE", Some("JOINED"))
                 ),
                 now(),
             )
