@@ -112,3 +112,60 @@ async fn export_schema_writes_the_sdl() {
     assert_eq!(stdout, partnergraph::graphql::sdl().await);
     std::fs::remove_file(path).ok();
 }
+
+/// `contracts apply-due --now`: what a scheduled switch and a scheduled expiry need, once; a
+/// second run applies nothing. On both databases.
+async fn apply_due_once(app: TestApp) {
+    use crate::contract_support::{
+        active_partners, current_template, day, expire, standing_of, switch, template_ids,
+    };
+    let acme = app.seed_account(30, 121).await;
+    let campaign = acme.campaign_ids[0];
+    let partners = active_partners(&app, &acme, campaign).await;
+    let target = *template_ids(&app, &acme, campaign).await.last().unwrap();
+    let (a, b) = (partners[0], partners[1]);
+    switch(
+        &app,
+        &acme,
+        json!({ "campaignId": campaign.to_string(), "selection": { "ids": [a.to_string()] },
+        "templateId": target.to_string(), "effectiveDate": day(2) }),
+    )
+    .await;
+    expire(&app, &acme, json!({ "campaignId": campaign.to_string(), "selection": { "ids": [b.to_string()] }, "expireOn": day(2) })).await;
+    let at = (chrono::Utc::now() + chrono::Duration::days(4)).to_rfc3339();
+    let (ok, stdout, stderr) =
+        partnergraph(&["contracts", "apply-due", "--now", &at], &app.db_url());
+    assert!(ok, "{stderr}");
+    let applied: Value = serde_json::from_str(stdout.trim()).expect("JSON on stdout");
+    assert!(
+        applied["switched"].as_u64().unwrap() >= 1 && applied["expired"].as_u64().unwrap() >= 1,
+        "{applied}"
+    );
+    assert_eq!(current_template(&app, campaign, a).await, Some(target));
+    assert_eq!(standing_of(&app, campaign, b).await.0, "EXPIRED");
+    let (ok, again, _) = partnergraph(&["contracts", "apply-due", "--now", &at], &app.db_url());
+    assert!(ok);
+    assert_eq!(
+        serde_json::from_str::<Value>(again.trim()).unwrap(),
+        json!({ "switched": 0, "fellBack": 0, "expired": 0 })
+    );
+    let (ok, _, stderr) = partnergraph(
+        &["contracts", "apply-due", "--now", "tomorrow"],
+        &app.db_url(),
+    );
+    assert!(!ok && stderr.contains("RFC 3339"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contracts_apply_due_applies_what_is_due_once_on_sqlite() {
+    apply_due_once(TestApp::spawn(Backend::Sqlite).await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contracts_apply_due_applies_what_is_due_once_on_postgres() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+        return;
+    };
+    apply_due_once(app).await;
+}

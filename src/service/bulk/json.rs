@@ -1,6 +1,7 @@
-//! SQL building a partner's state as JSON text, the same text on both databases (so a state
-//! read before an action compares equal to the same state read after it). Only ids, numbers and
-//! names of enum values go in: none needs escaping.
+//! SQL building a partner's state as JSON text. A database renders the same state as the same
+//! text (so a state read before an action compares equal to the same state read after it);
+//! the two databases differ only in spacing. Only ids, numbers, timestamps and names of enum
+//! values go in: none needs escaping.
 
 use sea_orm::DbBackend;
 

@@ -9,9 +9,10 @@ use sea_orm::DatabaseTransaction;
 use super::sql::{self, exec, History};
 use super::standing::ChangeCounts;
 use super::targets::{self, Targeting, IDS, RECORDS};
+use super::ContractStep;
 use crate::auth::Permission;
 use crate::error::AppResult;
-use crate::service::bulk::{BulkAction, Run};
+use crate::service::bulk::Run;
 
 /// An expiry of the selected partners' contracts.
 #[derive(Clone, Debug)]
@@ -29,7 +30,7 @@ pub struct Expire {
 }
 
 impl Expire {
-    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+    async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
         let c = run.campaign_id;
         let skipped = targets::pick(
             db,
@@ -86,19 +87,11 @@ impl Expire {
             .await?;
             (changed, "EXPIRY_SCHEDULED", self.end)
         };
-        sql::record(
-            db,
-            run,
-            History {
-                action,
-                contract: "contract_targets.record_id",
-                template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
-                effective,
-                comment: self.comment.as_deref(),
-                non_compliant: self.non_compliant,
-            },
-        )
-        .await?;
+        let history = History {
+            non_compliant: self.non_compliant,
+            ..History::of_record(action, effective, self.comment.as_deref())
+        };
+        sql::record(db, run, history).await?;
         targets::release(db).await?;
         Ok(ChangeCounts {
             changed: changed as i64,
@@ -107,14 +100,10 @@ impl Expire {
     }
 }
 
-impl BulkAction for Expire {
+impl ContractStep for Expire {
     type Counts = ChangeCounts;
     const ACTIVITY: &'static str = "CONTRACT_EXPIRED";
     const PERMISSION: Permission = Permission::ExpirePartners;
-
-    fn state(&self, run: Run<'_>) -> String {
-        super::state(run)
-    }
 
     fn input(&self) -> serde_json::Value {
         serde_json::json!({
@@ -123,11 +112,11 @@ impl BulkAction for Expire {
         })
     }
 
-    fn apply<'a>(
+    fn write<'a>(
         &'a self,
         db: &'a DatabaseTransaction,
         run: Run<'a>,
     ) -> BoxFuture<'a, AppResult<ChangeCounts>> {
-        Box::pin(self.write(db, run))
+        Box::pin(self.statements(db, run))
     }
 }

@@ -27,47 +27,120 @@ pub use standing::{AnswerProposal, ChangeCounts, Reinstate, Suspend};
 pub use switch::{Approval, Switch, SwitchCounts, TemplateRef};
 pub use withdraw::WithdrawUpcoming;
 
+use crate::auth::Permission;
 pub use crate::domain::SkipReason;
-use crate::service::bulk::{fixed, json, Run};
+use crate::error::AppResult;
+use crate::service::bulk::{fixed, json, BulkAction, Run};
+use crate::service::validation::Checker;
+
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseTransaction;
+
+/// A contract action: what it needs beyond what every contract action shares (the state the
+/// engine compares, [`state`]). Each is a [`BulkAction`].
+pub trait ContractStep: Send + Sync {
+    /// The action's counts.
+    type Counts: Default + Send;
+    /// The activity-log action of its entries.
+    const ACTIVITY: &'static str;
+    /// The permission it needs.
+    const PERMISSION: Permission = Permission::ManageContracts;
+
+    /// Checks of the input alone.
+    fn validate(&self, _check: &mut Checker) {}
+
+    /// Checks against the database, under the campaign's write lock.
+    fn check<'a>(
+        &'a self,
+        _db: &'a DatabaseTransaction,
+        _run: Run<'a>,
+        _check: &'a mut Checker,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// What the action was asked, for its activity entries.
+    fn input(&self) -> serde_json::Value;
+
+    /// Its statements over the fixed selection.
+    fn write<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<Self::Counts>>;
+}
+
+impl<T: ContractStep> BulkAction for T {
+    type Counts = T::Counts;
+    const ACTIVITY: &'static str = T::ACTIVITY;
+    const PERMISSION: Permission = T::PERMISSION;
+
+    fn validate(&self, check: &mut Checker) {
+        ContractStep::validate(self, check)
+    }
+
+    fn check<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+        check: &'a mut Checker,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        ContractStep::check(self, db, run, check)
+    }
+
+    fn state(&self, run: Run<'_>) -> String {
+        state(run)
+    }
+
+    fn input(&self) -> serde_json::Value {
+        ContractStep::input(self)
+    }
+
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<T::Counts>> {
+        self.write(db, run)
+    }
+}
 
 /// Why an action skipped a partner, and how many it skipped for that reason.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Skipped(pub Vec<(SkipReason, i64)>);
 
-/// `{"contractStatus", "stage", "open": [ids of open records], "current": template, "ends"}`:
-/// every contract action changes one of these for a partner it applies to.
+/// `{"contractStatus", "stage", "current": template, "ends", "open", "records", "changed"}`:
+/// every contract action changes one of these for a partner it applies to. Two lookups per
+/// partner (its relationship row, and one aggregate over its contract records), as the engine
+/// reads the state of every selected partner twice. `open` weighs the open records by status
+/// (pending 1, upcoming 10, active 100, suspended 1,000), so any move between those statuses
+/// shows; `records` counts every record (a new one shows); `changed` is the latest update.
 pub(crate) fn state(run: Run<'_>) -> String {
     let c = run.campaign_id;
     let p = fixed::PARTNER;
-    let cp = |col: &str| {
-        format!("SELECT {col} FROM campaign_partners WHERE campaign_id = {c} AND partner_id = {p}")
-    };
-    let current = |col: &str| {
-        format!(
-            "SELECT {col} FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {p} \
-             AND status IN ('ACTIVE', 'SUSPENDED') ORDER BY id DESC LIMIT 1"
-        )
-    };
-    json::object(&[
-        ("contractStatus", json::plain_text(&cp("contract_status"))),
-        ("stage", json::plain_text(&cp("relationship_stage"))),
-        (
-            "open",
-            json::int_array(
-                run.backend,
-                "id",
-                &format!(
-                    "FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {p} \
-                     AND status IN ('ACTIVE', 'SUSPENDED', 'PENDING', 'UPCOMING')"
-                ),
-            ),
+    let current = "status IN ('ACTIVE', 'SUSPENDED')";
+    let standing = format!(
+        "SELECT '\"contractStatus\":' || {} || ',\"stage\":' || {} \
+         FROM campaign_partners WHERE campaign_id = {c} AND partner_id = {p}",
+        json::plain_text("contract_status"),
+        json::plain_text("relationship_stage"),
+    );
+    let records = format!(
+        "SELECT '\"current\":' || {} || ',\"ends\":' || {} || ',\"open\":' || {} \
+         || ',\"records\":' || {} || ',\"changed\":' || {} \
+         FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {p}",
+        json::int(&format!("MAX(CASE WHEN {current} THEN template_id END)")),
+        json::plain_text(&format!(
+            "CAST(MAX(CASE WHEN {current} THEN end_date END) AS TEXT)"
+        )),
+        json::int(
+            "SUM(CASE status WHEN 'PENDING' THEN 1 WHEN 'UPCOMING' THEN 10 \
+             WHEN 'ACTIVE' THEN 100 WHEN 'SUSPENDED' THEN 1000 ELSE 0 END)"
         ),
-        ("current", json::int(&current("template_id"))),
-        (
-            "ends",
-            json::plain_text(&format!("CAST(({}) AS TEXT)", current("end_date"))),
-        ),
-    ])
+        json::int("COUNT(*)"),
+        json::plain_text("CAST(MAX(updated_at) AS TEXT)"),
+    );
+    format!("'{{' || ({standing}) || ',' || ({records}) || '}}'")
 }
 
 /// The first instant of `day` in the time zone named `tz` (UTC when the name is unknown).

@@ -74,6 +74,21 @@ pub struct History<'a> {
     pub non_compliant: bool,
 }
 
+impl<'a> History<'a> {
+    /// An entry about the record each target partner's change started from.
+    pub fn of_record(action: &'a str, effective: DateTime<Utc>, comment: Option<&'a str>) -> Self {
+        History {
+            action,
+            contract: "contract_targets.record_id",
+            template:
+                "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
+            effective,
+            comment,
+            non_compliant: false,
+        }
+    }
+}
+
 /// One history entry per partner left in `contract_targets`, in one statement.
 pub async fn record(db: &impl ConnectionTrait, run: Run<'_>, h: History<'_>) -> AppResult<u64> {
     let sql = format!(

@@ -5,10 +5,11 @@ use sea_orm::DatabaseTransaction;
 
 use super::sql::{self, exec, History};
 use super::targets::{self, Targeting, IDS, RECORDS, RECORD_STATUS};
+use super::ContractStep;
 use super::Skipped;
 use crate::auth::Permission;
 use crate::error::AppResult;
-use crate::service::bulk::{fixed, BulkAction, Run};
+use crate::service::bulk::{fixed, Run};
 
 /// Pause (`suspend`) or resume the selected partnerships.
 #[derive(Clone, Debug)]
@@ -32,7 +33,7 @@ pub struct ChangeCounts {
 }
 
 impl Suspend {
-    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+    async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
         let (from, to, already, action) = if self.suspend {
             ("ACTIVE", "SUSPENDED", "SUSPENDED", "SUSPENDED")
         } else {
@@ -70,14 +71,7 @@ impl Suspend {
         sql::record(
             db,
             run,
-            History {
-                action,
-                contract: "contract_targets.record_id",
-                template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
-                effective: run.now,
-                comment: self.comment.as_deref(),
-                non_compliant: false,
-            },
+            History::of_record(action, run.now, self.comment.as_deref()),
         )
         .await?;
         targets::release(db).await?;
@@ -85,25 +79,21 @@ impl Suspend {
     }
 }
 
-impl BulkAction for Suspend {
+impl ContractStep for Suspend {
     type Counts = ChangeCounts;
     const ACTIVITY: &'static str = "CONTRACT_STANDING_CHANGED";
     const PERMISSION: Permission = Permission::ManageContracts;
-
-    fn state(&self, run: Run<'_>) -> String {
-        super::state(run)
-    }
 
     fn input(&self) -> serde_json::Value {
         serde_json::json!({ "suspend": self.suspend, "comment": self.comment })
     }
 
-    fn apply<'a>(
+    fn write<'a>(
         &'a self,
         db: &'a DatabaseTransaction,
         run: Run<'a>,
     ) -> BoxFuture<'a, AppResult<ChangeCounts>> {
-        Box::pin(self.write(db, run))
+        Box::pin(self.statements(db, run))
     }
 }
 
@@ -118,7 +108,7 @@ pub struct AnswerProposal {
 }
 
 impl AnswerProposal {
-    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+    async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
         let c = run.campaign_id;
         let skipped = targets::pick(
             db,
@@ -185,42 +175,27 @@ impl AnswerProposal {
             )
             .await? as i64;
         }
-        sql::record(
-            db,
-            run,
-            History {
-                action: if self.accept { "ACCEPTED" } else { "DECLINED" },
-                contract: "contract_targets.record_id",
-                template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
-                effective: run.now,
-                comment: None,
-                non_compliant: false,
-            },
-        )
-        .await?;
+        let action = if self.accept { "ACCEPTED" } else { "DECLINED" };
+        sql::record(db, run, History::of_record(action, run.now, None)).await?;
         targets::release(db).await?;
         Ok(ChangeCounts { changed, skipped })
     }
 }
 
-impl BulkAction for AnswerProposal {
+impl ContractStep for AnswerProposal {
     type Counts = ChangeCounts;
     const ACTIVITY: &'static str = "CONTRACT_PROPOSAL_ANSWERED";
     const PERMISSION: Permission = Permission::ManageContracts;
-
-    fn state(&self, run: Run<'_>) -> String {
-        super::state(run)
-    }
 
     fn input(&self) -> serde_json::Value {
         serde_json::json!({ "accept": self.accept })
     }
 
-    fn apply<'a>(
+    fn write<'a>(
         &'a self,
         db: &'a DatabaseTransaction,
         run: Run<'a>,
     ) -> BoxFuture<'a, AppResult<ChangeCounts>> {
-        Box::pin(self.write(db, run))
+        Box::pin(self.statements(db, run))
     }
 }

@@ -8,11 +8,12 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction};
 use super::sql::{self, exec, History};
 use super::targets::{self, Targeting, IDS, RECORDS, RECORD_STATUS};
 use super::templates::{self, NewTemplate};
+use super::ContractStep;
 use super::Skipped;
 use crate::auth::Permission;
 use crate::domain::{ApprovalOption, UserErrorCode};
 use crate::error::AppResult;
-use crate::service::bulk::{BulkAction, Run};
+use crate::service::bulk::Run;
 use crate::service::validation::Checker;
 
 /// The terms switched to.
@@ -66,7 +67,7 @@ impl Switch {
         }
     }
 
-    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<SwitchCounts> {
+    async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<SwitchCounts> {
         let (template_id, name) = match &self.template {
             TemplateRef::Existing(id) => (*id, templates::name_of(db, run.auth, *id).await?),
             TemplateRef::New(new) => {
@@ -162,7 +163,7 @@ impl Switch {
     }
 }
 
-impl BulkAction for Switch {
+impl ContractStep for Switch {
     type Counts = SwitchCounts;
     const ACTIVITY: &'static str = "CONTRACT_SWITCHED";
     const PERMISSION: Permission = Permission::ManageContracts;
@@ -206,10 +207,6 @@ impl BulkAction for Switch {
         })
     }
 
-    fn state(&self, run: Run<'_>) -> String {
-        super::state(run)
-    }
-
     fn input(&self) -> serde_json::Value {
         serde_json::json!({
             "templateId": match &self.template { TemplateRef::Existing(id) => Some(*id), TemplateRef::New(_) => None },
@@ -219,11 +216,11 @@ impl BulkAction for Switch {
         })
     }
 
-    fn apply<'a>(
+    fn write<'a>(
         &'a self,
         db: &'a DatabaseTransaction,
         run: Run<'a>,
     ) -> BoxFuture<'a, AppResult<SwitchCounts>> {
-        Box::pin(self.write(db, run))
+        Box::pin(self.statements(db, run))
     }
 }

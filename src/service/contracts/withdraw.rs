@@ -7,10 +7,11 @@ use sea_orm::DatabaseTransaction;
 use super::sql::{self, exec, History};
 use super::standing::ChangeCounts;
 use super::targets::{self, Targeting, IDS, RECORDS};
+use super::ContractStep;
 use crate::auth::Permission;
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
-use crate::service::bulk::{BulkAction, Run};
+use crate::service::bulk::Run;
 use crate::service::validation::Checker;
 
 /// What to withdraw.
@@ -25,7 +26,7 @@ pub struct WithdrawUpcoming {
 }
 
 impl WithdrawUpcoming {
-    async fn write(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+    async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
         let c = run.campaign_id;
         let has = |status: &str| {
             format!(
@@ -93,25 +94,14 @@ impl WithdrawUpcoming {
             )
             .await?;
         }
-        let changed = sql::record(
-            db,
-            run,
-            History {
-                action: "REVERTED",
-                contract: "contract_targets.record_id",
-                template: "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
-                effective: run.now,
-                comment: None,
-                non_compliant: false,
-            },
-        )
-        .await? as i64;
+        let changed =
+            sql::record(db, run, History::of_record("REVERTED", run.now, None)).await? as i64;
         targets::release(db).await?;
         Ok(ChangeCounts { changed, skipped })
     }
 }
 
-impl BulkAction for WithdrawUpcoming {
+impl ContractStep for WithdrawUpcoming {
     type Counts = ChangeCounts;
     const ACTIVITY: &'static str = "CONTRACT_CHANGES_WITHDRAWN";
     const PERMISSION: Permission = Permission::ManageContracts;
@@ -126,19 +116,15 @@ impl BulkAction for WithdrawUpcoming {
         }
     }
 
-    fn state(&self, run: Run<'_>) -> String {
-        super::state(run)
-    }
-
     fn input(&self) -> serde_json::Value {
         serde_json::json!({ "switches": self.switches, "expiries": self.expiries, "proposals": self.proposals })
     }
 
-    fn apply<'a>(
+    fn write<'a>(
         &'a self,
         db: &'a DatabaseTransaction,
         run: Run<'a>,
     ) -> BoxFuture<'a, AppResult<ChangeCounts>> {
-        Box::pin(self.write(db, run))
+        Box::pin(self.statements(db, run))
     }
 }
