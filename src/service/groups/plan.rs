@@ -14,6 +14,9 @@ use crate::service::bulk::{fixed, json, BulkAction, Run};
 
 use entity::partner_group_member as pgm;
 
+/// The most groups a change's state probes one by one (beyond, it lists the partner's groups).
+const PROBED_GROUPS: usize = 10;
+
 /// Groups the selected partners join and leave (sorted, distinct, checked to be the campaign's).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct MembershipChange {
@@ -130,18 +133,42 @@ impl BulkAction for MembershipChange {
     const ACTIVITY: &'static str = ACTIVITY_ACTION;
     const PERMISSION: Permission = Permission::ManageGroups;
 
-    /// `{"groups": [the partner's groups of the campaign]}`.
+    /// What the change is about for one partner: `{"member": {"12": true, "15": false}}`, one
+    /// probe of the membership key per group joined or left (the common case: a few groups);
+    /// `{"groups": [every group of the partner in the campaign]}` for `removeFromAll` or more than
+    /// [`PROBED_GROUPS`] groups.
     fn state(&self, run: Run<'_>) -> String {
-        let groups = json::int_array(
-            run.backend,
-            "group_id",
-            &format!(
-                "FROM partner_group_members WHERE campaign_id = {} AND partner_id = {}",
-                run.campaign_id,
-                fixed::PARTNER
-            ),
-        );
-        json::object(&[("groups", groups)])
+        let mut about: Vec<i64> = self.add.iter().chain(&self.remove).copied().collect();
+        about.sort_unstable();
+        about.dedup();
+        if self.remove_from_all || about.is_empty() || about.len() > PROBED_GROUPS {
+            let groups = json::int_array(
+                run.backend,
+                "group_id",
+                &format!(
+                    "FROM partner_group_members WHERE campaign_id = {} AND partner_id = {}",
+                    run.campaign_id,
+                    fixed::PARTNER
+                ),
+            );
+            return json::object(&[("groups", groups)]);
+        }
+        let member: Vec<(String, String)> = about
+            .iter()
+            .map(|g| {
+                let probe = format!(
+                    "CASE WHEN EXISTS (SELECT 1 FROM partner_group_members WHERE group_id = {g} \
+                     AND partner_id = {}) THEN 'true' ELSE 'false' END",
+                    fixed::PARTNER
+                );
+                (g.to_string(), probe)
+            })
+            .collect();
+        let fields: Vec<(&str, String)> = member
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        json::object(&[("member", json::object(&fields))])
     }
 
     fn input(&self) -> serde_json::Value {
