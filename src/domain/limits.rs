@@ -65,3 +65,6 @@ pub const MAX_XLSX_RATIO: u64 = 100;
 
 /// Parts smaller than this are not held to [`MAX_XLSX_RATIO`].
 pub const XLSX_RATIO_FROM_BYTES: u64 = 1024 * 1024;
+
+/// The longest comment of a contract action (copied into every history entry it writes).
+pub const MAX_CONTRACT_COMMENT_CHARS: usize = 2_000;

@@ -126,15 +126,19 @@ pub async fn standing_of(app: &TestApp, campaign: i64, partner: i64) -> (String,
     (a.to_owned(), b.to_owned())
 }
 
-/// Every partner of the campaign with an active contract, and one template of the campaign.
-pub async fn active_partners(app: &TestApp, acme: &NewAccount, campaign: i64) -> Vec<i64> {
-    partner_ids(
-        app,
-        acme,
-        campaign,
-        json!({ "contractStatuses": ["ACTIVE"] }),
-    )
+/// Every partner of the campaign with an active contract that has no end (no temporary
+/// contract, no scheduled expiry), by partner id.
+pub async fn active_partners(app: &TestApp, _acme: &NewAccount, campaign: i64) -> Vec<i64> {
+    app.texts(&format!(
+        "SELECT CAST(cp.partner_id AS TEXT) FROM campaign_partners cp WHERE cp.campaign_id = {campaign} \
+         AND cp.contract_status = 'ACTIVE' AND EXISTS (SELECT 1 FROM partner_contracts c \
+           WHERE c.campaign_id = cp.campaign_id AND c.partner_id = cp.partner_id AND c.status = 'ACTIVE' \
+           AND c.end_date IS NULL) ORDER BY cp.partner_id"
+    ))
     .await
+    .into_iter()
+    .map(|p| p.unwrap().parse().unwrap())
+    .collect()
 }
 
 /// The campaign's template ids, oldest first.

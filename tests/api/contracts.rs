@@ -318,6 +318,15 @@ backend_tests! {
             assert!(errors.iter().any(|e| e["code"] == code && e["field"][1] == field), "{extra}: {payload}");
             assert_eq!(payload["matchedCount"], 0);
         }
+        let long = "x".repeat(2_001);
+        for (payload, code) in [
+            (switch(&app, &acme, with(sel.clone(), json!({ "templateId": template.to_string(), "comment": long }))).await, "TOO_LONG"),
+            (standing(&app, &acme, true, with(sel.clone(), json!({ "comment": "a\u{0}b" }))).await, "INVALID"),
+            (expire(&app, &acme, with(sel.clone(), json!({ "expireOn": day(0), "comment": long }))).await, "TOO_LONG"),
+        ] {
+            assert_eq!(payload["userErrors"][0]["field"], json!(["input", "comment"]), "{payload}");
+            assert_eq!(payload["userErrors"][0]["code"], code, "{payload}");
+        }
         let payout = switch(&app, &acme, with(sel.clone(), json!({ "newTemplate": { "name": "Too much", "payoutType": "PERCENT_OF_SALE", "payoutValue": 150 } }))).await;
         assert_eq!(payout["userErrors"][0]["field"], json!(["input", "newTemplate", "payoutValue"]), "{payout}");
         let nothing = withdraw(&app, &acme, sel.clone()).await;
@@ -384,6 +393,96 @@ backend_tests! {
         }
         assert!(spent[1].0 >= 2 * spent[0].0 && spent[1].1 > spent[0].1, "the second selection is much larger: {spent:?}");
         assert_eq!(spent[0].2, spent[1].2, "same statements for {spent:?}");
+    }
+
+    async fn scheduled_changes_never_revive_or_unsuspend_a_partner(app) {
+        let acme = app.seed_account(60, 104).await;
+        let campaign = acme.campaign_ids[0];
+        let target = *template_ids(&app, &acme, campaign).await.last().unwrap();
+        let chosen = active_not_on(&app, &acme, campaign, target, 4).await;
+        let later = |p: i64, days: i64| with(base(campaign, ids(&[p])), json!({ "templateId": target.to_string(), "effectiveDate": day(days) }));
+        // A switch scheduled before an expiry today: the expiry withdraws it.
+        switch(&app, &acme, later(chosen[0], 5)).await;
+        expire(&app, &acme, with(base(campaign, ids(&chosen[..1])), json!({ "expireOn": day(0) }))).await;
+        assert_eq!(with_status(&app, campaign, chosen[0], "UPCOMING").await, Vec::<String>::new());
+        // A switch on day 5 after an expiry scheduled for day 3: the expiry comes first.
+        switch(&app, &acme, later(chosen[1], 5)).await;
+        expire(&app, &acme, with(base(campaign, ids(&chosen[1..2])), json!({ "expireOn": day(3) }))).await;
+        // Scheduling a switch while an expiry is scheduled is skipped: withdraw the expiry first.
+        let skipped = switch(&app, &acme, later(chosen[1], 1)).await;
+        assert_eq!(counts(&skipped), (1, 0, vec!["EXPIRY_SCHEDULED:1".to_owned()]));
+        // A suspended partner's scheduled switch keeps it suspended.
+        switch(&app, &acme, later(chosen[2], 5)).await;
+        standing(&app, &acme, true, base(campaign, ids(&chosen[2..3]))).await;
+
+        apply_due_in(&app, 6).await;
+        for p in &chosen[..2] {
+            assert_eq!(standing_of(&app, campaign, *p).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()), "partner {p} stays expired");
+            assert_eq!(current_template(&app, campaign, *p).await, None);
+        }
+        let last = app.texts(&format!("SELECT action FROM contract_history WHERE campaign_id = {campaign} AND partner_id = {} ORDER BY created_at DESC, id DESC LIMIT 1", chosen[1])).await;
+        assert_eq!(last[0].as_deref(), Some("EXPIRED"), "no SWITCH_APPLIED after the expiry");
+        assert_eq!(current_template(&app, campaign, chosen[2]).await, Some(target));
+        assert_eq!(with_status(&app, campaign, chosen[2], "SUSPENDED").await, vec![format!("SUSPENDED:{target}")]);
+        assert_eq!(standing_of(&app, campaign, chosen[2]).await.0, "SUSPENDED", "still suspended, on the new terms");
+
+        // Accepting a proposal needs a partnership that is neither expired nor suspended.
+        switch(&app, &acme, with(base(campaign, ids(&chosen[3..])), json!({ "templateId": target.to_string(), "approval": "PROPOSE" }))).await;
+        standing(&app, &acme, true, base(campaign, ids(&chosen[3..]))).await;
+        let accepted = answer(&app, &acme, with(base(campaign, ids(&chosen[3..])), json!({ "accept": true }))).await;
+        assert_eq!(counts(&accepted), (1, 0, vec!["SUSPENDED:1".to_owned()]));
+    }
+
+    async fn dates_counts_and_dry_runs_stay_honest(app) {
+        let acme = app.seed_account(40, 105).await;
+        let campaign = acme.campaign_ids[0];
+        let chosen = active_partners(&app, &acme, campaign).await[..2].to_vec();
+        let template = template_ids(&app, &acme, campaign).await[0];
+        let sel = base(campaign, ids(&chosen));
+        for (extra, field) in [
+            (json!({ "templateId": template.to_string(), "effectiveDate": day(-1) }), "effectiveDate"),
+            (json!({ "templateId": template.to_string(), "effectiveDate": "9999-12-31" }), "effectiveDate"),
+            (json!({ "templateId": template.to_string(), "endDate": "9999-12-31" }), "endDate"),
+        ] {
+            let payload = switch(&app, &acme, with(sel.clone(), extra.clone())).await;
+            assert_eq!(payload["userErrors"][0]["field"], json!(["input", field]), "{extra}: {payload}");
+        }
+        let far = expire(&app, &acme, with(sel.clone(), json!({ "expireOn": "9999-12-31" }))).await;
+        assert_eq!(far["userErrors"][0]["field"], json!(["input", "expireOn"]), "{far}");
+        let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)),
+            "mutation($i: ExpirePartnersInput!) { expirePartners(input: $i) { userErrors { code } } }",
+            json!({ "i": with(sel.clone(), json!({ "expireOn": "+262142-12-31" })) })).await;
+        assert!(body.get("errors").is_some() || body["data"]["expirePartners"]["userErrors"][0]["code"] == "INVALID", "{body}");
+
+        // The same scheduled expiry twice: the second changes nothing.
+        let first = expire(&app, &acme, with(sel.clone(), json!({ "expireOn": day(20) }))).await;
+        assert_eq!(counts(&first), (2, 2, vec![]));
+        let again = expire(&app, &acme, with(sel.clone(), json!({ "expireOn": day(20) }))).await;
+        assert_eq!(counts(&again), (2, 0, vec!["ALREADY_SCHEDULED:2".to_owned()]));
+
+        // A dry run's new template is rolled back: no id is given for it.
+        let dry = switch(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "dryRun": true, "newTemplate": {
+            "name": "Dry", "payoutType": "PERCENT_OF_SALE", "payoutValue": 3 } }))).await;
+        assert_eq!(dry["templateId"], Value::Null, "{dry}");
+        assert_eq!(app.count_rows("contract_templates WHERE name = 'Dry'").await, 0);
+    }
+
+    async fn withdrawing_with_an_expiry_needs_manage_contracts(app) {
+        use partnergraph::domain::UserRole;
+        use partnergraph::service::accounts;
+        let acme = app.seed_account(30, 106).await;
+        let campaign = acme.campaign_ids[0];
+        let chosen = active_partners(&app, &acme, campaign).await[..1].to_vec();
+        let user = accounts::add_user(&app.db, acme.account_id, "Exa Expirer", "exa@acme.example", UserRole::ReadOnly).await.unwrap();
+        let token = accounts::issue_credential(&app.db, acme.account_id, user, "exa").await.unwrap();
+        const SET: &str = "mutation($i: SetUserPermissionsInput!) { setUserPermissions(input: $i) { userErrors { code } } }";
+        app.data_as(&acme, SET, json!({ "i": { "userId": user.to_string(), "permissions": ["EXPIRE_PARTNERS"] } })).await;
+        let header = TestApp::basic(&acme.account_sid, &token);
+        let query = format!("mutation($i: ExpirePartnersInput!) {{ expirePartners(input: $i) {{ {PAYLOAD} }} }}");
+        let (_, body) = app.graphql_as(Some(&header), &query, json!({ "i": with(base(campaign, ids(&chosen)), json!({ "expireOn": day(9), "withdrawPendingSwitches": true })) })).await;
+        assert_eq!(crate::first_error_code(&body), "FORBIDDEN", "{body}");
+        let (_, body) = app.graphql_as(Some(&header), &query, json!({ "i": with(base(campaign, ids(&chosen)), json!({ "expireOn": day(9) })) })).await;
+        assert_eq!(body["data"]["expirePartners"]["affectedCount"], 1, "{body}");
     }
 
     async fn templates_are_created_and_listed_per_campaign(app) {

@@ -212,6 +212,9 @@ trait Reported {
     fn template_id(&self) -> Option<i64> {
         None
     }
+    fn created_template(&self) -> bool {
+        false
+    }
 }
 
 impl Reported for ChangeCounts {
@@ -226,6 +229,9 @@ impl Reported for SwitchCounts {
     }
     fn template_id(&self) -> Option<i64> {
         Some(self.template_id)
+    }
+    fn created_template(&self) -> bool {
+        self.created
     }
 }
 
@@ -266,7 +272,11 @@ where
                     count: *count,
                 })
                 .collect(),
-            template_id: counts.template_id().map(|id| ID(id.to_string())),
+            // A dry run's new template was rolled back: it has no id.
+            template_id: counts
+                .template_id()
+                .filter(|_| !(dry_run && counts.created_template()))
+                .map(|id| ID(id.to_string())),
             dry_run,
             user_errors: Vec::new(),
         }),
@@ -278,6 +288,24 @@ where
 async fn clock(ctx: &Context<'_>) -> async_graphql::Result<(String, DateTime<Utc>)> {
     let account = accounts::current_account(db(ctx)?, auth(ctx)?).await?;
     Ok((account.time_zone, now(ctx)?))
+}
+
+/// Contract dates lie within [`contracts::MAX_DAYS_AWAY`] days of today.
+fn within_reach(
+    field: &str,
+    day: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Result<(), Vec<UserError>> {
+    if (day - today).num_days().abs() <= contracts::MAX_DAYS_AWAY {
+        return Ok(());
+    }
+    Err(UserError::unreadable(
+        &[field],
+        &crate::error::AppError::Validation(format!(
+            "a contract date must lie within {} days of today",
+            contracts::MAX_DAYS_AWAY
+        )),
+    ))
 }
 
 fn read_id(id: &ID, field: &str) -> Result<i64, Vec<UserError>> {
@@ -302,6 +330,14 @@ fn switch_of(
         }
     };
     let today = contracts::today(now, tz);
+    for (field, day) in [
+        ("effectiveDate", &input.effective_date),
+        ("endDate", &input.end_date),
+    ] {
+        if let Some(day) = day {
+            within_reach(field, day.0, today)?;
+        }
+    }
     let day = input.effective_date.as_ref().map_or(today, |d| d.0);
     Ok(Switch {
         template,
@@ -432,10 +468,10 @@ impl ContractMutation {
         input: ExpirePartnersInput,
     ) -> async_graphql::Result<ContractActionPayload> {
         let (tz, now) = clock(ctx).await?;
-        let end = contracts::end_of(input.expire_on.0, &tz);
-        let action = Ok(Expire {
-            end,
-            now: input.expire_on.0 <= contracts::today(now, &tz),
+        let today = contracts::today(now, &tz);
+        let action = within_reach("expireOn", input.expire_on.0, today).map(|()| Expire {
+            end: contracts::end_of(input.expire_on.0, &tz),
+            now: input.expire_on.0 <= today,
             withdraw_pending_switches: input.withdraw_pending_switches,
             non_compliant: input.non_compliant,
             comment: input.comment,

@@ -109,24 +109,147 @@ async fn apply_campaign(
     )
     .await?;
     let of = |kind: &str, col: &str| format!("SELECT {col} FROM due_records WHERE kind = '{kind}'");
-    let history = |kind: &str, action: &str, contract: &str| {
+    // History entries for the records this run really changed (updated or created at `now`).
+    let history = |action: &str, changed: &str| {
         format!(
             "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
              template_id, effective_date, comment, user_id, created_at, non_compliant) \
              SELECT p.account_id, p.campaign_id, p.partner_id, p.id, '{action}', p.template_id, $1, NULL, NULL, $1, $2 \
-             FROM partner_contracts p WHERE p.id IN ({contract}) AND EXISTS (SELECT 1 FROM due_records d WHERE d.kind = '{kind}')"
+             FROM partner_contracts p WHERE p.campaign_id = {c} AND {changed}"
+        )
+    };
+    let with_flag = || vec![now.into(), false.into()];
+    let at = || vec![now.into()];
+    let current = |partner: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+             AND cur.partner_id = {partner} AND cur.status IN ('ACTIVE', 'SUSPENDED'))"
         )
     };
     let mut applied = Applied::default();
-    let at = || vec![now.into()];
 
-    // Switches: the current contract is replaced, the upcoming one takes effect.
+    // 1. What ends comes first (it ends before a later switch would start).
+    // 1a. Temporary contracts with a fallback: the fallback's terms take over, in the same
+    //     standing (active or suspended).
+    exec(
+        db,
+        &format!(
+            "INSERT INTO partner_contracts (account_id, campaign_id, partner_id, template_id, name, status, \
+             start_date, end_date, is_temporary, fallback_template_id, approval_option, comment, \
+             created_by_user_id, created_at, updated_at) \
+             SELECT old.account_id, old.campaign_id, old.partner_id, t.id, t.name, old.status, old.end_date, NULL, $2, \
+             NULL, 'REPLACE', NULL, NULL, $1, $1 FROM partner_contracts old \
+             JOIN contract_templates t ON t.id = old.fallback_template_id \
+             WHERE old.id IN ({}) AND old.status IN ('ACTIVE', 'SUSPENDED')",
+            of("FALLBACK", "id")
+        ),
+        with_flag(),
+    )
+    .await?;
+    applied.fell_back = exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'REPLACED', updated_at = $1 WHERE id IN ({}) \
+             AND status IN ('ACTIVE', 'SUSPENDED')",
+            of("FALLBACK", "id")
+        ),
+        at(),
+    )
+    .await?;
+    let fallen_back = format!(
+        "p.created_at = $1 AND p.status IN ('ACTIVE', 'SUSPENDED') AND p.created_by_user_id IS NULL \
+         AND p.partner_id IN ({})",
+        of("FALLBACK", "partner_id")
+    );
+    exec(db, &history("FELL_BACK", &fallen_back), with_flag()).await?;
+
+    // 1b. Expiries: scheduled ones, and temporary contracts without a fallback. An expired
+    //     partner keeps nothing pending: its proposal and upcoming switch are withdrawn.
+    applied.expired = exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'EXPIRED', updated_at = $1 WHERE id IN ({}) \
+             AND status IN ('ACTIVE', 'SUSPENDED')",
+            of("EXPIRE", "id")
+        ),
+        at(),
+    )
+    .await?;
+    let expired = format!(
+        "p.id IN ({}) AND p.status = 'EXPIRED' AND p.updated_at = $1",
+        of("EXPIRE", "id")
+    );
+    exec(db, &history("EXPIRED", &expired), with_flag()).await?;
+    let expired_partners = format!(
+        "SELECT p.partner_id FROM partner_contracts p WHERE p.campaign_id = {c} AND {expired}"
+    );
+    exec(
+        db,
+        &format!(
+            "UPDATE campaign_partners SET contract_status = 'EXPIRED', relationship_stage = 'EXPIRED', \
+             updated_at = $1 WHERE campaign_id = {c} AND partner_id IN ({expired_partners}) AND {}",
+            differs("EXPIRED", Some("EXPIRED"))
+        ),
+        at(),
+    )
+    .await?;
+    exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE campaign_id = {c} \
+             AND status IN ('PENDING', 'UPCOMING') AND partner_id IN ({expired_partners})"
+        ),
+        at(),
+    )
+    .await?;
+
+    // 2. Switches. One for a partner without a current contract (expired meanwhile) is
+    //    withdrawn; the others take over the current contract's standing (active or
+    //    suspended) and a scheduled expiry it carried.
+    exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE id IN ({}) \
+             AND status = 'UPCOMING' AND NOT {}",
+            of("SWITCH", "id"),
+            current("partner_contracts.partner_id")
+        ),
+        at(),
+    )
+    .await?;
+    db.execute_unprepared(
+        "DELETE FROM due_records WHERE kind = 'SWITCH' AND NOT EXISTS \
+         (SELECT 1 FROM partner_contracts p WHERE p.id = due_records.id AND p.status = 'UPCOMING')",
+    )
+    .await?;
+    db.execute_unprepared(&format!(
+        "UPDATE due_records SET kind = 'SWITCH_SUSPENDED' WHERE kind = 'SWITCH' AND EXISTS \
+         (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+          AND cur.partner_id = due_records.partner_id AND cur.status = 'SUSPENDED')"
+    ))
+    .await?;
+    let switching = "SELECT id FROM due_records WHERE kind IN ('SWITCH', 'SWITCH_SUSPENDED')";
+    let switching_partners =
+        "SELECT partner_id FROM due_records WHERE kind IN ('SWITCH', 'SWITCH_SUSPENDED')";
+    let scheduled_expiry = format!(
+        "SELECT cur.end_date FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+         AND cur.partner_id = partner_contracts.partner_id AND cur.status IN ('ACTIVE', 'SUSPENDED') \
+         AND cur.is_temporary = $1 AND cur.end_date IS NOT NULL"
+    );
+    exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET end_date = ({scheduled_expiry}) WHERE id IN ({switching}) \
+             AND end_date IS NULL AND EXISTS ({scheduled_expiry})"
+        ),
+        vec![false.into()],
+    )
+    .await?;
     exec(
         db,
         &format!(
             "UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 \
-             WHERE campaign_id = {c} AND status IN ('ACTIVE', 'SUSPENDED') AND partner_id IN ({})",
-            of("SWITCH", "partner_id")
+             WHERE campaign_id = {c} AND status IN ('ACTIVE', 'SUSPENDED') AND partner_id IN ({switching_partners})"
         ),
         at(),
     )
@@ -134,8 +257,9 @@ async fn apply_campaign(
     applied.switched = exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET status = 'ACTIVE', updated_at = $1 WHERE id IN ({})",
-            of("SWITCH", "id")
+            "UPDATE partner_contracts SET updated_at = $1, status = CASE WHEN id IN ({}) \
+             THEN 'SUSPENDED' ELSE 'ACTIVE' END WHERE id IN ({switching})",
+            of("SWITCH_SUSPENDED", "id")
         ),
         at(),
     )
@@ -153,89 +277,8 @@ async fn apply_campaign(
     .await?;
     exec(
         db,
-        &history("SWITCH", "SWITCH_APPLIED", &of("SWITCH", "id")),
-        vec![now.into(), false.into()],
-    )
-    .await?;
-
-    // Temporary contracts with a fallback: the fallback's terms become the contract.
-    exec(
-        db,
-        &format!(
-            "INSERT INTO partner_contracts (account_id, campaign_id, partner_id, template_id, name, status, \
-             start_date, end_date, is_temporary, fallback_template_id, approval_option, comment, \
-             created_by_user_id, created_at, updated_at) \
-             SELECT old.account_id, old.campaign_id, old.partner_id, t.id, t.name, 'ACTIVE', old.end_date, NULL, $2, \
-             NULL, 'REPLACE', NULL, NULL, $1, $1 FROM partner_contracts old \
-             JOIN contract_templates t ON t.id = old.fallback_template_id \
-             WHERE old.id IN ({}) AND old.status IN ('ACTIVE', 'SUSPENDED')",
-            of("FALLBACK", "id")
-        ),
-        vec![now.into(), false.into()],
-    )
-    .await?;
-    applied.fell_back = exec(
-        db,
-        &format!(
-            "UPDATE partner_contracts SET status = 'REPLACED', updated_at = $1 WHERE id IN ({}) \
-             AND status IN ('ACTIVE', 'SUSPENDED')",
-            of("FALLBACK", "id")
-        ),
-        at(),
-    )
-    .await?;
-    exec(
-        db,
-        &format!(
-            "UPDATE campaign_partners SET contract_status = 'ACTIVE', updated_at = $1 \
-             WHERE campaign_id = {c} AND partner_id IN ({}) AND {}",
-            of("FALLBACK", "partner_id"),
-            differs("ACTIVE", None)
-        ),
-        at(),
-    )
-    .await?;
-    exec(
-        db,
-        &history(
-            "FALLBACK",
-            "FELL_BACK",
-            &format!(
-                "SELECT MAX(n.id) FROM partner_contracts n WHERE n.campaign_id = {c} AND n.status = 'ACTIVE' \
-                 AND n.partner_id IN ({}) GROUP BY n.partner_id",
-                of("FALLBACK", "partner_id")
-            ),
-        ),
-        vec![now.into(), false.into()],
-    )
-    .await?;
-
-    // Expiries: scheduled ones, and temporary contracts without a fallback.
-    applied.expired = exec(
-        db,
-        &format!(
-            "UPDATE partner_contracts SET status = 'EXPIRED', updated_at = $1 WHERE id IN ({}) \
-             AND status IN ('ACTIVE', 'SUSPENDED')",
-            of("EXPIRE", "id")
-        ),
-        at(),
-    )
-    .await?;
-    exec(
-        db,
-        &format!(
-            "UPDATE campaign_partners SET contract_status = 'EXPIRED', relationship_stage = 'EXPIRED', \
-             updated_at = $1 WHERE campaign_id = {c} AND partner_id IN (SELECT d.partner_id FROM due_records d \
-             JOIN partner_contracts p ON p.id = d.id WHERE d.kind = 'EXPIRE' AND p.status = 'EXPIRED') AND {}",
-            differs("EXPIRED", Some("EXPIRED"))
-        ),
-        at(),
-    )
-    .await?;
-    exec(
-        db,
-        &history("EXPIRE", "EXPIRED", &format!("{} ", of("EXPIRE", "id"))),
-        vec![now.into(), false.into()],
+        &history("SWITCH_APPLIED", &format!("p.id IN ({switching})")),
+        with_flag(),
     )
     .await?;
     if backend != DbBackend::Postgres {

@@ -13,6 +13,7 @@ use super::ContractStep;
 use crate::auth::Permission;
 use crate::error::AppResult;
 use crate::service::bulk::Run;
+use crate::service::validation::Checker;
 
 /// An expiry of the selected partners' contracts.
 #[derive(Clone, Debug)]
@@ -36,14 +37,16 @@ impl Expire {
             db,
             Targeting {
                 record: targets::current_record(run),
-                reason:
-                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' END"
-                        .to_owned(),
-                values: vec![],
+                reason: "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
+                         WHEN $1 AND (SELECT end_date FROM partner_contracts WHERE id = contract_targets.record_id) = $2 \
+                         THEN 'ALREADY_SCHEDULED' END"
+                    .to_owned(),
+                values: vec![(!self.now).into(), self.end.into()],
             },
         )
         .await?;
-        if self.withdraw_pending_switches {
+        // An expired partner keeps nothing pending; a scheduled expiry withdraws on request.
+        if self.withdraw_pending_switches || self.now {
             exec(
                 db,
                 &format!(
@@ -104,6 +107,25 @@ impl ContractStep for Expire {
     type Counts = ChangeCounts;
     const ACTIVITY: &'static str = "CONTRACT_EXPIRED";
     const PERMISSION: Permission = Permission::ExpirePartners;
+
+    fn validate(&self, check: &mut Checker) {
+        super::check_comment(self.comment.as_deref(), check);
+    }
+
+    /// Withdrawing switches and proposals is managing contracts.
+    fn check<'a>(
+        &'a self,
+        _db: &'a DatabaseTransaction,
+        run: Run<'a>,
+        _check: &'a mut Checker,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            if self.withdraw_pending_switches {
+                run.auth.require(Permission::ManageContracts)?;
+            }
+            Ok(())
+        })
+    }
 
     fn input(&self) -> serde_json::Value {
         serde_json::json!({

@@ -28,6 +28,7 @@ pub use switch::{Approval, Switch, SwitchCounts, TemplateRef};
 pub use withdraw::WithdrawUpcoming;
 
 use crate::auth::Permission;
+use crate::domain::limits::MAX_CONTRACT_COMMENT_CHARS;
 pub use crate::domain::SkipReason;
 use crate::error::AppResult;
 use crate::service::bulk::{fixed, json, BulkAction, Run};
@@ -109,6 +110,12 @@ impl<T: ContractStep> BulkAction for T {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Skipped(pub Vec<(SkipReason, i64)>);
 
+/// Reports a comment longer than [`MAX_CONTRACT_COMMENT_CHARS`] or with characters text may
+/// not hold (NUL, control characters; line breaks and tabs are fine).
+pub(crate) fn check_comment(comment: Option<&str>, check: &mut Checker) {
+    check.optional_multiline_text("comment", comment, MAX_CONTRACT_COMMENT_CHARS);
+}
+
 /// `{"contractStatus", "stage", "current": template, "ends", "open", "records", "changed"}`:
 /// every contract action changes one of these for a partner it applies to. Two lookups per
 /// partner (its relationship row, and one aggregate over its contract records), as the engine
@@ -143,6 +150,9 @@ pub(crate) fn state(run: Run<'_>) -> String {
     format!("'{{' || ({standing}) || ',' || ({records}) || '}}'")
 }
 
+/// How far from today a contract date may lie, in days (about a century).
+pub const MAX_DAYS_AWAY: i64 = 36_500;
+
 /// The first instant of `day` in the time zone named `tz` (UTC when the name is unknown).
 pub fn start_of(day: NaiveDate, tz: &str) -> DateTime<Utc> {
     local(day, NaiveTime::MIN, tz)
@@ -163,8 +173,10 @@ fn local(day: NaiveDate, time: NaiveTime, tz: &str) -> DateTime<Utc> {
         .earliest()
         // A time skipped by a clock change: the hour after it.
         .or_else(|| {
-            zone.from_local_datetime(&(day.and_time(time) + chrono::Duration::hours(1)))
-                .earliest()
+            let later = day
+                .and_time(time)
+                .checked_add_signed(chrono::Duration::hours(1))?;
+            zone.from_local_datetime(&later).earliest()
         })
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_time(time)))

@@ -10,6 +10,7 @@ use super::Skipped;
 use crate::auth::Permission;
 use crate::error::AppResult;
 use crate::service::bulk::{fixed, Run};
+use crate::service::validation::Checker;
 
 /// Pause (`suspend`) or resume the selected partnerships.
 #[derive(Clone, Debug)]
@@ -84,6 +85,10 @@ impl ContractStep for Suspend {
     const ACTIVITY: &'static str = "CONTRACT_STANDING_CHANGED";
     const PERMISSION: Permission = Permission::ManageContracts;
 
+    fn validate(&self, check: &mut Checker) {
+        super::check_comment(self.comment.as_deref(), check);
+    }
+
     fn input(&self) -> serde_json::Value {
         serde_json::json!({ "suspend": self.suspend, "comment": self.comment })
     }
@@ -117,8 +122,17 @@ impl AnswerProposal {
                     "SELECT MAX(id) FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {} AND status = 'PENDING'",
                     fixed::PARTNER
                 ),
-                reason: "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_PENDING_PROPOSAL' END".to_owned(),
-                values: vec![],
+                // Accepting needs a partnership to switch: not one expired or suspended.
+                reason: format!(
+                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_PENDING_PROPOSAL' \
+                     WHEN $1 AND NOT EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+                       AND cur.partner_id = contract_targets.partner_id AND cur.status IN ('ACTIVE', 'SUSPENDED')) \
+                     THEN 'NO_CURRENT_CONTRACT' \
+                     WHEN $1 AND EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+                       AND cur.partner_id = contract_targets.partner_id AND cur.status = 'SUSPENDED') \
+                     THEN 'SUSPENDED' END"
+                ),
+                values: vec![self.accept.into()],
             },
         )
         .await?;

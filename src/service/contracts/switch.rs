@@ -56,6 +56,8 @@ pub struct SwitchCounts {
     pub switched: i64,
     /// Partners skipped, per reason.
     pub skipped: Skipped,
+    /// Whether the template was created with the switch (`newTemplate`).
+    pub created: bool,
 }
 
 impl Switch {
@@ -82,13 +84,15 @@ impl Switch {
                 reason: format!(
                     "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
                      WHEN {RECORD_STATUS} = 'SUSPENDED' THEN 'SUSPENDED' \
+                     WHEN EXISTS (SELECT 1 FROM partner_contracts WHERE id = contract_targets.record_id \
+                       AND end_date IS NOT NULL AND is_temporary = $3) THEN 'EXPIRY_SCHEDULED' \
                      WHEN (SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id) = $1 \
                        THEN 'ALREADY_ON_TEMPLATE' \
                      WHEN COALESCE((SELECT t.notice_period_days FROM partner_contracts c \
                        JOIN contract_templates t ON t.id = c.template_id \
                        WHERE c.id = contract_targets.record_id), 0) > $2 THEN 'IN_NOTICE_PERIOD' END"
                 ),
-                values: vec![template_id.into(), self.days_ahead.into()],
+                values: vec![template_id.into(), self.days_ahead.into(), false.into()],
             },
         )
         .await?;
@@ -96,7 +100,17 @@ impl Switch {
         let c = run.campaign_id;
         let start = self.effective.max(run.now);
         match status {
+            // Switched now: an older scheduled switch or proposal would undo it later.
             "ACTIVE" => {
+                exec(
+                    db,
+                    &format!(
+                        "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
+                         WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND partner_id IN ({IDS})"
+                    ),
+                    vec![run.now.into()],
+                )
+                .await?;
                 exec(
                     db,
                     &format!("UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 WHERE id IN ({RECORDS})"),
@@ -159,6 +173,7 @@ impl Switch {
             template_id,
             switched,
             skipped,
+            created: matches!(self.template, TemplateRef::New(_)),
         })
     }
 }
@@ -169,6 +184,13 @@ impl ContractStep for Switch {
     const PERMISSION: Permission = Permission::ManageContracts;
 
     fn validate(&self, check: &mut Checker) {
+        if self.days_ahead < 0 {
+            check.push(
+                "effectiveDate",
+                UserErrorCode::Invalid,
+                "the effective date must be today or later",
+            );
+        }
         if let Some(end) = self.end {
             if end <= self.effective {
                 check.push(
@@ -188,6 +210,7 @@ impl ContractStep for Switch {
         if let TemplateRef::New(new) = &self.template {
             new.validate("newTemplate", check);
         }
+        super::check_comment(self.comment.as_deref(), check);
     }
 
     fn check<'a>(
