@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, InputType, Object, SimpleObject, ID};
 
 use crate::domain::UserErrorCode;
 use crate::error::AppError;
-use crate::graphql::context::{auth, db};
+use crate::graphql::context::{auth, db, now};
 use crate::graphql::ids;
 use crate::graphql::inputs::partner_filter::{FilterJson, PartnerFilterInput, PartnerOrder};
 use crate::graphql::types::user_error::UserError;
@@ -144,7 +144,16 @@ async fn checked_filter(
         Ok(f) => f,
         Err(err) => return Ok(Err(err.public_message())),
     };
-    match partners::prepare(db(ctx)?, auth(ctx)?, campaign_id, service_filter, order).await {
+    match partners::prepare(
+        db(ctx)?,
+        auth(ctx)?,
+        campaign_id,
+        service_filter,
+        order,
+        now(ctx)?,
+    )
+    .await
+    {
         Ok(_) => Ok(Ok(())),
         Err(AppError::Validation(message)) => Ok(Err(message)),
         Err(other) => Err(other.into()),

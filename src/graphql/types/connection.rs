@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, SimpleObject};
 use super::facets::PartnerFacets;
 use super::page_info::PageInfo;
 use super::partner::Partner;
-use crate::graphql::context::{auth, db, facet_indexes};
+use crate::graphql::context::{auth, db, facet_indexes, now};
 use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
 use crate::graphql::prefetch;
 use crate::service::paging::{Page, PageRequest};
@@ -146,7 +146,7 @@ impl PartnerConnection {
             .map(SortKey::from)
             .collect();
         let (db, auth) = (db(ctx)?, auth(ctx)?);
-        let query = partners::prepare(db, auth, campaign_id, filter, &order).await?;
+        let query = partners::prepare(db, auth, campaign_id, filter, &order, now(ctx)?).await?;
         let with_total = ctx.look_ahead().field("totalCount").exists();
         let (page, total) =
             partners::list(db, auth, facet_indexes(ctx)?, &query, &request, with_total).await?;

@@ -158,6 +158,7 @@ pub async fn run<A: BulkAction>(
                 &request.selection,
                 "selection",
                 &mut check,
+                run.now,
             )
             .await?;
             if let Err(errors) = check.finish() {

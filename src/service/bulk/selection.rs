@@ -39,6 +39,7 @@ pub async fn resolve(
     selection: &Selection,
     field: &str,
     check: &mut Checker,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Option<Condition>> {
     let base = Condition::all()
         .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
@@ -64,15 +65,16 @@ pub async fn resolve(
             if !check.max_ids(field, except_ids.len(), MAX_SELECTED_IDS) {
                 return Ok(None);
             }
-            let query =
-                match partners::prepare(db, auth, campaign_id, (**filter).clone(), &[]).await {
-                    Ok(query) => query,
-                    Err(AppError::Validation(message)) => {
-                        check.push(field, UserErrorCode::Invalid, message);
-                        return Ok(None);
-                    }
-                    Err(err) => return Err(err),
-                };
+            let query = match partners::prepare(db, auth, campaign_id, (**filter).clone(), &[], now)
+                .await
+            {
+                Ok(query) => query,
+                Err(AppError::Validation(message)) => {
+                    check.push(field, UserErrorCode::Invalid, message);
+                    return Ok(None);
+                }
+                Err(err) => return Err(err),
+            };
             let mut cond = list_condition(db, auth, &query, &query.filter);
             if !except_ids.is_empty() {
                 cond = cond.add(

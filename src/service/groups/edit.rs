@@ -248,7 +248,7 @@ pub(super) async fn members(
         return Ok(None);
     }
     let selection = Selection::Ids(ids.to_vec());
-    bulk::resolve(db, auth, campaign_id, &selection, field, check).await
+    bulk::resolve(db, auth, campaign_id, &selection, field, check, Utc::now()).await
 }
 
 pub(super) async fn record(

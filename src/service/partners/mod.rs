@@ -47,6 +47,9 @@ pub struct ListQuery {
     /// The group ids the filter names that are groups of this campaign; the filter's other
     /// group ids (another campaign's or account's, or none at all) match nothing.
     pub campaign_groups: std::collections::BTreeSet<i64>,
+    /// The time the list is read at: what "recently expired" and "upcoming expiry" are
+    /// measured from (the server's clock).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 /// Identifies a partner within a campaign.

@@ -82,13 +82,14 @@ async fn campaign_groups(
         .collect())
 }
 
-/// Checks a list request of the caller and assembles it.
+/// Checks a list request of the caller and assembles it, read at `now`.
 pub async fn prepare(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     campaign_id: i64,
     filter: PartnerFilter,
     order: &[SortKey],
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<ListQuery> {
     campaigns::get(db, auth, campaign_id).await?;
     filter.check()?;
@@ -113,5 +114,6 @@ pub async fn prepare(
         filter,
         order,
         campaign_groups,
+        now,
     })
 }

@@ -1,6 +1,5 @@
 //! Reading partners of a campaign: filtered, sorted pages (keyset on the sort key), counts and lookups.
 
-use chrono::Utc;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic, Iterable};
 
@@ -74,7 +73,7 @@ fn condition_for(
 ) -> Condition {
     let cx = FilterContext {
         backend: db.get_database_backend(),
-        now: Utc::now(),
+        now: query.now,
         campaign_id: query.campaign_id,
         campaign_groups: query.campaign_groups.clone(),
         search_in_sort_order,
