@@ -1,174 +1,27 @@
 //! The contract actions over a selection (switch, suspend, reinstate, expire, withdraw upcoming
-//! changes, a partner's answer to a proposal) and `createContractTemplate`. Dates are the
+//! changes, a partner's answer to a proposal); their inputs are in `contract_inputs`. Dates are the
 //! account's calendar days: a switch starts at the first instant of its effective date, a
 //! contract ends at 23:59:59 of its end (or "expire on") date, in the account's time zone.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::bulk;
-use crate::domain::{ApprovalOption, PayoutType, SkipReason};
+use super::contract_inputs::{
+    ExpirePartnersInput, PartnerStandingInput, RecordProposalAnswerInput,
+    SwitchPartnerContractsInput, WithdrawUpcomingContractChangesInput,
+};
+use crate::domain::SkipReason;
 use crate::graphql::context::{auth, db, now};
 use crate::graphql::ids;
 use crate::graphql::inputs::selection::PartnerSelectionInput;
-use crate::graphql::types::contract::ContractTemplate;
-use crate::graphql::types::scalars::Date;
 use crate::graphql::types::user_error::UserError;
+use crate::service::accounts;
 use crate::service::bulk::{BulkAction, Outcome};
 use crate::service::contracts::{
-    self, templates::NewTemplate, AnswerProposal, ChangeCounts, Expire, Suspend, Switch,
-    SwitchCounts, TemplateRef, WithdrawUpcoming,
+    self, AnswerProposal, ChangeCounts, Expire, Suspend, Switch, SwitchCounts, TemplateRef,
+    WithdrawUpcoming,
 };
-use crate::service::{accounts, contracts::templates};
-
-/// New contract terms.
-#[derive(InputObject)]
-pub struct NewContractTemplateInput {
-    /// Name (1 to 200 characters).
-    pub name: String,
-    /// What the terms say (up to 2,000 characters).
-    pub description: Option<String>,
-    /// How the payout is computed.
-    pub payout_type: PayoutType,
-    /// A percentage (0 to 100) or an amount per action.
-    pub payout_value: f64,
-    /// Currency of a fixed payout (ISO 4217); null: the campaign's.
-    pub currency: Option<String>,
-    /// Days' notice a switch away from these terms needs (0 to 365).
-    #[graphql(default)]
-    pub notice_period_days: i32,
-}
-
-impl NewContractTemplateInput {
-    fn into_service(self) -> NewTemplate {
-        NewTemplate {
-            name: self.name,
-            description: self.description,
-            payout_type: self.payout_type,
-            payout_value: self.payout_value,
-            currency: self.currency,
-            notice_period_days: self.notice_period_days,
-        }
-    }
-}
-
-/// A template to create in a campaign.
-#[derive(InputObject)]
-pub struct CreateContractTemplateInput {
-    /// The campaign (numeric or global id).
-    pub campaign_id: ID,
-    /// The terms.
-    pub template: NewContractTemplateInput,
-}
-
-/// The result of `createContractTemplate`.
-#[derive(SimpleObject)]
-pub struct CreateContractTemplatePayload {
-    /// The new template, unless the input was refused.
-    pub template: Option<ContractTemplate>,
-    /// Why the input was refused; empty on success.
-    pub user_errors: Vec<UserError>,
-}
-
-/// A switch of the selected partners' contracts.
-#[derive(InputObject)]
-pub struct SwitchPartnerContractsInput {
-    /// The campaign (numeric or global id).
-    pub campaign_id: ID,
-    /// Which partners.
-    pub selection: PartnerSelectionInput,
-    /// A template of the campaign to switch to; give this or `newTemplate`.
-    pub template_id: Option<ID>,
-    /// New terms, created as a template of the campaign with the switch.
-    pub new_template: Option<NewContractTemplateInput>,
-    /// The day the new contract starts (default: today in the account's time zone).
-    pub effective_date: Option<Date>,
-    /// For a temporary contract: its last day.
-    pub end_date: Option<Date>,
-    /// For a temporary contract: the template it falls back to after `endDate` (without one it
-    /// expires).
-    pub fallback_template_id: Option<ID>,
-    /// REPLACE (takes effect without the partner) or PROPOSE (the partner must accept).
-    #[graphql(default_with = "ApprovalOption::Replace")]
-    pub approval: ApprovalOption,
-    /// Sent to the partner with the change.
-    pub comment: Option<String>,
-    /// Count what would change, write nothing.
-    #[graphql(default)]
-    pub dry_run: bool,
-}
-
-/// Suspend or reinstate the selected partnerships.
-#[derive(InputObject)]
-pub struct PartnerStandingInput {
-    /// The campaign (numeric or global id).
-    pub campaign_id: ID,
-    /// Which partners.
-    pub selection: PartnerSelectionInput,
-    /// Why (kept in the contract history).
-    pub comment: Option<String>,
-    /// Count what would change, write nothing.
-    #[graphql(default)]
-    pub dry_run: bool,
-}
-
-/// An expiry of the selected partners' contracts.
-#[derive(InputObject)]
-pub struct ExpirePartnersInput {
-    /// The campaign (numeric or global id).
-    pub campaign_id: ID,
-    /// Which partners.
-    pub selection: PartnerSelectionInput,
-    /// The contracts end at 23:59:59 of this day (account's time zone); today or earlier
-    /// expires them now, a later day schedules the expiry.
-    pub expire_on: Date,
-    /// Also withdraw the partners' pending proposals and scheduled switches.
-    #[graphql(default)]
-    pub withdraw_pending_switches: bool,
-    /// Expired for non-compliance (internal; never shown to the partner).
-    #[graphql(default)]
-    pub non_compliant: bool,
-    /// The comment e-mailed to the partner.
-    pub comment: Option<String>,
-    /// Count what would change, write nothing.
-    #[graphql(default)]
-    pub dry_run: bool,
-}
-
-/// Upcoming changes to withdraw before they take effect.
-#[derive(InputObject)]
-pub struct WithdrawUpcomingContractChangesInput {
-    /// The campaign (numeric or global id).
-    pub campaign_id: ID,
-    /// Which partners.
-    pub selection: PartnerSelectionInput,
-    /// Withdraw scheduled switches.
-    #[graphql(default)]
-    pub switches: bool,
-    /// Withdraw scheduled expiries (the current contract then runs on).
-    #[graphql(default)]
-    pub expiries: bool,
-    /// Withdraw pending proposals.
-    #[graphql(default)]
-    pub proposals: bool,
-    /// Count what would change, write nothing.
-    #[graphql(default)]
-    pub dry_run: bool,
-}
-
-/// A partner's answer to its pending proposal.
-#[derive(InputObject)]
-pub struct RecordProposalAnswerInput {
-    /// The campaign (numeric or global id).
-    pub campaign_id: ID,
-    /// The partners whose answer this is (normally one).
-    pub selection: PartnerSelectionInput,
-    /// Accepted (true) or declined.
-    pub accept: bool,
-    /// Count what would change, write nothing.
-    #[graphql(default)]
-    pub dry_run: bool,
-}
 
 /// Partners a contract action skipped for one reason.
 #[derive(SimpleObject)]
@@ -354,44 +207,13 @@ fn switch_of(
     })
 }
 
-/// Contract templates and the contract actions.
+/// The contract actions.
 #[derive(Default)]
 pub struct ContractMutation;
 
-/// Contract templates and the contract actions.
+/// The contract actions.
 #[Object]
 impl ContractMutation {
-    /// Creates a contract template of a campaign (needs `MANAGE_CONTRACTS`).
-    async fn create_contract_template(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The campaign and the terms.")] input: CreateContractTemplateInput,
-    ) -> async_graphql::Result<CreateContractTemplatePayload> {
-        let refused = |user_errors| CreateContractTemplatePayload {
-            template: None,
-            user_errors,
-        };
-        let campaign_id = match ids::campaign_id(&input.campaign_id) {
-            Ok(id) => id,
-            Err(err) => return Ok(refused(UserError::unreadable(&["campaignId"], &err))),
-        };
-        let created = templates::create(
-            db(ctx)?,
-            auth(ctx)?,
-            campaign_id,
-            input.template.into_service(),
-            now(ctx)?,
-        )
-        .await?;
-        Ok(match created {
-            Ok(template) => CreateContractTemplatePayload {
-                template: Some(ContractTemplate(template)),
-                user_errors: Vec::new(),
-            },
-            Err(errors) => refused(UserError::all(errors)),
-        })
-    }
-
     /// Switches the selected partners to existing or new terms (needs `MANAGE_CONTRACTS`).
     /// REPLACE effective today ends the current contract now; REPLACE later schedules an
     /// UPCOMING switch (replacing an earlier scheduled one); PROPOSE creates a PENDING proposal

@@ -2,6 +2,8 @@
 
 mod assign;
 mod bulk;
+mod contract_inputs;
+mod contract_templates;
 mod contracts;
 mod group_changes;
 mod group_file;
@@ -23,5 +25,6 @@ pub struct MutationRoot(
     group_file::GroupFileMutation,
     users::UserMutation,
     assign::AssignMutation,
+    contract_templates::ContractTemplateMutation,
     contracts::ContractMutation,
 );

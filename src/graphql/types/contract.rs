@@ -9,6 +9,21 @@ use crate::graphql::types::scalars::DateTime;
 
 use entity::{contract_template, partner_contract};
 
+/// The template of an id through the request's DataLoader; `None` for no id.
+pub(super) async fn template_by_id(
+    ctx: &Context<'_>,
+    id: Option<i64>,
+) -> async_graphql::Result<Option<ContractTemplate>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let template = loader(ctx)?
+        .load_one(TemplateById(id))
+        .await
+        .map_err(to_gql)?;
+    Ok(template.map(ContractTemplate))
+}
+
 /// A contract template: reusable terms a partner can be signed to.
 pub struct ContractTemplate(pub contract_template::Model);
 
@@ -96,14 +111,7 @@ impl PartnerContract {
 
     /// The template the terms come from; null for terms defined on the spot.
     async fn template(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ContractTemplate>> {
-        let Some(id) = self.0.template_id else {
-            return Ok(None);
-        };
-        let template = loader(ctx)?
-            .load_one(TemplateById(id))
-            .await
-            .map_err(to_gql)?;
-        Ok(template.map(ContractTemplate))
+        template_by_id(ctx, self.0.template_id).await
     }
 
     /// When the contract takes (or took) effect.
@@ -126,14 +134,7 @@ impl PartnerContract {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<ContractTemplate>> {
-        let Some(id) = self.0.fallback_template_id else {
-            return Ok(None);
-        };
-        let template = loader(ctx)?
-            .load_one(TemplateById(id))
-            .await
-            .map_err(to_gql)?;
-        Ok(template.map(ContractTemplate))
+        template_by_id(ctx, self.0.fallback_template_id).await
     }
 
     /// Whether the change needed the partner's approval; null when none was recorded.

@@ -4,12 +4,12 @@
 use async_graphql::{Context, Object, SimpleObject};
 
 use super::account::AccountUser;
-use super::contract::ContractTemplate;
+use super::contract::{template_by_id, ContractTemplate};
 use super::page_info::PageInfo;
 use super::scalars::DateTime;
 use crate::domain::ContractAction;
 use crate::graphql::context::{auth, db, loader};
-use crate::graphql::loaders::{to_gql, TemplateById, UserById};
+use crate::graphql::loaders::{to_gql, UserById};
 use crate::service::contracts::history::{self, HistoryFilter};
 use crate::service::paging::{Page, PageRequest};
 
@@ -43,14 +43,7 @@ impl ContractChange {
 
     /// The terms involved.
     async fn template(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ContractTemplate>> {
-        let Some(id) = self.0.template_id else {
-            return Ok(None);
-        };
-        let template = loader(ctx)?
-            .load_one(TemplateById(id))
-            .await
-            .map_err(to_gql)?;
-        Ok(template.map(ContractTemplate))
+        template_by_id(ctx, self.0.template_id).await
     }
 
     /// When the change takes (or took) effect.
@@ -123,6 +116,21 @@ impl ContractChangeConnection {
             start_cursor: self.0.items.first().map(history::cursor_of),
             end_cursor: self.0.items.last().map(history::cursor_of),
         }
+    }
+}
+
+/// The history filter of `contractHistory`'s arguments, for one partner or all (`None`).
+pub fn filter(
+    partner_id: Option<i64>,
+    actions: Option<Vec<ContractAction>>,
+    since: Option<DateTime>,
+    until: Option<DateTime>,
+) -> HistoryFilter {
+    HistoryFilter {
+        partner_id,
+        actions: actions.unwrap_or_default(),
+        since: since.map(|d| d.0),
+        until: until.map(|d| d.0),
     }
 }
 

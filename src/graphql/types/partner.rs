@@ -3,7 +3,6 @@
 
 use crate::domain::ContractAction;
 use crate::graphql::types::contract_history::{self, ContractChangeConnection};
-use crate::service::contracts::history::HistoryFilter;
 use async_graphql::{Context, Object, ID};
 
 use super::account::AccountUser;
@@ -275,12 +274,8 @@ impl Partner {
         #[graphql(desc = "Page size (0 to 500; 50 when omitted).")] first: Option<i32>,
         #[graphql(desc = "Read after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<ContractChangeConnection> {
-        let filter = HistoryFilter {
-            partner_id: Some(self.0.relationship.partner_id),
-            actions: actions.unwrap_or_default(),
-            since: since.map(|d| d.0),
-            until: until.map(|d| d.0),
-        };
+        let filter =
+            contract_history::filter(Some(self.0.relationship.partner_id), actions, since, until);
         contract_history::load(ctx, self.0.relationship.campaign_id, filter, first, after).await
     }
 
