@@ -64,6 +64,12 @@ async fn ids(bench: &Bench, sql: &str) -> Vec<i64> {
 
 #[tokio::main]
 async fn main() {
+    // `RUST_LOG=partnergraph::sql=trace` prints every statement with its time.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .init();
+    }
     let bench = Bench::start().await;
     let runs = env_number("BENCH_WRITE_RUNS", 5);
     let c = bench.campaign.to_string();

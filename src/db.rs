@@ -153,7 +153,7 @@ async fn open(
     let inner = counter.0.clone();
     db.set_metric_callback(move |info| {
         inner.fetch_add(1, Ordering::Relaxed);
-        tracing::trace!(target: "partnergraph::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement);
+        tracing::trace!(target: "partnergraph::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement.sql);
     });
     Ok((db, counter))
 }

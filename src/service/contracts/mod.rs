@@ -116,12 +116,14 @@ pub(crate) fn check_comment(comment: Option<&str>, check: &mut Checker) {
     check.optional_multiline_text("comment", comment, MAX_CONTRACT_COMMENT_CHARS);
 }
 
-/// `{"contractStatus", "stage", "current": template, "ends", "open", "records", "changed"}`:
+/// `{"contractStatus", "stage", "current", "template", "ends", "open", "upcoming", "pending"}`:
 /// every contract action changes one of these for a partner it applies to. Two lookups per
-/// partner (its relationship row, and one aggregate over its contract records), as the engine
-/// reads the state of every selected partner twice. `open` weighs the open records by status
+/// partner (its relationship row, and one aggregate over its open contract records: at most one
+/// current, one scheduled and one proposed, so the cost does not grow with a partner's history),
+/// as the engine reads the state of every selected partner twice. `current`, `upcoming` and
+/// `pending` are record ids (a new record shows); `open` weighs the open records by status
 /// (pending 1, upcoming 10, active 100, suspended 1,000), so any move between those statuses
-/// shows; `records` counts every record (a new one shows); `changed` is the latest update.
+/// shows; `ends` is the current record's end (a scheduled expiry).
 pub(crate) fn state(run: Run<'_>) -> String {
     let c = run.campaign_id;
     let p = fixed::PARTNER;
@@ -133,9 +135,11 @@ pub(crate) fn state(run: Run<'_>) -> String {
         json::plain_text("relationship_stage"),
     );
     let records = format!(
-        "SELECT '\"current\":' || {} || ',\"ends\":' || {} || ',\"open\":' || {} \
-         || ',\"records\":' || {} || ',\"changed\":' || {} \
-         FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {p}",
+        "SELECT '\"current\":' || {} || ',\"template\":' || {} || ',\"ends\":' || {} \
+         || ',\"open\":' || {} || ',\"upcoming\":' || {} || ',\"pending\":' || {} \
+         FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {p} \
+         AND status IN ('PENDING', 'UPCOMING', 'ACTIVE', 'SUSPENDED')",
+        json::int(&format!("MAX(CASE WHEN {current} THEN id END)")),
         json::int(&format!("MAX(CASE WHEN {current} THEN template_id END)")),
         json::plain_text(&format!(
             "CAST(MAX(CASE WHEN {current} THEN end_date END) AS TEXT)"
@@ -144,8 +148,8 @@ pub(crate) fn state(run: Run<'_>) -> String {
             "SUM(CASE status WHEN 'PENDING' THEN 1 WHEN 'UPCOMING' THEN 10 \
              WHEN 'ACTIVE' THEN 100 WHEN 'SUSPENDED' THEN 1000 ELSE 0 END)"
         ),
-        json::int("COUNT(*)"),
-        json::plain_text("CAST(MAX(updated_at) AS TEXT)"),
+        json::int("MAX(CASE WHEN status = 'UPCOMING' THEN id END)"),
+        json::int("MAX(CASE WHEN status = 'PENDING' THEN id END)"),
     );
     format!("'{{' || ({standing}) || ',' || ({records}) || '}}'")
 }

@@ -116,10 +116,12 @@ pub async fn record(db: &impl ConnectionTrait, run: Run<'_>, h: History<'_>) -> 
     .await
 }
 
-/// SQL of the newest contract record of the target partner (the one an action just created).
-pub fn newest_record(run: Run<'_>) -> String {
+/// SQL of the newest contract record in `status` of the target partner (the one an action just
+/// created): a key lookup, whatever the partner's history.
+pub fn newest_record(run: Run<'_>, status: &str) -> String {
     format!(
-        "SELECT MAX(id) FROM partner_contracts WHERE campaign_id = {} AND partner_id = contract_targets.partner_id",
+        "SELECT MAX(id) FROM partner_contracts WHERE campaign_id = {} \
+         AND partner_id = contract_targets.partner_id AND status = '{status}'",
         run.campaign_id
     )
 }

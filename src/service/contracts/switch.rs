@@ -160,7 +160,7 @@ impl Switch {
             run,
             History {
                 action,
-                contract: &sql::newest_record(run),
+                contract: &sql::newest_record(run, status),
                 template: &template_id.to_string(),
                 effective: start,
                 comment: self.comment.as_deref(),
