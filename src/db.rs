@@ -1,26 +1,48 @@
 //! Connecting to SQLite or PostgreSQL, migrating, and counting SQL statements.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use crate::config::{DatabaseConfig, ServingConfig};
 use crate::error::AppError;
 
-/// Counts every SQL statement the connection runs (used by tests to prove loaders batch).
+/// Counts every SQL statement the connection runs (used by tests to prove loaders batch), and
+/// on request keeps them (tests read the plans of the statements a request ran).
 #[derive(Clone, Debug, Default)]
-pub struct StatementCounter(Arc<AtomicU64>);
+pub struct StatementCounter(Arc<AtomicU64>, Arc<Mutex<Option<Vec<Statement>>>>);
 
 impl StatementCounter {
     /// Statements run so far.
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
+    }
+
+    /// Starts keeping every statement run (dropping any kept before).
+    pub fn record(&self) {
+        *self.1.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+    }
+
+    /// Stops keeping statements; returns those kept since [`StatementCounter::record`].
+    pub fn take(&self) -> Vec<Statement> {
+        self.1
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or_default()
+    }
+
+    fn observe(&self, statement: &Statement) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        if let Some(kept) = self.1.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            kept.push(statement.clone());
+        }
     }
 }
 
@@ -150,9 +172,9 @@ async fn open(
     let mut db = Database::connect(options)
         .await
         .map_err(|e| AppError::internal(format!("cannot open database: {e}")))?;
-    let inner = counter.0.clone();
+    let inner = counter.clone();
     db.set_metric_callback(move |info| {
-        inner.fetch_add(1, Ordering::Relaxed);
+        inner.observe(info.statement);
         tracing::trace!(target: "partnergraph::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement.sql);
     });
     Ok((db, counter))

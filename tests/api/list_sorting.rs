@@ -158,7 +158,9 @@ backend_tests! {
 
     async fn cursors_walk_the_list_through_ties_in_both_directions(app) {
         let l = Listed::seed(&app, 90, 52).await;
-        for keys in [vec![("SIZE", true)], vec![("DATE_JOINED", true)], vec![("COUNTRY", false), ("MOZ_DOMAIN_AUTHORITY", true)], vec![]] {
+        // Keys that can be missing, both ways: a page that crosses from the present values into
+        // the missing ones (or back) reads two index ranges.
+        for keys in [vec![("SIZE", true)], vec![("DATE_JOINED", true)], vec![("MARKETPLACE_APPLICATION_DATE", false)], vec![("COUNTRY", false)], vec![("NAME", true)], vec![("COUNTRY", false), ("MOZ_DOMAIN_AUTHORITY", true)], vec![]] {
             let order = order_json(&keys);
             let expected = oracle(&l.all, &keys);
             for size in [1, 7, 50] {

@@ -29,6 +29,7 @@ mod list_facet_index;
 mod list_facets;
 mod list_filters;
 mod list_index_pages;
+mod list_plans;
 mod list_search;
 mod list_sorting;
 mod list_support;

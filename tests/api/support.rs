@@ -241,6 +241,11 @@ impl TestApp {
         self.statements.get()
     }
 
+    /// The server's statement counter (which can also keep the statements it counts).
+    pub fn statement_log(&self) -> &StatementCounter {
+        &self.statements
+    }
+
     /// POSTs a GraphQL operation as this app's account; returns (HTTP status, body).
     pub async fn graphql(&self, query: &str, variables: Value) -> (u16, Value) {
         self.graphql_as(Some(&self.auth_header()), query, variables)

@@ -1,11 +1,12 @@
 //! Reading partners of a campaign: filtered, sorted pages (keyset on the sort key), counts and lookups.
 
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement, UnionType};
 use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic, Iterable};
 
 use super::filter::PartnerFilter;
 use super::filter_sql::{condition, FilterContext};
 use super::search_sql;
+use super::sort;
 use super::{ListQuery, PartnerKey, PartnerRecord};
 use crate::auth::AuthContext;
 use crate::error::AppResult;
@@ -112,21 +113,86 @@ pub async fn list_page(
             ids.cond_where(condition_for(db, auth, query, &query.filter, in_order));
         }
     }
-    if let Some(after) = &request.after {
-        let cursor = query.order.decode(after)?;
-        ids.cond_where(query.order.beyond(&cursor, false));
-    }
-    if let Some(before) = &request.before {
-        let cursor = query.order.decode(before)?;
-        ids.cond_where(query.order.beyond(&cursor, true));
-    }
-    query.order.apply(&mut ids, request.backward);
-    ids.limit(request.limit + 1);
+    let from = match (&request.after, &request.before) {
+        (Some(after), None) => Some((query.order.decode(after)?, false)),
+        (None, Some(before)) => Some((query.order.decode(before)?, true)),
+        (after, before) => {
+            for (text, reversed) in [(after, false), (before, true)] {
+                if let Some(text) = text {
+                    let cursor = query.order.decode(text)?;
+                    ids.cond_where(query.order.beyond(&cursor, reversed));
+                }
+            }
+            None
+        }
+    };
+    let segments = match &from {
+        Some((cursor, reversed)) => query.order.segments(cursor, *reversed),
+        None => Vec::new(),
+    };
+    let ids = match (segments.len(), query.order.key_column()) {
+        (2, Some(key)) => segmented(ids, &segments, key, query, request),
+        _ => {
+            for segment in segments {
+                ids.cond_where(segment);
+            }
+            query.order.apply(&mut ids, request.backward);
+            ids.limit(request.limit + 1);
+            ids
+        }
+    };
     let mut q = select_records(auth);
     q.and_where(Expr::col((cp::Entity, cp::Column::Id)).in_subquery(ids));
     query.order.apply(&mut q, request.backward);
     let rows = fetch(db, &q).await?;
     Ok(Page::from_probe(rows, request))
+}
+
+/// A page read from two index ranges one after the other ([`SortOrder::segments`]): the page's
+/// first rows of each, in order, then the first of those (a sort of at most twice a page).
+fn segmented(
+    base: SelectStatement,
+    segments: &[Condition],
+    key: Expr,
+    query: &ListQuery,
+    request: &PageRequest,
+) -> SelectStatement {
+    let mut union: Option<SelectStatement> = None;
+    for (i, segment) in segments.iter().enumerate() {
+        let mut part = base.clone();
+        part.expr_as(key.clone(), Alias::new(sort::KEY))
+            .expr_as(
+                Expr::col((cp::Entity, cp::Column::PartnerId)),
+                Alias::new(sort::TIE),
+            )
+            .cond_where(segment.clone());
+        query.order.apply(&mut part, request.backward);
+        part.limit(request.limit + 1);
+        // Each part as a subquery: SQLite allows no ORDER BY or LIMIT on a compound's member.
+        let mut wrapped = Query::select();
+        wrapped
+            .columns([
+                Alias::new("id"),
+                Alias::new(sort::KEY),
+                Alias::new(sort::TIE),
+            ])
+            .from_subquery(part, Alias::new(format!("segment_{i}")));
+        union = Some(match union {
+            None => wrapped,
+            Some(mut first) => {
+                first.union(UnionType::All, wrapped);
+                first
+            }
+        });
+    }
+    let mut ids = Query::select();
+    ids.column(Alias::new("id"));
+    if let Some(union) = union {
+        ids.from_subquery(union, Alias::new("segments"));
+    }
+    query.order.apply_to_selected(&mut ids, request.backward);
+    ids.limit(request.limit + 1);
+    ids
 }
 
 /// The number of partners a list query matches.
