@@ -2,7 +2,13 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use lru::LruCache;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::ConnectionTrait;
 use sha2::{Digest, Sha256};
 
 pub use crate::domain::Permission;
@@ -61,9 +67,75 @@ pub fn parse_basic(header: &str) -> Option<(String, String)> {
     Some((sid.to_owned(), token.to_owned()))
 }
 
-/// Verifies an `Authorization` header; any failure is `UNAUTHENTICATED` with no hint of which part was wrong.
+/// Most credentials [`AuthCache`] holds (least recently used ones go first).
+const AUTH_CACHE_ENTRIES: usize = 10_000;
+
+/// Verified credentials, for at most a configured time (`AUTH_CACHE_TTL_MS`): a request whose
+/// credential was verified moments ago runs no statement to authenticate. Keyed by the Account
+/// SID and the token's hash, so only the very same credential finds an entry (a wrong token
+/// hashes differently and is verified against the database, and fails). A credential revoked,
+/// or a user's permissions changed, takes effect within the time to live; in this process at
+/// once, as changing permissions clears the cache. A time to live of zero turns it off.
+pub struct AuthCache {
+    ttl: Duration,
+    entries: Mutex<LruCache<(String, String), (Instant, AuthContext)>>,
+}
+
+impl AuthCache {
+    /// A cache keeping a verified credential for `ttl`.
+    pub fn new(ttl: Duration) -> Self {
+        let capacity = NonZeroUsize::new(AUTH_CACHE_ENTRIES).unwrap_or(NonZeroUsize::MIN);
+        AuthCache {
+            ttl,
+            entries: Mutex::new(LruCache::new(capacity)),
+        }
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, LruCache<(String, String), (Instant, AuthContext)>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, key: &(String, String)) -> Option<AuthContext> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let mut entries = self.lock();
+        match entries.get(key) {
+            Some((at, auth)) if at.elapsed() < self.ttl => Some(auth.clone()),
+            Some(_) => {
+                entries.pop(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn put(&self, key: (String, String), auth: &AuthContext) {
+        if !self.ttl.is_zero() {
+            self.lock().put(key, (Instant::now(), auth.clone()));
+        }
+    }
+
+    /// Forgets every verified credential (after a change to what a credential allows).
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+}
+
+impl Default for AuthCache {
+    /// Off: every request is verified against the database.
+    fn default() -> Self {
+        AuthCache::new(Duration::ZERO)
+    }
+}
+
+/// Verifies an `Authorization` header, from `cache` or with one statement; any failure is
+/// `UNAUTHENTICATED` with no hint of which part was wrong.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
+    cache: &AuthCache,
     header: Option<&str>,
 ) -> Result<AuthContext, AppError> {
     let unauthenticated = || {
@@ -72,33 +144,59 @@ pub async fn authenticate(
         )
     };
     let (sid, token) = header.and_then(parse_basic).ok_or_else(unauthenticated)?;
-    let credential = entity::api_credential::Entity::find()
-        .filter(entity::api_credential::Column::TokenHash.eq(hash_token(&token)))
-        .filter(entity::api_credential::Column::RevokedAt.is_null())
-        .one(db)
-        .await?
-        .ok_or_else(unauthenticated)?;
-    let account = entity::account::Entity::find_by_id(credential.account_id)
-        .one(db)
-        .await?
-        .filter(|a| a.sid == sid)
-        .ok_or_else(unauthenticated)?;
-    let user = entity::account_user::Entity::find_by_id(credential.user_id)
-        .filter(entity::account_user::Column::AccountId.eq(account.id))
-        .one(db)
-        .await?
-        .ok_or_else(unauthenticated)?;
-    let role = UserRole::parse(&user.role).ok_or_else(|| {
-        AppError::internal(format!("unknown role {:?} of user {}", user.role, user.id))
-    })?;
-    Ok(AuthContext {
-        account_id: account.id,
-        account_sid: account.sid,
-        user_id: user.id,
-        credential_id: credential.id,
+    let key = (sid, hash_token(&token));
+    if let Some(auth) = cache.get(&key) {
+        return Ok(auth);
+    }
+    use entity::{account, account_user as user, api_credential as credential};
+    let mut q = Query::select();
+    q.column((account::Entity, account::Column::Id))
+        .column((account::Entity, account::Column::Sid))
+        .expr_as(
+            Expr::col((user::Entity, user::Column::Id)),
+            Alias::new("user_id"),
+        )
+        .expr_as(
+            Expr::col((credential::Entity, credential::Column::Id)),
+            Alias::new("credential_id"),
+        )
+        .column((user::Entity, user::Column::Role))
+        .column((user::Entity, user::Column::Permissions))
+        .from(credential::Entity)
+        .inner_join(
+            account::Entity,
+            Expr::col((account::Entity, account::Column::Id))
+                .equals((credential::Entity, credential::Column::AccountId)),
+        )
+        .inner_join(
+            user::Entity,
+            Expr::col((user::Entity, user::Column::Id))
+                .equals((credential::Entity, credential::Column::UserId))
+                .and(
+                    Expr::col((user::Entity, user::Column::AccountId))
+                        .equals((account::Entity, account::Column::Id)),
+                ),
+        )
+        .and_where(Expr::col((credential::Entity, credential::Column::TokenHash)).eq(key.1.clone()))
+        .and_where(Expr::col((credential::Entity, credential::Column::RevokedAt)).is_null())
+        .and_where(Expr::col((account::Entity, account::Column::Sid)).eq(key.0.clone()))
+        .limit(1);
+    let row = db.query_one(&q).await?.ok_or_else(unauthenticated)?;
+    let role: String = row.try_get("", "role")?;
+    let user_id: i64 = row.try_get("", "user_id")?;
+    let stored: Option<String> = row.try_get("", "permissions")?;
+    let role = UserRole::parse(&role)
+        .ok_or_else(|| AppError::internal(format!("unknown role {role:?} of user {user_id}")))?;
+    let auth = AuthContext {
+        account_id: row.try_get("", "id")?,
+        account_sid: row.try_get("", "sid")?,
+        user_id,
+        credential_id: row.try_get("", "credential_id")?,
         role,
-        permissions: PermissionSet::stored_or_preset(user.permissions.as_deref(), role),
-    })
+        permissions: PermissionSet::stored_or_preset(stored.as_deref(), role),
+    };
+    cache.put(key, &auth);
+    Ok(auth)
 }
 
 #[cfg(test)]

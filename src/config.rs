@@ -26,6 +26,7 @@
 //! | `DB_ACQUIRE_TIMEOUT_MS` | `--db-acquire-timeout-ms` (`serve`) | `2000` | how long a request waits for a pooled connection (or for a new one to open) before it fails with `UNAVAILABLE` (503, `Retry-After`) |
 //! | `DB_STATEMENT_TIMEOUT_MS` | `--db-statement-timeout-ms` (`serve`) | `10000` | PostgreSQL `statement_timeout` of the server's connections: a longer statement is cancelled and the request fails with `TIMEOUT`; `0` turns it off |
 //! | `REQUEST_TIMEOUT_MS` | `--request-timeout-ms` (`serve`) | `30000` | longest a GraphQL or REST request may run before it is answered with `TIMEOUT` (504); `0` turns it off |
+//! | `AUTH_CACHE_TTL_MS` | `--auth-cache-ttl-ms` (`serve`) | `5000` | how long a verified credential is trusted without asking the database; `0`: every request is verified |
 //! | `METRICS` | `--metrics` (`serve`) | `true` | serve Prometheus metrics at `/metrics` |
 //! | `LOG_FORMAT` | `--log-format` | `text` | `text`, or `json` for one JSON object per log line |
 //! | `RUST_LOG` | | `info` | log filter (tracing `EnvFilter` syntax) |
@@ -73,6 +74,8 @@ pub const DEFAULT_DB_HEAVY_CONNECTIONS: u32 = 2;
 pub const DEFAULT_DB_STATEMENT_TIMEOUT_MS: u64 = 10_000;
 /// Default of `REQUEST_TIMEOUT_MS`.
 pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 30_000;
+/// Default `AUTH_CACHE_TTL_MS`: how long a verified credential is trusted without the database.
+pub const DEFAULT_AUTH_CACHE_TTL_MS: u64 = 5_000;
 
 /// Parses `FACET_INDEX_PAGE_ROWS`: a number up to
 /// [`PAGE_ROWS_MAX`](crate::service::partners::facet_index::PAGE_ROWS_MAX).
@@ -240,6 +243,11 @@ pub struct ServingConfig {
     /// contracts ending, scheduled expiries); `serve` also runs them at start (0: never).
     #[arg(long, env = "CONTRACTS_APPLY_INTERVAL_SECS", default_value_t = 60)]
     pub contracts_apply_interval_secs: u64,
+    /// Milliseconds a verified credential is taken on trust without asking the database: a
+    /// revoked credential or a user's changed permissions apply within this time (0: every
+    /// request is verified).
+    #[arg(long, env = "AUTH_CACHE_TTL_MS", default_value_t = DEFAULT_AUTH_CACHE_TTL_MS)]
+    pub auth_cache_ttl_ms: u64,
     /// The clock the server reads (the system clock; tests set a fixed one).
     #[arg(skip)]
     pub clock: crate::clock::Clock,
@@ -254,6 +262,7 @@ impl Default for ServingConfig {
             metrics: true,
             db_heavy_connections: DEFAULT_DB_HEAVY_CONNECTIONS,
             contracts_apply_interval_secs: 60,
+            auth_cache_ttl_ms: DEFAULT_AUTH_CACHE_TTL_MS,
             clock: crate::clock::Clock::system(),
         }
     }
@@ -269,6 +278,11 @@ impl ServingConfig {
     pub fn statement_timeout(&self) -> Option<Duration> {
         (self.db_statement_timeout_ms > 0)
             .then(|| Duration::from_millis(self.db_statement_timeout_ms))
+    }
+
+    /// How long a verified credential is trusted without asking the database.
+    pub fn auth_cache_ttl(&self) -> Duration {
+        Duration::from_millis(self.auth_cache_ttl_ms)
     }
 
     /// The request timeout, if any.

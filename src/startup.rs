@@ -67,9 +67,11 @@ pub async fn build_state_with(
     let page_rows = config
         .facet_index_page_rows
         .unwrap_or_else(|| facet_index::default_page_rows(db.get_database_backend()));
+    let auth_cache = Arc::new(crate::auth::AuthCache::new(serving.auth_cache_ttl()));
     let schema = build_schema_with(
         FacetIndexes::new(config.facet_index_background_from, page_rows),
         serving.clock.clone(),
+        auth_cache.clone(),
     );
     let limits = api.limits();
     let rate_limits = RateLimits::new(&api.rates(), limits.max_cost);
@@ -91,6 +93,7 @@ pub async fn build_state_with(
         request_timeout: serving.request_timeout(),
         cors_allowed_origins: api.cors_allowed_origins.clone().into(),
         clock: serving.clock.clone(),
+        auth_cache,
     };
     Ok((state, created))
 }

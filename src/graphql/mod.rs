@@ -30,12 +30,16 @@ const MAX_COMPLEXITY: usize = 20_000;
 
 /// Builds the schema with default facet indexes.
 pub fn build_schema() -> AppSchema {
-    build_schema_with(FacetIndexes::default(), Clock::system())
+    build_schema_with(FacetIndexes::default(), Clock::system(), Default::default())
 }
 
-/// Builds the schema with the server-wide facet indexes and clock; per-request data (database, caller,
-/// loaders) is attached to each request.
-pub fn build_schema_with(indexes: FacetIndexes, clock: Clock) -> AppSchema {
+/// Builds the schema with the server-wide facet indexes, clock and cache of verified credentials;
+/// per-request data (database, caller, loaders) is attached to each request.
+pub fn build_schema_with(
+    indexes: FacetIndexes,
+    clock: Clock,
+    auth_cache: std::sync::Arc<crate::auth::AuthCache>,
+) -> AppSchema {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
@@ -43,6 +47,7 @@ pub fn build_schema_with(indexes: FacetIndexes, clock: Clock) -> AppSchema {
     )
     .data(indexes)
     .data(clock)
+    .data(auth_cache)
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .finish()

@@ -46,6 +46,8 @@ pub struct AppState {
     pub cors_allowed_origins: Arc<[String]>,
     /// The server's clock (also in the schema's data).
     pub clock: crate::clock::Clock,
+    /// Credentials verified moments ago (also in the schema's data, which clears it).
+    pub auth_cache: Arc<crate::auth::AuthCache>,
 }
 
 /// The router of the whole server: every response carries `x-request-id` and is counted.

@@ -59,7 +59,7 @@ impl FromRequestParts<AppState> for Known {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
-        let auth = auth::authenticate(&state.db, header).await?;
+        let auth = auth::authenticate(&state.db, &state.auth_cache, header).await?;
         if let Some(bucket) = &state.rate_limits.rest {
             let slot = parts
                 .extensions

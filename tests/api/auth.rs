@@ -1,5 +1,6 @@
 //! Authentication (HTTP Basic `AccountSID:AuthToken`), roles, and tenant isolation.
 
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 use crate::first_error_code;
@@ -11,6 +12,65 @@ const VIEWER: &str =
     "{ viewer { user { userId name role } account { accountSid name campaigns { campaignId } } } }";
 
 backend_tests! {
+    async fn a_credential_verified_moments_ago_costs_no_statement_and_a_wrong_token_never_hits_it(app) {
+        let (status, _) = app.graphql("{ __typename }", json!({})).await;
+        assert_eq!(status, 200);
+        let before = app.statements();
+        let (status, _) = app.graphql("{ __typename }", json!({})).await;
+        assert_eq!(status, 200);
+        assert_eq!(app.statements() - before, 0, "authenticated from the cache");
+        // The same Account SID with another token: verified against the database, refused.
+        for token in ["not-the-token", &app.account.auth_token[1..], ""] {
+            let header = TestApp::basic(&app.account.account_sid, token);
+            let (status, body) = app.graphql_as(Some(&header), VIEWER, json!({})).await;
+            assert_eq!(status, 401, "{token:?}: {body}");
+        }
+        // The right token with another account's SID: refused too.
+        let other = accounts::create_account(&app.db, "Other Brand", &["Other"]).await.unwrap();
+        let header = TestApp::basic(&other.account_sid, &app.account.auth_token);
+        assert_eq!(app.graphql_as(Some(&header), VIEWER, json!({})).await.0, 401);
+        assert_eq!(app.graphql("{ __typename }", json!({})).await.0, 200);
+    }
+
+    async fn a_revoked_credential_stops_working_within_the_cache_time_to_live(app) {
+        let ttl = 300;
+        let Some(short) = TestApp::spawn_serving(app.backend(), false, |_, serving| {
+            serving.auth_cache_ttl_ms = ttl;
+        })
+        .await else {
+            return;
+        };
+        assert_eq!(short.graphql("{ __typename }", json!({})).await.0, 200);
+        short
+            .db
+            .execute_unprepared(&format!(
+                "UPDATE api_credentials SET revoked_at = CURRENT_TIMESTAMP WHERE account_id = {}",
+                short.account.account_id
+            ))
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(ttl + 100)).await;
+        let (status, body) = short.graphql("{ __typename }", json!({})).await;
+        assert_eq!(status, 401, "{body}");
+        assert_eq!(first_error_code(&body), "UNAUTHENTICATED");
+        // With the cache off, at once.
+        let Some(off) = TestApp::spawn_serving(app.backend(), false, |_, serving| {
+            serving.auth_cache_ttl_ms = 0;
+        })
+        .await else {
+            return;
+        };
+        assert_eq!(off.graphql("{ __typename }", json!({})).await.0, 200);
+        off.db
+            .execute_unprepared(&format!(
+                "UPDATE api_credentials SET revoked_at = CURRENT_TIMESTAMP WHERE account_id = {}",
+                off.account.account_id
+            ))
+            .await
+            .unwrap();
+        assert_eq!(off.graphql("{ __typename }", json!({})).await.0, 401);
+    }
+
     async fn missing_credentials_get_401_unauthenticated(app) {
         let (status, body) = app.graphql_as(None, VIEWER, json!({})).await;
         assert_eq!(status, 401);

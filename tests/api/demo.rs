@@ -248,8 +248,12 @@ async fn every_database_gets_its_own_demo_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_start_revokes_the_once_published_demo_token() {
-    // A database made by an earlier version carries the token its README published.
-    let app = TestApp::spawn_with(Backend::Sqlite, true).await.unwrap();
+    // A database made by an earlier version carries the token its README published. The start
+    // that revokes it is another server on the same database: this one would trust a credential
+    // it verified for up to AUTH_CACHE_TTL_MS (tests/api/auth.rs), so its cache is off here.
+    let app = TestApp::spawn_serving(Backend::Sqlite, true, |_, s| s.auth_cache_ttl_ms = 0)
+        .await
+        .unwrap();
     let published = DemoCredentials {
         account_sid: DEMO_SID.to_owned(),
         auth_token: "demo-token-change-me-0000000000".to_owned(),

@@ -155,7 +155,10 @@ async fn browser_check_fails_when_the_query_fails() {
     let Some(script) = script_or_skip() else {
         return;
     };
-    let app = TestApp::spawn_with(Backend::Sqlite, true).await.unwrap();
+    // Revoked behind the server's back: its cache of verified credentials is off, so it notices.
+    let app = TestApp::spawn_serving(Backend::Sqlite, true, |_, s| s.auth_cache_ttl_ms = 0)
+        .await
+        .unwrap();
     let expected = first_query_answer(&app).await;
     // The page still carries the playground credential, which is now revoked.
     partnergraph::demo::renew_playground_credential(&app.db, false)

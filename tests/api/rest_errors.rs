@@ -179,8 +179,8 @@ backend_tests! {
             let statements = app.statements();
             let answer = route.send(&mine_on_theirs).await;
             envelope(&answer, 403);
-            // Authentication's three lookups, nothing else.
-            assert_eq!(app.statements() - statements, 3, "{} {}", route.method, route.path);
+            // Authentication's one lookup (none once the credential is cached), nothing else.
+            assert!(app.statements() - statements <= 1, "{} {}", route.method, route.path);
             assert!(!answer.text.contains(group["Name"].as_str().unwrap()), "{} {}: {}", route.method, route.path, answer.text);
         }
         // A SID that exists nowhere answers the same.

@@ -53,10 +53,16 @@ impl UserMutation {
         };
         let set = input.permissions.as_deref().map(PermissionSet::of);
         match accounts::set_permissions(db(ctx)?, auth(ctx)?, user_id, set).await {
-            Ok(user) => Ok(SetUserPermissionsPayload {
-                user: Some(AccountUser(user)),
-                user_errors: Vec::new(),
-            }),
+            Ok(user) => {
+                // Callers verified moments ago must not keep what the user may no longer do.
+                if let Ok(cache) = ctx.data::<std::sync::Arc<crate::auth::AuthCache>>() {
+                    cache.clear();
+                }
+                Ok(SetUserPermissionsPayload {
+                    user: Some(AccountUser(user)),
+                    user_errors: Vec::new(),
+                })
+            }
             Err(err @ AppError::NotFound(_)) => {
                 Ok(refused(UserError::not_found(&["userId"], &err)))
             }

@@ -84,7 +84,7 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let caller = match auth::authenticate(&state.db, header).await {
+    let caller = match auth::authenticate(&state.db, &state.auth_cache, header).await {
         Ok(caller) => caller,
         Err(err) => {
             GraphqlMetrics::start_named(None, "").fail(&err);

@@ -24,7 +24,7 @@ async fn demo_account_gets_a_random_token_stored_only_hashed() {
             "a token of its own per database"
         );
         let header = format!("Basic {}", STANDARD.encode(format!("{DEMO_SID}:{token}")));
-        let auth = crate::auth::authenticate(&t.db, Some(&header))
+        let auth = crate::auth::authenticate(&t.db, &Default::default(), Some(&header))
             .await
             .expect("demo credentials");
         assert_eq!(auth.account_id, account.account_id);
