@@ -22,6 +22,7 @@
 //! | `REST_RATE_LIMIT` | `--rest-rate-limit` | `1000` | REST requests per credential per hour (0: no limit) |
 //! | `RATE_LIMIT_PROCESSES` | `--rate-limit-processes` | `1` | server processes sharing the rate limits (each enforces its share) |
 //! | `CORS_ALLOWED_ORIGINS` | `--cors-allowed-origins` | (none) | comma-separated origins allowed by CORS; none: CORS off |
+//! | `FACET_INDEX_MAX_BYTES` | `--facet-index-max-bytes` | `536870912` | memory the facet indexes may hold in all (estimated heap bytes); the least recently used campaigns' indexes go first |
 //! | `DB_CONNECT_TIMEOUT_MS` | `--db-connect-timeout-ms` | `10000` | how long start-up and the commands wait for the database to accept a connection |
 //! | `DB_ACQUIRE_TIMEOUT_MS` | `--db-acquire-timeout-ms` (`serve`) | `2000` | how long a request waits for a pooled connection (or for a new one to open) before it fails with `UNAVAILABLE` (503, `Retry-After`) |
 //! | `DB_STATEMENT_TIMEOUT_MS` | `--db-statement-timeout-ms` (`serve`) | `10000` | PostgreSQL `statement_timeout` of the server's connections: a longer statement is cancelled and the request fails with `TIMEOUT`; `0` turns it off |
@@ -59,6 +60,10 @@ pub struct DatabaseConfig {
     /// statement).
     #[arg(long, env = "FACET_INDEX_PAGE_ROWS", value_parser = page_rows)]
     pub facet_index_page_rows: Option<usize>,
+    /// Bytes of memory the facet indexes may hold in all (an estimate of their heap size); the
+    /// least recently used campaigns' indexes are let go to stay within it.
+    #[arg(long, env = "FACET_INDEX_MAX_BYTES", default_value_t = crate::service::partners::facet_index::MAX_BYTES)]
+    pub facet_index_max_bytes: usize,
     /// Milliseconds start-up and the commands wait for the database to accept a connection.
     #[arg(long, env = "DB_CONNECT_TIMEOUT_MS", default_value_t = DEFAULT_DB_CONNECT_TIMEOUT_MS, value_parser = clap::value_parser!(u64).range(1..))]
     pub db_connect_timeout_ms: u64,
@@ -95,6 +100,7 @@ impl DatabaseConfig {
             db_max_connections: 10,
             facet_index_background_from: crate::service::partners::facet_index::BACKGROUND_FROM,
             facet_index_page_rows: None,
+            facet_index_max_bytes: crate::service::partners::facet_index::MAX_BYTES,
             db_connect_timeout_ms: DEFAULT_DB_CONNECT_TIMEOUT_MS,
         }
     }

@@ -68,11 +68,13 @@ pub async fn build_state_with(
         .facet_index_page_rows
         .unwrap_or_else(|| facet_index::default_page_rows(db.get_database_backend()));
     let auth_cache = Arc::new(crate::auth::AuthCache::new(serving.auth_cache_ttl()));
-    let schema = build_schema_with(
-        FacetIndexes::new(config.facet_index_background_from, page_rows),
-        serving.clock.clone(),
-        auth_cache.clone(),
+    let indexes = FacetIndexes::new(
+        config.facet_index_background_from,
+        page_rows,
+        config.facet_index_max_bytes,
     );
+    let facet_index_usage = indexes.usage();
+    let schema = build_schema_with(indexes, serving.clock.clone(), auth_cache.clone());
     let limits = api.limits();
     let rate_limits = RateLimits::new(&api.rates(), limits.max_cost);
     let endpoint = Endpoint::new(&schema.sdl(), limits)?;
@@ -94,6 +96,7 @@ pub async fn build_state_with(
         cors_allowed_origins: api.cors_allowed_origins.clone().into(),
         clock: serving.clock.clone(),
         auth_cache,
+        facet_index_usage,
     };
     Ok((state, created))
 }

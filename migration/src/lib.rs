@@ -19,6 +19,7 @@ mod m20261121_000013_list_versions;
 mod m20261121_000014_campaign_partner_emails;
 mod m20261121_000015_user_permissions;
 mod m20261121_000016_contract_lifecycle;
+mod m20261121_000017_list_changes;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000014_campaign_partner_emails::Migration),
             Box::new(m20261121_000015_user_permissions::Migration),
             Box::new(m20261121_000016_contract_lifecycle::Migration),
+            Box::new(m20261121_000017_list_changes::Migration),
         ]
     }
 }

@@ -55,7 +55,7 @@ fn sqlite_bump_partner(partner: &str) -> String {
     )
 }
 
-fn sqlite_up() -> Vec<String> {
+pub(crate) fn sqlite_up() -> Vec<String> {
     let mut sql = Vec::new();
     for (table, columns) in BY_CAMPAIGN {
         sql.push(format!(
@@ -128,7 +128,7 @@ fn postgres_triggers(table: &str, function: &str) -> Vec<String> {
     .collect()
 }
 
-fn postgres_up() -> Vec<String> {
+pub(crate) fn postgres_up() -> Vec<String> {
     let mut sql = vec![
         postgres_function(
             "bump_list_versions_by_campaign",
@@ -151,7 +151,7 @@ fn postgres_up() -> Vec<String> {
 }
 
 /// `DROP TRIGGER` for each trigger (PostgreSQL names the table a trigger is on).
-fn triggers_down(postgres: bool) -> Vec<String> {
+pub(crate) fn triggers_down(postgres: bool) -> Vec<String> {
     let mut sql = Vec::new();
     for table in BY_CAMPAIGN.iter().map(|(t, _)| *t).chain([ATTRIBUTES]) {
         for suffix in ["insert", "delete", "update"] {

@@ -5,7 +5,7 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 24] = [
     "accounts",
     "account_users",
     "api_credentials",
@@ -29,6 +29,7 @@ const TABLES: [&str; 23] = [
     "activity_log",
     "partner_views",
     "campaign_list_versions",
+    "campaign_list_changes",
 ];
 
 async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
@@ -135,7 +136,7 @@ async fn roundtrip(db: &DatabaseConnection) {
     // Substring search: an FTS5 trigram table (and its shadow tables) on SQLite, a pg_trgm index on PostgreSQL.
     let postgres = db.get_database_backend() == DbBackend::Postgres;
     assert_eq!(search_tables, if postgres { 0 } else { 5 });
-    let expected_indexes = if postgres { 57 } else { 56 };
+    let expected_indexes = if postgres { 58 } else { 57 };
     assert_eq!(
         indexes(db).await.len(),
         expected_indexes,
@@ -183,15 +184,30 @@ async fn roundtrip(db: &DatabaseConnection) {
     exec(db, "INSERT INTO partner_attributes (partner_id, kind, value) SELECT id, 'BUSINESS_MODEL', 'CONTENT' FROM partners").await;
     let after_attribute = strings(db, version).await;
     assert_ne!(after_attribute, after_update);
-    if db.get_database_backend() == DbBackend::Sqlite {
-        // SQLite's triggers name the columns that matter (PostgreSQL's cannot, with transition tables).
-        exec(
-            db,
-            "UPDATE campaign_partners SET updated_at = CURRENT_TIMESTAMP",
-        )
-        .await;
-        assert_eq!(strings(db, version).await, after_attribute);
-    }
+    // Each version logs the partners it changed (migration 000017).
+    let logged = strings(
+        db,
+        "SELECT CAST(c.version AS TEXT) || ':' || CAST(c.partner_id AS TEXT) \
+         FROM campaign_list_changes c, partners p WHERE c.partner_id = p.id",
+    )
+    .await;
+    assert!(
+        logged.contains(&format!("{}:1", after_update[0]))
+            || logged.iter().any(|l| l.ends_with(":1")),
+        "{logged:?}"
+    );
+    assert!(
+        logged.contains(&format!("{}:1", after_attribute[0])),
+        "{logged:?}"
+    );
+    // A write to a column the index does not hold is no change: SQLite's triggers name the
+    // columns that matter, PostgreSQL's compare the statement's old and new rows.
+    exec(
+        db,
+        "UPDATE campaign_partners SET updated_at = CURRENT_TIMESTAMP",
+    )
+    .await;
+    assert_eq!(strings(db, version).await, after_attribute);
     let reach = strings(
         db,
         "SELECT CAST(p.social_reach AS TEXT) || ':' || CAST(access_url_eligible AS TEXT) \

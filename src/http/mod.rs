@@ -48,6 +48,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// Credentials verified moments ago (also in the schema's data, which clears it).
     pub auth_cache: Arc<crate::auth::AuthCache>,
+    /// How often the facet indexes were read whole or brought up to date from the change log.
+    pub facet_index_usage: crate::service::partners::facet_index::IndexUsage,
 }
 
 /// The router of the whole server: every response carries `x-request-id` and is counted.

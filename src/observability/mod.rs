@@ -93,6 +93,8 @@ pub enum FacetIndexUse {
     Hit,
     /// The index was read (at once) and answered.
     Read,
+    /// The held index applied the changes logged since its version and answered.
+    Patched,
     /// The filter has conditions the index cannot evaluate: counted in SQL.
     SqlFilter,
     /// The index is being read in the background: counted in SQL meanwhile.
@@ -106,6 +108,7 @@ pub fn record_facet_index(used: FacetIndexUse) {
     let result = match used {
         FacetIndexUse::Hit => "hit",
         FacetIndexUse::Read => "read",
+        FacetIndexUse::Patched => "patched",
         FacetIndexUse::SqlFilter => "sql_filter",
         FacetIndexUse::SqlBackground => "sql_background",
         FacetIndexUse::SqlTooManyValues => "sql_too_many_values",

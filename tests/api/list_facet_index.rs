@@ -96,6 +96,18 @@ async fn facets(app: &TestApp, l: &Listed, filter: &Value) -> (i64, Facets) {
     (data["partners"]["totalCount"].as_i64().unwrap(), out)
 }
 
+/// A facets answer with each facet's buckets in one order.
+fn normalized(mut data: Value) -> Value {
+    if let Some(facets) = data["partners"]["facets"].as_object_mut() {
+        for buckets in facets.values_mut() {
+            if let Some(list) = buckets.as_array_mut() {
+                list.sort_by_key(|b| b.to_string());
+            }
+        }
+    }
+    data
+}
+
 /// The index's answer under `filter` equals SQL's; returns the index's.
 async fn agrees(app: &TestApp, l: &Listed, filter: Value) -> (i64, Facets) {
     let indexed = facets(app, l, &filter).await;
@@ -166,6 +178,9 @@ backend_tests! {
         let country = l.common("country").as_str().unwrap().to_owned();
         let under = json!({ "countries": [country] });
         let (before, _) = agrees(&app, &l, under.clone()).await;
+        // From here on every write is applied to the index from the change log: it is never
+        // read whole again.
+        let (reads, patches) = (app.facet_usage.reads(), app.facet_usage.patches());
         let in_country: Vec<i64> = l.all.iter()
             .filter(|p| p["country"] == country.as_str())
             .map(|p| p["partnerId"].as_i64().unwrap())
@@ -190,7 +205,95 @@ backend_tests! {
         let input = json!({ "campaignId": l.campaign, "name": "Index Newcomer", "email": "newcomer@index.example", "country": country });
         let created = app.data_as(&l.account, "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { userErrors { message } } }", json!({ "i": input })).await;
         assert_eq!(created["createPartner"]["userErrors"], json!([]));
-        assert_eq!(agrees(&app, &l, under).await.0, before + 1);
+        assert_eq!(agrees(&app, &l, under.clone()).await.0, before + 1);
+
+        // Partners assigned to an account manager, then back to no one.
+        let user = l.all.iter().find_map(|p| p["assignedTo"]["userId"].as_i64()).unwrap().to_string();
+        let some: Vec<String> = in_country[2..6].iter().map(i64::to_string).collect();
+        for target in [json!({ "userId": user }), json!({ "unassign": true })] {
+            let mut input = json!({ "campaignId": l.campaign, "selection": { "ids": some } });
+            input.as_object_mut().unwrap().extend(target.as_object().unwrap().clone());
+            let assigned = app.data_as(&l.account, "mutation($i: AssignPartnersInput!) { assignPartners(input: $i) { affectedCount userErrors { message } } }", json!({ "i": input })).await;
+            assert_eq!(assigned["assignPartners"]["userErrors"], json!([]), "{assigned}");
+            agrees(&app, &l, under.clone()).await;
+            agrees(&app, &l, json!({ "assignedUserIds": [user] })).await;
+        }
+        assert_eq!(app.facet_usage.reads(), reads, "the index was not read whole again");
+        assert!(app.facet_usage.patches() >= patches + 5, "each write was applied: {} patches", app.facet_usage.patches() - patches);
+
+        // A write to a column the index does not hold is no change at all.
+        let version = || async {
+            app.texts(&format!("SELECT CAST(version AS TEXT) FROM campaign_list_versions WHERE campaign_id = {campaign}")).await
+        };
+        let was = version().await;
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, &format!(
+            "UPDATE campaign_partners SET updated_at = created_at, tracking_pixel_url = 'https://pixel.example/x' WHERE campaign_id = {campaign}"
+        )).await.unwrap();
+        assert_eq!(version().await, was, "no version for a change the index does not hold");
+    }
+
+    async fn the_indexes_held_stay_within_their_budget_of_bytes(app) {
+        // What one campaign's index weighs, on a server with the default budget.
+        let one = Listed::seed(&app, 40, 75).await;
+        agrees(&app, &one, json!({})).await;
+        let size = app.facet_usage.held_bytes();
+        assert!(size > 0);
+        // A budget for one and a half such indexes: two campaigns of the same make-up.
+        let budget = size + size / 2;
+        let small = TestApp::spawn_configured(app.backend(), false, |c| c.facet_index_max_bytes = budget as usize)
+            .await
+            .unwrap();
+        let a = Listed::seed(&small, 40, 75).await;
+        let b = Listed::seed(&small, 40, 75).await;
+        for (round, l) in [&a, &b, &a, &b].into_iter().enumerate() {
+            let reads = small.facet_usage.reads();
+            agrees(&small, l, json!({})).await;
+            agrees(&small, l, json!({ "sizes": ["SMALL", "MEDIUM"] })).await;
+            assert!(small.facet_usage.held_bytes() <= budget, "round {round}: {} > {budget}", small.facet_usage.held_bytes());
+            // Each campaign's index pushed the other's out: read again every time.
+            assert_eq!(small.facet_usage.reads(), reads + 1, "round {round}");
+        }
+        // A budget smaller than any index: none is kept, every answer is still right.
+        let none = TestApp::spawn_configured(app.backend(), false, |c| c.facet_index_max_bytes = 1)
+            .await
+            .unwrap();
+        let l = Listed::seed(&none, 30, 76).await;
+        for _ in 0..2 {
+            agrees(&none, &l, json!({ "sizes": ["SMALL"] })).await;
+            assert_eq!(none.facet_usage.held_bytes(), 0);
+        }
+    }
+
+    async fn two_servers_on_one_database_each_keep_their_index_fresh(app) {
+        let l = Listed::seed(&app, 50, 74).await;
+        let campaign: i64 = l.campaign.parse().unwrap();
+        let other = app.second_server().await;
+        let country = l.common("country").as_str().unwrap().to_owned();
+        let under = json!({ "countries": [country] });
+        let from_other = |filter: Value| {
+            let (other, account, c) = (&other, &l.account, l.campaign.clone());
+            async move { other.data_as(account, FACETS, json!({ "c": c, "f": filter })).await }
+        };
+        let warm = from_other(under.clone()).await;
+        assert!(warm["partners"]["totalCount"].as_i64().unwrap() > 0);
+        let reads = other.usage.reads();
+        // Writes through the first server...
+        let members: Vec<i64> = l.all.iter().take(5).map(|p| p["partnerId"].as_i64().unwrap()).collect();
+        let group = create_group(&app, &l.account, campaign, "Seen Elsewhere", &members).await;
+        let user = l.all.iter().find_map(|p| p["assignedTo"]["userId"].as_i64()).unwrap().to_string();
+        let ids: Vec<String> = members.iter().map(i64::to_string).collect();
+        let assigned = app.data_as(&l.account, "mutation($i: AssignPartnersInput!) { assignPartners(input: $i) { userErrors { message } } }",
+            json!({ "i": { "campaignId": l.campaign, "selection": { "ids": ids }, "userId": user } })).await;
+        assert_eq!(assigned["assignPartners"]["userErrors"], json!([]));
+        // ...are in the second server's facets at once, equal to SQL's count.
+        for filter in [under.clone(), json!({ "groupIds": [group.to_string()] }), json!({ "assignedUserIds": [user] })] {
+            let indexed = normalized(from_other(filter.clone()).await);
+            let counted = normalized(from_other(in_sql(&filter)).await);
+            assert_eq!(indexed, counted, "second server under {filter}");
+        }
+        assert_eq!(from_other(json!({ "groupIds": [group.to_string()] })).await["partners"]["totalCount"], 5);
+        assert_eq!(other.usage.reads(), reads, "the second server applied the changes");
+        assert!(other.usage.patches() >= 1);
     }
 
     async fn large_campaigns_read_their_index_in_the_background(app) {
@@ -204,7 +307,7 @@ backend_tests! {
         index_in_use(&app, &l, &filter).await;
         let (_, before) = agrees(&app, &l, filter.clone()).await;
 
-        // After a write the old index is never used: SQL counts until the new one is read.
+        // After a write the held index applies the change from the log (no background read).
         let member = l.all[0]["partnerId"].as_i64().unwrap();
         let group = create_group(&app, &l.account, campaign, "Background Readers", &[member]).await;
         let (_, after) = agrees(&app, &l, json!({})).await;

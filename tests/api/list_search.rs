@@ -77,3 +77,18 @@ backend_tests! {
         }
     }
 }
+
+/// PostgreSQL plans each execution of a prepared statement for its own values: a search pattern
+/// never falls into a generic plan (which bitmaps the whole campaign for a common term).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_plans_every_search_for_its_own_pattern() {
+    let Some(app) = TestApp::spawn(crate::support::Backend::Postgres).await else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+        return;
+    };
+    // Every connection of the server's pool, not just one: ask more times than it has.
+    for _ in 0..12 {
+        let mode = app.texts("SELECT current_setting('plan_cache_mode')").await;
+        assert_eq!(mode, [Some("force_custom_plan".to_owned())]);
+    }
+}

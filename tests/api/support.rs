@@ -19,6 +19,33 @@ pub enum Backend {
     Postgres,
 }
 
+/// A second server process on a test app's database.
+pub struct SecondServer {
+    /// Its address.
+    pub url: String,
+    /// How often its facet indexes were read whole or patched.
+    pub usage: partnergraph::service::partners::facet_index::IndexUsage,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl SecondServer {
+    /// POSTs a GraphQL operation as `account`; returns the `data` (errors fail the test).
+    pub async fn data_as(&self, account: &NewAccount, query: &str, variables: Value) -> Value {
+        let body: Value = reqwest::Client::new()
+            .post(format!("{}/graphql", self.url))
+            .header("Authorization", TestApp::header_of(account))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+}
+
 /// A running server with one account of its own.
 pub struct TestApp {
     pub base_url: String,
@@ -32,6 +59,8 @@ pub struct TestApp {
     pub playground: Option<DemoCredentials>,
     db_url: String,
     statements: StatementCounter,
+    /// How often the server's facet indexes were read whole or patched.
+    pub facet_usage: partnergraph::service::partners::facet_index::IndexUsage,
     client: reqwest::Client,
     sqlite_file: Option<std::path::PathBuf>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -136,6 +165,7 @@ impl TestApp {
         let db = state.db.clone();
         let heavy_db = state.heavy_db.clone();
         let statements = state.statements.clone();
+        let facet_usage = state.facet_index_usage.clone();
         let account = accounts::create_account(&db, "Acme Outdoors", &["Acme US", "Acme EU"])
             .await
             .expect("create test account");
@@ -157,6 +187,7 @@ impl TestApp {
             playground,
             db_url: url,
             statements,
+            facet_usage,
             client: reqwest::Client::new(),
             sqlite_file,
             shutdown: Some(shutdown),
@@ -188,8 +219,29 @@ impl TestApp {
             .await
             .expect("open the playground");
         self.statements = state.statements.clone();
+        self.facet_usage = state.facet_index_usage.clone();
         let (shutdown, server) = serve(listener, state);
         (self.shutdown, self.server) = (Some(shutdown), Some(server));
+    }
+
+    /// Another server process on this app's database (its own pools, caches and facet
+    /// indexes), at a port of its own; it stops when dropped.
+    pub async fn second_server(&self) -> SecondServer {
+        let (db, serving, api) = &self.config;
+        let (state, _) = startup::build_state_with(db, serving, api, false)
+            .await
+            .expect("build the second server");
+        let usage = state.facet_index_usage.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (shutdown, _server) = serve(listener, state);
+        SecondServer {
+            url,
+            usage,
+            _shutdown: shutdown,
+        }
     }
 
     /// The `Authorization` header of an account's credentials.

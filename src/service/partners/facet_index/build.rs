@@ -24,7 +24,7 @@ use entity::{
 const CHUNK: u64 = 50_000;
 
 /// A dimension with one value per partner: a code per position into `values`.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Single<T> {
     /// The code of each position's value.
     pub codes: Vec<u16>,
@@ -35,20 +35,40 @@ pub struct Single<T> {
 
 impl<T: Eq + Hash + Clone> Single<T> {
     /// Appends the next position's value; `false` when there are too many distinct values.
-    fn push(&mut self, value: Option<T>) -> bool {
-        let code = match self.lookup.get(&value) {
+    pub(super) fn push(&mut self, value: Option<T>) -> bool {
+        match self.code(value) {
+            Some(code) => {
+                self.codes.push(code);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Sets the value of `position`; `false` when there are too many distinct values.
+    pub(super) fn set(&mut self, position: usize, value: Option<T>) -> bool {
+        match (self.code(value), self.codes.get_mut(position)) {
+            (Some(code), Some(slot)) => {
+                *slot = code;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The code of `value`, given one when new; `None` when the codes are used up.
+    fn code(&mut self, value: Option<T>) -> Option<u16> {
+        Some(match self.lookup.get(&value) {
             Some(code) => *code,
             None => {
                 let Ok(code) = u16::try_from(self.values.len()) else {
-                    return false;
+                    return None;
                 };
                 self.values.push(value.clone());
                 self.lookup.insert(value, code);
                 code
             }
-        };
-        self.codes.push(code);
-        true
+        })
     }
 
     /// The slots of the value-to-code map (for the memory estimate).
@@ -63,18 +83,26 @@ impl<T: Eq + Hash + Clone> Single<T> {
 }
 
 /// A dimension a partner can have any number of values of: the positions of each value.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Multi<T> {
     /// Each value with its positions (ascending, no repeats).
     pub members: HashMap<T, Vec<u32>>,
 }
 
 impl<T: Eq + Hash + Clone> Multi<T> {
-    fn push(&mut self, value: T, position: u32) {
+    pub(super) fn push(&mut self, value: T, position: u32) {
         self.members.entry(value).or_default().push(position);
     }
 
-    fn finish(&mut self) {
+    /// Takes `positions` out of every value (before their values are read again).
+    pub(super) fn remove(&mut self, positions: &Bitset) {
+        for list in self.members.values_mut() {
+            list.retain(|p| !positions.contains(*p));
+        }
+        self.members.retain(|_, list| !list.is_empty());
+    }
+
+    pub(super) fn finish(&mut self) {
         for positions in self.members.values_mut() {
             positions.sort_unstable();
             positions.dedup();
@@ -103,7 +131,7 @@ impl<T: Eq + Hash + Clone> Multi<T> {
 }
 
 /// The facet columns of one campaign's partners, as of one list version.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignIndex {
     /// The account the campaign belongs to.
     pub account_id: i64,
@@ -113,6 +141,13 @@ pub struct CampaignIndex {
     pub len: usize,
     /// The relationship row (`campaign_partners.id`) of each position.
     pub rows: Vec<i64>,
+    /// The partner of each position: ascending up to `sorted`, then partners that joined after
+    /// the index was read (in `joined`).
+    pub partners: Vec<i64>,
+    /// Positions up to here hold ascending partner ids.
+    pub sorted: usize,
+    /// The positions of partners added since the index was read.
+    pub joined: HashMap<i64, u32>,
     /// Country code.
     pub country: Single<String>,
     /// Partnership state.
@@ -141,6 +176,15 @@ fn get<T: TryGetable>(row: &QueryResult, i: usize) -> AppResult<T> {
 
 /// The relationship rows of partners after `after`, in partner id order.
 fn relationships(auth: &AuthContext, campaign_id: i64, after: i64) -> SelectStatement {
+    let mut q = facet_columns(auth, campaign_id);
+    q.and_where(Expr::col((cp::Entity, cp::Column::PartnerId)).gt(after))
+        .order_by((cp::Entity, cp::Column::PartnerId), Order::Asc)
+        .limit(CHUNK);
+    q
+}
+
+/// The facet columns of the campaign's relationship rows, as [`Facets::of`] reads them.
+pub(super) fn facet_columns(auth: &AuthContext, campaign_id: i64) -> SelectStatement {
     let col = |c: cp::Column| Expr::col((cp::Entity, c));
     Query::select()
         .expr(col(cp::Column::PartnerId))
@@ -156,10 +200,64 @@ fn relationships(auth: &AuthContext, campaign_id: i64, after: i64) -> SelectStat
         .from(cp::Entity)
         .and_where(col(cp::Column::AccountId).eq(auth.account_id))
         .and_where(col(cp::Column::CampaignId).eq(campaign_id))
-        .and_where(col(cp::Column::PartnerId).gt(after))
-        .order_by((cp::Entity, cp::Column::PartnerId), Order::Asc)
-        .limit(CHUNK)
         .to_owned()
+}
+
+/// One relationship row's facet values (a row of [`facet_columns`]).
+pub(super) struct Facets {
+    pub partner: i64,
+    pub row: i64,
+    country: Option<String>,
+    contract_status: Option<String>,
+    relationship_type: Option<String>,
+    relationship_stage: Option<String>,
+    prospecting_source: Option<String>,
+    size_rank: Option<i64>,
+    assigned_user: Option<i64>,
+}
+
+impl Facets {
+    pub(super) fn of(row: &QueryResult) -> AppResult<Self> {
+        Ok(Facets {
+            partner: get(row, 0)?,
+            row: get(row, 1)?,
+            country: get(row, 2)?,
+            contract_status: get(row, 3)?,
+            relationship_type: get(row, 4)?,
+            relationship_stage: get(row, 5)?,
+            prospecting_source: get(row, 6)?,
+            size_rank: get(row, 7)?,
+            assigned_user: get(row, 8)?,
+        })
+    }
+
+    /// Appends them as the next position; `false` when a dimension ran out of codes.
+    pub(super) fn push(self, ix: &mut CampaignIndex) -> bool {
+        ix.partners.push(self.partner);
+        ix.rows.push(self.row);
+        ix.len += 1;
+        ix.country.push(self.country)
+            && ix.contract_status.push(self.contract_status)
+            && ix.relationship_type.push(self.relationship_type)
+            && ix.relationship_stage.push(self.relationship_stage)
+            && ix.prospecting_source.push(self.prospecting_source)
+            && ix.size_rank.push(self.size_rank)
+            && ix.assigned_user.push(self.assigned_user)
+    }
+
+    /// Sets them at `position`; `false` when a dimension ran out of codes.
+    pub(super) fn set(self, ix: &mut CampaignIndex, position: usize) -> bool {
+        if let Some(row) = ix.rows.get_mut(position) {
+            *row = self.row;
+        }
+        ix.country.set(position, self.country)
+            && ix.contract_status.set(position, self.contract_status)
+            && ix.relationship_type.set(position, self.relationship_type)
+            && ix.relationship_stage.set(position, self.relationship_stage)
+            && ix.prospecting_source.set(position, self.prospecting_source)
+            && ix.size_rank.set(position, self.size_rank)
+            && ix.assigned_user.set(position, self.assigned_user)
+    }
 }
 
 /// Reads the index of a campaign of the caller's account; `None` when a dimension has more
@@ -182,24 +280,32 @@ pub async fn build(
             .await?;
         let Some(last) = rows.last() else { break };
         let partners: Vec<i64> = rows.iter().map(|r| get(r, 0)).collect::<AppResult<_>>()?;
+        let first = ix.len;
         for row in &rows {
-            ix.rows.push(get(row, 1)?);
-            let fits = ix.country.push(get(row, 2)?)
-                && ix.contract_status.push(get(row, 3)?)
-                && ix.relationship_type.push(get(row, 4)?)
-                && ix.relationship_stage.push(get(row, 5)?)
-                && ix.prospecting_source.push(get(row, 6)?)
-                && ix.size_rank.push(get(row, 7)?)
-                && ix.assigned_user.push(get(row, 8)?);
-            if !fits {
+            if !Facets::of(row)?.push(&mut ix) {
                 return Ok(None);
             }
         }
-        let first = ix.len;
-        ix.len += rows.len();
         let done = (rows.len() as u64) < CHUNK;
         after = get(last, 0)?;
-        related(db, auth, campaign_id, &partners, first, &mut ix).await?;
+        let (Some(lo), Some(hi)) = (partners.first().copied(), partners.last().copied()) else {
+            break;
+        };
+        let position = |partner: i64| {
+            partners
+                .binary_search(&partner)
+                .ok()
+                .map(|i| (first + i) as u32)
+        };
+        related(
+            db,
+            auth,
+            campaign_id,
+            Partners::Range(lo, hi),
+            position,
+            &mut ix,
+        )
+        .await?;
         if done {
             break;
         }
@@ -207,28 +313,37 @@ pub async fn build(
     ix.groups.finish();
     ix.templates.finish();
     ix.business_models.finish();
+    ix.sorted = ix.len;
     Ok(Some(ix))
 }
 
-/// Reads the memberships, active contracts and business models of `partners` (ascending ids,
-/// at positions from `first`).
-async fn related(
+/// Which partners [`related`] reads.
+pub(super) enum Partners<'a> {
+    /// Ids from..to (a chunk of the campaign, in order).
+    Range(i64, i64),
+    /// These ids.
+    Ids(&'a [i64]),
+}
+
+impl Partners<'_> {
+    fn condition(&self, column: Expr) -> sea_orm::sea_query::SimpleExpr {
+        match self {
+            Partners::Range(lo, hi) => column.between(*lo, *hi),
+            Partners::Ids(ids) => column.is_in(ids.iter().copied()),
+        }
+    }
+}
+
+/// Reads the memberships, active contracts and business models of `partners`, each at the
+/// position `position` gives it (partners without one are skipped).
+pub(super) async fn related(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     campaign_id: i64,
-    partners: &[i64],
-    first: usize,
+    partners: Partners<'_>,
+    position: impl Fn(i64) -> Option<u32>,
     ix: &mut CampaignIndex,
 ) -> AppResult<()> {
-    let (Some(lo), Some(hi)) = (partners.first().copied(), partners.last().copied()) else {
-        return Ok(());
-    };
-    let position = |partner: i64| {
-        partners
-            .binary_search(&partner)
-            .ok()
-            .map(|i| (first + i) as u32)
-    };
     let members = Query::select()
         .columns([
             (pgm::Entity, pgm::Column::PartnerId),
@@ -237,7 +352,7 @@ async fn related(
         .from(pgm::Entity)
         .and_where(Expr::col((pgm::Entity, pgm::Column::AccountId)).eq(auth.account_id))
         .and_where(Expr::col((pgm::Entity, pgm::Column::CampaignId)).eq(campaign_id))
-        .and_where(Expr::col((pgm::Entity, pgm::Column::PartnerId)).between(lo, hi))
+        .and_where(partners.condition(Expr::col((pgm::Entity, pgm::Column::PartnerId))))
         .to_owned();
     for row in db.query_all(&members).await? {
         if let Some(p) = position(get(&row, 0)?) {
@@ -256,7 +371,7 @@ async fn related(
             Expr::col((pc::Entity, pc::Column::Status)).eq(ContractRecordStatus::Active.as_str()),
         )
         .and_where(Expr::col((pc::Entity, pc::Column::TemplateId)).is_not_null())
-        .and_where(Expr::col((pc::Entity, pc::Column::PartnerId)).between(lo, hi))
+        .and_where(partners.condition(Expr::col((pc::Entity, pc::Column::PartnerId))))
         .to_owned();
     for row in db.query_all(&contracts).await? {
         if let Some(p) = position(get(&row, 0)?) {
@@ -271,7 +386,7 @@ async fn related(
             (pa::Entity, pa::Column::Value),
         ])
         .from(pa::Entity)
-        .and_where(Expr::col((pa::Entity, pa::Column::PartnerId)).between(lo, hi))
+        .and_where(partners.condition(Expr::col((pa::Entity, pa::Column::PartnerId))))
         .and_where(Expr::col((pa::Entity, pa::Column::Kind)).eq(attribute::BUSINESS_MODEL))
         .to_owned();
     for row in db.query_all(&models).await? {

@@ -57,6 +57,8 @@ fn multi<T: HeapBytes>(d: &Multi<T>) -> usize {
 pub fn bytes(ix: &CampaignIndex) -> usize {
     size_of::<CampaignIndex>()
         + ix.rows.capacity() * size_of::<i64>()
+        + ix.partners.capacity() * size_of::<i64>()
+        + table(&ix.joined)
         + single(&ix.country)
         + single(&ix.contract_status)
         + single(&ix.relationship_type)

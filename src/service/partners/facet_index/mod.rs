@@ -5,23 +5,29 @@
 //! relationship row ids): when they are at most `page_rows`, a page is read by those ids,
 //! sorted and cut in SQL, instead of by the filter (`super::list`).
 //!
-//! It is exact, never stale: every write to what it holds bumps the campaign's list version
-//! (triggers, migration 000013), and each use reads the version first (one indexed lookup).
-//! An index read at an older version is not used; it is read again, once per campaign however
-//! many requests ask (a per-campaign lock):
+//! It is exact, never stale: every write to what it holds bumps the campaign's list version and
+//! logs the partners it changed (triggers, migrations 000013 and 000017), and each use reads the
+//! version first (one indexed lookup). An index read at an older version is not used as it is:
+//! it applies the changes logged since its version ([`patch`]), or when the log cannot bring it
+//! up to date, it is read again, once per campaign however many requests ask (a per-campaign
+//! lock):
 //! - for a campaign of fewer than `background_from` partners, at once, and the request waits;
 //! - for a larger one (reading a million partners takes seconds), in the background, while
 //!   requests are counted in SQL as before; the first request after the rebuild uses it.
 //!
 //! Filters with any other condition (search, ranges, custom fields, terms updates, `or`,
-//! `not`, ...) are always counted in SQL. At most [`CAMPAIGNS`] campaigns are held; the least
-//! recently used goes first.
+//! `not`, ...) are always counted in SQL. The indexes held stay within a budget of bytes (their
+//! estimated heap size, `FACET_INDEX_MAX_BYTES`): storing one lets the least recently used
+//! campaigns' indexes go until they fit, and an index larger than the whole budget is used for
+//! the request that read it and not kept. A campaign whose index was let go is read again when
+//! next asked for; nothing is ever answered from an index that is not current.
 
 mod bitset;
 mod build;
 mod eval;
 mod labels;
 mod memory;
+mod patch;
 mod slot;
 
 use std::collections::HashMap;
@@ -45,8 +51,9 @@ use slot::Slot;
 
 use entity::{campaign, campaign_list_version as version, campaign_partner as cp};
 
-/// Campaigns whose index is held at once (about 33 MB each at a million partners).
-pub const CAMPAIGNS: usize = 8;
+/// The default `FACET_INDEX_MAX_BYTES`: 512 MiB (an index weighs about 40 MB at a million
+/// partners).
+pub const MAX_BYTES: usize = 512 * 1024 * 1024;
 
 /// The default size from which a campaign's index is read in the background.
 pub const BACKGROUND_FROM: usize = 50_000;
@@ -71,16 +78,84 @@ pub const PAGE_ROWS_MAX: usize = 30_000;
 
 /// The facet indexes of the server's campaigns (shared by all requests).
 pub struct FacetIndexes {
-    slots: Mutex<HashMap<i64, Arc<Slot>>>,
+    slots: Slots,
     clock: AtomicU64,
     background_from: usize,
     page_rows: usize,
+    max_bytes: usize,
+    usage: IndexUsage,
+}
+
+/// Every campaign's slot, shared with the background reads.
+type Slots = Arc<Mutex<HashMap<i64, Arc<Slot>>>>;
+
+/// How often this server's indexes were read whole and brought up to date from the change log,
+/// and what they weigh (tests and operators tell these apart; `/metrics` has them too).
+#[derive(Clone, Debug, Default)]
+pub struct IndexUsage(Arc<[AtomicU64; 3]>);
+
+impl IndexUsage {
+    /// Indexes read whole (at once or in the background).
+    pub fn reads(&self) -> u64 {
+        self.0[0].load(Ordering::Relaxed)
+    }
+
+    /// Indexes brought up to date with the changes logged since their version.
+    pub fn patches(&self) -> u64 {
+        self.0[1].load(Ordering::Relaxed)
+    }
+
+    /// The estimated heap bytes of the indexes held after the last one was stored.
+    pub fn held_bytes(&self) -> u64 {
+        self.0[2].load(Ordering::Relaxed)
+    }
+
+    fn count(&self, which: usize) {
+        self.0[which].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Holds `index` in `slot` (that of `campaign_id`), then lets the least recently used other
+/// campaigns' indexes go until all fit in `max_bytes`; an index larger than the budget on its
+/// own is not kept (the request that read it still uses it).
+fn store(
+    slots: &Slots,
+    max_bytes: usize,
+    usage: &IndexUsage,
+    slot: &Slot,
+    campaign_id: i64,
+    index: Option<Arc<CampaignIndex>>,
+) {
+    slot.store(index);
+    let mut slots = slots.lock().unwrap_or_else(|e| e.into_inner());
+    let mut total: usize = slots.values().map(|s| s.bytes()).sum();
+    while total > max_bytes {
+        let oldest = slots
+            .iter()
+            .filter(|(id, s)| **id != campaign_id && s.bytes() > 0)
+            .min_by_key(|(_, s)| s.used.load(Ordering::Relaxed))
+            .map(|(id, _)| *id);
+        let Some(id) = oldest else { break };
+        if let Some(evicted) = slots.remove(&id) {
+            total -= evicted.bytes();
+            evicted.store(None);
+        }
+    }
+    if total > max_bytes {
+        total -= slot.bytes();
+        slot.store(None);
+    }
+    usage.0[2].store(total as u64, Ordering::Relaxed);
 }
 
 /// The settings of the embedded default (SQLite).
 impl Default for FacetIndexes {
     fn default() -> Self {
-        FacetIndexes::new(BACKGROUND_FROM, default_page_rows(DbBackend::Sqlite))
+        FacetIndexes::new(
+            BACKGROUND_FROM,
+            default_page_rows(DbBackend::Sqlite),
+            MAX_BYTES,
+        )
     }
 }
 
@@ -89,8 +164,8 @@ impl Default for FacetIndexes {
 pub struct Selection {
     /// How many partners match.
     pub count: i64,
-    /// Their relationship rows (`campaign_partners.id`, ascending by partner), when asked for
-    /// and few enough.
+    /// Their relationship rows (`campaign_partners.id`; ascending by partner, then partners
+    /// added since the index was read), when asked for and few enough.
     pub rows: Option<Vec<i64>>,
 }
 
@@ -129,7 +204,8 @@ async fn current_version(db: &impl ConnectionTrait, campaign_id: i64) -> AppResu
 }
 
 /// Bumps the list version of every campaign: for bulk loads that bypass the triggers (the
-/// PostgreSQL seed runs as a replication role, which skips them).
+/// PostgreSQL seed runs as a replication role, which skips them). The change logged is of no
+/// partner in particular: a held index is read whole again.
 pub async fn invalidate_all(db: &impl ConnectionTrait) -> AppResult<()> {
     let mut insert = Query::insert();
     insert
@@ -154,19 +230,31 @@ pub async fn invalidate_all(db: &impl ConnectionTrait) -> AppResult<()> {
                 .to_owned(),
         );
     db.execute(&insert).await?;
+    db.execute_unprepared(
+        "INSERT INTO campaign_list_changes (campaign_id, version, partner_id) \
+         SELECT campaign_id, version, NULL FROM campaign_list_versions",
+    )
+    .await?;
     Ok(())
 }
 
 impl FacetIndexes {
     /// Indexes read in the background for campaigns of `background_from` partners or more,
     /// that give pages of at most `page_rows` matches their rows.
-    pub fn new(background_from: usize, page_rows: usize) -> Self {
+    pub fn new(background_from: usize, page_rows: usize, max_bytes: usize) -> Self {
         FacetIndexes {
-            slots: Mutex::default(),
+            slots: Slots::default(),
             clock: AtomicU64::default(),
             background_from,
             page_rows: page_rows.min(PAGE_ROWS_MAX),
+            max_bytes,
+            usage: IndexUsage::default(),
         }
+    }
+
+    /// How often the indexes were read whole or patched.
+    pub fn usage(&self) -> IndexUsage {
+        self.usage.clone()
     }
 
     /// The most matches whose relationship row ids a page query is given instead of its
@@ -178,18 +266,20 @@ impl FacetIndexes {
     fn slot(&self, campaign_id: i64) -> Arc<Slot> {
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        if !slots.contains_key(&campaign_id) && slots.len() >= CAMPAIGNS {
-            let oldest = slots
-                .iter()
-                .min_by_key(|(_, s)| s.used.load(Ordering::Relaxed))
-                .map(|(id, _)| *id);
-            if let Some(id) = oldest {
-                slots.remove(&id);
-            }
-        }
         let slot = slots.entry(campaign_id).or_default().clone();
         slot.used.store(tick, Ordering::Relaxed);
         slot
+    }
+
+    fn store(&self, slot: &Slot, campaign_id: i64, index: Option<Arc<CampaignIndex>>) {
+        store(
+            &self.slots,
+            self.max_bytes,
+            &self.usage,
+            slot,
+            campaign_id,
+            index,
+        );
     }
 
     /// The index of the query's campaign as of now; `None` when the filter needs SQL or the
@@ -212,17 +302,25 @@ impl FacetIndexes {
             record_facet_index(FacetIndexUse::Hit);
             return Ok(Some(ix));
         }
+        if let Some(ix) = self.patched(db, auth, &slot, campaign_id, version).await? {
+            return Ok(Some(ix));
+        }
         let size = match slot.size() {
             Some(size) => size,
             None => campaign_size(db, auth, campaign_id).await?,
         };
         if size >= self.background_from {
             if let Ok(building) = slot.building.clone().try_lock_owned() {
-                let (db, auth) = (db.clone(), auth.clone());
+                let (db, auth, usage) = (db.clone(), auth.clone(), self.usage.clone());
+                let (slots, max_bytes) = (self.slots.clone(), self.max_bytes);
                 tokio::spawn(async move {
                     let _building = building;
                     match build::build(&db, &auth, campaign_id, version).await {
-                        Ok(ix) => slot.store(ix.map(Arc::new)),
+                        Ok(ix) => {
+                            usage.count(0);
+                            let ix = ix.map(Arc::new);
+                            store(&slots, max_bytes, &usage, &slot, campaign_id, ix);
+                        }
                         Err(err) => tracing::warn!(campaign_id, ?err, "facet index not read"),
                     }
                 });
@@ -239,12 +337,45 @@ impl FacetIndexes {
         let ix = build::build(db, auth, campaign_id, version)
             .await?
             .map(Arc::new);
-        slot.store(ix.clone());
+        self.usage.count(0);
+        self.store(&slot, campaign_id, ix.clone());
         record_facet_index(match ix {
             Some(_) => FacetIndexUse::Read,
             None => FacetIndexUse::SqlTooManyValues,
         });
         Ok(ix)
+    }
+
+    /// The held index brought to `version` with the changes logged since its own (while no
+    /// other request builds or patches it); `None` when none is held or it must be read whole.
+    async fn patched(
+        &self,
+        db: &DatabaseConnection,
+        auth: &AuthContext,
+        slot: &Slot,
+        campaign_id: i64,
+        version: i64,
+    ) -> AppResult<Option<Arc<CampaignIndex>>> {
+        let Some(held) = slot.held(auth.account_id) else {
+            return Ok(None);
+        };
+        let Ok(_building) = slot.building.clone().try_lock_owned() else {
+            return Ok(None);
+        };
+        // Another request may have brought it up to date meanwhile.
+        if let Some(ix) = slot.fresh(version, auth.account_id) {
+            record_facet_index(FacetIndexUse::Hit);
+            return Ok(Some(ix));
+        }
+        let Some(ix) = patch::apply(db, auth, campaign_id, &held, version).await? else {
+            return Ok(None);
+        };
+        let ix = Arc::new(ix);
+        self.store(slot, campaign_id, Some(ix.clone()));
+        record_facet_index(FacetIndexUse::Patched);
+        self.usage.count(1);
+        patch::prune(db, campaign_id, held.version).await?;
+        Ok(Some(ix))
     }
 
     /// What the index knows of the query's rows: how many, and which (their relationship row

@@ -1,7 +1,7 @@
 //! One campaign's slot: the index held (its memory counted in the metrics while it is held)
 //! and the lock its (re)building takes.
 
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::build::CampaignIndex;
@@ -15,6 +15,8 @@ pub struct Slot {
     pub building: Arc<tokio::sync::Mutex<()>>,
     /// When the slot was last used (for evicting the least recently used).
     pub used: AtomicU64,
+    /// The estimated heap bytes of the index held.
+    bytes: AtomicUsize,
 }
 
 impl Slot {
@@ -26,15 +28,30 @@ impl Slot {
             .cloned()
     }
 
+    /// The index held for `account_id`, whatever its version.
+    pub fn held(&self, account_id: i64) -> Option<Arc<CampaignIndex>> {
+        let held = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        held.as_ref()
+            .filter(|ix| ix.account_id == account_id)
+            .cloned()
+    }
+
     /// The number of partners of the index held, if any.
     pub fn size(&self) -> Option<usize> {
         let held = self.index.lock().unwrap_or_else(|e| e.into_inner());
         held.as_ref().map(|ix| ix.len)
     }
 
+    /// The estimated heap bytes of the index held (0: none).
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
     /// Holds `index` instead of what was held.
     pub fn store(&self, index: Option<Arc<CampaignIndex>>) {
         memory::held(index.as_deref());
+        self.bytes
+            .store(index.as_deref().map_or(0, memory::bytes), Ordering::Relaxed);
         let old = std::mem::replace(
             &mut *self.index.lock().unwrap_or_else(|e| e.into_inner()),
             index,

@@ -1,0 +1,293 @@
+//! `campaign_list_changes`: which partners' facet values changed at which list version, so a
+//! facet index applies the changes since its version instead of reading the campaign again.
+//!
+//! The triggers of migration 000013 are replaced by ones that bump the campaign's version and
+//! log the partners each write changed, in the same statement. Only writes that change what the
+//! facet index holds count: on PostgreSQL an UPDATE is compared column by column (old and new
+//! rows of the statement), on SQLite the trigger's `WHEN` does the same per row; a write that
+//! changes nothing the index holds leaves the version alone. On PostgreSQL the versions of
+//! several campaigns are taken in campaign id order, so two statements touching the same
+//! campaigns cannot deadlock on them. A change with no partner (`partner_id` NULL) means
+//! "everything": it is what a bulk load that bypasses the triggers records.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DbBackend;
+
+use crate::common::run_all;
+use crate::m20261121_000013_list_versions as versions;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum CampaignListChanges {
+    Table,
+    Id,
+    CampaignId,
+    Version,
+    PartnerId,
+    CreatedAt,
+}
+
+/// The tables whose rows carry a campaign and a partner, and the columns the facet index reads
+/// (an UPDATE that changes none of them is not a change); `id`: whether the table has one (old
+/// and new rows are paired by it).
+const BY_CAMPAIGN: &[(&str, &str, bool)] = &[
+    (
+        "campaign_partners",
+        "campaign_id, partner_id, country, contract_status, relationship_type, relationship_stage, \
+         prospecting_source, size_rank, assigned_user_id",
+        true,
+    ),
+    ("partner_group_members", "campaign_id, group_id, partner_id", false),
+    (
+        "partner_contracts",
+        "campaign_id, partner_id, status, template_id",
+        true,
+    ),
+];
+
+/// Profile attributes belong to a partner: a change counts in every campaign it is in.
+const ATTRIBUTES: &str = "partner_attributes";
+
+const BUMP: &str = "INSERT INTO campaign_list_versions (campaign_id, version)";
+const ON_CONFLICT: &str =
+    "ON CONFLICT (campaign_id) DO UPDATE SET version = campaign_list_versions.version + 1";
+
+fn sqlite_log(campaign: &str, partner: &str) -> String {
+    format!(
+        "{BUMP} VALUES ({campaign}, 1) {ON_CONFLICT}; \
+         INSERT INTO campaign_list_changes (campaign_id, version, partner_id) \
+         SELECT campaign_id, version, {partner} FROM campaign_list_versions WHERE campaign_id = {campaign};"
+    )
+}
+
+fn sqlite_log_partner(partner: &str) -> String {
+    format!(
+        "{BUMP} SELECT campaign_id, 1 FROM campaign_partners WHERE partner_id = {partner} AND true {ON_CONFLICT}; \
+         INSERT INTO campaign_list_changes (campaign_id, version, partner_id) \
+         SELECT campaign_id, version, {partner} FROM campaign_list_versions WHERE campaign_id IN \
+         (SELECT campaign_id FROM campaign_partners WHERE partner_id = {partner});"
+    )
+}
+
+fn sqlite_up() -> Vec<String> {
+    let mut sql = Vec::new();
+    for (table, columns, _) in BY_CAMPAIGN {
+        let differs = columns
+            .split(',')
+            .map(|c| format!("old.{0} IS NOT new.{0}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        sql.push(format!(
+            "CREATE TRIGGER tr_{table}_changes_insert AFTER INSERT ON {table} BEGIN {} END",
+            sqlite_log("new.campaign_id", "new.partner_id")
+        ));
+        sql.push(format!(
+            "CREATE TRIGGER tr_{table}_changes_delete AFTER DELETE ON {table} BEGIN {} END",
+            sqlite_log("old.campaign_id", "old.partner_id")
+        ));
+        sql.push(format!(
+            "CREATE TRIGGER tr_{table}_changes_update AFTER UPDATE OF {columns} ON {table} \
+             WHEN {differs} BEGIN {} {} END",
+            sqlite_log("old.campaign_id", "old.partner_id"),
+            sqlite_log("new.campaign_id", "new.partner_id"),
+        ));
+    }
+    let t = ATTRIBUTES;
+    sql.push(format!(
+        "CREATE TRIGGER tr_{t}_changes_insert AFTER INSERT ON {t} BEGIN {} END",
+        sqlite_log_partner("new.partner_id")
+    ));
+    sql.push(format!(
+        "CREATE TRIGGER tr_{t}_changes_delete AFTER DELETE ON {t} BEGIN {} END",
+        sqlite_log_partner("old.partner_id")
+    ));
+    sql.push(format!(
+        "CREATE TRIGGER tr_{t}_changes_update AFTER UPDATE ON {t} BEGIN {} {} END",
+        sqlite_log_partner("old.partner_id"),
+        sqlite_log_partner("new.partner_id")
+    ));
+    sql
+}
+
+/// A statement-level function: `changed` is SQL of the (campaign_id, partner_id) pairs a
+/// statement changed, per operation (over `new_rows` / `old_rows`).
+fn postgres_function(name: &str, insert: &str, delete: &str, update: &str) -> String {
+    let log = |changed: &str| {
+        format!(
+            "WITH changed AS (SELECT DISTINCT campaign_id, partner_id FROM ({changed}) c), \
+             bumped AS ({BUMP} SELECT DISTINCT campaign_id, 1 FROM changed ORDER BY campaign_id \
+             {ON_CONFLICT} RETURNING campaign_id, version) \
+             INSERT INTO campaign_list_changes (campaign_id, version, partner_id) \
+             SELECT b.campaign_id, b.version, c.partner_id FROM bumped b \
+             JOIN changed c ON c.campaign_id = b.campaign_id;"
+        )
+    };
+    format!(
+        "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+         IF TG_OP = 'INSERT' THEN {} \
+         ELSIF TG_OP = 'DELETE' THEN {} \
+         ELSE {} END IF; RETURN NULL; END $$",
+        log(insert),
+        log(delete),
+        log(update),
+    )
+}
+
+fn postgres_triggers(table: &str, function: &str) -> Vec<String> {
+    [
+        ("insert", "INSERT", "NEW TABLE AS new_rows"),
+        ("delete", "DELETE", "OLD TABLE AS old_rows"),
+        (
+            "update",
+            "UPDATE",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        ),
+    ]
+    .iter()
+    .map(|(suffix, event, tables)| {
+        format!(
+            "CREATE TRIGGER tr_{table}_changes_{suffix} AFTER {event} ON {table} \
+             REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        )
+    })
+    .collect()
+}
+
+fn postgres_up() -> Vec<String> {
+    let mut sql = Vec::new();
+    for (table, columns, id) in BY_CAMPAIGN {
+        let pairs = "SELECT campaign_id, partner_id FROM";
+        let update = if *id {
+            let old: Vec<String> = columns
+                .split(',')
+                .map(|c| format!("o.{}", c.trim()))
+                .collect();
+            let new: Vec<String> = columns
+                .split(',')
+                .map(|c| format!("n.{}", c.trim()))
+                .collect();
+            let differ = format!(
+                "FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE ({}) IS DISTINCT FROM ({})",
+                old.join(", "),
+                new.join(", ")
+            );
+            format!(
+                "SELECT n.campaign_id, n.partner_id {differ} UNION ALL SELECT o.campaign_id, o.partner_id {differ}"
+            )
+        } else {
+            format!("{pairs} new_rows UNION ALL {pairs} old_rows")
+        };
+        let function = format!("log_{table}_changes");
+        sql.push(postgres_function(
+            &function,
+            &format!("{pairs} new_rows"),
+            &format!("{pairs} old_rows"),
+            &update,
+        ));
+        sql.extend(postgres_triggers(table, &function));
+    }
+    let of_partners = |rows: &str| {
+        format!(
+            "SELECT cp.campaign_id, cp.partner_id FROM campaign_partners cp \
+             WHERE cp.partner_id IN (SELECT partner_id FROM {rows})"
+        )
+    };
+    let function = format!("log_{ATTRIBUTES}_changes");
+    sql.push(postgres_function(
+        &function,
+        &of_partners("new_rows"),
+        &of_partners("old_rows"),
+        &format!(
+            "{} UNION ALL {}",
+            of_partners("new_rows"),
+            of_partners("old_rows")
+        ),
+    ));
+    sql.extend(postgres_triggers(ATTRIBUTES, &function));
+    sql
+}
+
+fn triggers_down(postgres: bool) -> Vec<String> {
+    let mut sql = Vec::new();
+    for table in BY_CAMPAIGN.iter().map(|(t, _, _)| *t).chain([ATTRIBUTES]) {
+        for suffix in ["insert", "delete", "update"] {
+            let on = if postgres {
+                format!(" ON {table}")
+            } else {
+                String::new()
+            };
+            sql.push(format!(
+                "DROP TRIGGER IF EXISTS tr_{table}_changes_{suffix}{on}"
+            ));
+        }
+        if postgres {
+            sql.push(format!("DROP FUNCTION IF EXISTS log_{table}_changes()"));
+        }
+    }
+    sql
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use CampaignListChanges as C;
+        manager
+            .create_table(
+                Table::create()
+                    .table(C::Table)
+                    .col(
+                        ColumnDef::new(C::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(C::CampaignId).big_integer().not_null())
+                    .col(ColumnDef::new(C::Version).big_integer().not_null())
+                    .col(ColumnDef::new(C::PartnerId).big_integer().null())
+                    .col(
+                        ColumnDef::new(C::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null()
+                            .default(Expr::current_timestamp()),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_campaign_list_changes_version")
+                    .table(C::Table)
+                    .col(C::CampaignId)
+                    .col(C::Version)
+                    .to_owned(),
+            )
+            .await?;
+        let postgres = manager.get_database_backend() == DbBackend::Postgres;
+        run_all(manager, &versions::triggers_down(postgres)).await?;
+        match manager.get_database_backend() {
+            DbBackend::Sqlite => run_all(manager, &sqlite_up()).await,
+            DbBackend::Postgres => run_all(manager, &postgres_up()).await,
+            _ => Err(DbErr::Migration(
+                "only SQLite and PostgreSQL are supported".into(),
+            )),
+        }
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let postgres = manager.get_database_backend() == DbBackend::Postgres;
+        run_all(manager, &triggers_down(postgres)).await?;
+        let restored = if postgres {
+            versions::postgres_up()
+        } else {
+            versions::sqlite_up()
+        };
+        run_all(manager, &restored).await?;
+        manager
+            .drop_table(Table::drop().table(CampaignListChanges::Table).to_owned())
+            .await
+    }
+}
