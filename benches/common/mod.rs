@@ -25,6 +25,12 @@ pub struct Bench {
     pub token: String,
     /// The account's first campaign.
     pub campaign: i64,
+    /// The server's statement counter (it can also keep the statements it counts).
+    #[allow(dead_code)]
+    pub statements: partnergraph::db::StatementCounter,
+    /// The database's URL.
+    #[allow(dead_code)]
+    pub url: String,
     /// Partners in that campaign.
     pub in_campaign: i64,
     /// `SQLite` or `PostgreSQL`.
@@ -97,6 +103,7 @@ impl Bench {
             .await
             .unwrap();
         let db = state.db.clone();
+        let statements = state.statements.clone();
         if scalar(&db, "SELECT COUNT(*) FROM accounts").await == 0 {
             // Seeding runs statements longer than the server's statement timeout: through a
             // pool of its own, as `partnergraph seed` does.
@@ -164,6 +171,8 @@ impl Bench {
             account,
             user,
             http: reqwest::Client::new(),
+            statements,
+            url,
         }
     }
 

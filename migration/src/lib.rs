@@ -20,6 +20,7 @@ mod m20261121_000014_campaign_partner_emails;
 mod m20261121_000015_user_permissions;
 mod m20261121_000016_contract_lifecycle;
 mod m20261121_000017_list_changes;
+mod m20261121_000018_search_statistics;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000015_user_permissions::Migration),
             Box::new(m20261121_000016_contract_lifecycle::Migration),
             Box::new(m20261121_000017_list_changes::Migration),
+            Box::new(m20261121_000018_search_statistics::Migration),
         ]
     }
 }

@@ -136,6 +136,16 @@ async fn roundtrip(db: &DatabaseConnection) {
     // Substring search: an FTS5 trigram table (and its shadow tables) on SQLite, a pg_trgm index on PostgreSQL.
     let postgres = db.get_database_backend() == DbBackend::Postgres;
     assert_eq!(search_tables, if postgres { 0 } else { 5 });
+    if postgres {
+        // Migration 000018: searches are estimated from a finer sample.
+        let target = strings(
+            db,
+            "SELECT CAST(attstattarget AS TEXT) FROM pg_attribute \
+             WHERE attrelid = 'campaign_partners'::regclass AND attname = 'search_text'",
+        )
+        .await;
+        assert_eq!(target, ["1000"]);
+    }
     let expected_indexes = if postgres { 58 } else { 57 };
     assert_eq!(
         indexes(db).await.len(),

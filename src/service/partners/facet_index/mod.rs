@@ -55,6 +55,10 @@ use entity::{campaign, campaign_list_version as version, campaign_partner as cp}
 /// partners).
 pub const MAX_BYTES: usize = 512 * 1024 * 1024;
 
+/// How long a request waits for another to apply the logged changes it also needs (applying
+/// 100,000 partners' changes takes about a second at a million) before it counts in SQL.
+const PATCH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The default size from which a campaign's index is read in the background.
 pub const BACKGROUND_FROM: usize = 50_000;
 
@@ -359,15 +363,26 @@ impl FacetIndexes {
         let Some(held) = slot.held(auth.account_id) else {
             return Ok(None);
         };
-        let Ok(_building) = slot.building.clone().try_lock_owned() else {
-            return Ok(None);
+        let _building = match slot.building.clone().try_lock_owned() {
+            Ok(guard) => guard,
+            // Another request is applying the same changes: its index will be current.
+            Err(_) if slot.patching.load(Ordering::Relaxed) => {
+                match tokio::time::timeout(PATCH_WAIT, slot.building.clone().lock_owned()).await {
+                    Ok(guard) => guard,
+                    Err(_) => return Ok(None),
+                }
+            }
+            Err(_) => return Ok(None),
         };
         // Another request may have brought it up to date meanwhile.
         if let Some(ix) = slot.fresh(version, auth.account_id) {
             record_facet_index(FacetIndexUse::Hit);
             return Ok(Some(ix));
         }
-        let Some(ix) = patch::apply(db, auth, campaign_id, &held, version).await? else {
+        slot.patching.store(true, Ordering::Relaxed);
+        let patched = patch::apply(db, auth, campaign_id, &held, version).await;
+        slot.patching.store(false, Ordering::Relaxed);
+        let Some(ix) = patched? else {
             return Ok(None);
         };
         let ix = Arc::new(ix);

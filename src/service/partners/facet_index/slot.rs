@@ -17,6 +17,9 @@ pub struct Slot {
     pub used: AtomicU64,
     /// The estimated heap bytes of the index held.
     bytes: AtomicUsize,
+    /// Whether the lock is held to apply logged changes (short: worth waiting for), rather
+    /// than to read the index whole.
+    pub patching: std::sync::atomic::AtomicBool,
 }
 
 impl Slot {
