@@ -192,7 +192,7 @@ async fn facets_under_writes(client: &Bench, campaign: i64) {
             .as_array()
             .unwrap()
             .iter()
-            .find(|b| b["value"] == user.to_string())
+            .find(|b| b["value"].as_str() == Some(user.to_string().as_str()))
             .map_or(0, |b| b["count"].as_i64().unwrap())
     };
     let mut visible = Vec::new();
