@@ -19,15 +19,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{env_number, group_near, Bench, CURSOR_PAGE, SEARCH};
+use common::{env_number, group_near, Bench, CURSOR_PAGE, SEARCH, WIDE};
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
-
-const WIDE: &str = "query($c: ID!, $f: PartnerFilter) {
-  partners(campaignId: $c, filter: $f, first: 50, orderBy: [{ field: DATE_JOINED, direction: DESC }]) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { partnerId name country size email dateJoined relationshipType relationshipStage socialReach
-      groups { name } contracts { name status } assignedTo { name } } } }";
 
 const CHANGE: &str = "mutation($i: ChangePartnerGroupsInput!) { changePartnerGroups(input: $i) {
   matchedCount affectedCount userErrors { code message } } }";

@@ -256,6 +256,15 @@ pub async fn group_near(db: &DatabaseConnection, campaign: i64, size: i64) -> i6
 }
 
 /// The list bench's request 2 (and the soak's): a search, a page of 50.
+/// Request 1 of the soak and throughput benches: the list bench's filtered wide page of 50 with
+/// `totalCount` (without its custom field columns).
+#[allow(dead_code)]
+pub const WIDE: &str = "query($c: ID!, $f: PartnerFilter) {
+  partners(campaignId: $c, filter: $f, first: 50, orderBy: [{ field: DATE_JOINED, direction: DESC }]) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { partnerId name country size email dateJoined relationshipType relationshipStage socialReach
+      groups { name } contracts { name status } assignedTo { name } } } }";
+
 pub const SEARCH: &str =
     "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 50) {
   nodes { partnerId name websiteUrl country } } }";

@@ -124,3 +124,44 @@ pub(crate) async fn run_all<S: AsRef<str>>(
     }
     Ok(())
 }
+
+/// PostgreSQL statement-level triggers `tr_<table>_<kind>_{insert,delete,update}` running
+/// `function` after each statement, with its rows as `new_rows` / `old_rows`.
+pub(crate) fn statement_triggers(table: &str, kind: &str, function: &str) -> Vec<String> {
+    [
+        ("insert", "INSERT", "NEW TABLE AS new_rows"),
+        ("delete", "DELETE", "OLD TABLE AS old_rows"),
+        (
+            "update",
+            "UPDATE",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        ),
+    ]
+    .iter()
+    .map(|(suffix, event, tables)| {
+        format!(
+            "CREATE TRIGGER tr_{table}_{kind}_{suffix} AFTER {event} ON {table} \
+             REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        )
+    })
+    .collect()
+}
+
+/// `DROP TRIGGER` of each `tr_<table>_<kind>_{insert,delete,update}` (PostgreSQL names the
+/// table a trigger is on, SQLite does not).
+pub(crate) fn drop_triggers(tables: &[&str], kind: &str, postgres: bool) -> Vec<String> {
+    let mut sql = Vec::new();
+    for table in tables {
+        for suffix in ["insert", "delete", "update"] {
+            let on = if postgres {
+                format!(" ON {table}")
+            } else {
+                String::new()
+            };
+            sql.push(format!(
+                "DROP TRIGGER IF EXISTS tr_{table}_{kind}_{suffix}{on}"
+            ));
+        }
+    }
+    sql
+}

@@ -11,7 +11,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
-use crate::common::run_all;
+use crate::common::{drop_triggers, run_all, statement_triggers};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -108,26 +108,6 @@ fn postgres_function(name: &str, campaigns: &str) -> String {
     )
 }
 
-fn postgres_triggers(table: &str, function: &str) -> Vec<String> {
-    [
-        ("insert", "INSERT", "NEW TABLE AS new_rows"),
-        ("delete", "DELETE", "OLD TABLE AS old_rows"),
-        (
-            "update",
-            "UPDATE",
-            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        ),
-    ]
-    .iter()
-    .map(|(suffix, event, tables)| {
-        format!(
-            "CREATE TRIGGER tr_{table}_version_{suffix} AFTER {event} ON {table} \
-             REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-        )
-    })
-    .collect()
-}
-
 pub(crate) fn postgres_up() -> Vec<String> {
     let mut sql = vec![
         postgres_function(
@@ -141,10 +121,15 @@ pub(crate) fn postgres_up() -> Vec<String> {
         ),
     ];
     for (table, _) in BY_CAMPAIGN {
-        sql.extend(postgres_triggers(table, "bump_list_versions_by_campaign"));
+        sql.extend(statement_triggers(
+            table,
+            "version",
+            "bump_list_versions_by_campaign",
+        ));
     }
-    sql.extend(postgres_triggers(
+    sql.extend(statement_triggers(
         ATTRIBUTES,
+        "version",
         "bump_list_versions_by_partner",
     ));
     sql
@@ -152,19 +137,12 @@ pub(crate) fn postgres_up() -> Vec<String> {
 
 /// `DROP TRIGGER` for each trigger (PostgreSQL names the table a trigger is on).
 pub(crate) fn triggers_down(postgres: bool) -> Vec<String> {
-    let mut sql = Vec::new();
-    for table in BY_CAMPAIGN.iter().map(|(t, _)| *t).chain([ATTRIBUTES]) {
-        for suffix in ["insert", "delete", "update"] {
-            let on = if postgres {
-                format!(" ON {table}")
-            } else {
-                String::new()
-            };
-            sql.push(format!(
-                "DROP TRIGGER IF EXISTS tr_{table}_version_{suffix}{on}"
-            ));
-        }
-    }
+    let tables: Vec<&str> = BY_CAMPAIGN
+        .iter()
+        .map(|(t, _)| *t)
+        .chain([ATTRIBUTES])
+        .collect();
+    let mut sql = drop_triggers(&tables, "version", postgres);
     if postgres {
         sql.push("DROP FUNCTION IF EXISTS bump_list_versions_by_campaign()".into());
         sql.push("DROP FUNCTION IF EXISTS bump_list_versions_by_partner()".into());

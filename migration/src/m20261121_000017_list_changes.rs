@@ -13,7 +13,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
-use crate::common::run_all;
+use crate::common::{drop_triggers, run_all, statement_triggers};
 use crate::m20261121_000013_list_versions as versions;
 
 #[derive(DeriveMigrationName)]
@@ -135,26 +135,6 @@ fn postgres_function(name: &str, insert: &str, delete: &str, update: &str) -> St
     )
 }
 
-fn postgres_triggers(table: &str, function: &str) -> Vec<String> {
-    [
-        ("insert", "INSERT", "NEW TABLE AS new_rows"),
-        ("delete", "DELETE", "OLD TABLE AS old_rows"),
-        (
-            "update",
-            "UPDATE",
-            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        ),
-    ]
-    .iter()
-    .map(|(suffix, event, tables)| {
-        format!(
-            "CREATE TRIGGER tr_{table}_changes_{suffix} AFTER {event} ON {table} \
-             REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-        )
-    })
-    .collect()
-}
-
 fn postgres_up() -> Vec<String> {
     let mut sql = Vec::new();
     for (table, columns, id) in BY_CAMPAIGN {
@@ -186,7 +166,7 @@ fn postgres_up() -> Vec<String> {
             &format!("{pairs} old_rows"),
             &update,
         ));
-        sql.extend(postgres_triggers(table, &function));
+        sql.extend(statement_triggers(table, "changes", &function));
     }
     let of_partners = |rows: &str| {
         format!(
@@ -205,24 +185,19 @@ fn postgres_up() -> Vec<String> {
             of_partners("old_rows")
         ),
     ));
-    sql.extend(postgres_triggers(ATTRIBUTES, &function));
+    sql.extend(statement_triggers(ATTRIBUTES, "changes", &function));
     sql
 }
 
 fn triggers_down(postgres: bool) -> Vec<String> {
-    let mut sql = Vec::new();
-    for table in BY_CAMPAIGN.iter().map(|(t, _, _)| *t).chain([ATTRIBUTES]) {
-        for suffix in ["insert", "delete", "update"] {
-            let on = if postgres {
-                format!(" ON {table}")
-            } else {
-                String::new()
-            };
-            sql.push(format!(
-                "DROP TRIGGER IF EXISTS tr_{table}_changes_{suffix}{on}"
-            ));
-        }
-        if postgres {
+    let tables: Vec<&str> = BY_CAMPAIGN
+        .iter()
+        .map(|(t, _, _)| *t)
+        .chain([ATTRIBUTES])
+        .collect();
+    let mut sql = drop_triggers(&tables, "changes", postgres);
+    if postgres {
+        for table in &tables {
             sql.push(format!("DROP FUNCTION IF EXISTS log_{table}_changes()"));
         }
     }

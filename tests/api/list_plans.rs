@@ -12,20 +12,9 @@
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use serde_json::{json, Value};
 
+use crate::list_sorting::FIELDS;
 use crate::list_support::Listed;
 use crate::support::{backend_tests, TestApp};
-
-const FIELDS: [&str; 9] = [
-    "NAME",
-    "PARTNER_ID",
-    "DATE_JOINED",
-    "COUNTRY",
-    "SIZE",
-    "SOCIAL_REACH",
-    "MOZ_DOMAIN_AUTHORITY",
-    "MARKETPLACE_APPLICATION_DATE",
-    "RELATIONSHIP_STAGE",
-];
 
 const PAGE: &str = "query($c: ID!, $o: [PartnerOrder!], $f: PartnerFilter, $first: Int, $after: String, $last: Int, $before: String) {
   partners(campaignId: $c, orderBy: $o, filter: $f, first: $first, after: $after, last: $last, before: $before) {

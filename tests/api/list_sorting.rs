@@ -9,7 +9,8 @@ use crate::first_error_code;
 use crate::list_support::Listed;
 use crate::support::{backend_tests, TestApp};
 
-const FIELDS: [&str; 9] = [
+/// Every sort field.
+pub const FIELDS: [&str; 9] = [
     "NAME",
     "PARTNER_ID",
     "DATE_JOINED",

@@ -1,7 +1,7 @@
 //! Reading partners of a campaign: filtered, sorted pages (keyset on the sort key), counts and lookups.
 
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement, UnionType};
-use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic, Iterable};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, IdenStatic, Iterable};
 
 use super::filter::PartnerFilter;
 use super::filter_sql::{condition, FilterContext};
@@ -103,7 +103,7 @@ pub async fn list_page(
     match among {
         Some(rows) => {
             ids.cond_where(condition_for(db, auth, query, &PartnerFilter::all(), false))
-                .and_where(Expr::col((cp::Entity, cp::Column::Id)).is_in(rows.iter().copied()));
+                .and_where(among_rows(db.get_database_backend(), rows));
         }
         None => {
             let in_order = match query.filter.search.as_deref() {
@@ -146,6 +146,28 @@ pub async fn list_page(
     query.order.apply(&mut q, request.backward);
     let rows = fetch(db, &q).await?;
     Ok(Page::from_probe(rows, request))
+}
+
+/// "The relationship row is one of `rows`". On PostgreSQL the ids are one parameter (a list of
+/// numbers, read as an array): the statement's text and its single parameter are the same
+/// whatever the number of rows, so it stays prepared, and planning it does not weigh thousands
+/// of parameters (about 9 ms of a 15–19 ms page with 4,656 ids at a million partners). SQLite
+/// binds each id.
+fn among_rows(backend: DbBackend, rows: &[i64]) -> Expr {
+    match backend {
+        DbBackend::Postgres => {
+            let list = rows
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            Expr::cust_with_values(
+                r#""campaign_partners"."id" = ANY(CAST(string_to_array($1, ',') AS BIGINT[]))"#,
+                [list],
+            )
+        }
+        _ => Expr::col((cp::Entity, cp::Column::Id)).is_in(rows.iter().copied()),
+    }
 }
 
 /// A page read from two index ranges one after the other ([`SortOrder::segments`]): the page's
@@ -282,4 +304,25 @@ pub async fn find_in_account(
         .order_by((cp::Entity, cp::Column::CampaignId), sea_orm::Order::Asc)
         .limit(1);
     Ok(fetch(db, &q).await?.into_iter().next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::sea_query::PostgresQueryBuilder;
+
+    #[test]
+    fn row_ids_are_one_array_parameter_on_postgres() {
+        let mut q = Query::select();
+        q.column((cp::Entity, cp::Column::Id))
+            .from(cp::Entity)
+            .and_where(Expr::col((cp::Entity, cp::Column::AccountId)).eq(7))
+            .and_where(among_rows(DbBackend::Postgres, &[3, 4, 5]));
+        let (sql, values) = q.build(PostgresQueryBuilder);
+        assert!(
+            sql.contains("ANY(CAST(string_to_array($2, ',') AS BIGINT[]))"),
+            "{sql}"
+        );
+        assert_eq!(values.0.len(), 2);
+    }
 }

@@ -141,12 +141,12 @@ fn store(
             .map(|(id, _)| *id);
         let Some(id) = oldest else { break };
         if let Some(evicted) = slots.remove(&id) {
-            total -= evicted.bytes();
+            total = total.saturating_sub(evicted.bytes());
             evicted.store(None);
         }
     }
     if total > max_bytes {
-        total -= slot.bytes();
+        total = total.saturating_sub(slot.bytes());
         slot.store(None);
     }
     usage.0[2].store(total as u64, Ordering::Relaxed);
@@ -389,7 +389,13 @@ impl FacetIndexes {
         self.store(slot, campaign_id, Some(ix.clone()));
         record_facet_index(FacetIndexUse::Patched);
         self.usage.count(1);
-        patch::prune(db, campaign_id, held.version).await?;
+        // Pruning writes: in the background, so a read never waits for a writer's lock.
+        let (db, applied) = (db.clone(), held.version);
+        tokio::spawn(async move {
+            if let Err(err) = patch::prune(&db, campaign_id, applied).await {
+                tracing::warn!(campaign_id, ?err, "facet index changes not pruned");
+            }
+        });
         Ok(Some(ix))
     }
 
