@@ -10,6 +10,7 @@ pub mod facets;
 pub mod filter;
 pub mod filter_bounds;
 pub mod filter_sql;
+mod keyset;
 mod list;
 pub mod listing;
 mod prepare;

@@ -6,12 +6,12 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{
-    Alias, Condition, Expr, ExprTrait, NullOrdering, Order, SelectStatement, SimpleExpr,
-};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, SelectStatement};
 use sea_orm::Value;
 use serde_json::{json, Value as Json};
 
+use super::keyset::{after, equal, order_by, row_value_beyond};
+pub use super::keyset::{KEY, TIE};
 use super::PartnerRecord;
 use crate::domain::{OrderDirection, PartnerOrderField};
 use crate::error::{AppError, AppResult};
@@ -308,74 +308,6 @@ impl SortOrder {
             }
         }
         any
-    }
-}
-
-/// The sort key's value, as a page query over [`SortOrder::segments`] selects it.
-pub const KEY: &str = "sort_key";
-/// The partner id, as a page query over [`SortOrder::segments`] selects it.
-pub const TIE: &str = "sort_tie";
-
-fn order_by(q: &mut SelectStatement, expr: Expr, direction: OrderDirection, nulls: bool) {
-    let (order, null_order) = match direction {
-        OrderDirection::Asc => (Order::Asc, NullOrdering::First),
-        OrderDirection::Desc => (Order::Desc, NullOrdering::Last),
-    };
-    if nulls {
-        q.order_by_expr_with_nulls(expr, order, null_order);
-    } else {
-        q.order_by_expr(expr, order);
-    }
-}
-
-/// `(key, partner_id) > (v, id)` (or `<`) for one key plus the tie-breaker in the same
-/// direction with a present value: a form both planners answer with one index range.
-fn row_value_beyond(
-    columns: &[(Expr, OrderDirection, bool)],
-    values: &[Option<Value>],
-) -> Option<SimpleExpr> {
-    if columns.len() > 2 || columns.iter().any(|c| c.1 != columns[0].1) {
-        return None;
-    }
-    let present: Vec<Value> = values.iter().cloned().collect::<Option<Vec<Value>>>()?;
-    let exprs: Vec<Expr> = columns.iter().map(|c| c.0.clone()).collect();
-    let (left, right) = if exprs.len() == 1 {
-        (exprs[0].clone(), Expr::val(present[0].clone()))
-    } else {
-        (
-            Expr::tuple(exprs),
-            Expr::tuple(present.into_iter().map(Expr::val)),
-        )
-    };
-    Some(match columns[0].1 {
-        OrderDirection::Asc => left.gt(right),
-        // Missing values sort last descending: they all lie beyond a present value.
-        OrderDirection::Desc if columns[0].2 => left.lt(right).or(columns[0].0.clone().is_null()),
-        OrderDirection::Desc => left.lt(right),
-    })
-}
-
-fn equal(expr: Expr, value: Option<Value>) -> SimpleExpr {
-    match value {
-        Some(v) => expr.eq(v),
-        None => expr.is_null(),
-    }
-}
-
-/// "Strictly after `value`" in one direction, with missing values the smallest; `None` when
-/// nothing can be (descending past a missing value).
-fn after(
-    expr: Expr,
-    direction: OrderDirection,
-    nullable: bool,
-    value: Option<Value>,
-) -> Option<SimpleExpr> {
-    match (direction, value) {
-        (OrderDirection::Asc, Some(v)) => Some(expr.gt(v)),
-        (OrderDirection::Asc, None) => Some(expr.is_not_null()),
-        (OrderDirection::Desc, Some(v)) if nullable => Some(expr.clone().lt(v).or(expr.is_null())),
-        (OrderDirection::Desc, Some(v)) => Some(expr.lt(v)),
-        (OrderDirection::Desc, None) => None,
     }
 }
 

@@ -23,6 +23,7 @@
 //! next asked for; nothing is ever answered from an index that is not current.
 
 mod bitset;
+mod budget;
 mod build;
 mod eval;
 mod labels;
@@ -32,7 +33,7 @@ mod slot;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
@@ -46,6 +47,8 @@ use super::ListQuery;
 use crate::auth::AuthContext;
 use crate::error::{AppError, AppResult};
 use crate::observability::{record_facet_index, FacetIndexUse};
+pub use budget::IndexUsage;
+use budget::{store, Slots};
 use build::CampaignIndex;
 use slot::Slot;
 
@@ -88,68 +91,6 @@ pub struct FacetIndexes {
     page_rows: usize,
     max_bytes: usize,
     usage: IndexUsage,
-}
-
-/// Every campaign's slot, shared with the background reads.
-type Slots = Arc<Mutex<HashMap<i64, Arc<Slot>>>>;
-
-/// How often this server's indexes were read whole and brought up to date from the change log,
-/// and what they weigh (tests and operators tell these apart; `/metrics` has them too).
-#[derive(Clone, Debug, Default)]
-pub struct IndexUsage(Arc<[AtomicU64; 3]>);
-
-impl IndexUsage {
-    /// Indexes read whole (at once or in the background).
-    pub fn reads(&self) -> u64 {
-        self.0[0].load(Ordering::Relaxed)
-    }
-
-    /// Indexes brought up to date with the changes logged since their version.
-    pub fn patches(&self) -> u64 {
-        self.0[1].load(Ordering::Relaxed)
-    }
-
-    /// The estimated heap bytes of the indexes held after the last one was stored.
-    pub fn held_bytes(&self) -> u64 {
-        self.0[2].load(Ordering::Relaxed)
-    }
-
-    fn count(&self, which: usize) {
-        self.0[which].fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-/// Holds `index` in `slot` (that of `campaign_id`), then lets the least recently used other
-/// campaigns' indexes go until all fit in `max_bytes`; an index larger than the budget on its
-/// own is not kept (the request that read it still uses it).
-fn store(
-    slots: &Slots,
-    max_bytes: usize,
-    usage: &IndexUsage,
-    slot: &Slot,
-    campaign_id: i64,
-    index: Option<Arc<CampaignIndex>>,
-) {
-    slot.store(index);
-    let mut slots = slots.lock().unwrap_or_else(|e| e.into_inner());
-    let mut total: usize = slots.values().map(|s| s.bytes()).sum();
-    while total > max_bytes {
-        let oldest = slots
-            .iter()
-            .filter(|(id, s)| **id != campaign_id && s.bytes() > 0)
-            .min_by_key(|(_, s)| s.used.load(Ordering::Relaxed))
-            .map(|(id, _)| *id);
-        let Some(id) = oldest else { break };
-        if let Some(evicted) = slots.remove(&id) {
-            total = total.saturating_sub(evicted.bytes());
-            evicted.store(None);
-        }
-    }
-    if total > max_bytes {
-        total = total.saturating_sub(slot.bytes());
-        slot.store(None);
-    }
-    usage.0[2].store(total as u64, Ordering::Relaxed);
 }
 
 /// The settings of the embedded default (SQLite).
