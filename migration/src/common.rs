@@ -24,6 +24,47 @@ where
         .to_owned()
 }
 
+/// A foreign key `fk_<table>_<column>` to `<target>.id` a migration drops or restores: column,
+/// target, ON DELETE action.
+pub(crate) type Key = (DynIden, DynIden, ForeignKeyAction);
+
+/// A [`Key`].
+pub(crate) fn key(
+    column: impl IntoIden,
+    target: impl IntoIden,
+    on_delete: ForeignKeyAction,
+) -> Key {
+    (column.into_iden(), target.into_iden(), on_delete)
+}
+
+/// The statements creating `keys` of `table`.
+pub(crate) fn key_statements(table: &DynIden, keys: &[Key]) -> Vec<ForeignKeyCreateStatement> {
+    keys.iter()
+        .map(|(column, to, action)| fk(table.clone(), column.clone(), to.clone(), *action))
+        .collect()
+}
+
+/// Statements applying each key's ON DELETE action to the rows of `table` whose target went away
+/// while the key was gone: without them the keys could not come back.
+pub(crate) fn orphan_cleanup(table: &DynIden, keys: &[Key]) -> Vec<String> {
+    let table = table.to_string();
+    keys.iter()
+        .map(|(column, to, action)| {
+            let (column, to) = (column.to_string(), to.to_string());
+            let orphan = format!(
+                "{column} IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM {to} WHERE {to}.id = {table}.{column})"
+            );
+            match action {
+                ForeignKeyAction::SetNull => {
+                    format!("UPDATE {table} SET {column} = NULL WHERE {orphan}")
+                }
+                _ => format!("DELETE FROM {table} WHERE {orphan}"),
+            }
+        })
+        .collect()
+}
+
 /// Foreign key for a child row that goes away with its parent.
 pub(crate) fn fk_cascade<T, C, R>(table: T, column: C, to: R) -> ForeignKeyCreateStatement
 where

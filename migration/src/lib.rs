@@ -21,6 +21,7 @@ mod m20261121_000015_user_permissions;
 mod m20261121_000016_contract_lifecycle;
 mod m20261121_000017_list_changes;
 mod m20261121_000018_search_statistics;
+mod m20261121_000019_contract_writes;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000016_contract_lifecycle::Migration),
             Box::new(m20261121_000017_list_changes::Migration),
             Box::new(m20261121_000018_search_statistics::Migration),
+            Box::new(m20261121_000019_contract_writes::Migration),
         ]
     }
 }

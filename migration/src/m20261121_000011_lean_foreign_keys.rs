@@ -11,7 +11,7 @@
 use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::common::{create_indexes, fk, fk_cascade, index};
+use crate::common::{create_indexes, fk_cascade, index, key, key_statements, orphan_cleanup, Key};
 use crate::m20261121_000001_accounts::{AccountUsers, Accounts, Campaigns};
 use crate::m20261121_000002_partners::Partners;
 use crate::m20261121_000004_groups::{PartnerGroupMembers as Pgm, PartnerGroups};
@@ -29,13 +29,6 @@ struct Trimmed {
     dropped: Vec<Key>,
     /// Its indexes, as 000004 / 000007 made them (SQLite drops them with the table).
     indexes: Vec<IndexCreateStatement>,
-}
-
-/// A foreign key `fk_<table>_<column>` to `<target>.id`: column, target, ON DELETE action.
-type Key = (DynIden, DynIden, ForeignKeyAction);
-
-fn key(column: impl IntoIden, target: impl IntoIden, on_delete: ForeignKeyAction) -> Key {
-    (column.into_iden(), target.into_iden(), on_delete)
 }
 
 fn members() -> Trimmed {
@@ -102,10 +95,8 @@ fn activity_log() -> Trimmed {
 }
 
 impl Trimmed {
-    fn dropped_fks(&self) -> impl Iterator<Item = ForeignKeyCreateStatement> + '_ {
-        self.dropped
-            .iter()
-            .map(|(column, to, action)| fk(self.table.clone(), column.clone(), to.clone(), *action))
+    fn dropped_fks(&self) -> Vec<ForeignKeyCreateStatement> {
+        key_statements(&self.table, &self.dropped)
     }
 
     /// The table with only the kept foreign keys (`lean`), or with all of them as before.
@@ -119,26 +110,9 @@ impl Trimmed {
         table
     }
 
-    /// Statements applying each dropped key's ON DELETE action to the rows whose target went
-    /// away while the key was gone: without them the keys could not come back.
+    /// See [`orphan_cleanup`].
     fn orphan_cleanup(&self) -> Vec<String> {
-        let table = self.table.to_string();
-        self.dropped
-            .iter()
-            .map(|(column, to, action)| {
-                let (column, to) = (column.to_string(), to.to_string());
-                let orphan = format!(
-                    "{column} IS NOT NULL AND NOT EXISTS \
-                     (SELECT 1 FROM {to} WHERE {to}.id = {table}.{column})"
-                );
-                match action {
-                    ForeignKeyAction::SetNull => {
-                        format!("UPDATE {table} SET {column} = NULL WHERE {orphan}")
-                    }
-                    _ => format!("DELETE FROM {table} WHERE {orphan}"),
-                }
-            })
-            .collect()
+        orphan_cleanup(&self.table, &self.dropped)
     }
 }
 

@@ -146,7 +146,7 @@ async fn roundtrip(db: &DatabaseConnection) {
         .await;
         assert_eq!(target, ["1000"]);
     }
-    let expected_indexes = if postgres { 58 } else { 57 };
+    let expected_indexes = if postgres { 57 } else { 56 };
     assert_eq!(
         indexes(db).await.len(),
         expected_indexes,
@@ -395,12 +395,89 @@ async fn campaign_emails(db: &DatabaseConnection) {
     Migrator::reset(db).await.unwrap();
 }
 
+/// Migration 000019 drops the contract tables' foreign keys on PostgreSQL (SQLite keeps them)
+/// and indexes the runner's due changes by campaign; its `down` clears what the keys would have
+/// cleared and brings them back.
+async fn contract_writes(db: &DatabaseConnection) {
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    Migrator::up(db, Some(18)).await.unwrap();
+    let keys_before = [
+        foreign_keys(db, "partner_contracts").await,
+        foreign_keys(db, "contract_history").await,
+    ];
+    assert_eq!(keys_before[0].len(), 6, "{keys_before:?}");
+    assert_eq!(keys_before[1].len(), 6, "{keys_before:?}");
+    let account = insert_account(db, "AC1").await;
+    exec(db, &format!("INSERT INTO account_users (account_id, name, email, role, created_at) VALUES ({account}, 'U', 'u@x', 'ADMINISTRATOR', CURRENT_TIMESTAMP)")).await;
+    exec(db, &format!("INSERT INTO campaigns (account_id, name, currency, created_at) VALUES ({account}, 'C', 'USD', CURRENT_TIMESTAMP)")).await;
+    exec(db, "INSERT INTO partners (name, created_at, updated_at) VALUES ('P', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").await;
+    exec(db, &format!("INSERT INTO contract_templates (account_id, campaign_id, name, payout_type, payout_value, created_at) SELECT {account}, id, 'T', 'PERCENT', 5, CURRENT_TIMESTAMP FROM campaigns")).await;
+    exec(db, &format!("INSERT INTO partner_contracts (account_id, campaign_id, partner_id, template_id, name, status, start_date, created_by_user_id, created_at, updated_at) SELECT {account}, c.id, p.id, t.id, 'T', 'ACTIVE', CURRENT_TIMESTAMP, u.id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM campaigns c, partners p, contract_templates t, account_users u")).await;
+    exec(db, &format!("INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, template_id, user_id, created_at) SELECT {account}, campaign_id, partner_id, id, 'SWITCHED', template_id, created_by_user_id, CURRENT_TIMESTAMP FROM partner_contracts")).await;
+
+    Migrator::up(db, Some(1)).await.unwrap();
+    let found = indexes(db).await;
+    assert!(
+        found.contains(&"ix_pc_campaign_status_start".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|i| i.starts_with("ix_pc_status_")),
+        "{found:?}"
+    );
+    if postgres {
+        assert!(foreign_keys(db, "partner_contracts").await.is_empty());
+        assert!(foreign_keys(db, "contract_history").await.is_empty());
+        // Without the keys nothing stops a user's removal: down must clean up after it.
+        exec(db, "DELETE FROM account_users").await;
+        assert_eq!(
+            strings(
+                db,
+                "SELECT CAST(user_id AS TEXT) FROM contract_history WHERE user_id IS NOT NULL"
+            )
+            .await
+            .len(),
+            1
+        );
+    } else {
+        assert_eq!(foreign_keys(db, "partner_contracts").await, keys_before[0]);
+        assert_eq!(foreign_keys(db, "contract_history").await, keys_before[1]);
+        exec(db, "DELETE FROM account_users").await;
+    }
+
+    Migrator::down(db, Some(1)).await.unwrap();
+    assert_eq!(foreign_keys(db, "partner_contracts").await, keys_before[0]);
+    assert_eq!(foreign_keys(db, "contract_history").await, keys_before[1]);
+    let found = indexes(db).await;
+    assert!(
+        !found.contains(&"ix_pc_campaign_status_start".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"ix_pc_status_start".to_owned()),
+        "{found:?}"
+    );
+    // The deleted user is no longer named; the records and their history stay.
+    let named = "SELECT CAST(created_by_user_id AS TEXT) FROM partner_contracts WHERE created_by_user_id IS NOT NULL";
+    assert!(strings(db, named).await.is_empty());
+    assert!(strings(
+        db,
+        "SELECT action FROM contract_history WHERE user_id IS NOT NULL"
+    )
+    .await
+    .is_empty());
+    assert_eq!(count(db, "partner_contracts").await, 1);
+    assert_eq!(count(db, "contract_history").await, 1);
+    Migrator::reset(db).await.unwrap();
+}
+
 #[tokio::test]
 async fn sqlite_roundtrip() {
     let db = Database::connect("sqlite::memory:").await.unwrap();
     roundtrip(&db).await;
     lean_foreign_keys(&db).await;
     campaign_emails(&db).await;
+    contract_writes(&db).await;
     db.close().await.unwrap();
 }
 
@@ -433,6 +510,7 @@ async fn postgres_roundtrip() {
     roundtrip(&db).await;
     lean_foreign_keys(&db).await;
     campaign_emails(&db).await;
+    contract_writes(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;
