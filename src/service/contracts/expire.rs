@@ -8,7 +8,7 @@ use sea_orm::DatabaseTransaction;
 
 use super::sql::{self, exec, History};
 use super::standing::ChangeCounts;
-use super::targets::{self, Targeting, IDS, RECORDS};
+use super::targets::{self, Targeting, IDS, RECORD, RECORDS};
 use super::ContractStep;
 use crate::auth::Permission;
 use crate::error::AppResult;
@@ -37,10 +37,10 @@ impl Expire {
             db,
             Targeting {
                 record: targets::current_record(run),
-                reason: "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
-                         WHEN $1 AND (SELECT end_date FROM partner_contracts WHERE id = contract_targets.record_id) = $2 \
-                         THEN 'ALREADY_SCHEDULED' END"
-                    .to_owned(),
+                reason: format!(
+                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
+                     WHEN $1 AND {RECORD}.end_date = $2 THEN 'ALREADY_SCHEDULED' END"
+                ),
                 values: vec![(!self.now).into(), self.end.into()],
             },
         )

@@ -6,7 +6,7 @@ use futures_util::future::BoxFuture;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction};
 
 use super::sql::{self, exec, History};
-use super::targets::{self, Targeting, IDS, RECORDS, RECORD_STATUS};
+use super::targets::{self, Targeting, IDS, RECORD, RECORDS, RECORD_STATUS};
 use super::templates::{self, NewTemplate};
 use super::ContractStep;
 use super::Skipped;
@@ -84,13 +84,11 @@ impl Switch {
                 reason: format!(
                     "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
                      WHEN {RECORD_STATUS} = 'SUSPENDED' THEN 'SUSPENDED' \
-                     WHEN EXISTS (SELECT 1 FROM partner_contracts WHERE id = contract_targets.record_id \
-                       AND end_date IS NOT NULL AND is_temporary = $3) THEN 'EXPIRY_SCHEDULED' \
-                     WHEN (SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id) = $1 \
-                       THEN 'ALREADY_ON_TEMPLATE' \
-                     WHEN COALESCE((SELECT t.notice_period_days FROM partner_contracts c \
-                       JOIN contract_templates t ON t.id = c.template_id \
-                       WHERE c.id = contract_targets.record_id), 0) > $2 THEN 'IN_NOTICE_PERIOD' END"
+                     WHEN {RECORD}.end_date IS NOT NULL AND {RECORD}.is_temporary = $3 \
+                       THEN 'EXPIRY_SCHEDULED' \
+                     WHEN {RECORD}.template_id = $1 THEN 'ALREADY_ON_TEMPLATE' \
+                     WHEN COALESCE((SELECT t.notice_period_days FROM contract_templates t \
+                       WHERE t.id = {RECORD}.template_id), 0) > $2 THEN 'IN_NOTICE_PERIOD' END"
                 ),
                 values: vec![template_id.into(), self.days_ahead.into(), false.into()],
             },

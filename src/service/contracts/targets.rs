@@ -11,8 +11,8 @@ use crate::service::bulk::{fixed, Run};
 
 /// How an action picks its partners: SQL of the record it starts from (over
 /// `bulk_selection.partner_id`), and SQL of a partner's skip reason (over
-/// `contract_targets.partner_id` and `contract_targets.record_id`; NULL when it applies),
-/// with the parameters both use.
+/// `contract_targets.partner_id`, `contract_targets.record_id` and that record's columns as
+/// [`RECORD`]`.<column>`; NULL when it applies), with the parameters both use.
 pub struct Targeting {
     /// The record each partner's change starts from (may be NULL).
     pub record: String,
@@ -32,9 +32,12 @@ pub fn current_record(run: Run<'_>) -> String {
     )
 }
 
+/// The alias of the target's record (a `partner_contracts` row, or NULLs) in a [`Targeting`]'s
+/// reason: its columns come with the row, not one lookup each.
+pub const RECORD: &str = "target_record";
+
 /// The status of the target's record.
-pub const RECORD_STATUS: &str =
-    "(SELECT status FROM partner_contracts WHERE id = contract_targets.record_id)";
+pub const RECORD_STATUS: &str = "target_record.status";
 
 /// Fills `contract_targets`, counts the skipped per reason, and keeps only the partners the
 /// action applies to.
@@ -50,19 +53,18 @@ pub async fn pick(db: &impl ConnectionTrait, t: Targeting) -> AppResult<Skipped>
         }
     };
     db.execute_unprepared(create).await?;
+    // One pass: each partner's record found once, joined by key, and classified.
     exec(
         db,
         &format!(
-            "INSERT INTO contract_targets (partner_id, record_id) SELECT partner_id, ({}) FROM {}",
-            t.record,
-            fixed::TABLE
+            "INSERT INTO contract_targets (partner_id, record_id, reason) \
+             SELECT contract_targets.partner_id, contract_targets.record_id, ({reason}) \
+             FROM (SELECT partner_id, ({record}) AS record_id FROM {selection}) contract_targets \
+             LEFT JOIN partner_contracts {RECORD} ON {RECORD}.id = contract_targets.record_id",
+            reason = t.reason,
+            record = t.record,
+            selection = fixed::TABLE,
         ),
-        vec![],
-    )
-    .await?;
-    exec(
-        db,
-        &format!("UPDATE contract_targets SET reason = ({})", t.reason),
         t.values,
     )
     .await?;

@@ -6,7 +6,7 @@ use sea_orm::DatabaseTransaction;
 
 use super::sql::{self, exec, History};
 use super::standing::ChangeCounts;
-use super::targets::{self, Targeting, IDS, RECORDS};
+use super::targets::{self, Targeting, IDS, RECORD, RECORDS};
 use super::ContractStep;
 use crate::auth::Permission;
 use crate::domain::UserErrorCode;
@@ -42,11 +42,9 @@ impl WithdrawUpcoming {
             any.push(has("PENDING"));
         }
         if self.expiries {
-            any.push(
-                "EXISTS (SELECT 1 FROM partner_contracts p WHERE p.id = contract_targets.record_id \
-                 AND p.end_date > $1 AND p.is_temporary = $2)"
-                    .to_owned(),
-            );
+            any.push(format!(
+                "COALESCE({RECORD}.end_date > $1 AND {RECORD}.is_temporary = $2, $3)"
+            ));
         }
         let skipped = targets::pick(
             db,
@@ -57,7 +55,7 @@ impl WithdrawUpcoming {
                     any.join(" OR ")
                 ),
                 values: if self.expiries {
-                    vec![run.now.into(), false.into()]
+                    vec![run.now.into(), false.into(), false.into()]
                 } else {
                     vec![]
                 },
