@@ -97,6 +97,10 @@ impl Bench {
                 "DB_STATEMENT_TIMEOUT_MS",
                 partnergraph::config::DEFAULT_DB_STATEMENT_TIMEOUT_MS as usize,
             ) as u64,
+            request_timeout_ms: env_number(
+                "REQUEST_TIMEOUT_MS",
+                partnergraph::config::DEFAULT_REQUEST_TIMEOUT_MS as usize,
+            ) as u64,
             ..Default::default()
         };
         let (state, _) = startup::build_state_with(&config, &serving, &api, false)

@@ -22,6 +22,7 @@ mod m20261121_000016_contract_lifecycle;
 mod m20261121_000017_list_changes;
 mod m20261121_000018_search_statistics;
 mod m20261121_000019_contract_writes;
+mod m20261121_000020_change_log_plans;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000017_list_changes::Migration),
             Box::new(m20261121_000018_search_statistics::Migration),
             Box::new(m20261121_000019_contract_writes::Migration),
+            Box::new(m20261121_000020_change_log_plans::Migration),
         ]
     }
 }

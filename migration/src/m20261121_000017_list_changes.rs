@@ -125,7 +125,7 @@ fn postgres_function(name: &str, insert: &str, delete: &str, update: &str) -> St
         )
     };
     format!(
-        "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+        "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
          IF TG_OP = 'INSERT' THEN {} \
          ELSIF TG_OP = 'DELETE' THEN {} \
          ELSE {} END IF; RETURN NULL; END $$",
@@ -135,19 +135,24 @@ fn postgres_function(name: &str, insert: &str, delete: &str, update: &str) -> St
     )
 }
 
-fn postgres_up() -> Vec<String> {
-    let mut sql = Vec::new();
-    for (table, columns, id) in BY_CAMPAIGN {
-        let pairs = "SELECT campaign_id, partner_id FROM";
-        let update = if *id {
-            let old: Vec<String> = columns
-                .split(',')
-                .map(|c| format!("o.{}", c.trim()))
-                .collect();
-            let new: Vec<String> = columns
-                .split(',')
-                .map(|c| format!("n.{}", c.trim()))
-                .collect();
+/// How an UPDATE's changed rows are found: `Paired` joins old and new rows by id (this
+/// migration's form); `Grouped` (migration 000020) groups both by id and the compared columns and
+/// keeps the groups of one row, which no plan can make quadratic.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compare {
+    /// `new_rows JOIN old_rows ON id`.
+    Paired,
+    /// `GROUP BY id, columns HAVING COUNT(*) = 1` over both.
+    Grouped,
+}
+
+/// The (campaign_id, partner_id) pairs an UPDATE of `columns` changed.
+fn changed_by_update(columns: &str, compare: Compare) -> String {
+    let cols: Vec<&str> = columns.split(',').map(str::trim).collect();
+    match compare {
+        Compare::Paired => {
+            let old: Vec<String> = cols.iter().map(|c| format!("o.{c}")).collect();
+            let new: Vec<String> = cols.iter().map(|c| format!("n.{c}")).collect();
             let differ = format!(
                 "FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE ({}) IS DISTINCT FROM ({})",
                 old.join(", "),
@@ -156,16 +161,47 @@ fn postgres_up() -> Vec<String> {
             format!(
                 "SELECT n.campaign_id, n.partner_id {differ} UNION ALL SELECT o.campaign_id, o.partner_id {differ}"
             )
-        } else {
-            format!("{pairs} new_rows UNION ALL {pairs} old_rows")
-        };
+        }
+        // An unchanged row's old and new versions form one group of two; a changed row's form
+        // two groups of one (GROUP BY treats NULLs as equal, as IS DISTINCT FROM does).
+        Compare::Grouped => format!(
+            "SELECT campaign_id, partner_id FROM (SELECT id, {columns} FROM old_rows \
+             UNION ALL SELECT id, {columns} FROM new_rows) r \
+             GROUP BY id, {columns} HAVING COUNT(*) = 1"
+        ),
+    }
+}
+
+/// The functions of the tables compared by id, with `compare`'s UPDATE form.
+pub(crate) fn postgres_functions_by_id(compare: Compare) -> Vec<String> {
+    let pairs = "SELECT campaign_id, partner_id FROM";
+    BY_CAMPAIGN
+        .iter()
+        .filter(|(_, _, id)| *id)
+        .map(|(table, columns, _)| {
+            postgres_function(
+                &format!("log_{table}_changes"),
+                &format!("{pairs} new_rows"),
+                &format!("{pairs} old_rows"),
+                &changed_by_update(columns, compare),
+            )
+        })
+        .collect()
+}
+
+fn postgres_up() -> Vec<String> {
+    let mut sql = postgres_functions_by_id(Compare::Paired);
+    for (table, _, id) in BY_CAMPAIGN {
+        let pairs = "SELECT campaign_id, partner_id FROM";
         let function = format!("log_{table}_changes");
-        sql.push(postgres_function(
-            &function,
-            &format!("{pairs} new_rows"),
-            &format!("{pairs} old_rows"),
-            &update,
-        ));
+        if !*id {
+            sql.push(postgres_function(
+                &function,
+                &format!("{pairs} new_rows"),
+                &format!("{pairs} old_rows"),
+                &format!("{pairs} new_rows UNION ALL {pairs} old_rows"),
+            ));
+        }
         sql.extend(statement_triggers(table, "changes", &function));
     }
     let of_partners = |rows: &str| {

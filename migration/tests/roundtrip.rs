@@ -145,6 +145,23 @@ async fn roundtrip(db: &DatabaseConnection) {
         )
         .await;
         assert_eq!(target, ["1000"]);
+        // Migration 000020: no change-log trigger pairs a statement's old and new rows by a
+        // join (a plan kept from a small first call made a large update quadratic).
+        let functions = strings(
+            db,
+            "SELECT pg_get_functiondef(oid) FROM pg_proc WHERE proname LIKE 'log\\_%\\_changes'",
+        )
+        .await;
+        assert_eq!(functions.len(), 4, "{functions:?}");
+        assert!(
+            functions.iter().all(|f| !f.contains("JOIN old_rows")),
+            "{functions:?}"
+        );
+        assert_eq!(
+            functions.iter().filter(|f| f.contains("HAVING")).count(),
+            2,
+            "{functions:?}"
+        );
     }
     let expected_indexes = if postgres { 57 } else { 56 };
     assert_eq!(
