@@ -6,7 +6,10 @@
 //! activity entries, in one statement.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, BinOper, Condition, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, BinOper, CommonTableExpression, Condition, Expr, ExprTrait, Query, SelectStatement,
+    WithClause,
+};
 use sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::auth::AuthContext;
@@ -73,6 +76,13 @@ pub async fn fix(db: &impl ConnectionTrait, selected: Selected<'_>, state: &str)
     if matched > 0 {
         db.execute_unprepared(&format!("UPDATE {TABLE} SET before = ({state})"))
             .await?;
+        if db.get_database_backend() == DbBackend::Postgres {
+            // A temporary table has no statistics until analyzed (after the update, which
+            // doubles its pages): PostgreSQL guessed 300,000–580,000 rows for a 100,000-partner
+            // selection and joined the action's contract records by walking the whole records
+            // table (2.1 s) instead of looking each up (0.9 s).
+            db.execute_unprepared(&format!("ANALYZE {TABLE}")).await?;
+        }
     }
     Ok(matched)
 }
@@ -104,6 +114,17 @@ pub async fn record_changes(
         .column(Alias::new("before"))
         .expr_as(Expr::cust(format!("({state})")), Alias::new("after"))
         .from(Alias::new(TABLE));
+    // MATERIALIZED: each partner's state after the action is read once. Inlined, the state was
+    // computed again for each of its two uses (the comparison and the entry).
+    let mut cte = CommonTableExpression::new();
+    cte.table_name(changed.clone())
+        .columns([
+            Alias::new("partner_id"),
+            Alias::new("before"),
+            Alias::new("after"),
+        ])
+        .query(states)
+        .materialized(true);
     let mut rows = Query::select();
     rows.expr(Expr::val(auth.account_id))
         .expr(Expr::val(campaign_id))
@@ -118,10 +139,11 @@ pub async fn record_changes(
             .binary(BinOper::Custom("||"), Expr::cust("'}'")),
         )
         .expr(Expr::val(now))
-        .from_subquery(states, changed.clone())
+        .from(changed.clone())
         .and_where(Expr::cust("changed.before <> changed.after"));
     let mut insert = Query::insert();
     insert
+        .with_cte(WithClause::new().cte(cte).to_owned())
         .into_table(log::Entity)
         .columns([
             log::Column::AccountId,

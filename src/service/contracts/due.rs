@@ -25,8 +25,17 @@ pub struct Applied {
     pub expired: u64,
 }
 
-const DUE: &str = "((status = 'UPCOMING' AND start_date <= $1) OR \
-                   (status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1))";
+/// The due records of a campaign, one condition per index: an upcoming switch by its start
+/// (`ix_pc_campaign_status_start`), a current contract by its end (`ix_pc_campaign_status_end`).
+/// Each is claimed in a statement of its own: joined by OR, SQLite read the whole campaign's
+/// records through the first index's campaign prefix (3.2 s) instead of two ranges.
+const DUE: [(&str, &str); 2] = [
+    ("status = 'UPCOMING' AND start_date <= $1", "'SWITCH'"),
+    (
+        "status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1",
+        "CASE WHEN is_temporary = $2 AND fallback_template_id IS NOT NULL THEN 'FALLBACK' ELSE 'EXPIRE' END",
+    ),
+];
 
 /// Applies every change due at `now`.
 pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Applied> {
@@ -100,18 +109,21 @@ async fn apply_campaign(
         ),
     };
     db.execute_unprepared(create).await?;
-    exec(
-        db,
-        &format!(
-            "INSERT INTO due_records (id, partner_id, kind) SELECT id, partner_id, \
-             CASE WHEN status = 'UPCOMING' THEN 'SWITCH' \
-                  WHEN is_temporary = $2 AND fallback_template_id IS NOT NULL THEN 'FALLBACK' \
-                  ELSE 'EXPIRE' END \
-             FROM partner_contracts WHERE campaign_id = {c} AND {DUE}{lock}"
-        ),
-        vec![now.into(), true.into()],
-    )
-    .await?;
+    for (due, kind) in DUE {
+        exec(
+            db,
+            &format!(
+                "INSERT INTO due_records (id, partner_id, kind) SELECT id, partner_id, {kind} \
+                 FROM partner_contracts WHERE campaign_id = {c} AND {due}{lock}"
+            ),
+            if kind.contains("$2") {
+                vec![now.into(), true.into()]
+            } else {
+                vec![now.into()]
+            },
+        )
+        .await?;
+    }
     let of = |kind: &str, col: &str| format!("SELECT {col} FROM due_records WHERE kind = '{kind}'");
     // History entries for the records this run really changed (updated or created at `now`).
     let history = |action: &str, changed: &str| {
