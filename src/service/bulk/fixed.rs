@@ -14,6 +14,7 @@ use sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::auth::AuthContext;
 use crate::error::{AppError, AppResult};
+use crate::service::write::analyze_filled;
 
 use entity::{activity_log as log, campaign_partner as cp};
 
@@ -76,13 +77,8 @@ pub async fn fix(db: &impl ConnectionTrait, selected: Selected<'_>, state: &str)
     if matched > 0 {
         db.execute_unprepared(&format!("UPDATE {TABLE} SET before = ({state})"))
             .await?;
-        if db.get_database_backend() == DbBackend::Postgres {
-            // A temporary table has no statistics until analyzed (after the update, which
-            // doubles its pages): PostgreSQL guessed 300,000–580,000 rows for a 100,000-partner
-            // selection and joined the action's contract records by walking the whole records
-            // table (2.1 s) instead of looking each up (0.9 s).
-            db.execute_unprepared(&format!("ANALYZE {TABLE}")).await?;
-        }
+        // After the update, which doubles the table's pages.
+        analyze_filled(db, TABLE).await?;
     }
     Ok(matched)
 }

@@ -11,7 +11,7 @@ use sea_orm::{DatabaseConnection, DbBackend};
 
 use super::sql::{exec, query, standing_differs as differs};
 use crate::error::AppResult;
-use crate::service::write::{lock_campaign, write_transaction, Finish};
+use crate::service::write::{analyze_filled, lock_campaign, write_transaction, Finish};
 
 /// What one run applied.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -124,6 +124,7 @@ async fn apply_campaign(
         )
         .await?;
     }
+    analyze_filled(db, "due_records").await?;
     let of = |kind: &str, col: &str| format!("SELECT {col} FROM due_records WHERE kind = '{kind}'");
     // History entries for the records this run really changed (updated or created at `now`).
     let history = |action: &str, changed: &str| {
@@ -244,9 +245,13 @@ async fn apply_campaign(
           AND cur.partner_id = due_records.partner_id AND cur.status = 'SUSPENDED')"
     ))
     .await?;
+    analyze_filled(db, "due_records").await?;
     let switching = "SELECT id FROM due_records WHERE kind IN ('SWITCH', 'SWITCH_SUSPENDED')";
     let switching_partners =
         "SELECT partner_id FROM due_records WHERE kind IN ('SWITCH', 'SWITCH_SUSPENDED')";
+    // A scalar lookup, not EXISTS: as a semi-join PostgreSQL probed the records by campaign and
+    // partner only and filtered every record of the partner's history for its status (4.9 s
+    // for 100,000 switching partners with 35 records each).
     let scheduled_expiry = format!(
         "SELECT cur.end_date FROM partner_contracts cur WHERE cur.campaign_id = {c} \
          AND cur.partner_id = partner_contracts.partner_id AND cur.status IN ('ACTIVE', 'SUSPENDED') \
@@ -256,7 +261,7 @@ async fn apply_campaign(
         db,
         &format!(
             "UPDATE partner_contracts SET end_date = ({scheduled_expiry}) WHERE id IN ({switching}) \
-             AND end_date IS NULL AND EXISTS ({scheduled_expiry})"
+             AND end_date IS NULL AND ({scheduled_expiry}) IS NOT NULL"
         ),
         vec![false.into()],
     )

@@ -11,6 +11,7 @@
 
 mod lock;
 mod retry;
+mod scratch;
 
 use sea_orm::{TransactionSession, TransactionTrait};
 
@@ -18,6 +19,7 @@ use crate::error::{AppError, AppResult};
 
 pub use lock::lock_campaign;
 pub use retry::{is_retryable, Backoff, MAX_ATTEMPTS};
+pub use scratch::analyze_filled;
 
 /// How a write transaction ends, with the value the write returns either way.
 #[derive(Debug)]
