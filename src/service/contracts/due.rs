@@ -25,7 +25,7 @@ pub struct Applied {
     pub expired: u64,
 }
 
-/// The due records of a campaign, one condition per index: an upcoming switch by its start
+/// The due records of a campaign (over `$1`, the time), one condition per index: an upcoming switch by its start
 /// (`ix_pc_campaign_status_start`), a current contract by its end (`ix_pc_campaign_status_end`).
 /// Each is claimed in a statement of its own: joined by OR, SQLite read the whole campaign's
 /// records through the first index's campaign prefix (3.2 s) instead of two ranges.
@@ -33,14 +33,15 @@ const DUE: [(&str, &str); 2] = [
     ("status = 'UPCOMING' AND start_date <= $1", "'SWITCH'"),
     (
         "status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1",
-        "CASE WHEN is_temporary = $2 AND fallback_template_id IS NOT NULL THEN 'FALLBACK' ELSE 'EXPIRE' END",
+        "CASE WHEN is_temporary AND fallback_template_id IS NOT NULL THEN 'FALLBACK' ELSE 'EXPIRE' END",
     ),
 ];
 
 /// Applies every change due at `now`.
 pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Applied> {
     // One probe of the (campaign, status, date) indexes per campaign: reading the due records
-    // themselves to find their campaigns costs seconds when 100,000 are due.
+    // themselves to find their campaigns costs seconds when 100,000 are due. (Records always
+    // belong to a campaign: campaigns are never deleted, and on SQLite a key says so.)
     let campaigns = query(
         db,
         "SELECT id FROM campaigns WHERE \
@@ -116,11 +117,7 @@ async fn apply_campaign(
                 "INSERT INTO due_records (id, partner_id, kind) SELECT id, partner_id, {kind} \
                  FROM partner_contracts WHERE campaign_id = {c} AND {due}{lock}"
             ),
-            if kind.contains("$2") {
-                vec![now.into(), true.into()]
-            } else {
-                vec![now.into()]
-            },
+            vec![now.into()],
         )
         .await?;
     }

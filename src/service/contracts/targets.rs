@@ -18,7 +18,7 @@ pub struct Targeting {
     pub record: String,
     /// The reason a partner is skipped, a [`SkipReason`] name or NULL.
     pub reason: String,
-    /// Values of `$1`... in `reason`.
+    /// Values of `$1`... in `record` and `reason` (one numbering: they form one statement).
     pub values: Vec<Value>,
 }
 
@@ -59,11 +59,11 @@ pub async fn pick(db: &impl ConnectionTrait, t: Targeting) -> AppResult<Skipped>
     exec(
         db,
         &format!(
-            "WITH contract_targets AS MATERIALIZED \
+            "WITH found AS MATERIALIZED \
              (SELECT partner_id, ({record}) AS record_id FROM {selection}) \
              INSERT INTO contract_targets (partner_id, record_id, reason) \
              SELECT contract_targets.partner_id, contract_targets.record_id, ({reason}) \
-             FROM contract_targets \
+             FROM found contract_targets \
              LEFT JOIN partner_contracts {RECORD} ON {RECORD}.id = contract_targets.record_id",
             reason = t.reason,
             record = t.record,
