@@ -25,8 +25,9 @@ pub struct Applied {
     pub expired: u64,
 }
 
-/// The due records of a campaign (over `$1`, the time), one condition per index: an upcoming switch by its start
-/// (`ix_pc_campaign_status_start`), a current contract by its end (`ix_pc_campaign_status_end`).
+/// The due records of a campaign (over `$1`, the time), one condition per index: an upcoming
+/// switch by its start (`ix_pc_campaign_status_start`), a current contract by its end
+/// (`ix_pc_campaign_status_end`).
 /// Each is claimed in a statement of its own: joined by OR, SQLite read the whole campaign's
 /// records through the first index's campaign prefix (3.2 s) instead of two ranges.
 const DUE: [(&str, &str); 2] = [
