@@ -65,6 +65,44 @@ pub(crate) fn orphan_cleanup(table: &DynIden, keys: &[Key]) -> Vec<String> {
         .collect()
 }
 
+/// Drops `keys` of `table` by name (PostgreSQL; SQLite cannot drop a foreign key).
+pub(crate) async fn drop_keys(
+    manager: &SchemaManager<'_>,
+    table: &DynIden,
+    keys: &[Key],
+) -> Result<(), DbErr> {
+    for fk in key_statements(table, keys) {
+        let Some(name) = fk.get_foreign_key().get_name() else {
+            continue;
+        };
+        manager
+            .drop_foreign_key(
+                ForeignKey::drop()
+                    .name(name)
+                    .table(table.clone())
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Applies [`orphan_cleanup`], then creates `keys` of `table` again (PostgreSQL).
+pub(crate) async fn restore_keys(
+    manager: &SchemaManager<'_>,
+    table: &DynIden,
+    keys: &[Key],
+) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::ConnectionTrait;
+    for sql in orphan_cleanup(table, keys) {
+        manager.get_connection().execute_unprepared(&sql).await?;
+    }
+    for fk in key_statements(table, keys) {
+        manager.create_foreign_key(fk).await?;
+    }
+    Ok(())
+}
+
 /// Foreign key for a child row that goes away with its parent.
 pub(crate) fn fk_cascade<T, C, R>(table: T, column: C, to: R) -> ForeignKeyCreateStatement
 where

@@ -11,7 +11,10 @@
 use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::common::{create_indexes, fk_cascade, index, key, key_statements, orphan_cleanup, Key};
+use crate::common::{
+    create_indexes, drop_keys, fk_cascade, index, key, key_statements, orphan_cleanup,
+    restore_keys, Key,
+};
 use crate::m20261121_000001_accounts::{AccountUsers, Accounts, Campaigns};
 use crate::m20261121_000002_partners::Partners;
 use crate::m20261121_000004_groups::{PartnerGroupMembers as Pgm, PartnerGroups};
@@ -95,24 +98,15 @@ fn activity_log() -> Trimmed {
 }
 
 impl Trimmed {
-    fn dropped_fks(&self) -> Vec<ForeignKeyCreateStatement> {
-        key_statements(&self.table, &self.dropped)
-    }
-
     /// The table with only the kept foreign keys (`lean`), or with all of them as before.
     fn definition(&self, lean: bool) -> TableCreateStatement {
         let mut table = self.kept.clone();
         if !lean {
-            for mut fk in self.dropped_fks() {
+            for mut fk in key_statements(&self.table, &self.dropped) {
                 table.foreign_key(&mut fk);
             }
         }
         table
-    }
-
-    /// See [`orphan_cleanup`].
-    fn orphan_cleanup(&self) -> Vec<String> {
-        orphan_cleanup(&self.table, &self.dropped)
     }
 }
 
@@ -182,35 +176,21 @@ impl MigrationTrait for Migration {
                 rebuild_sqlite(manager, &trimmed, true).await?;
                 continue;
             }
-            for fk in trimmed.dropped_fks() {
-                let Some(name) = fk.get_foreign_key().get_name() else {
-                    continue;
-                };
-                manager
-                    .drop_foreign_key(
-                        ForeignKey::drop()
-                            .name(name)
-                            .table(trimmed.table.clone())
-                            .to_owned(),
-                    )
-                    .await?;
-            }
+            drop_keys(manager, &trimmed.table, &trimmed.dropped).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for trimmed in [members(), activity_log()] {
-            for sql in trimmed.orphan_cleanup() {
-                manager.get_connection().execute_unprepared(&sql).await?;
-            }
             if manager.get_database_backend() == DbBackend::Sqlite {
+                for sql in orphan_cleanup(&trimmed.table, &trimmed.dropped) {
+                    manager.get_connection().execute_unprepared(&sql).await?;
+                }
                 rebuild_sqlite(manager, &trimmed, false).await?;
                 continue;
             }
-            for fk in trimmed.dropped_fks() {
-                manager.create_foreign_key(fk).await?;
-            }
+            restore_keys(manager, &trimmed.table, &trimmed.dropped).await?;
         }
         Ok(())
     }

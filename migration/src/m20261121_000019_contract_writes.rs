@@ -15,11 +15,10 @@
 //!   record (2.4 s for 100,000 due switches on SQLite).
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::sea_orm::DbBackend;
 
-use crate::common::{
-    create_indexes, drop_indexes, index, key, key_statements, orphan_cleanup, Key,
-};
+use crate::common::{create_indexes, drop_indexes, drop_keys, index, key, restore_keys, Key};
+use crate::m20261121_000016_contract_lifecycle::runner_indexes;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -35,7 +34,6 @@ enum PartnerContracts {
     CreatedByUserId,
     Status,
     StartDate,
-    EndDate,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -106,19 +104,7 @@ fn keys() -> Vec<(DynIden, Vec<Key>)> {
     ]
 }
 
-/// The runner's indexes before (`000016`) and after.
-fn global_indexes() -> Vec<IndexCreateStatement> {
-    use PartnerContracts as Pc;
-    vec![
-        index(
-            "ix_pc_status_start",
-            Pc::Table,
-            &[Pc::Status, Pc::StartDate],
-        ),
-        index("ix_pc_status_end", Pc::Table, &[Pc::Status, Pc::EndDate]),
-    ]
-}
-
+/// The runner's index by campaign (`000016`'s [`runner_indexes`] before).
 fn campaign_indexes() -> Vec<IndexCreateStatement> {
     use PartnerContracts as Pc;
     vec![index(
@@ -131,25 +117,13 @@ fn campaign_indexes() -> Vec<IndexCreateStatement> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_indexes(manager, global_indexes()).await?;
+        drop_indexes(manager, runner_indexes()).await?;
         create_indexes(manager, campaign_indexes()).await?;
         if manager.get_database_backend() != DbBackend::Postgres {
             return Ok(());
         }
         for (table, keys) in keys() {
-            for fk in key_statements(&table, &keys) {
-                let Some(name) = fk.get_foreign_key().get_name() else {
-                    continue;
-                };
-                manager
-                    .drop_foreign_key(
-                        ForeignKey::drop()
-                            .name(name)
-                            .table(table.clone())
-                            .to_owned(),
-                    )
-                    .await?;
-            }
+            drop_keys(manager, &table, &keys).await?;
         }
         Ok(())
     }
@@ -158,15 +132,10 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() == DbBackend::Postgres {
             // Records first: history entries may point at records the cleanup deletes.
             for (table, keys) in keys().into_iter().rev() {
-                for sql in orphan_cleanup(&table, &keys) {
-                    manager.get_connection().execute_unprepared(&sql).await?;
-                }
-                for fk in key_statements(&table, &keys) {
-                    manager.create_foreign_key(fk).await?;
-                }
+                restore_keys(manager, &table, &keys).await?;
             }
         }
         drop_indexes(manager, campaign_indexes()).await?;
-        create_indexes(manager, global_indexes()).await
+        create_indexes(manager, runner_indexes()).await
     }
 }
