@@ -11,7 +11,7 @@ use async_graphql::{Context, Lookahead};
 use crate::graphql::context::loader;
 use crate::graphql::loaders::{
     to_gql, AnswersOf, AttributesOf, ContactsOf, ContractsOf, FieldById, GroupsOf,
-    MediaPropertiesOf, OptionsOfField, TemplateById, UserById,
+    MediaPropertiesOf, OptionsOfField, TemplateById,
 };
 use crate::service::partners::{PartnerKey, PartnerRecord};
 
@@ -47,10 +47,6 @@ pub async fn partners(
             partner_id: r.relationship.partner_id,
         })
         .collect();
-    let user_ids: BTreeSet<i64> = records
-        .iter()
-        .filter_map(|r| r.relationship.assigned_user_id)
-        .collect();
 
     let attributes = async {
         if ATTRIBUTE_FIELDS.iter().any(|f| wants(f)) {
@@ -79,14 +75,6 @@ pub async fn partners(
     let groups = async {
         if wants("groups") {
             loader.load_many(keys.iter().map(|&k| GroupsOf(k))).await?;
-        }
-        Ok(())
-    };
-    let users = async {
-        if wants("assignedTo") && !user_ids.is_empty() {
-            loader
-                .load_many(user_ids.iter().map(|&id| UserById(id)))
-                .await?;
         }
         Ok(())
     };
@@ -134,7 +122,8 @@ pub async fn partners(
             Ok(())
         };
         let options = async {
-            if answers.field("options").exists() || field.field("options").exists() {
+            // The chosen options come with the answers; a field's own options do not.
+            if field.field("options").exists() {
                 loader
                     .load_many(field_ids.iter().map(|&id| OptionsOfField(id)))
                     .await?;
@@ -144,9 +133,9 @@ pub async fn partners(
         let (a, b) = tokio::join!(fields, options);
         a.and(b)
     };
-    let results = tokio::join!(attributes, media, contacts, groups, users, contracts, answers);
+    let results = tokio::join!(attributes, media, contacts, groups, contracts, answers);
     let all = [
-        results.0, results.1, results.2, results.3, results.4, results.5, results.6,
+        results.0, results.1, results.2, results.3, results.4, results.5,
     ];
     all.into_iter()
         .collect::<Result<Vec<()>, _>>()

@@ -37,6 +37,7 @@ mod list_views;
 mod nodes;
 mod observability;
 mod paging;
+mod partner_relations;
 mod permissions;
 mod playground;
 mod playground_browser;

@@ -119,12 +119,16 @@ impl CustomFieldAnswer {
         self.0.answer.file_url.as_deref()
     }
 
-    /// The chosen options of a dropdown, multiple choice or checkboxes field.
-    async fn options(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomFieldOption>> {
-        let all = options_of(ctx, self.0.answer.field_id).await?;
-        Ok(all
-            .into_iter()
-            .filter(|o| self.0.option_ids.contains(&o.option_id))
-            .collect())
+    /// The chosen options of a dropdown, multiple choice or checkboxes field, in the field's
+    /// order.
+    async fn options(&self) -> Vec<CustomFieldOption> {
+        self.0
+            .options
+            .iter()
+            .map(|o| CustomFieldOption {
+                option_id: o.id,
+                label: o.label.clone(),
+            })
+            .collect()
     }
 }

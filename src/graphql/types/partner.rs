@@ -19,7 +19,7 @@ use crate::domain::{
 };
 use crate::graphql::context::loader;
 use crate::graphql::loaders::{
-    to_gql, AnswersOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf, UserById,
+    to_gql, AnswersOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf,
 };
 use crate::graphql::types::scalars::DateTime;
 use crate::service::partners::PartnerRecord;
@@ -239,15 +239,8 @@ impl Partner {
     }
 
     /// The account user assigned to manage the partner.
-    async fn assigned_to(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AccountUser>> {
-        let Some(user_id) = self.0.relationship.assigned_user_id else {
-            return Ok(None);
-        };
-        let user = loader(ctx)?
-            .load_one(UserById(user_id))
-            .await
-            .map_err(to_gql)?;
-        Ok(user.map(AccountUser))
+    async fn assigned_to(&self) -> Option<AccountUser> {
+        self.0.assigned_user.clone().map(AccountUser)
     }
 
     /// The partner groups the partner belongs to in this campaign, by name.

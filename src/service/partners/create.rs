@@ -102,9 +102,10 @@ where
         Box::pin(async move {
             let mut check = check.clone();
             campaigns::check_exists(txn, auth, input.campaign_id, &mut check).await?;
+            let mut assigned_user = None;
             if let Some(user_id) = input.assigned_user_id {
                 match accounts::find_user(txn, auth, user_id).await {
-                    Ok(_) => {}
+                    Ok(user) => assigned_user = Some(user),
                     Err(AppError::NotFound(_)) => check.push(
                         "assignedUserId",
                         UserErrorCode::NotFound,
@@ -120,10 +121,12 @@ where
             if let Err(errors) = check.finish() {
                 return Ok(Finish::Rollback(Err(errors)));
             }
-            Ok(match insert(txn, auth, input, checked).await? {
-                Ok(record) => Finish::Commit(Ok(record)),
-                Err(errors) => Finish::Rollback(Err(errors)),
-            })
+            Ok(
+                match insert(txn, auth, input, checked, assigned_user).await? {
+                    Ok(record) => Finish::Commit(Ok(record)),
+                    Err(errors) => Finish::Rollback(Err(errors)),
+                },
+            )
         })
     })
     .await
@@ -136,6 +139,7 @@ async fn insert(
     auth: &AuthContext,
     input: &NewPartner,
     checked: &Checked,
+    assigned_user: Option<entity::account_user::Model>,
 ) -> AppResult<Result<PartnerRecord, Vec<UserError>>> {
     let now = Utc::now();
     let profile = partner::ActiveModel {
@@ -231,6 +235,7 @@ async fn insert(
     Ok(Ok(PartnerRecord {
         profile,
         relationship,
+        assigned_user,
     }))
 }
 

@@ -34,6 +34,8 @@ pub struct PartnerRecord {
     pub profile: entity::partner::Model,
     /// The brand's relationship with the partner in one campaign.
     pub relationship: entity::campaign_partner::Model,
+    /// The account user assigned to manage the partner (read with the row).
+    pub assigned_user: Option<entity::account_user::Model>,
 }
 
 /// A list of a campaign's partners: which ones, in which order.
@@ -48,6 +50,9 @@ pub struct ListQuery {
     /// The group ids the filter names that are groups of this campaign; the filter's other
     /// group ids (another campaign's or account's, or none at all) match nothing.
     pub campaign_groups: std::collections::BTreeSet<i64>,
+    /// The campaign's list version when the request was checked, read before any of its rows:
+    /// the facet index answers only when it is current with it.
+    pub list_version: i64,
     /// The time the list is read at: what "recently expired" and "upcoming expiry" are
     /// measured from (the server's clock).
     pub now: chrono::DateTime<chrono::Utc>,

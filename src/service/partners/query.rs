@@ -12,12 +12,15 @@ use crate::auth::AuthContext;
 use crate::error::AppResult;
 use crate::service::paging::{Page, PageRequest};
 
-use entity::{campaign_partner as cp, partner};
+use entity::{account_user, campaign_partner as cp, partner};
 
 const REL: &str = "cp_";
 const PROFILE: &str = "p_";
+const USER: &str = "u_";
 
-/// SELECT of every relationship and profile column (prefixed) for the caller's account.
+/// SELECT of every relationship and profile column (prefixed) for the caller's account, with
+/// the account user assigned to the partner (a column of every list screen: joined here, it
+/// costs no statement of its own).
 fn select_records(auth: &AuthContext) -> SelectStatement {
     let mut q = Query::select();
     for col in cp::Column::iter() {
@@ -32,11 +35,29 @@ fn select_records(auth: &AuthContext) -> SelectStatement {
             Alias::new(format!("{PROFILE}{}", col.as_str())),
         );
     }
+    for col in account_user::Column::iter() {
+        q.expr_as(
+            Expr::col((account_user::Entity, col)),
+            Alias::new(format!("{USER}{}", col.as_str())),
+        );
+    }
     q.from(cp::Entity)
         .inner_join(
             partner::Entity,
             Expr::col((partner::Entity, partner::Column::Id))
                 .equals((cp::Entity, cp::Column::PartnerId)),
+        )
+        .left_join(
+            account_user::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((account_user::Entity, account_user::Column::Id))
+                        .equals((cp::Entity, cp::Column::AssignedUserId)),
+                )
+                .add(
+                    Expr::col((account_user::Entity, account_user::Column::AccountId))
+                        .equals((cp::Entity, cp::Column::AccountId)),
+                ),
         )
         .and_where(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id));
     q
@@ -49,6 +70,7 @@ async fn fetch(db: &impl ConnectionTrait, q: &SelectStatement) -> AppResult<Vec<
             Ok(PartnerRecord {
                 relationship: cp::Model::from_query_result(row, REL)?,
                 profile: partner::Model::from_query_result(row, PROFILE)?,
+                assigned_user: account_user::Model::from_query_result_optional(row, USER)?,
             })
         })
         .collect()

@@ -4,7 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
+    QueryOrder,
+};
 
 use super::PartnerKey;
 use crate::auth::AuthContext;
@@ -13,16 +17,28 @@ use crate::error::AppResult;
 use entity::{
     account_user, contract_template, custom_field, custom_field_answer, custom_field_answer_option,
     custom_field_option, media_property, partner_attribute, partner_contact, partner_contract,
-    partner_group, partner_group_member,
+    partner_group, partner_group_member as member,
 };
+
+const GROUP: &str = "g_";
+const ANSWER: &str = "a_";
 
 /// A partner's answer to one custom field, with the options chosen for select-type fields.
 #[derive(Clone, Debug)]
 pub struct AnswerRecord {
     /// The stored answer.
     pub answer: custom_field_answer::Model,
-    /// Ids of the chosen options (dropdown, multiple choice, checkboxes).
-    pub option_ids: Vec<i64>,
+    /// The chosen options (dropdown, multiple choice, checkboxes), in the field's order.
+    pub options: Vec<ChosenOption>,
+}
+
+/// An option a partner chose.
+#[derive(Clone, Debug)]
+pub struct ChosenOption {
+    /// The option's id.
+    pub id: i64,
+    /// Its label.
+    pub label: String,
 }
 
 fn group_by<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
@@ -83,7 +99,8 @@ pub async fn contacts(
     Ok(group_by(rows, |r| r.partner_id))
 }
 
-/// The groups each partner belongs to in its campaign (two statements for any number of partners).
+/// The groups each partner belongs to in its campaign, by name: one statement (memberships
+/// joined with their groups) for any number of partners.
 pub async fn groups(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
@@ -91,29 +108,40 @@ pub async fn groups(
 ) -> AppResult<HashMap<PartnerKey, Vec<partner_group::Model>>> {
     let wanted: HashSet<PartnerKey> = keys.iter().copied().collect();
     let (campaigns, partners) = split(keys);
-    let members = partner_group_member::Entity::find()
-        .filter(partner_group_member::Column::AccountId.eq(auth.account_id))
-        .filter(partner_group_member::Column::CampaignId.is_in(campaigns))
-        .filter(partner_group_member::Column::PartnerId.is_in(partners))
-        .all(db)
-        .await?;
-    let group_ids: Vec<i64> = members.iter().map(|m| m.group_id).collect();
-    let groups: HashMap<i64, partner_group::Model> = partner_group::Entity::find()
-        .filter(partner_group::Column::AccountId.eq(auth.account_id))
-        .filter(partner_group::Column::Id.is_in(group_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g))
-        .collect();
+    let mut q = Query::select();
+    q.column((member::Entity, member::Column::CampaignId))
+        .column((member::Entity, member::Column::PartnerId));
+    for col in partner_group::Column::iter() {
+        q.expr_as(
+            Expr::col((partner_group::Entity, col)),
+            Alias::new(format!("{GROUP}{}", col.as_str())),
+        );
+    }
+    q.from(member::Entity)
+        .inner_join(
+            partner_group::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((partner_group::Entity, partner_group::Column::Id))
+                        .equals((member::Entity, member::Column::GroupId)),
+                )
+                .add(
+                    Expr::col((partner_group::Entity, partner_group::Column::AccountId))
+                        .equals((member::Entity, member::Column::AccountId)),
+                ),
+        )
+        .and_where(Expr::col((member::Entity, member::Column::AccountId)).eq(auth.account_id))
+        .and_where(Expr::col((member::Entity, member::Column::CampaignId)).is_in(campaigns))
+        .and_where(Expr::col((member::Entity, member::Column::PartnerId)).is_in(partners));
     let mut map: HashMap<PartnerKey, Vec<partner_group::Model>> = HashMap::new();
-    for member in members {
+    for row in db.query_all(&q).await? {
         let key = PartnerKey {
-            campaign_id: member.campaign_id,
-            partner_id: member.partner_id,
+            campaign_id: row.try_get("", member::Column::CampaignId.as_str())?,
+            partner_id: row.try_get("", member::Column::PartnerId.as_str())?,
         };
-        if let (true, Some(group)) = (wanted.contains(&key), groups.get(&member.group_id)) {
-            map.entry(key).or_default().push(group.clone());
+        if wanted.contains(&key) {
+            let group = partner_group::Model::from_query_result(&row, GROUP)?;
+            map.entry(key).or_default().push(group);
         }
     }
     for list in map.values_mut() {
@@ -146,31 +174,67 @@ pub async fn contracts(
     Ok(map)
 }
 
-/// Each partner's custom field answers in its campaign, with chosen options.
+/// Each partner's custom field answers in its campaign, with the chosen options in the field's
+/// order: one statement (answers joined with their options and those options' labels) for any
+/// number of partners.
 pub async fn custom_field_answers(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     keys: &[PartnerKey],
 ) -> AppResult<HashMap<PartnerKey, Vec<AnswerRecord>>> {
+    use custom_field_answer as answer;
+    use custom_field_answer_option as chosen;
+    use custom_field_option as option;
     let wanted: HashSet<PartnerKey> = keys.iter().copied().collect();
     let (campaigns, partners) = split(keys);
-    let answers = custom_field_answer::Entity::find()
-        .filter(custom_field_answer::Column::AccountId.eq(auth.account_id))
-        .filter(custom_field_answer::Column::CampaignId.is_in(campaigns.clone()))
-        .filter(custom_field_answer::Column::PartnerId.is_in(partners.clone()))
-        .order_by_asc(custom_field_answer::Column::FieldId)
-        .all(db)
-        .await?;
-    let options = custom_field_answer_option::Entity::find()
-        .filter(custom_field_answer_option::Column::AccountId.eq(auth.account_id))
-        .filter(custom_field_answer_option::Column::CampaignId.is_in(campaigns))
-        .filter(custom_field_answer_option::Column::PartnerId.is_in(partners))
-        .order_by_asc(custom_field_answer_option::Column::OptionId)
-        .all(db)
-        .await?;
-    let options = group_by(options, |o| (o.field_id, o.partner_id));
+    let same = |col: chosen::Column, of: answer::Column| {
+        Expr::col((chosen::Entity, col)).equals((answer::Entity, of))
+    };
+    let mut q = Query::select();
+    for col in answer::Column::iter() {
+        q.expr_as(
+            Expr::col((answer::Entity, col)),
+            Alias::new(format!("{ANSWER}{}", col.as_str())),
+        );
+    }
+    q.expr_as(
+        Expr::col((option::Entity, option::Column::Id)),
+        Alias::new("option_id"),
+    )
+    .expr_as(
+        Expr::col((option::Entity, option::Column::Label)),
+        Alias::new("option_label"),
+    )
+    .from(answer::Entity)
+    .left_join(
+        chosen::Entity,
+        Condition::all()
+            .add(same(chosen::Column::FieldId, answer::Column::FieldId))
+            .add(same(chosen::Column::PartnerId, answer::Column::PartnerId))
+            .add(same(chosen::Column::AccountId, answer::Column::AccountId)),
+    )
+    .left_join(
+        option::Entity,
+        Condition::all()
+            .add(
+                Expr::col((option::Entity, option::Column::Id))
+                    .equals((chosen::Entity, chosen::Column::OptionId)),
+            )
+            .add(
+                Expr::col((option::Entity, option::Column::AccountId))
+                    .equals((answer::Entity, answer::Column::AccountId)),
+            ),
+    )
+    .and_where(Expr::col((answer::Entity, answer::Column::AccountId)).eq(auth.account_id))
+    .and_where(Expr::col((answer::Entity, answer::Column::CampaignId)).is_in(campaigns))
+    .and_where(Expr::col((answer::Entity, answer::Column::PartnerId)).is_in(partners))
+    .order_by((answer::Entity, answer::Column::FieldId), Order::Asc)
+    .order_by((answer::Entity, answer::Column::Id), Order::Asc)
+    .order_by((option::Entity, option::Column::Position), Order::Asc)
+    .order_by((option::Entity, option::Column::Id), Order::Asc);
     let mut map: HashMap<PartnerKey, Vec<AnswerRecord>> = HashMap::new();
-    for answer in answers {
+    for row in db.query_all(&q).await? {
+        let answer = answer::Model::from_query_result(&row, ANSWER)?;
         let key = PartnerKey {
             campaign_id: answer.campaign_id,
             partner_id: answer.partner_id,
@@ -178,13 +242,21 @@ pub async fn custom_field_answers(
         if !wanted.contains(&key) {
             continue;
         }
-        let option_ids = options
-            .get(&(answer.field_id, answer.partner_id))
-            .map(|list| list.iter().map(|o| o.option_id).collect())
-            .unwrap_or_default();
-        map.entry(key)
-            .or_default()
-            .push(AnswerRecord { answer, option_ids });
+        let option = match row.try_get::<Option<i64>>("", "option_id")? {
+            Some(id) => Some(ChosenOption {
+                id,
+                label: row.try_get("", "option_label")?,
+            }),
+            None => None,
+        };
+        let list = map.entry(key).or_default();
+        match list.last_mut() {
+            Some(last) if last.answer.id == answer.id => last.options.extend(option),
+            _ => list.push(AnswerRecord {
+                answer,
+                options: option.into_iter().collect(),
+            }),
+        }
     }
     Ok(map)
 }

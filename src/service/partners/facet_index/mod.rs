@@ -6,8 +6,8 @@
 //! sorted and cut in SQL, instead of by the filter (`super::list`).
 //!
 //! It is exact, never stale: every write to what it holds bumps the campaign's list version and
-//! logs the partners it changed (triggers, migrations 000013 and 000017), and each use reads the
-//! version first (one indexed lookup). An index read at an older version is not used as it is:
+//! logs the partners it changed (triggers, migrations 000013 and 000017), and each request reads
+//! the version first (with its checks, in `prepare`). An index read at an older version is not used as it is:
 //! it applies the changes logged since its version ([`patch`]), or when the log cannot bring it
 //! up to date, it is read again, once per campaign however many requests ask (a per-campaign
 //! lock):
@@ -140,14 +140,6 @@ async fn campaign_size(
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
-/// The campaign's current list version (0 before its first write).
-async fn current_version(db: &impl ConnectionTrait, campaign_id: i64) -> AppResult<i64> {
-    Ok(version::Entity::find_by_id(campaign_id)
-        .one(db)
-        .await?
-        .map_or(0, |v| v.version))
-}
-
 /// Bumps the list version of every campaign: for bulk loads that bypass the triggers (the
 /// PostgreSQL seed runs as a replication role, which skips them). The change logged is of no
 /// partner in particular: a held index is read whole again.
@@ -240,8 +232,9 @@ impl FacetIndexes {
             return Ok(None);
         }
         let campaign_id = query.campaign_id;
-        // The version is read before the rows: an index is never newer than its number says.
-        let version = current_version(db, campaign_id).await?;
+        // The version was read before the rows (with the request's checks, `prepare`): an index
+        // is never newer than its number says.
+        let version = query.list_version;
         let slot = self.slot(campaign_id);
         if let Some(ix) = slot.fresh(version, auth.account_id) {
             record_facet_index(FacetIndexUse::Hit);
