@@ -9,18 +9,10 @@
 
 mod common;
 
-use common::{env_number, group_near, report, Bench, CURSOR_PAGE, SEARCH};
+use common::{env_number, group_near, report, request_1, Bench, CURSOR_PAGE, SEARCH};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-
-const WIDE: &str = "query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!], $after: String) {
-  partners(campaignId: $c, filter: $f, orderBy: $o, first: 50, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { partnerId name country size email dateJoined relationshipType relationshipStage socialReach
-      mozDomainAuthority groups { name } contracts { name status } assignedTo { name }
-      customFields(ids: $cf) { text number date options { label } } } } }";
 
 const FACETS: &str = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 0) { facets {
   countries { value count } groups { value count } contractStatuses { value count } contractTemplates { value count }
@@ -45,43 +37,30 @@ async fn main() {
     let bench = Bench::start().await;
     let (db, campaign) = (&bench.db, bench.campaign);
     // A mid-sized group and two custom fields for the wide page.
-    let group = group_near(db, campaign, 20_000).await;
-    let fields: Vec<i64> = db
-        .query_all_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT id FROM custom_fields WHERE campaign_id = {campaign} ORDER BY position LIMIT 2"),
-        ))
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get_by_index::<i64>(0).unwrap())
-        .collect();
+    let (wide, request_1) = request_1(&bench, 20_000).await;
     let client = &bench;
     // The server reads its facet index in the background (a million partners): wait for it.
     index_ready(client, json!({ "c": campaign.to_string(), "f": {} })).await;
 
     let c = campaign.to_string();
-    let cf: Vec<String> = fields.iter().map(i64::to_string).collect();
-    let wide = WIDE.replace("$cf", &serde_json::to_string(&cf).unwrap());
-    let filter = json!({ "countries": ["US"], "groupIds": [group.to_string()], "contractStatuses": ["ACTIVE"] });
-    let order = json!([{ "field": "DATE_JOINED", "direction": "DESC" }]);
     client
         .time(
             "1. filtered first page of 50, 15 columns, totalCount",
             &wide,
-            json!({ "c": c, "f": filter, "o": order }),
+            request_1.clone(),
         )
         .await;
     // The same page under a group about three times as large: about 12,000 matches, read by
     // the facet index's row ids on SQLite and by the filter on PostgreSQL (their default
     // `FACET_INDEX_PAGE_ROWS`: 30,000 and 10,000).
     let large = group_near(db, campaign, 45_000).await;
-    let filter = json!({ "countries": ["US"], "groupIds": [large.to_string()], "contractStatuses": ["ACTIVE"] });
+    let mut larger = request_1;
+    larger["f"]["groupIds"] = json!([large.to_string()]);
     client
         .time(
             "1b. the same with a group of ~45,000 members",
             &wide,
-            json!({ "c": c, "f": filter, "o": order }),
+            larger,
         )
         .await;
     client

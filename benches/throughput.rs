@@ -2,7 +2,9 @@
 //! concurrent clients, against the same statements replayed by `pgbench` on PostgreSQL.
 //!
 //! `cargo bench --bench throughput` runs request 1 from `BENCH_CLIENTS` (16) clients without
-//! pause for `BENCH_SECONDS` (20) over HTTP and reports requests per second, p50 and p99. On
+//! pause for `BENCH_SECONDS` (20) over HTTP and reports requests per second, p50 and p99; then
+//! the list bench's requests 1, 2 and 3 mixed (each client takes them in turn), with the same
+//! figures overall and per request. On
 //! PostgreSQL (`BENCH_DATABASE_URL`) it then records the SQL statements one such request runs,
 //! writes them with their values as a `pgbench` script, and replays it with as many clients for
 //! as long (`pgbench -M prepared`): the server's throughput as a share of the database's alone.
@@ -13,11 +15,72 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{env_number, group_near, Bench, WIDE};
+use common::{env_number, request_1, Bench, CURSOR_PAGE, SEARCH};
 use serde_json::{json, Value};
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// One kind of request of a load: its name, query and variables.
+type Request = (&'static str, String, Value);
+
+/// Sends `requests` from `clients` clients without pause for `seconds`, each client going
+/// through them in turn (client `i` starting at the `i`-th); returns each request's kind
+/// (its index) and time.
+async fn load(
+    bench: &Bench,
+    requests: &[Request],
+    clients: usize,
+    seconds: usize,
+) -> Vec<(usize, Duration)> {
+    let deadline = Instant::now() + Duration::from_secs(seconds as u64);
+    let requests = Arc::new(requests.to_vec());
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let (http, base, auth) = (bench.http().clone(), bench.base.clone(), bench.auth());
+        let requests = requests.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            let mut next = client % requests.len();
+            while Instant::now() < deadline {
+                let (_, query, vars) = &requests[next];
+                let start = Instant::now();
+                let body: Value = http
+                    .post(format!("{base}/graphql"))
+                    .header("Authorization", &auth)
+                    .json(&json!({ "query": query, "variables": vars }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert!(body.get("errors").is_none(), "{body}");
+                mine.push((next, start.elapsed()));
+                next = (next + 1) % requests.len();
+            }
+            mine
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    all
+}
+
+/// Prints the throughput, p50 and p99 of `times`.
+fn report(name: &str, times: &[Duration], seconds: usize) {
+    let mut times = times.to_vec();
+    times.sort();
+    println!(
+        "{name}: {} requests, {:.1} per s, p50 {:.1} ms, p99 {:.1} ms",
+        times.len(),
+        times.len() as f64 / seconds as f64,
+        ms(times[times.len() / 2]),
+        ms(times[(times.len() * 99 / 100).min(times.len() - 1)])
+    );
 }
 
 #[tokio::main]
@@ -28,59 +91,75 @@ async fn main() {
         env_number("BENCH_SECONDS", 20),
     );
     let c = bench.campaign.to_string();
-    let group = group_near(&bench.db, bench.campaign, 20_000).await;
-    let vars = json!({ "c": c, "f": { "countries": ["US"], "groupIds": [group.to_string()], "contractStatuses": ["ACTIVE"] } });
+    let (wide, vars) = request_1(&bench, 20_000).await;
     // Warm: the facet index read (in the background at this size), the credential verified.
     for _ in 0..600 {
         let start = Instant::now();
-        bench.run(WIDE, vars.clone()).await;
+        bench.run(&wide, vars.clone()).await;
         if start.elapsed() < Duration::from_millis(100) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let deadline = Instant::now() + Duration::from_secs(seconds as u64);
-    let times = Arc::new(tokio::sync::Mutex::new(Vec::new()));
-    let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let (http, base, auth) = (bench.http().clone(), bench.base.clone(), bench.auth());
-        let (vars, times) = (vars.clone(), times.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut mine = Vec::new();
-            while Instant::now() < deadline {
-                let start = Instant::now();
-                let body: Value = http
-                    .post(format!("{base}/graphql"))
-                    .header("Authorization", &auth)
-                    .json(&json!({ "query": WIDE, "variables": vars }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                assert!(body.get("errors").is_none(), "{body}");
-                mine.push(start.elapsed());
-            }
-            times.lock().await.extend(mine);
-        }));
-    }
-    for task in tasks {
-        task.await.unwrap();
-    }
-    let mut times = times.lock().await.clone();
-    times.sort();
-    let per_second = times.len() as f64 / seconds as f64;
-    println!(
-        "request 1, {clients} clients, {seconds} s: {per_second:.1} per s, p50 {:.1} ms, p99 {:.1} ms",
-        ms(times[times.len() / 2]),
-        ms(times[(times.len() * 99 / 100).min(times.len() - 1)])
+    let request_1: Request = (
+        "1. filtered wide page + totalCount",
+        wide.clone(),
+        vars.clone(),
     );
+    let times: Vec<Duration> = load(&bench, std::slice::from_ref(&request_1), clients, seconds)
+        .await
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    let per_second = times.len() as f64 / seconds as f64;
+    report(
+        &format!("request 1, {clients} clients, {seconds} s"),
+        &times,
+        seconds,
+    );
+
+    // The list bench's three requests mixed: request 1, a search, page 200 through cursors.
+    let mut after = Value::Null;
+    for _ in 0..199 {
+        let data = bench
+            .run(CURSOR_PAGE, json!({ "c": c, "after": after }))
+            .await;
+        after = data["partners"]["pageInfo"]["endCursor"].clone();
+    }
+    let mixed: Vec<Request> = vec![
+        request_1,
+        (
+            "2. search for a name fragment",
+            SEARCH.to_owned(),
+            json!({ "c": c, "f": { "search": "coupon" } }),
+        ),
+        (
+            "3. page 200 through cursors",
+            CURSOR_PAGE.to_owned(),
+            json!({ "c": c, "after": after }),
+        ),
+    ];
+    let ran = load(&bench, &mixed, clients, seconds).await;
+    let all: Vec<Duration> = ran.iter().map(|(_, t)| *t).collect();
+    report(
+        &format!("requests 1-3 mixed, {clients} clients, {seconds} s"),
+        &all,
+        seconds,
+    );
+    for (i, (name, _, _)) in mixed.iter().enumerate() {
+        let times: Vec<Duration> = ran
+            .iter()
+            .filter(|(k, _)| *k == i)
+            .map(|(_, t)| *t)
+            .collect();
+        report(&format!("  {name}"), &times, seconds);
+    }
+
     if !bench.url.starts_with("postgres") {
         return;
     }
     bench.statements.record();
-    bench.run(WIDE, vars.clone()).await;
+    bench.run(&wide, vars.clone()).await;
     let statements = bench.statements.take();
     let script: String = statements
         .iter()

@@ -56,8 +56,8 @@ pub struct DatabaseConfig {
     pub facet_index_background_from: usize,
     /// Filtered pages of at most this many matches (as the facet index counts them) are read
     /// by the matches' row ids rather than by the filter (default: 30,000 on SQLite, 10,000 on
-    /// PostgreSQL; at most 30,000: each id is a bound parameter, and SQLite takes 32,766 per
-    /// statement).
+    /// PostgreSQL; at most 30,000). In partner id and date-joined order the index picks the
+    /// page's own rows instead, whatever this number; 0 turns both off.
     #[arg(long, env = "FACET_INDEX_PAGE_ROWS", value_parser = page_rows)]
     pub facet_index_page_rows: Option<usize>,
     /// Bytes of memory the facet indexes may hold in all (an estimate of their heap size); the

@@ -80,13 +80,32 @@ impl Bench {
         api: partnergraph::config::ApiConfig,
         default_partners: usize,
     ) -> Bench {
+        Self::start_accounts(api, 1, default_partners).await
+    }
+
+    /// [`Bench::start_with`] over `BENCH_ACCOUNTS` (else `default_accounts`) accounts of as
+    /// many partners each (a database of its own on SQLite when more than one).
+    pub async fn start_accounts(
+        api: partnergraph::config::ApiConfig,
+        default_accounts: usize,
+        default_partners: usize,
+    ) -> Bench {
+        let accounts = env_number("BENCH_ACCOUNTS", default_accounts);
         let partners = env_number("BENCH_PARTNERS", default_partners);
         let runs = env_number("BENCH_RUNS", 30);
         let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| {
             std::fs::create_dir_all("target/bench").unwrap();
-            format!("sqlite://target/bench/partners-{partners}.db?mode=rwc")
+            match accounts {
+                1 => format!("sqlite://target/bench/partners-{partners}.db?mode=rwc"),
+                n => format!("sqlite://target/bench/accounts-{n}x{partners}.db?mode=rwc"),
+            }
         });
-        let config = DatabaseConfig::for_url(url.clone());
+        let mut config = DatabaseConfig::for_url(url.clone());
+        config.facet_index_max_bytes =
+            env_number("FACET_INDEX_MAX_BYTES", config.facet_index_max_bytes);
+        config.facet_index_page_rows = std::env::var("FACET_INDEX_PAGE_ROWS")
+            .ok()
+            .and_then(|v| v.parse().ok());
         // The serving settings are the defaults, except what a variant of a bench names.
         let serving = partnergraph::config::ServingConfig {
             db_heavy_connections: env_number(
@@ -114,7 +133,7 @@ impl Bench {
             let (db, _) = partnergraph::db::connect(&config).await.unwrap();
             let start = Instant::now();
             let options = SeedOptions {
-                accounts: 1,
+                accounts,
                 partners,
                 seed: 42,
                 progress: true,
@@ -178,6 +197,39 @@ impl Bench {
             statements,
             url,
         }
+    }
+
+    /// The `Authorization` header of a new credential of another account's administrator, and
+    /// that account's first campaign.
+    pub async fn account_credential(&self, account: i64) -> (String, i64) {
+        let q = |sql: String| {
+            let db = &self.db;
+            async move {
+                db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        let sid: String = q(format!("SELECT sid FROM accounts WHERE id = {account}"))
+            .await
+            .try_get_by_index(0)
+            .unwrap();
+        let user = scalar(
+            &self.db,
+            &format!("SELECT MIN(id) FROM account_users WHERE account_id = {account}"),
+        )
+        .await;
+        let campaign = scalar(
+            &self.db,
+            &format!("SELECT MIN(id) FROM campaigns WHERE account_id = {account}"),
+        )
+        .await;
+        let token = accounts::issue_credential(&self.db, account, user, "bench")
+            .await
+            .unwrap();
+        let header = format!("Basic {}", STANDARD.encode(format!("{sid}:{token}")));
+        (header, campaign)
     }
 
     /// A new credential of the account's administrator, as an `Authorization` header.
@@ -259,8 +311,45 @@ pub async fn group_near(db: &DatabaseConnection, campaign: i64, size: i64) -> i6
     .await
 }
 
+/// Request 1 of the list and throughput benches: a filtered first page of 50 with 15 columns
+/// (groups, contracts, assigned user and the two custom fields `$cf`, written into the text by
+/// [`request_1`]) and `totalCount`.
+const REQUEST_1: &str = "query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!], $after: String) {
+  partners(campaignId: $c, filter: $f, orderBy: $o, first: 50, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { partnerId name country size email dateJoined relationshipType relationshipStage socialReach
+      mozDomainAuthority groups { name } contracts { name status } assignedTo { name }
+      customFields(ids: $cf) { text number date options { label } } } } }";
+
+/// Request 1 for the bench's campaign: its text (with the campaign's first two custom fields)
+/// and its variables (country US, a group of about `group_size` members, contract status
+/// ACTIVE, newest first).
+#[allow(dead_code)]
+pub async fn request_1(bench: &Bench, group_size: i64) -> (String, Value) {
+    let (db, campaign) = (&bench.db, bench.campaign);
+    let group = group_near(db, campaign, group_size).await;
+    let fields: Vec<String> = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT id FROM custom_fields WHERE campaign_id = {campaign} ORDER BY position LIMIT 2"),
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get_by_index::<i64>(0).unwrap().to_string())
+        .collect();
+    let query = REQUEST_1.replace("$cf", &serde_json::to_string(&fields).unwrap());
+    let vars = json!({
+        "c": campaign.to_string(),
+        "f": { "countries": ["US"], "groupIds": [group.to_string()], "contractStatuses": ["ACTIVE"] },
+        "o": [{ "field": "DATE_JOINED", "direction": "DESC" }],
+    });
+    (query, vars)
+}
+
 /// The list bench's request 2 (and the soak's): a search, a page of 50.
-/// Request 1 of the soak and throughput benches: the list bench's filtered wide page of 50 with
+/// Request 1 of the soak bench: the list bench's filtered wide page of 50 with
 /// `totalCount` (without its custom field columns).
 #[allow(dead_code)]
 pub const WIDE: &str = "query($c: ID!, $f: PartnerFilter) {

@@ -23,6 +23,7 @@ mod m20261121_000017_list_changes;
 mod m20261121_000018_search_statistics;
 mod m20261121_000019_contract_writes;
 mod m20261121_000020_change_log_plans;
+mod m20261121_000021_date_joined_changes;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000018_search_statistics::Migration),
             Box::new(m20261121_000019_contract_writes::Migration),
             Box::new(m20261121_000020_change_log_plans::Migration),
+            Box::new(m20261121_000021_date_joined_changes::Migration),
         ]
     }
 }

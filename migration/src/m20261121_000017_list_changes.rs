@@ -33,19 +33,24 @@ enum CampaignListChanges {
 /// (an UPDATE that changes none of them is not a change); `id`: whether the table has one (old
 /// and new rows are paired by it).
 const BY_CAMPAIGN: &[(&str, &str, bool)] = &[
+    ("campaign_partners", CAMPAIGN_PARTNER_COLUMNS, true),
     (
-        "campaign_partners",
-        "campaign_id, partner_id, country, contract_status, relationship_type, relationship_stage, \
-         prospecting_source, size_rank, assigned_user_id",
-        true,
+        "partner_group_members",
+        "campaign_id, group_id, partner_id",
+        false,
     ),
-    ("partner_group_members", "campaign_id, group_id, partner_id", false),
     (
         "partner_contracts",
         "campaign_id, partner_id, status, template_id",
         true,
     ),
 ];
+
+/// The columns of `campaign_partners` this migration's facet index reads (migration 000021 adds
+/// `date_joined`).
+pub(crate) const CAMPAIGN_PARTNER_COLUMNS: &str =
+    "campaign_id, partner_id, country, contract_status, relationship_type, relationship_stage, \
+     prospecting_source, size_rank, assigned_user_id";
 
 /// Profile attributes belong to a partner: a change counts in every campaign it is in.
 const ATTRIBUTES: &str = "partner_attributes";
@@ -71,14 +76,25 @@ fn sqlite_log_partner(partner: &str) -> String {
     )
 }
 
+/// SQLite's UPDATE trigger of a table with a campaign and a partner: it logs a row whose
+/// `columns` changed.
+pub(crate) fn sqlite_update_trigger(table: &str, columns: &str) -> String {
+    let differs = columns
+        .split(',')
+        .map(|c| format!("old.{0} IS NOT new.{0}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    format!(
+        "CREATE TRIGGER tr_{table}_changes_update AFTER UPDATE OF {columns} ON {table} \
+         WHEN {differs} BEGIN {} {} END",
+        sqlite_log("old.campaign_id", "old.partner_id"),
+        sqlite_log("new.campaign_id", "new.partner_id"),
+    )
+}
+
 fn sqlite_up() -> Vec<String> {
     let mut sql = Vec::new();
     for (table, columns, _) in BY_CAMPAIGN {
-        let differs = columns
-            .split(',')
-            .map(|c| format!("old.{0} IS NOT new.{0}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(" OR ");
         sql.push(format!(
             "CREATE TRIGGER tr_{table}_changes_insert AFTER INSERT ON {table} BEGIN {} END",
             sqlite_log("new.campaign_id", "new.partner_id")
@@ -87,12 +103,7 @@ fn sqlite_up() -> Vec<String> {
             "CREATE TRIGGER tr_{table}_changes_delete AFTER DELETE ON {table} BEGIN {} END",
             sqlite_log("old.campaign_id", "old.partner_id")
         ));
-        sql.push(format!(
-            "CREATE TRIGGER tr_{table}_changes_update AFTER UPDATE OF {columns} ON {table} \
-             WHEN {differs} BEGIN {} {} END",
-            sqlite_log("old.campaign_id", "old.partner_id"),
-            sqlite_log("new.campaign_id", "new.partner_id"),
-        ));
+        sql.push(sqlite_update_trigger(table, columns));
     }
     let t = ATTRIBUTES;
     sql.push(format!(
@@ -172,20 +183,24 @@ fn changed_by_update(columns: &str, compare: Compare) -> String {
     }
 }
 
+/// The function of a table compared by id whose UPDATE counts when one of `columns` changed,
+/// with `compare`'s UPDATE form.
+pub(crate) fn postgres_function_by_id(table: &str, columns: &str, compare: Compare) -> String {
+    let pairs = "SELECT campaign_id, partner_id FROM";
+    postgres_function(
+        &format!("log_{table}_changes"),
+        &format!("{pairs} new_rows"),
+        &format!("{pairs} old_rows"),
+        &changed_by_update(columns, compare),
+    )
+}
+
 /// The functions of the tables compared by id, with `compare`'s UPDATE form.
 pub(crate) fn postgres_functions_by_id(compare: Compare) -> Vec<String> {
-    let pairs = "SELECT campaign_id, partner_id FROM";
     BY_CAMPAIGN
         .iter()
         .filter(|(_, _, id)| *id)
-        .map(|(table, columns, _)| {
-            postgres_function(
-                &format!("log_{table}_changes"),
-                &format!("{pairs} new_rows"),
-                &format!("{pairs} old_rows"),
-                &changed_by_update(columns, compare),
-            )
-        })
+        .map(|(table, columns, _)| postgres_function_by_id(table, columns, compare))
         .collect()
 }
 

@@ -37,7 +37,7 @@ mod steps;
 #[path = "roundtrip/support.rs"]
 mod support;
 
-use steps::{campaign_emails, contract_writes, lean_foreign_keys};
+use steps::{campaign_emails, contract_writes, date_joined_changes, lean_foreign_keys};
 use support::{count, exec, indexes, insert_account, strings, tables};
 
 async fn roundtrip(db: &DatabaseConnection) {
@@ -153,6 +153,13 @@ async fn roundtrip(db: &DatabaseConnection) {
     )
     .await;
     assert_eq!(strings(db, version).await, after_attribute);
+    // Migration 000021: the facet index holds the date joined too, so its change is one.
+    exec(
+        db,
+        "UPDATE campaign_partners SET date_joined = CURRENT_TIMESTAMP",
+    )
+    .await;
+    assert_ne!(strings(db, version).await, after_attribute);
     let reach = strings(
         db,
         "SELECT CAST(p.social_reach AS TEXT) || ':' || CAST(access_url_eligible AS TEXT) \
@@ -193,6 +200,7 @@ async fn sqlite_roundtrip() {
     lean_foreign_keys(&db).await;
     campaign_emails(&db).await;
     contract_writes(&db).await;
+    date_joined_changes(&db).await;
     db.close().await.unwrap();
 }
 
@@ -226,6 +234,7 @@ async fn postgres_roundtrip() {
     lean_foreign_keys(&db).await;
     campaign_emails(&db).await;
     contract_writes(&db).await;
+    date_joined_changes(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;

@@ -93,6 +93,18 @@ async fn hide_from_the_index(app: &TestApp, campaign: &str, partner: i64, countr
 
 const BY_COUNTRY: &str = "query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 500) { totalCount nodes { partnerId } } }";
 
+/// The partner ids of the first page of three under `filter` in `order`.
+async fn first_three(app: &TestApp, l: &Listed, filter: &Value, order: &Value) -> Vec<i64> {
+    let vars = json!({ "c": l.campaign, "f": filter, "o": order, "first": 3 });
+    let page = app.data_as(&l.account, PAGE, vars).await;
+    page["partners"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["partnerId"].as_i64().unwrap())
+        .collect()
+}
+
 /// Partner ids listed under `filter`, and the total.
 async fn under(app: &TestApp, l: &Listed, filter: Value) -> (Vec<i64>, i64) {
     let data = app
@@ -127,7 +139,10 @@ backend_tests! {
             json!({ "unassigned": true, "and": [{ "relationshipTypes": ["MARKETPLACE"] }] }),
         ];
         let orders = [
+            // The index picks the page itself in these three (and the default) orders.
             json!([{ "field": "DATE_JOINED", "direction": "DESC" }]),
+            json!([{ "field": "DATE_JOINED", "direction": "ASC" }]),
+            json!([{ "field": "PARTNER_ID", "direction": "DESC" }]),
             json!([{ "field": "NAME", "direction": "ASC" }]),
             // Few distinct values: the id breaks most ties.
             json!([{ "field": "SIZE", "direction": "DESC" }, { "field": "COUNTRY", "direction": "ASC" }]),
@@ -142,7 +157,7 @@ backend_tests! {
                 seen += ids.len();
             }
         }
-        assert!(seen > 600, "the filters list partners: {seen}");
+        assert!(seen > 1_000, "the filters list partners: {seen}");
     }
 
     async fn the_page_comes_from_the_index_rows_up_to_the_configured_number(app) {
@@ -171,5 +186,55 @@ backend_tests! {
         let (ids, counted) = under(&app, &l, filter).await;
         assert_eq!(counted, total, "counted by the index");
         assert_eq!(ids, before[1..].to_vec(), "listed by the filter");
+    }
+
+    async fn the_index_hands_a_page_in_date_joined_order_only_its_own_rows(app) {
+        let l = Listed::seed(&app, 80, 83).await;
+        let filter = json!({ "relationshipTypes": ["DIRECT", "MARKETPLACE"] });
+        let order = json!([{ "field": "DATE_JOINED", "direction": "DESC" }]);
+        let vars = json!({ "c": l.campaign, "f": filter, "o": order, "first": 5 });
+        app.data_as(&l.account, PAGE, vars.clone()).await;
+        app.statement_log().record();
+        let page = app.data_as(&l.account, PAGE, vars.clone()).await;
+        let ran = app.statement_log().take();
+        assert!(page["partners"]["totalCount"].as_i64().unwrap() > 40, "{page}");
+        let handed: Vec<usize> = ran
+            .iter()
+            .filter(|s| s.sql.contains("json_each") || s.sql.contains("string_to_array"))
+            .flat_map(|s| s.values.iter().flat_map(|v| v.0.iter()))
+            .filter_map(|v| match v {
+                sea_orm::Value::String(Some(list)) => Some(list.split(',').count()),
+                _ => None,
+            })
+            .collect();
+        // The five rows of the page and the probe row telling whether more follow.
+        assert_eq!(handed, vec![6], "{ran:#?}");
+        // And the page is the filter's own.
+        let in_sql = app
+            .data_as(&l.account, PAGE, json!({ "c": l.campaign, "f": in_sql(&filter), "o": order, "first": 5 }))
+            .await;
+        assert_eq!(page["partners"]["edges"], in_sql["partners"]["edges"]);
+    }
+
+    async fn a_changed_date_joined_moves_the_partner_in_the_pages_the_index_picks(app) {
+        use sea_orm::ConnectionTrait;
+        let l = Listed::seed(&app, 60, 84).await;
+        let filter = json!({ "relationshipTypes": ["DIRECT", "MARKETPLACE"] });
+        let order = json!([{ "field": "DATE_JOINED", "direction": "DESC" }]);
+        let before = first_three(&app, &l, &filter, &order).await;
+        let (all, _) = under(&app, &l, filter.clone()).await;
+        let last = *all.iter().find(|p| !before.contains(p)).unwrap();
+        // Through the database, as any writer would: the change log tells the index.
+        app.db
+            .execute_unprepared(&format!(
+                "UPDATE campaign_partners SET date_joined = '2099-01-01 00:00:00+00:00' \
+                 WHERE campaign_id = {} AND partner_id = {last}",
+                l.campaign
+            ))
+            .await
+            .unwrap();
+        let after = first_three(&app, &l, &filter, &order).await;
+        assert_eq!(after[0], last, "the newest joined first: {after:?}");
+        assert_eq!(after[1..], before[..2]);
     }
 }

@@ -226,3 +226,40 @@ pub async fn contract_writes(db: &DatabaseConnection) {
     assert_eq!(count(db, "contract_history").await, 1);
     Migrator::reset(db).await.unwrap();
 }
+
+/// Migration 000021 counts a change of the date joined as a change of the list (the facet
+/// index holds it); its `down` no longer does.
+pub async fn date_joined_changes(db: &DatabaseConnection) {
+    Migrator::up(db, Some(20)).await.unwrap();
+    let account = insert_account(db, "AC1").await;
+    exec(db, &format!("INSERT INTO campaigns (account_id, name, currency, created_at) VALUES ({account}, 'C', 'USD', CURRENT_TIMESTAMP)")).await;
+    exec(db, "INSERT INTO partners (name, created_at, updated_at) VALUES ('P', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").await;
+    exec(db, &format!("INSERT INTO campaign_partners (account_id, campaign_id, partner_id, relationship_type, relationship_stage, created_at, updated_at) SELECT {account}, c.id, p.id, 'DIRECT', 'NEW', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM campaigns c, partners p")).await;
+    let version = "SELECT CAST(version AS TEXT) FROM campaign_list_versions";
+    let join = |year: i32| {
+        format!("UPDATE campaign_partners SET date_joined = '{year}-01-02 03:04:05+00:00'")
+    };
+    let before = strings(db, version).await;
+    exec(db, &join(2020)).await;
+    assert_eq!(strings(db, version).await, before, "not yet a change");
+
+    Migrator::up(db, Some(1)).await.unwrap();
+    exec(db, &join(2021)).await;
+    let after = strings(db, version).await;
+    assert_ne!(
+        after, before,
+        "a change of the date joined bumps the version"
+    );
+    // The same date again is no change.
+    exec(db, &join(2021)).await;
+    assert_eq!(strings(db, version).await, after);
+
+    Migrator::down(db, Some(1)).await.unwrap();
+    exec(db, &join(2022)).await;
+    assert_eq!(
+        strings(db, version).await,
+        after,
+        "down: no longer a change"
+    );
+    Migrator::reset(db).await.unwrap();
+}

@@ -21,7 +21,9 @@ pub async fn list(
 ) -> AppResult<(Page<PartnerRecord>, Option<i64>)> {
     // An unfiltered page without a total has nothing to gain from the index.
     let selection = if with_total || query.filter != PartnerFilter::all() {
-        indexes.select(db, auth, query, indexes.page_rows()).await?
+        indexes
+            .select(db, auth, query, indexes.page_rows(), Some(request))
+            .await?
     } else {
         None
     };

@@ -113,6 +113,18 @@ fn sql_value(field: PartnerOrderField, v: &Json) -> Result<Option<Value>, ()> {
     Ok(Some(v.as_i64().ok_or(())?.into()))
 }
 
+impl Cursor {
+    /// The row's sort values, one per key (dates as RFC 3339, a missing value as null).
+    pub fn values(&self) -> &[Json] {
+        &self.values
+    }
+
+    /// The row's partner id.
+    pub fn partner_id(&self) -> i64 {
+        self.partner_id
+    }
+}
+
 fn flip(direction: OrderDirection) -> OrderDirection {
     match direction {
         OrderDirection::Asc => OrderDirection::Desc,
@@ -145,6 +157,16 @@ impl SortOrder {
             keys: out,
             tie_break,
         })
+    }
+
+    /// The client's keys (the partner id, the final tie-breaker, not among them).
+    pub fn keys(&self) -> &[SortKey] {
+        &self.keys
+    }
+
+    /// The direction of the final tie-breaker, the partner id.
+    pub fn tie_break(&self) -> OrderDirection {
+        self.tie_break
     }
 
     fn signature(&self) -> String {

@@ -166,6 +166,10 @@ pub struct CampaignIndex {
     pub groups: Multi<i64>,
     /// Templates of the partner's active contracts.
     pub templates: Multi<i64>,
+    /// The date each position's partner joined, as a sort key ([`sort_date`]): with the
+    /// partner ids, what a page in date-joined or partner id order is picked by
+    /// (`super::page`).
+    pub date_joined: Vec<i64>,
     /// Business models of the partner's profile.
     pub business_models: Multi<String>,
 }
@@ -197,6 +201,7 @@ pub(super) fn facet_columns(auth: &AuthContext, campaign_id: i64) -> SelectState
         // A smallint: widened so both backends read it as a 64-bit integer.
         .expr(col(cp::Column::SizeRank).cast_as(Alias::new("BIGINT")))
         .expr(col(cp::Column::AssignedUserId))
+        .expr(col(cp::Column::DateJoined))
         .from(cp::Entity)
         .and_where(col(cp::Column::AccountId).eq(auth.account_id))
         .and_where(col(cp::Column::CampaignId).eq(campaign_id))
@@ -214,6 +219,21 @@ pub(super) struct Facets {
     prospecting_source: Option<String>,
     size_rank: Option<i64>,
     assigned_user: Option<i64>,
+    date_joined: i64,
+}
+
+/// A date as the index sorts it: nanoseconds since the epoch, a missing date as the smallest
+/// value (both databases sort missing values first ascending). Dates outside 1677–2262 (which
+/// no partner joins at) take the nearest end.
+pub(super) fn sort_date(date: Option<chrono::DateTime<chrono::Utc>>) -> i64 {
+    match date {
+        None => i64::MIN,
+        Some(d) => d.timestamp_nanos_opt().unwrap_or(if d.timestamp() > 0 {
+            i64::MAX
+        } else {
+            i64::MIN + 1
+        }),
+    }
 }
 
 impl Facets {
@@ -228,6 +248,7 @@ impl Facets {
             prospecting_source: get(row, 6)?,
             size_rank: get(row, 7)?,
             assigned_user: get(row, 8)?,
+            date_joined: sort_date(get(row, 9)?),
         })
     }
 
@@ -235,6 +256,7 @@ impl Facets {
     pub(super) fn push(self, ix: &mut CampaignIndex) -> bool {
         ix.partners.push(self.partner);
         ix.rows.push(self.row);
+        ix.date_joined.push(self.date_joined);
         ix.len += 1;
         ix.country.push(self.country)
             && ix.contract_status.push(self.contract_status)
@@ -249,6 +271,9 @@ impl Facets {
     pub(super) fn set(self, ix: &mut CampaignIndex, position: usize) -> bool {
         if let Some(row) = ix.rows.get_mut(position) {
             *row = self.row;
+        }
+        if let Some(date) = ix.date_joined.get_mut(position) {
+            *date = self.date_joined;
         }
         ix.country.set(position, self.country)
             && ix.contract_status.set(position, self.contract_status)

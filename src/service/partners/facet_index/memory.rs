@@ -58,6 +58,7 @@ pub fn bytes(ix: &CampaignIndex) -> usize {
     size_of::<CampaignIndex>()
         + ix.rows.capacity() * size_of::<i64>()
         + ix.partners.capacity() * size_of::<i64>()
+        + ix.date_joined.capacity() * size_of::<i64>()
         + table(&ix.joined)
         + single(&ix.country)
         + single(&ix.contract_status)

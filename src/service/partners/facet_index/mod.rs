@@ -28,6 +28,7 @@ mod build;
 mod eval;
 mod labels;
 mod memory;
+mod page;
 mod patch;
 mod slot;
 
@@ -47,6 +48,7 @@ use super::ListQuery;
 use crate::auth::AuthContext;
 use crate::error::{AppError, AppResult};
 use crate::observability::{record_facet_index, FacetIndexUse};
+use crate::service::paging::PageRequest;
 pub use budget::IndexUsage;
 use budget::{store, Slots};
 use build::CampaignIndex;
@@ -110,7 +112,8 @@ pub struct Selection {
     /// How many partners match.
     pub count: i64,
     /// Their relationship rows (`campaign_partners.id`; ascending by partner, then partners
-    /// added since the index was read), when asked for and few enough.
+    /// added since the index was read), when asked for and few enough; or only the rows of
+    /// the page asked for, when the index picked them.
     pub rows: Option<Vec<i64>>,
 }
 
@@ -334,25 +337,37 @@ impl FacetIndexes {
     }
 
     /// What the index knows of the query's rows: how many, and which (their relationship row
-    /// ids) when they are at most `max_rows`; `None` when the filter needs SQL or the index is
-    /// being read in the background.
+    /// ids) when they are at most `max_rows`. With `page` (the order and the page asked for),
+    /// only the page's rows when the index can pick them ([`page::pick`]), however many match
+    /// up to [`page::MOST`]. `None` when the filter needs SQL or the index is being read in the
+    /// background.
     pub async fn select(
         &self,
         db: &DatabaseConnection,
         auth: &AuthContext,
         query: &ListQuery,
         max_rows: usize,
+        page: Option<&PageRequest>,
     ) -> AppResult<Option<Selection>> {
         let Some(ix) = self.current(db, auth, query).await? else {
             return Ok(None);
         };
         let matched = eval::matching(&ix, &query.filter, &query.campaign_groups);
         let count = matched.count();
-        let rows = (usize::try_from(count).unwrap_or(usize::MAX) <= max_rows).then(|| {
-            matched
-                .iter()
-                .filter_map(|p| ix.rows.get(p as usize).copied())
-                .collect()
+        let picked = match page {
+            // `max_rows` 0 (`FACET_INDEX_PAGE_ROWS=0`): pages are always read by the filter.
+            Some(request) if count <= page::MOST && max_rows > 0 => {
+                page::pick(&ix, &matched, &query.order, request)?
+            }
+            _ => None,
+        };
+        let rows = picked.or_else(|| {
+            (usize::try_from(count).unwrap_or(usize::MAX) <= max_rows).then(|| {
+                matched
+                    .iter()
+                    .filter_map(|p| ix.rows.get(p as usize).copied())
+                    .collect()
+            })
         });
         Ok(Some(Selection { count, rows }))
     }
@@ -365,7 +380,7 @@ impl FacetIndexes {
         auth: &AuthContext,
         query: &ListQuery,
     ) -> AppResult<i64> {
-        match self.select(db, auth, query, 0).await? {
+        match self.select(db, auth, query, 0, None).await? {
             Some(selection) => Ok(selection.count),
             None => super::count(db, auth, query).await,
         }
