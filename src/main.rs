@@ -2,6 +2,12 @@
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: a request allocates and frees many small objects
+/// on several threads, and glibc's allocator spent a quarter of the server's time under load
+/// (its arenas' locks and consolidation; see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = partnergraph::cli::Cli::parse();

@@ -13,6 +13,10 @@ use partnergraph::startup;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{json, Value};
 
+/// The server binary's allocator (`src/main.rs`), so the benches measure what it runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A running server over the benchmark database, as its first account.
 pub struct Bench {
     /// The database.
