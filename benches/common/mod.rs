@@ -144,7 +144,7 @@ impl Bench {
             };
             generate(&db, &options).await.unwrap();
             println!(
-                "seeded {partners} partners in {:.1}s",
+                "seeded {accounts} account(s) of {partners} partners in {:.1}s",
                 start.elapsed().as_secs_f64()
             );
         }

@@ -10,6 +10,18 @@ use crate::auth::AuthContext;
 use crate::error::AppResult;
 use crate::service::paging::{Page, PageRequest};
 
+/// Whether a page read from `handed` rows (the page's own and the probe row) came back with
+/// fewer than it was handed.
+fn short(page: &Page<PartnerRecord>, request: &PageRequest, handed: usize) -> bool {
+    let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
+    let more = if request.backward {
+        page.has_previous_page
+    } else {
+        page.has_next_page
+    };
+    page.items.len() < handed.min(limit) || (handed > limit && !more)
+}
+
 /// One page of `query` and, with `with_total`, the number of partners it matches.
 pub async fn list(
     db: &DatabaseConnection,
@@ -29,7 +41,13 @@ pub async fn list(
     };
     match selection {
         Some(selection) => {
-            let page = list_page(db, auth, query, request, selection.rows.as_deref()).await?;
+            let rows = selection.rows.as_deref();
+            let mut page = list_page(db, auth, query, request, rows).await?;
+            if selection.picked && rows.is_some_and(|rows| short(&page, request, rows.len())) {
+                // A picked row is gone (its partner left the campaign since the index was
+                // read): the page would stop short of the rows after it. Read it by the filter.
+                page = list_page(db, auth, query, request, None).await?;
+            }
             Ok((page, with_total.then_some(selection.count)))
         }
         // The total is counted on a second connection while the page is read.

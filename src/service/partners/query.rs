@@ -70,7 +70,12 @@ async fn fetch(db: &impl ConnectionTrait, q: &SelectStatement) -> AppResult<Vec<
             Ok(PartnerRecord {
                 relationship: cp::Model::from_query_result(row, REL)?,
                 profile: partner::Model::from_query_result(row, PROFILE)?,
-                assigned_user: account_user::Model::from_query_result_optional(row, USER)?,
+                // No user joined (none assigned): its id is null. A user that is there must
+                // decode (`from_query_result_optional` would take an error for "none").
+                assigned_user: match row.try_get::<Option<i64>>(USER, "id")? {
+                    Some(_) => Some(account_user::Model::from_query_result(row, USER)?),
+                    None => None,
+                },
             })
         })
         .collect()

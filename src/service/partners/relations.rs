@@ -221,6 +221,10 @@ pub async fn custom_field_answers(
                     .equals((chosen::Entity, chosen::Column::OptionId)),
             )
             .add(
+                Expr::col((option::Entity, option::Column::FieldId))
+                    .equals((answer::Entity, answer::Column::FieldId)),
+            )
+            .add(
                 Expr::col((option::Entity, option::Column::AccountId))
                     .equals((answer::Entity, answer::Column::AccountId)),
             ),

@@ -115,6 +115,8 @@ pub struct Selection {
     /// added since the index was read), when asked for and few enough; or only the rows of
     /// the page asked for, when the index picked them.
     pub rows: Option<Vec<i64>>,
+    /// `rows` are the page's own (picked by the index), not every match.
+    pub picked: bool,
 }
 
 /// Whether the index can answer `f`: conditions on the ten facet dimensions only, and nested
@@ -357,10 +359,12 @@ impl FacetIndexes {
         let picked = match page {
             // `max_rows` 0 (`FACET_INDEX_PAGE_ROWS=0`): pages are always read by the filter.
             Some(request) if count <= page::MOST && max_rows > 0 => {
-                page::pick(&ix, &matched, &query.order, request)?
+                let micros = db.get_database_backend() == DbBackend::Postgres;
+                page::pick(&ix, &matched, &query.order, request, micros)?
             }
             _ => None,
         };
+        let page_only = picked.is_some();
         let rows = picked.or_else(|| {
             (usize::try_from(count).unwrap_or(usize::MAX) <= max_rows).then(|| {
                 matched
@@ -369,7 +373,11 @@ impl FacetIndexes {
                     .collect()
             })
         });
-        Ok(Some(Selection { count, rows }))
+        Ok(Some(Selection {
+            count,
+            rows,
+            picked: page_only,
+        }))
     }
 
     /// The number of partners the query matches: from the index when it can count it, else

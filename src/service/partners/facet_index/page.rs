@@ -32,11 +32,14 @@ fn directed(ordering: Ordering, direction: OrderDirection) -> Ordering {
 /// The page's relationship rows among `matched`: the first `limit + 1` in the order, after
 /// (or before) the request's cursor; `None` when the order is not one the index holds the
 /// values of, or the request has both cursors.
+/// `micros`: the database keeps dates to the microsecond (PostgreSQL), so a cursor's date is
+/// compared as it binds there, cut to the microsecond (only a forged cursor carries finer ones).
 pub fn pick(
     ix: &CampaignIndex,
     matched: &Bitset,
     order: &SortOrder,
     request: &PageRequest,
+    micros: bool,
 ) -> AppResult<Option<Vec<i64>>> {
     let key = match order.keys() {
         [] => None,
@@ -60,7 +63,12 @@ pub fn pick(
                 else {
                     return Ok(None);
                 };
-                sort_date(Some(date.with_timezone(&chrono::Utc)))
+                let nanos = sort_date(Some(date.with_timezone(&chrono::Utc)));
+                if micros {
+                    nanos - nanos.rem_euclid(1_000)
+                } else {
+                    nanos
+                }
             }
             (Some(_), None) => return Ok(None),
         };

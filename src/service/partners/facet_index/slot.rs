@@ -23,11 +23,12 @@ pub struct Slot {
 }
 
 impl Slot {
-    /// The index held, if it was read at `version` for `account_id`.
+    /// The index held, if it is current with `version` (read at it, or brought up to a later
+    /// one by another request since the caller read its version) for `account_id`.
     pub fn fresh(&self, version: i64, account_id: i64) -> Option<Arc<CampaignIndex>> {
         let held = self.index.lock().unwrap_or_else(|e| e.into_inner());
         held.as_ref()
-            .filter(|ix| ix.version == version && ix.account_id == account_id)
+            .filter(|ix| ix.version >= version && ix.account_id == account_id)
             .cloned()
     }
 
