@@ -15,8 +15,8 @@ use crate::error::AppResult;
 use crate::service::paging::PageRequest;
 use crate::service::partners::sort::SortOrder;
 
-/// The most matches the index sorts itself (about 2 ms at 250,000); past that a page is read
-/// by the filter, which walks the sort index in order.
+/// The most matches the index sorts itself (a partial sort of that many pairs is a few
+/// milliseconds); past that a page is read by the filter, which walks the sort index in order.
 pub const MOST: i64 = 250_000;
 
 /// A position's place in the order: its sort value (0 for partner id order) and partner id.
