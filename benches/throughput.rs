@@ -72,16 +72,10 @@ async fn load(
 
 /// The facet index's use so far, from the server's counters: `(result, count)`.
 async fn index_uses(bench: &Bench) -> Vec<(String, u64)> {
-    let text = bench
-        .http()
-        .get(format!("{}/metrics", bench.base))
-        .send()
+    bench
+        .metrics()
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
+        .lines()
         .filter_map(|l| l.strip_prefix("partnergraph_facet_index_lookups_total{result=\""))
         .filter_map(|l| {
             let (result, count) = l.split_once("\"} ")?;

@@ -259,10 +259,15 @@ impl Bench {
 
     /// Runs a GraphQL operation that must succeed; returns `data`.
     pub async fn run(&self, query: &str, variables: Value) -> Value {
+        self.run_as(&self.auth(), query, variables).await
+    }
+
+    /// [`Bench::run`] with another `Authorization` header (another account's).
+    pub async fn run_as(&self, auth: &str, query: &str, variables: Value) -> Value {
         let body: Value = self
             .http
             .post(format!("{}/graphql", self.base))
-            .header("Authorization", self.auth())
+            .header("Authorization", auth)
             .json(&json!({ "query": query, "variables": variables }))
             .send()
             .await
@@ -272,6 +277,18 @@ impl Bench {
             .unwrap();
         assert!(body.get("errors").is_none(), "{body}");
         body["data"].clone()
+    }
+
+    /// The server's Prometheus metrics, as text.
+    pub async fn metrics(&self) -> String {
+        self.http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     /// Times a GraphQL operation: three warm-up runs, then `runs` timed runs.
