@@ -1,7 +1,7 @@
 //! Reading partners of a campaign: filtered, sorted pages (keyset on the sort key), counts and lookups.
 
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement, UnionType};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, IdenStatic, Iterable};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Iterable};
 
 use super::filter::PartnerFilter;
 use super::filter_sql::{condition, FilterContext};
@@ -23,24 +23,9 @@ const USER: &str = "u_";
 /// costs no statement of its own).
 fn select_records(auth: &AuthContext) -> SelectStatement {
     let mut q = Query::select();
-    for col in cp::Column::iter() {
-        q.expr_as(
-            Expr::col((cp::Entity, col)),
-            Alias::new(format!("{REL}{}", col.as_str())),
-        );
-    }
-    for col in partner::Column::iter() {
-        q.expr_as(
-            Expr::col((partner::Entity, col)),
-            Alias::new(format!("{PROFILE}{}", col.as_str())),
-        );
-    }
-    for col in account_user::Column::iter() {
-        q.expr_as(
-            Expr::col((account_user::Entity, col)),
-            Alias::new(format!("{USER}{}", col.as_str())),
-        );
-    }
+    select_prefixed(&mut q, cp::Entity, REL);
+    select_prefixed(&mut q, partner::Entity, PROFILE);
+    select_prefixed(&mut q, account_user::Entity, USER);
     q.from(cp::Entity)
         .inner_join(
             partner::Entity,
@@ -79,6 +64,18 @@ async fn fetch(db: &impl ConnectionTrait, q: &SelectStatement) -> AppResult<Vec<
             })
         })
         .collect()
+}
+
+/// Selects every column of `entity` as `<prefix><column>` (read back with
+/// `FromQueryResult::from_query_result(row, prefix)`), for statements that join several
+/// entities.
+pub(crate) fn select_prefixed<E: EntityTrait>(q: &mut SelectStatement, entity: E, prefix: &str) {
+    for col in E::Column::iter() {
+        q.expr_as(
+            Expr::col((entity, col)),
+            Alias::new(format!("{prefix}{}", col.as_str())),
+        );
+    }
 }
 
 /// The rows of a list query: the caller's account, the campaign, the filter.

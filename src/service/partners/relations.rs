@@ -6,10 +6,10 @@ use std::hash::Hash;
 
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
-    QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, QueryFilter, QueryOrder,
 };
 
+use super::query::select_prefixed;
 use super::PartnerKey;
 use crate::auth::AuthContext;
 use crate::error::AppResult;
@@ -111,12 +111,7 @@ pub async fn groups(
     let mut q = Query::select();
     q.column((member::Entity, member::Column::CampaignId))
         .column((member::Entity, member::Column::PartnerId));
-    for col in partner_group::Column::iter() {
-        q.expr_as(
-            Expr::col((partner_group::Entity, col)),
-            Alias::new(format!("{GROUP}{}", col.as_str())),
-        );
-    }
+    select_prefixed(&mut q, partner_group::Entity, GROUP);
     q.from(member::Entity)
         .inner_join(
             partner_group::Entity,
@@ -191,12 +186,7 @@ pub async fn custom_field_answers(
         Expr::col((chosen::Entity, col)).equals((answer::Entity, of))
     };
     let mut q = Query::select();
-    for col in answer::Column::iter() {
-        q.expr_as(
-            Expr::col((answer::Entity, col)),
-            Alias::new(format!("{ANSWER}{}", col.as_str())),
-        );
-    }
+    select_prefixed(&mut q, answer::Entity, ANSWER);
     q.expr_as(
         Expr::col((option::Entity, option::Column::Id)),
         Alias::new("option_id"),
