@@ -6,7 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
 
 use super::bitset::Bitset;
-use super::build::{CampaignIndex, Multi, Single};
+use super::build::CampaignIndex;
+use super::dimension::{Multi, Single};
 use crate::service::partners::filter::{FacetDimension, PartnerFilter};
 use crate::service::partners::listing::size_rank;
 

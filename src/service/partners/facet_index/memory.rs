@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::mem::size_of;
 
-use super::build::{CampaignIndex, Multi, Single};
+use super::build::CampaignIndex;
+use super::dimension::{Multi, Single};
 use crate::observability::record_facet_index_memory;
 
 /// Heap bytes of the values of a string dimension (beyond the `String`s themselves).

@@ -25,6 +25,7 @@
 mod bitset;
 mod budget;
 mod build;
+mod dimension;
 mod eval;
 mod labels;
 mod memory;
@@ -36,7 +37,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
     QueryFilter,
@@ -46,15 +46,16 @@ use super::facets::FacetBucket;
 use super::filter::{FacetDimension, PartnerFilter, DEFAULT_RECENTLY_EXPIRED_DAYS};
 use super::ListQuery;
 use crate::auth::AuthContext;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::observability::{record_facet_index, FacetIndexUse};
 use crate::service::paging::PageRequest;
 pub use budget::IndexUsage;
 use budget::{store, Slots};
 use build::CampaignIndex;
+pub use patch::invalidate_all;
 use slot::Slot;
 
-use entity::{campaign, campaign_list_version as version, campaign_partner as cp};
+use entity::campaign_partner as cp;
 
 /// The default `FACET_INDEX_MAX_BYTES`: 512 MiB (an index weighs about 40 MB at a million
 /// partners).
@@ -143,41 +144,6 @@ async fn campaign_size(
         .count(db)
         .await?;
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
-}
-
-/// Bumps the list version of every campaign: for bulk loads that bypass the triggers (the
-/// PostgreSQL seed runs as a replication role, which skips them). The change logged is of no
-/// partner in particular: a held index is read whole again.
-pub async fn invalidate_all(db: &impl ConnectionTrait) -> AppResult<()> {
-    let mut insert = Query::insert();
-    insert
-        .into_table(version::Entity)
-        .columns([version::Column::CampaignId, version::Column::Version])
-        .select_from(
-            Query::select()
-                .column(campaign::Column::Id)
-                .expr(Expr::val(1i64))
-                .from(campaign::Entity)
-                // SQLite's parser needs a WHERE between a SELECT and an upsert clause.
-                .and_where(Expr::cust("1 = 1"))
-                .to_owned(),
-        )
-        .map_err(AppError::internal)?
-        .on_conflict(
-            OnConflict::column(version::Column::CampaignId)
-                .value(
-                    version::Column::Version,
-                    Expr::col((version::Entity, version::Column::Version)).add(1),
-                )
-                .to_owned(),
-        );
-    db.execute(&insert).await?;
-    db.execute_unprepared(
-        "INSERT INTO campaign_list_changes (campaign_id, version, partner_id) \
-         SELECT campaign_id, version, NULL FROM campaign_list_versions",
-    )
-    .await?;
-    Ok(())
 }
 
 impl FacetIndexes {

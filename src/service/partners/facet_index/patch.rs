@@ -6,19 +6,20 @@
 //! An index is read whole instead when the log cannot bring it up to date: more partners
 //! changed than a quarter of the campaign (or 1,000 in a small one), a version's changes are no
 //! longer logged (pruned, or written by a bulk load that bypassed the triggers: a change of no
-//! partner), a partner left the campaign, or a dimension ran out of codes.
+//! partner), a partner left the campaign, or a dimension ran out of codes. A bulk load that
+//! bypasses the triggers logs such a change of no partner itself ([`invalidate_all`]).
 
 use std::collections::BTreeSet;
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use super::bitset::Bitset;
 use super::build::{facet_columns, related, CampaignIndex, Facets, Partners};
 use crate::auth::AuthContext;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
-use entity::campaign_partner as cp;
+use entity::{campaign, campaign_list_version as version, campaign_partner as cp};
 
 /// Partners whose values are read again per statement.
 const IDS_PER_STATEMENT: usize = 5_000;
@@ -173,6 +174,41 @@ pub async fn prune(db: &impl ConnectionTrait, campaign_id: i64, applied: i64) ->
         sql,
         [campaign_id.into(), applied.into()],
     ))
+    .await?;
+    Ok(())
+}
+
+/// Bumps the list version of every campaign: for bulk loads that bypass the triggers (the
+/// PostgreSQL seed runs as a replication role, which skips them). The change logged is of no
+/// partner in particular: a held index is read whole again.
+pub async fn invalidate_all(db: &impl ConnectionTrait) -> AppResult<()> {
+    let mut insert = Query::insert();
+    insert
+        .into_table(version::Entity)
+        .columns([version::Column::CampaignId, version::Column::Version])
+        .select_from(
+            Query::select()
+                .column(campaign::Column::Id)
+                .expr(Expr::val(1i64))
+                .from(campaign::Entity)
+                // SQLite's parser needs a WHERE between a SELECT and an upsert clause.
+                .and_where(Expr::cust("1 = 1"))
+                .to_owned(),
+        )
+        .map_err(AppError::internal)?
+        .on_conflict(
+            OnConflict::column(version::Column::CampaignId)
+                .value(
+                    version::Column::Version,
+                    Expr::col((version::Entity, version::Column::Version)).add(1),
+                )
+                .to_owned(),
+        );
+    db.execute(&insert).await?;
+    db.execute_unprepared(
+        "INSERT INTO campaign_list_changes (campaign_id, version, partner_id) \
+         SELECT campaign_id, version, NULL FROM campaign_list_versions",
+    )
     .await?;
     Ok(())
 }
