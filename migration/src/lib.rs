@@ -24,6 +24,7 @@ mod m20261121_000018_search_statistics;
 mod m20261121_000019_contract_writes;
 mod m20261121_000020_change_log_plans;
 mod m20261121_000021_date_joined_changes;
+mod m20261121_000022_stage_order;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000019_contract_writes::Migration),
             Box::new(m20261121_000020_change_log_plans::Migration),
             Box::new(m20261121_000021_date_joined_changes::Migration),
+            Box::new(m20261121_000022_stage_order::Migration),
         ]
     }
 }

@@ -4,7 +4,8 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 
 use crate::support::{
-    count, exec, foreign_keys, indexes, insert_account, sqlite_ddl, strings, without_foreign_keys,
+    count, exec, foreign_keys, indexes, insert_account, sqlite_ddl, strings, tables,
+    without_foreign_keys,
 };
 
 const MEMBER_FKS: [&str; 4] = [
@@ -261,5 +262,107 @@ pub async fn date_joined_changes(db: &DatabaseConnection) {
         after,
         "down: no longer a change"
     );
+    Migrator::reset(db).await.unwrap();
+}
+
+/// Migration 000022: the stage moves to `campaign_partner_stages` for sorting, kept equal to
+/// `campaign_partners` by triggers through inserts, updates and deletes (cascaded ones too);
+/// PostgreSQL drops every index on a column bulk actions change and leaves room for HOT
+/// updates. `down` puts the indexes back.
+pub async fn stage_order(db: &DatabaseConnection) {
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    Migrator::up(db, Some(21)).await.unwrap();
+    let account = insert_account(db, "AC1").await;
+    exec(db, &format!("INSERT INTO campaigns (account_id, name, currency, created_at) VALUES ({account}, 'C', 'USD', CURRENT_TIMESTAMP)")).await;
+    exec(db, "INSERT INTO partners (name, created_at, updated_at) VALUES ('P', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").await;
+    exec(db, "INSERT INTO partners (name, created_at, updated_at) VALUES ('Q', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").await;
+    let relate = |partner: &str, stage: &str| {
+        format!("INSERT INTO campaign_partners (account_id, campaign_id, partner_id, relationship_type, relationship_stage, created_at, updated_at) \
+                 SELECT {account}, c.id, p.id, 'DIRECT', '{stage}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM campaigns c, partners p WHERE p.name = '{partner}'")
+    };
+    exec(db, &relate("P", "NEW")).await;
+    let stages = "SELECT CAST(s.partner_id AS TEXT) || ':' || s.relationship_stage FROM campaign_partner_stages s \
+                  JOIN campaign_partners cp ON cp.id = s.id AND cp.campaign_id = s.campaign_id AND cp.partner_id = s.partner_id \
+                  ORDER BY s.partner_id";
+
+    Migrator::up(db, Some(1)).await.unwrap();
+    let p = strings(db, "SELECT CAST(id AS TEXT) FROM partners WHERE name = 'P'").await[0].clone();
+    let q = strings(db, "SELECT CAST(id AS TEXT) FROM partners WHERE name = 'Q'").await[0].clone();
+    assert_eq!(
+        strings(db, stages).await,
+        [format!("{p}:NEW")],
+        "filled from the existing rows"
+    );
+    exec(db, &relate("Q", "OUTREACH")).await;
+    exec(db, "UPDATE campaign_partners SET relationship_stage = 'JOINED' WHERE relationship_stage = 'NEW'").await;
+    exec(
+        db,
+        "UPDATE campaign_partners SET contract_status = 'ACTIVE'",
+    )
+    .await;
+    assert_eq!(
+        strings(db, stages).await,
+        [format!("{p}:JOINED"), format!("{q}:OUTREACH")],
+        "inserts and updates copied"
+    );
+    exec(
+        db,
+        &format!("DELETE FROM campaign_partners WHERE partner_id = {q}"),
+    )
+    .await;
+    assert_eq!(
+        strings(db, stages).await,
+        [format!("{p}:JOINED")],
+        "a delete removes"
+    );
+    let found = indexes(db).await;
+    assert!(
+        found.contains(&"ix_cp_stages_order".to_owned()),
+        "{found:?}"
+    );
+    assert!(!found.contains(&"ix_cp_list_stage".to_owned()), "{found:?}");
+    for changed in [
+        "ix_cp_campaign_stage",
+        "ix_cp_campaign_contract_status",
+        "ix_cp_campaign_assigned_user",
+    ] {
+        assert_eq!(
+            found.contains(&changed.to_owned()),
+            !postgres,
+            "{changed}: {found:?}"
+        );
+    }
+    if postgres {
+        let options = strings(
+            db,
+            "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'campaign_partners'",
+        )
+        .await;
+        assert_eq!(options, ["fillfactor=80"]);
+    }
+    exec(db, &format!("DELETE FROM accounts WHERE id = {account}")).await;
+    assert_eq!(
+        count(db, "campaign_partner_stages").await,
+        0,
+        "cascaded deletes too"
+    );
+
+    Migrator::down(db, Some(1)).await.unwrap();
+    let found = indexes(db).await;
+    assert!(
+        !found.contains(&"ix_cp_stages_order".to_owned()),
+        "{found:?}"
+    );
+    for back in [
+        "ix_cp_list_stage",
+        "ix_cp_campaign_stage",
+        "ix_cp_campaign_contract_status",
+        "ix_cp_campaign_assigned_user",
+    ] {
+        assert!(found.contains(&back.to_owned()), "{back}: {found:?}");
+    }
+    assert!(!tables(db)
+        .await
+        .contains(&"campaign_partner_stages".to_owned()));
     Migrator::reset(db).await.unwrap();
 }

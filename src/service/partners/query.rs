@@ -124,6 +124,7 @@ pub async fn list_page(
     // filtered page at a million partners, sorting ids 15 ms.
     let mut ids = Query::select();
     ids.column((cp::Entity, cp::Column::Id)).from(cp::Entity);
+    query.order.join_to(&mut ids, query.campaign_id);
     match among {
         Some(rows) => {
             ids.cond_where(condition_for(db, auth, query, &PartnerFilter::all(), false))
@@ -167,7 +168,7 @@ pub async fn list_page(
     };
     let mut q = select_records(auth);
     q.and_where(Expr::col((cp::Entity, cp::Column::Id)).in_subquery(ids));
-    query.order.apply(&mut q, request.backward);
+    query.order.apply_to_rows(&mut q, request.backward);
     let rows = fetch(db, &q).await?;
     Ok(Page::from_probe(rows, request))
 }
@@ -208,10 +209,7 @@ fn segmented(
     for (i, segment) in segments.iter().enumerate() {
         let mut part = base.clone();
         part.expr_as(key.clone(), Alias::new(sort::KEY))
-            .expr_as(
-                Expr::col((cp::Entity, cp::Column::PartnerId)),
-                Alias::new(sort::TIE),
-            )
+            .expr_as(query.order.tie_column(), Alias::new(sort::TIE))
             .cond_where(segment.clone());
         query.order.apply(&mut part, request.backward);
         part.limit(request.limit + 1);

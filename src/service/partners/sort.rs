@@ -41,6 +41,12 @@ pub struct Cursor {
     partner_id: i64,
 }
 
+/// Each relationship row's stage, in a narrow table of its own (migration 000022): an order
+/// that starts with the stage walks its index `(campaign_id, relationship_stage, partner_id)`.
+/// `campaign_partners` has no index on the stage, so a bulk action changing it rewrites the
+/// row without touching that table's indexes (PostgreSQL's HOT update).
+const STAGES: &str = "campaign_partner_stages";
+
 fn column(field: PartnerOrderField) -> cp::Column {
     match field {
         PartnerOrderField::Name => cp::Column::PartnerName,
@@ -212,24 +218,70 @@ impl SortOrder {
         Ok(Cursor { values, partner_id })
     }
 
+    /// Whether the order starts with the relationship stage, read from its own table.
+    fn by_stage(&self) -> bool {
+        self.keys
+            .first()
+            .is_some_and(|k| k.field == PartnerOrderField::RelationshipStage)
+    }
+
+    /// Joins the stage table to a query over `campaign_partners` when the order reads it
+    /// (its campaign given outright, so SQLite too walks its index from the campaign's range).
+    pub fn join_to(&self, q: &mut SelectStatement, campaign_id: i64) {
+        if self.by_stage() {
+            let stages = Alias::new(STAGES);
+            q.inner_join(
+                stages.clone(),
+                Condition::all()
+                    .add(
+                        Expr::col((stages.clone(), Alias::new("id")))
+                            .equals((cp::Entity, cp::Column::Id)),
+                    )
+                    .add(Expr::col((stages, Alias::new("campaign_id"))).eq(campaign_id)),
+            );
+        }
+    }
+
+    /// A key's column: the stage table's when the order walks it (`walk`), else the row's own.
+    fn key_expr(&self, field: PartnerOrderField, walk: bool) -> Expr {
+        if walk && field == PartnerOrderField::RelationshipStage && self.by_stage() {
+            Expr::col((Alias::new(STAGES), Alias::new("relationship_stage")))
+        } else {
+            Expr::col((cp::Entity, column(field)))
+        }
+    }
+
+    /// The partner id as the order reads it (from the index it walks).
+    pub fn tie_column(&self) -> Expr {
+        self.tie_expr(true)
+    }
+
+    fn tie_expr(&self, walk: bool) -> Expr {
+        if walk && self.by_stage() {
+            Expr::col((Alias::new(STAGES), Alias::new("partner_id")))
+        } else {
+            Expr::col((cp::Entity, cp::Column::PartnerId))
+        }
+    }
+
     fn columns(&self, reversed: bool) -> Vec<(Expr, OrderDirection, bool)> {
+        self.columns_of(reversed, true)
+    }
+
+    fn columns_of(&self, reversed: bool, walk: bool) -> Vec<(Expr, OrderDirection, bool)> {
         let dir = |d| if reversed { flip(d) } else { d };
         let mut cols: Vec<(Expr, OrderDirection, bool)> = self
             .keys
             .iter()
             .map(|k| {
                 (
-                    Expr::col((cp::Entity, column(k.field))),
+                    self.key_expr(k.field, walk),
                     dir(k.direction),
                     nullable(k.field),
                 )
             })
             .collect();
-        cols.push((
-            Expr::col((cp::Entity, cp::Column::PartnerId)),
-            dir(self.tie_break),
-            false,
-        ));
+        cols.push((self.tie_expr(walk), dir(self.tie_break), false));
         cols
     }
 
@@ -238,7 +290,16 @@ impl SortOrder {
     /// PostgreSQL reads an index in order only for an ORDER BY that says the same (`ASC` alone
     /// means `NULLS LAST` there, and it sorted the whole campaign instead).
     pub fn apply(&self, q: &mut SelectStatement, reversed: bool) {
-        let columns = self.columns(reversed);
+        self.order(q, self.columns(reversed));
+    }
+
+    /// ORDER BY over the rows' own columns, for putting a page's rows (fetched by id) in order:
+    /// a stage order's rows are not walked from the stage table again.
+    pub fn apply_to_rows(&self, q: &mut SelectStatement, reversed: bool) {
+        self.order(q, self.columns_of(reversed, false));
+    }
+
+    fn order(&self, q: &mut SelectStatement, columns: Vec<(Expr, OrderDirection, bool)>) {
         let keys = self.keys.len();
         for (i, (expr, direction, _)) in columns.into_iter().enumerate() {
             // The tie-breaker, the partner id, sits in the indexes in the default order.
@@ -258,9 +319,7 @@ impl SortOrder {
 
     /// The sort key's column, for selecting it as [`KEY`] (an order of one key).
     pub fn key_column(&self) -> Option<Expr> {
-        self.keys
-            .first()
-            .map(|k| Expr::col((cp::Entity, column(k.field))))
+        self.keys.first().map(|k| self.key_expr(k.field, true))
     }
 
     /// "Strictly after `cursor`" (or, reversed, strictly before) as index ranges read one after
@@ -276,7 +335,7 @@ impl SortOrder {
             let value = sql_value(self.keys[0].field, &cursor.values[0])
                 .ok()
                 .flatten();
-            let id = Expr::col((cp::Entity, cp::Column::PartnerId));
+            let id = self.tie_column();
             match (columns[0].1, value) {
                 (OrderDirection::Asc, None) => {
                     return vec![
