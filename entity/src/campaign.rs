@@ -11,6 +11,8 @@ pub struct Model {
     pub name: String,
     pub currency: String,
     pub created_at: DateTimeUtc,
+    /// `ACTIVE`, `PAUSED` or `ENDED`.
+    pub state: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,7 @@ mod m20261121_000019_contract_writes;
 mod m20261121_000020_change_log_plans;
 mod m20261121_000021_date_joined_changes;
 mod m20261121_000022_stage_order;
+mod m20261121_000023_notes_and_campaign_state;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000020_change_log_plans::Migration),
             Box::new(m20261121_000021_date_joined_changes::Migration),
             Box::new(m20261121_000022_stage_order::Migration),
+            Box::new(m20261121_000023_notes_and_campaign_state::Migration),
         ]
     }
 }

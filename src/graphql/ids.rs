@@ -75,3 +75,8 @@ pub fn view_id(id: &ID) -> Result<i64, AppError> {
         _ => None,
     })
 }
+
+/// A note id argument (notes are plain numbers).
+pub fn note_id(id: &ID) -> Result<i64, AppError> {
+    numeric_or_global(id, "note", |_| None)
+}

@@ -89,11 +89,20 @@ impl RestError {
     /// problem is a duplicate name, 400 otherwise. The errors deciding the status come first,
     /// so `Message` (the first error's) explains the status.
     pub fn from_user_errors(errors: Vec<UserError>) -> Self {
+        Self::from_user_errors_named(errors, GROUP_FIELDS)
+    }
+
+    /// [`RestError::from_user_errors`] for a resource whose service fields have other wire
+    /// names (`names`: service field, wire name; the rest are capitalised).
+    pub fn from_user_errors_named(errors: Vec<UserError>, names: &[(&str, &str)]) -> Self {
         let mut classified: Vec<(StatusCode, FieldError)> = errors
             .into_iter()
             .map(|e| {
                 let field = e.field.last().map(String::as_str).unwrap_or_default();
-                (status_of(field, e.code), wire_error(field, &e.message))
+                (
+                    status_of(field, e.code),
+                    wire_error(field, &e.message, names),
+                )
             })
             .collect();
         let status = [StatusCode::NOT_FOUND, StatusCode::BAD_REQUEST]
@@ -122,27 +131,30 @@ fn status_of(field: &str, code: UserErrorCode) -> StatusCode {
     }
 }
 
-/// The wire name of a service input field.
-pub fn wire_field(field: &str) -> String {
-    match field {
-        "name" => "Name".to_owned(),
-        "partnerIds" => "MediaPartners".to_owned(),
-        "addPartnerIds" => "MediaPartnersAdd".to_owned(),
-        "removePartnerIds" => "MediaPartnersRemove".to_owned(),
-        "id" => "PartnerGroupId".to_owned(),
-        other => {
-            let mut chars = other.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_uppercase().chain(chars).collect()
-            })
-        }
+/// The wire names of the groups service's input fields.
+const GROUP_FIELDS: &[(&str, &str)] = &[
+    ("name", "Name"),
+    ("partnerIds", "MediaPartners"),
+    ("addPartnerIds", "MediaPartnersAdd"),
+    ("removePartnerIds", "MediaPartnersRemove"),
+    ("id", "PartnerGroupId"),
+];
+
+/// The wire name of a service input field: from `names`, else capitalised.
+fn wire_name(field: &str, names: &[(&str, &str)]) -> String {
+    if let Some((_, wire)) = names.iter().find(|(service, _)| *service == field) {
+        return (*wire).to_owned();
     }
+    let mut chars = field.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// A user error with wire names: a message that starts with the service's field name
 /// ("name is required") names the wire parameter instead ("Name is required").
-fn wire_error(field: &str, message: &str) -> FieldError {
-    let wire = wire_field(field);
+fn wire_error(field: &str, message: &str, names: &[(&str, &str)]) -> FieldError {
+    let wire = wire_name(field, names);
     let message = match message.strip_prefix(field) {
         Some(rest) if !field.is_empty() && rest.starts_with(' ') => format!("{wire}{rest}"),
         _ => message.to_owned(),
@@ -199,13 +211,18 @@ mod tests {
 
     #[test]
     fn service_fields_get_wire_names() {
-        assert_eq!(wire_field("name"), "Name");
-        assert_eq!(wire_field("addPartnerIds"), "MediaPartnersAdd");
-        assert_eq!(wire_field("campaignId"), "CampaignId");
-        let err = wire_error("name", "name is required");
+        assert_eq!(wire_name("name", GROUP_FIELDS), "Name");
+        assert_eq!(wire_name("addPartnerIds", GROUP_FIELDS), "MediaPartnersAdd");
+        assert_eq!(wire_name("campaignId", GROUP_FIELDS), "CampaignId");
+        let err = wire_error("name", "name is required", GROUP_FIELDS);
         assert_eq!(err.message, "Name is required");
         assert_eq!(
-            wire_error("partnerIds", "partner 7 is not in this campaign").message,
+            wire_error(
+                "partnerIds",
+                "partner 7 is not in this campaign",
+                GROUP_FIELDS
+            )
+            .message,
             "partner 7 is not in this campaign"
         );
     }

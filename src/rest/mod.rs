@@ -1,5 +1,5 @@
-//! The Partner Groups REST API (v14), wire-compatible with the product. Only the wire format
-//! lives here; every rule (names, partner ids, campaigns, permissions, activity, transactions)
+//! The REST API (v14), wire-compatible with the product: the account's company information and
+//! campaigns, partner groups and notes. Only the wire format lives here; every rule (names, partner ids, campaigns, permissions, activity, transactions)
 //! is the services'.
 //!
 //! # Routes
@@ -12,9 +12,18 @@
 //! | `PUT` | same, form `Name`, `MediaPartnersAdd`, `MediaPartnersRemove` | `{"Status":"OK","Uri":...}` |
 //! | `DELETE` | same | `{"Status":"DELETED"}` |
 //! | `GET` | `/Advertisers/{AccountSID}/MediaPartners/{PartnerId}` | `Id`, `Name`, `Description`, `Website`, `Country`, `State`, `Email`, `Size`, `DateJoined`, `Uri` |
+//! | `GET` | `/Advertisers/{AccountSID}/CompanyInformation` | one record: `CompanyName`, `Website`, `PrimaryPhoneNumber`, `Currency`, `Timezone`, `AccountSid`, `DateCreated`, `CampaignsUri`, `Uri` (no page fields) |
+//! | `GET` | `/Advertisers/{AccountSID}/Campaigns` | page fields, `Campaigns` (`Id`, `Name`, `State`, `Currency`, `DateCreated`, `MediaPartnerGroupsUri`, `NotesUri`, `Uri`), by id, `PageSize` 20,000 by default |
+//! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}` | one campaign |
+//! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}/Notes` | page fields, `Notes` (`Id`, `CampaignId`, `MediaId`, `MediaName`, `Content`, `Type`, `Creator`, `CreationDate`, `ModificationDate`, `Attachments`, `Uri`), by id; query `MediaId`, `StartDate`, `EndDate` (RFC 3339 or `YYYY-MM-DD`; `[StartDate, EndDate)` of the creation time), kept in the page URIs |
+//! | `POST` | same, form `MediaId`, `Content`, `Type` (multipart or URL-encoded) | `{"Status":"OK","Uri":...}` |
+//! | `GET` | `.../Notes/{NoteId}` | one note |
+//! | `PUT` | same, form `Content`, `Type` (a `MediaId` must be the note's own) | `{"Status":"OK","Uri":...}` |
+//! | `DELETE` | same | `{"Status":"DELETED"}` |
 //!
-//! The last path segment may carry `.json` (`/MediaPartnerGroups.json`, `/12.json`). Bodies
-//! are always JSON.
+//! The last path segment may carry `.json` (`/MediaPartnerGroups.json`, `/12.json`,
+//! `/CompanyInformation.json`). Bodies are always JSON. Forms are
+//! `application/x-www-form-urlencoded` or `multipart/form-data` (text fields, 256 KB).
 //!
 //! # Wire decisions
 //!
@@ -49,13 +58,16 @@
 //!   `addPartnerIds`→`MediaPartnersAdd`, `removePartnerIds`→`MediaPartnersRemove`,
 //!   `id`→`PartnerGroupId`, others capitalised.
 
+mod account;
 mod caller;
 mod envelope;
 mod groups;
+mod notes;
 mod paging;
 mod params;
 mod partners;
 mod rate;
+mod resources;
 mod wire;
 
 use axum::routing::{get, MethodRouter};
@@ -70,6 +82,9 @@ pub use paging::{PageFields, MAX_PAGE_SIZE};
 const PREFIX: &str = "/Advertisers";
 
 const GROUPS: &str = "/{AccountSID}/Campaigns/{CampaignId}/MediaPartnerGroups";
+const NOTES: &str = "/{AccountSID}/Campaigns/{CampaignId}/Notes";
+const CAMPAIGNS: &str = "/{AccountSID}/Campaigns";
+const COMPANY: &str = "/{AccountSID}/CompanyInformation";
 
 /// The REST routes, to be merged into the server's router.
 pub fn router() -> Router<AppState> {
@@ -81,10 +96,28 @@ pub fn router() -> Router<AppState> {
         .delete(groups::delete)
         .fallback(method_not_allowed);
     let partner = get(partners::get).fallback(method_not_allowed);
+    let notes: MethodRouter<AppState> = get(notes::list)
+        .post(notes::create)
+        .fallback(method_not_allowed);
+    let note = get(notes::get)
+        .put(notes::update)
+        .delete(notes::delete)
+        .fallback(method_not_allowed);
+    let company = get(account::company).fallback(method_not_allowed);
+    let campaigns: MethodRouter<AppState> = get(account::list).fallback(method_not_allowed);
+    let campaign = get(account::get).fallback(method_not_allowed);
     let api = Router::new()
+        .route(COMPANY, company.clone())
+        .route(&format!("{COMPANY}.json"), company)
+        .route(CAMPAIGNS, campaigns.clone())
+        .route(&format!("{CAMPAIGNS}.json"), campaigns)
+        .route(&format!("{CAMPAIGNS}/{{CampaignId}}"), campaign)
         .route(GROUPS, collection.clone())
         .route(&format!("{GROUPS}.json"), collection)
         .route(&format!("{GROUPS}/{{PartnerGroupId}}"), group)
+        .route(NOTES, notes.clone())
+        .route(&format!("{NOTES}.json"), notes)
+        .route(&format!("{NOTES}/{{NoteId}}"), note)
         .route("/{AccountSID}/MediaPartners/{PartnerId}", partner)
         .fallback(unknown_path);
     Router::new()

@@ -66,9 +66,11 @@ impl PageRequest {
         self.checked_offset().unwrap_or(u64::MAX)
     }
 
-    /// This page of the collection at `path`: `<path>?PageSize=<n>&Page=<p>`.
+    /// This page of the collection at `path`: `<path>?PageSize=<n>&Page=<p>` (after the
+    /// path's own query, such as a list's filters, when it has one).
     pub fn uri(&self, path: &str) -> String {
-        format!("{path}?PageSize={}&Page={}", self.size, self.page)
+        let join = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{join}PageSize={}&Page={}", self.size, self.page)
     }
 }
 

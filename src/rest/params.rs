@@ -3,7 +3,7 @@
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::Form;
 
 use super::envelope::RestError;
@@ -67,14 +67,34 @@ pub struct FormBody {
     pairs: Vec<(String, String)>,
 }
 
+/// The largest `multipart/form-data` body, and the largest field in it: a note is at most
+/// 10,000 characters (40 KB of UTF-8).
+const MAX_MULTIPART_BODY: u64 = 256 * 1024;
+const MAX_MULTIPART_FIELD: u64 = 64 * 1024;
+/// The most fields a multipart form may have.
+const MAX_MULTIPART_FIELDS: usize = 50;
+
 impl FormBody {
-    /// Reads the body; anything but `application/x-www-form-urlencoded` is a 400 saying so.
+    /// Reads the body: `application/x-www-form-urlencoded` or `multipart/form-data` (text
+    /// fields; a file part is refused). Anything else is a 400 saying so.
     pub async fn read(request: Request) -> Result<Self, RestError> {
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        if content_type
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+        {
+            return Self::read_multipart(&content_type, request).await;
+        }
         match Form::<Vec<(String, String)>>::from_request(request, &()).await {
             Ok(Form(pairs)) => Ok(FormBody { pairs }),
             Err(FormRejection::InvalidFormContentType(_)) => Err(RestError::new(
                 StatusCode::BAD_REQUEST,
-                "the request body must be application/x-www-form-urlencoded",
+                "the request body must be application/x-www-form-urlencoded or multipart/form-data",
             )),
             Err(other) => {
                 let status = match other.status() {
@@ -90,6 +110,63 @@ impl FormBody {
                 ))
             }
         }
+    }
+
+    /// A `multipart/form-data` body of text fields, each bounded as it is read.
+    async fn read_multipart(content_type: &str, request: Request) -> Result<Self, RestError> {
+        let malformed = |detail: String| {
+            RestError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the request body is not a valid multipart form: {detail}"),
+            )
+        };
+        let boundary =
+            multer::parse_boundary(content_type).map_err(|e| malformed(e.to_string()))?;
+        let limits = multer::SizeLimit::new()
+            .whole_stream(MAX_MULTIPART_BODY)
+            .per_field(MAX_MULTIPART_FIELD);
+        let stream = request.into_body().into_data_stream();
+        let mut parts = multer::Multipart::with_constraints(
+            stream,
+            boundary,
+            multer::Constraints::new().size_limit(limits),
+        );
+        let too_large = |e: &multer::Error| {
+            matches!(
+                e,
+                multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. }
+            )
+        };
+        let fail = |e: multer::Error| {
+            if too_large(&e) {
+                RestError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "the multipart form is larger than {MAX_MULTIPART_BODY} bytes, or a field than {MAX_MULTIPART_FIELD}"
+                    ),
+                )
+            } else {
+                malformed(e.to_string())
+            }
+        };
+        let mut pairs = Vec::new();
+        while let Some(part) = parts.next_field().await.map_err(fail)? {
+            if pairs.len() == MAX_MULTIPART_FIELDS {
+                return Err(malformed(format!(
+                    "more than {MAX_MULTIPART_FIELDS} fields"
+                )));
+            }
+            let name = part.name().unwrap_or_default().to_owned();
+            if part.file_name().is_some() {
+                return Err(RestError::bad_parameter(
+                    &name,
+                    format!("{name} must be a text field, not a file"),
+                ));
+            }
+            let value = part.text().await.map_err(fail)?;
+            pairs.push((name, value));
+        }
+        Ok(FormBody { pairs })
     }
 
     /// The first value of a field, if the field was sent (possibly blank).

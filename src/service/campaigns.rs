@@ -1,6 +1,8 @@
 //! Campaigns (programs) of the caller's account.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::auth::AuthContext;
 use crate::error::{AppError, AppResult};
@@ -17,6 +19,28 @@ pub async fn list(
         .order_by_asc(campaign::Column::Id)
         .all(db)
         .await?)
+}
+
+/// A page of the caller's account's campaigns by id (`size` after `offset`), and how many it
+/// has in all.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    offset: u64,
+    size: u64,
+) -> AppResult<(Vec<campaign::Model>, u64)> {
+    let mine = campaign::Entity::find().filter(campaign::Column::AccountId.eq(auth.account_id));
+    let total = mine.clone().count(db).await?;
+    if offset >= total {
+        return Ok((Vec::new(), total));
+    }
+    let rows = mine
+        .order_by_asc(campaign::Column::Id)
+        .offset(offset)
+        .limit(size)
+        .all(db)
+        .await?;
+    Ok((rows, total))
 }
 
 /// One campaign of the caller's account; another account's campaign is `NOT_FOUND`.

@@ -1,5 +1,11 @@
 //! Relay paging arguments, checked once: page size limits; cursors are read by the list's order.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::IdenStatic;
+
 use crate::error::{AppError, AppResult};
 
 /// The largest page a client may ask for.
@@ -55,6 +61,43 @@ impl PageRequest {
             backward,
         })
     }
+}
+
+/// The cursor of a row in a newest-first list (when it was made, then its id): `tag` tells the
+/// lists apart, so one list's cursor is refused by another.
+pub fn newest_first_cursor(tag: &str, at: DateTime<Utc>, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{tag}:{}:{id}", at.timestamp_micros()))
+}
+
+/// Reads a [`newest_first_cursor`] of the list `tag`; anything else is a `VALIDATION` error.
+pub fn read_newest_first_cursor(tag: &str, text: &str) -> AppResult<(DateTime<Utc>, i64)> {
+    let malformed = || AppError::Validation(format!("malformed cursor: {text:?}"));
+    let bytes = URL_SAFE_NO_PAD
+        .decode(text.get(..100).unwrap_or(text))
+        .map_err(|_| malformed())?;
+    let decoded = String::from_utf8(bytes).map_err(|_| malformed())?;
+    let mut parts = decoded.splitn(3, ':');
+    let (Some(found), Some(micros), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(malformed());
+    };
+    if found != tag {
+        return Err(malformed());
+    }
+    let micros: i64 = micros.parse().map_err(|_| malformed())?;
+    let id: i64 = id.parse().map_err(|_| malformed())?;
+    let at = DateTime::from_timestamp_micros(micros).ok_or_else(malformed)?;
+    Ok((at, id))
+}
+
+/// The rows after the cursor `(at, id)` of a newest-first list over `time` and `id`.
+pub fn older_than(
+    time: impl IdenStatic,
+    id_column: impl IdenStatic,
+    (at, id): (DateTime<Utc>, i64),
+) -> SimpleExpr {
+    Expr::col(time)
+        .lt(at)
+        .or(Expr::col(time).eq(at).and(Expr::col(id_column).lt(id)))
 }
 
 /// One page of rows and whether more exist beyond it.

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod activity;
 mod assign;
 mod auth;
 mod bounds_support;
@@ -35,9 +36,11 @@ mod list_sorting;
 mod list_support;
 mod list_views;
 mod nodes;
+mod notes;
 mod observability;
 mod paging;
 mod partner_relations;
+mod partner_settings;
 mod permissions;
 mod playground;
 mod playground_browser;
@@ -46,6 +49,7 @@ mod rate_limits;
 mod rest_errors;
 mod rest_groups;
 mod rest_list_bounds;
+mod rest_notes;
 mod rest_support;
 mod schema;
 mod schema_codegen;

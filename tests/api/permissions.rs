@@ -77,6 +77,25 @@ fn cases(campaign: i64, partners: &[i64], group: i64, user: i64, n: usize) -> Ve
                 "email": format!("new{n}@partner.example"), "country": "US" } }),
             writes: format!("campaign_partners WHERE email = 'new{n}@partner.example'"),
         },
+        Case {
+            permission: "EDIT_PARTNERS",
+            operation: "mutation($i: CreateNoteInput!) { createNote(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "partnerId": partners[n].to_string(), "body": format!("Note {n}") } }),
+            writes: format!("notes WHERE body = 'Note {n}'"),
+        },
+        Case {
+            permission: "EDIT_PARTNERS",
+            operation: "mutation($i: UpdateComplianceSettingsInput!) { updateComplianceSettings(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": selection, "auditRate": 40 + n } }),
+            writes: format!("campaign_partners WHERE partner_id = {} AND compliance_audit_rate = {}", partners[n], 40 + n),
+        },
+        Case {
+            permission: "EDIT_PARTNERS",
+            operation: "mutation($i: UpdateTrackingSettingsInput!) { updateTrackingSettings(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": selection, "integration": "POSTBACK",
+                "postbackUrl": format!("https://hooks{n}.partner.example/pb") } }),
+            writes: format!("campaign_partners WHERE tracking_postback_url = 'https://hooks{n}.partner.example/pb'"),
+        },
     ]
 }
 

@@ -8,6 +8,8 @@ mod contracts;
 mod group_changes;
 mod group_file;
 mod groups;
+mod notes;
+mod partner_settings;
 mod partners;
 mod users;
 mod views;
@@ -27,4 +29,6 @@ pub struct MutationRoot(
     assign::AssignMutation,
     contract_templates::ContractTemplateMutation,
     contracts::ContractMutation,
+    notes::NoteMutation,
+    partner_settings::PartnerSettingsMutation,
 );

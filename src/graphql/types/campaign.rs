@@ -4,6 +4,7 @@ use crate::domain::ContractAction;
 use crate::graphql::types::contract_history::{self, ContractChangeConnection};
 use async_graphql::{Context, Object, ID};
 
+use super::activity::{self, ActivityArgs, ActivityConnection};
 use super::connection::{ListArgs, PartnerConnection};
 use super::contract::ContractTemplate;
 use super::custom_field::CustomField;
@@ -35,6 +36,11 @@ impl Campaign {
     /// The campaign's name.
     async fn name(&self) -> &str {
         &self.0.name
+    }
+
+    /// Whether the campaign is running, paused or over.
+    async fn state(&self) -> async_graphql::Result<crate::domain::CampaignState> {
+        Ok(crate::domain::CampaignState::from_stored(&self.0.state)?)
     }
 
     /// The campaign's currency (ISO 4217).
@@ -100,6 +106,28 @@ impl Campaign {
     ) -> async_graphql::Result<ContractChangeConnection> {
         let filter = contract_history::filter(None, actions, since, until);
         contract_history::load(ctx, self.0.id, filter, first, after).await
+    }
+
+    /// The campaign's activity feed: every change to any of its partners, newest first.
+    async fn activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these actions (any when omitted; at most 50).")] actions: Option<
+            Vec<String>,
+        >,
+        #[graphql(desc = "Only entries made at or after this time.")] since: Option<DateTime>,
+        #[graphql(desc = "Only entries made before this time.")] until: Option<DateTime>,
+        #[graphql(desc = "Page size (0 to 500; 50 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "Read after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<ActivityConnection> {
+        let args = ActivityArgs {
+            actions,
+            since,
+            until,
+            first,
+            after,
+        };
+        activity::load(ctx, self.0.id, None, args).await
     }
 
     /// The campaign's contract templates (terms).

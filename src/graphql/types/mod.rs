@@ -1,6 +1,7 @@
 //! The GraphQL output types: wrappers over service records, never entities themselves.
 
 pub mod account;
+pub mod activity;
 pub mod campaign;
 pub mod connection;
 pub mod contract;
@@ -11,6 +12,7 @@ pub mod facets;
 pub mod group;
 pub mod media;
 pub mod node;
+pub mod note;
 pub mod page_info;
 pub mod partner;
 mod partner_loading;

@@ -6,10 +6,12 @@ use crate::graphql::types::contract_history::{self, ContractChangeConnection};
 use async_graphql::{Context, Object, ID};
 
 use super::account::AccountUser;
+use super::activity::{self, ActivityArgs, ActivityConnection};
 use super::contract::PartnerContract;
 use super::custom_field::CustomFieldAnswer;
 use super::group::PartnerGroup;
 use super::media::{MediaProperty, PartnerContact};
+use super::note::NoteConnection;
 use super::partner_loading::load_list;
 use super::settings::{Address, ClientCostSettings, ComplianceSettings, TrackingSettings};
 use crate::domain::limits::MAX_CUSTOM_FIELD_IDS;
@@ -17,12 +19,14 @@ use crate::domain::{
     attribute, BusinessModel, ContractRecordStatus, ContractStatus, GlobalId, PartnerSize,
     ProspectingSource, RelationshipStage, RelationshipType,
 };
-use crate::graphql::context::loader;
+use crate::graphql::context::{auth, db, loader};
 use crate::graphql::loaders::{
     to_gql, AnswersOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf,
 };
 use crate::graphql::types::scalars::DateTime;
-use crate::service::partners::PartnerRecord;
+use crate::service::notes;
+use crate::service::paging::PageRequest;
+use crate::service::partners::{PartnerKey, PartnerRecord};
 
 /// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
 /// relationship with it (everything the brand manages).
@@ -270,6 +274,47 @@ impl Partner {
         let filter =
             contract_history::filter(Some(self.0.relationship.partner_id), actions, since, until);
         contract_history::load(ctx, self.0.relationship.campaign_id, filter, first, after).await
+    }
+
+    /// Every change to the partner in this campaign through any route (GraphQL, REST, bulk
+    /// actions, the scheduled-change runner), newest first, with who made it and the partner's
+    /// state before and after.
+    async fn activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these actions (any when omitted; at most 50).")] actions: Option<
+            Vec<String>,
+        >,
+        #[graphql(desc = "Only entries made at or after this time.")] since: Option<DateTime>,
+        #[graphql(desc = "Only entries made before this time.")] until: Option<DateTime>,
+        #[graphql(desc = "Page size (0 to 500; 50 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "Read after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<ActivityConnection> {
+        let args = ActivityArgs {
+            actions,
+            since,
+            until,
+            first,
+            after,
+        };
+        let r = &self.0.relationship;
+        activity::load(ctx, r.campaign_id, Some(r.partner_id), args).await
+    }
+
+    /// The notes the brand's users wrote about the partner in this campaign, newest first.
+    async fn notes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (0 to 500; 50 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "Read after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<NoteConnection> {
+        let request = PageRequest::from_relay(first, after.as_deref(), None, None)?;
+        let key = PartnerKey {
+            campaign_id: self.0.relationship.campaign_id,
+            partner_id: self.0.relationship.partner_id,
+        };
+        let page = notes::read::for_partner(db(ctx)?, auth(ctx)?, key, &request).await?;
+        Ok(NoteConnection(page))
     }
 
     /// The contract in force (active or suspended), if any.

@@ -1,10 +1,7 @@
 //! Reading the contract history: a partner's or a whole campaign's changes, newest first,
 //! filterable by action and date, in keyset pages (the product's Contracts → Changes).
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -13,7 +10,9 @@ use crate::auth::AuthContext;
 use crate::domain::ContractAction;
 use crate::error::{AppError, AppResult};
 use crate::service::campaigns;
-use crate::service::paging::{Page, PageRequest};
+use crate::service::paging::{
+    newest_first_cursor, older_than, read_newest_first_cursor, Page, PageRequest,
+};
 
 use entity::contract_history as ch;
 
@@ -35,27 +34,11 @@ const MAX_ACTIONS: usize = 50;
 
 /// The cursor of an entry: when it was made and its id.
 pub fn cursor_of(entry: &ch::Model) -> String {
-    URL_SAFE_NO_PAD.encode(format!(
-        "h:{}:{}",
-        entry.created_at.timestamp_micros(),
-        entry.id
-    ))
+    newest_first_cursor("h", entry.created_at, entry.id)
 }
 
 fn read_cursor(text: &str) -> AppResult<(DateTime<Utc>, i64)> {
-    let malformed = || AppError::Validation(format!("malformed cursor: {text:?}"));
-    let bytes = URL_SAFE_NO_PAD
-        .decode(text.get(..100).unwrap_or(text))
-        .map_err(|_| malformed())?;
-    let decoded = String::from_utf8(bytes).map_err(|_| malformed())?;
-    let mut parts = decoded.splitn(3, ':');
-    let (Some("h"), Some(micros), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(malformed());
-    };
-    let micros: i64 = micros.parse().map_err(|_| malformed())?;
-    let id: i64 = id.parse().map_err(|_| malformed())?;
-    let at = DateTime::from_timestamp_micros(micros).ok_or_else(malformed)?;
-    Ok((at, id))
+    read_newest_first_cursor("h", text)
 }
 
 /// A page of a campaign's history (of the caller's account; another is `NOT_FOUND`), newest
@@ -94,14 +77,8 @@ pub async fn page(
         q = q.filter(ch::Column::CreatedAt.lt(until));
     }
     if let Some(after) = &request.after {
-        let (at, id) = read_cursor(after)?;
-        q = q.filter(
-            Expr::col(ch::Column::CreatedAt)
-                .lt(at)
-                .or(Expr::col(ch::Column::CreatedAt)
-                    .eq(at)
-                    .and(Expr::col(ch::Column::Id).lt(id))),
-        );
+        let cursor = read_cursor(after)?;
+        q = q.filter(older_than(ch::Column::CreatedAt, ch::Column::Id, cursor));
     }
     let rows = q
         .order_by(ch::Column::CreatedAt, Order::Desc)

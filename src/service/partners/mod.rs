@@ -25,6 +25,7 @@ pub use create::{create_direct_partner, NewPartner};
 pub use list::list;
 pub use prepare::prepare;
 pub(crate) use query::list_condition;
+pub(crate) use query::select_prefixed;
 pub use query::{count, existing_ids, find, find_in_account, find_many, list_page};
 
 /// A partner in one campaign: the shared profile and this campaign's relationship.

@@ -156,9 +156,33 @@ pub async fn every_rest_route(app: &TestApp, victim: &Victim) {
         for p in &victim.partners {
             paths.push(format!("/Advertisers/{sid}/MediaPartners/{p}"));
         }
+        for c in campaigns {
+            paths.push(format!("/Advertisers/{sid}/Campaigns/{c}"));
+            paths.push(format!("/Advertisers/{sid}/Campaigns/{c}/Notes"));
+            paths.push(format!("/Advertisers/{sid}/Campaigns/{c}/Notes.json"));
+            for n in &victim.notes {
+                paths.push(format!("/Advertisers/{sid}/Campaigns/{c}/Notes/{n}"));
+            }
+        }
     }
+    // The caller's own campaign with the victim's notes and partners.
+    for n in &victim.notes {
+        paths.push(format!(
+            "/Advertisers/{own}/Campaigns/{}/Notes/{n}",
+            app.campaign_id()
+        ));
+    }
+    // The account-level collections answer the caller's own SID; the victim's is 403.
+    paths.push(format!("/Advertisers/{theirs}/CompanyInformation"));
+    paths.push(format!("/Advertisers/{theirs}/Campaigns"));
     let partners = victim.partners.join(",");
-    let form = format!("Name=Probe&MediaPartners={partners}&MediaPartnersAdd={partners}&MediaPartnersRemove={partners}");
+    let media = victim
+        .partners
+        .iter()
+        .find(|p| p.chars().all(|c| c.is_ascii_digit()))
+        .cloned()
+        .unwrap_or_default();
+    let form = format!("Name=Probe&MediaPartners={partners}&MediaPartnersAdd={partners}&MediaPartnersRemove={partners}&MediaId={media}&Content=Probe");
     for path in &paths {
         for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
             let headers = [

@@ -21,7 +21,9 @@ pub struct Victim {
     pub campaigns: Vec<String>,
     pub groups: Vec<String>,
     pub partners: Vec<String>,
-    /// Names, e-mails and the SID of the account.
+    /// Numeric ids of its notes.
+    pub notes: Vec<String>,
+    /// Names, e-mails, note texts and the SID of the account.
     pub secrets: Vec<String>,
 }
 
@@ -32,14 +34,16 @@ const VICTIM_DATA: &str = "query($c: ID!) {
     contractTemplates { id templateId name }
     customFields { id customFieldId name options { optionId label } } }
   partners(campaignId: $c, first: 500) { nodes { id partnerId name email websiteUrl
-    contracts { id contractId name } mediaProperties { id mediaPropertyId name } } }
+    contracts { id contractId name } mediaProperties { id mediaPropertyId name }
+    notes(first: 5) { nodes { noteId body } } } }
   partnerViews(campaignId: $c) { id viewId name } }";
 
 /// Everything of the victim's account as the victim sees it (compared before and after).
 const VICTIM_SNAPSHOT: &str = "query($c: ID!) {
   campaigns { campaignId name partnerGroups { groupId name memberCount }
     partners(first: 500) { totalCount nodes { partnerId name email relationshipStage
-      groups { groupId } contracts { contractId status } assignedTo { userId } } } }
+      groups { groupId } contracts { contractId status } assignedTo { userId }
+      notes(first: 5) { nodes { noteId body type updatedAt } } } } }
   partnerViews(campaignId: $c) { viewId name columns filter } }";
 
 async fn victim(app: &TestApp) -> Victim {
@@ -70,6 +74,14 @@ async fn victim(app: &TestApp) -> Victim {
         .flat_map(|c| pick(&c["partnerGroups"], ["id", "groupId"]))
         .collect();
     let partners = pick(&data["partners"]["nodes"], ["id", "partnerId"]);
+    let notes: Vec<String> = data["partners"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["notes"]["nodes"].as_array().cloned().unwrap_or_default())
+        .map(|n| n["noteId"].to_string())
+        .collect();
+    assert!(!notes.is_empty(), "the victim has notes to probe with");
     secrets.insert(account.account_sid.clone());
     // Text the caller's own data has too (a default user name, say) is no secret.
     let own = app
@@ -84,6 +96,7 @@ async fn victim(app: &TestApp) -> Victim {
         campaigns,
         groups,
         partners,
+        notes,
         secrets: secrets.into_iter().filter(|s| s.len() >= 6).collect(),
     }
 }
@@ -101,7 +114,7 @@ fn collect(value: &Value, ids: &mut BTreeSet<String>, secrets: &mut BTreeSet<Str
                         ids.insert(s.clone());
                     }
                     Value::String(s)
-                        if ["name", "email", "label", "websiteUrl", "accountSid"]
+                        if ["name", "email", "label", "websiteUrl", "accountSid", "body"]
                             .contains(&key.as_str()) =>
                     {
                         secrets.insert(s.clone());

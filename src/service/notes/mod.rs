@@ -1,0 +1,222 @@
+//! Notes a brand's users keep about a partner of a campaign (an e-mail, a call, a chat, or a
+//! plain note): written, edited and deleted by users who may edit partners, each change with an
+//! activity entry; read newest first per partner ([`read::for_partner`]) or a campaign's in id
+//! order for the REST API ([`read::campaign_page`]). GraphQL and REST call these same functions.
+
+pub mod read;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::auth::{AuthContext, Permission};
+use crate::domain::{NoteType, UserErrorCode};
+use crate::error::AppResult;
+use crate::service::activity;
+use crate::service::campaigns;
+use crate::service::partners::{self, PartnerKey};
+use crate::service::validation::{Checker, UserError};
+
+use entity::note;
+
+/// The longest note body, in characters.
+pub const MAX_NOTE_CHARS: usize = 10_000;
+
+/// The activity-log actions of notes.
+pub const CREATED: &str = "NOTE_ADDED";
+/// See [`CREATED`].
+pub const UPDATED: &str = "NOTE_UPDATED";
+/// See [`CREATED`].
+pub const DELETED: &str = "NOTE_DELETED";
+
+/// A new note.
+#[derive(Clone, Debug)]
+pub struct NewNote {
+    /// The campaign.
+    pub campaign_id: i64,
+    /// The partner of the campaign the note is about.
+    pub partner_id: i64,
+    /// The text (required; line breaks allowed).
+    pub body: String,
+    /// How it was exchanged (`NONE` when not given).
+    pub note_type: Option<NoteType>,
+}
+
+/// A change of a note; `None` keeps a value.
+#[derive(Clone, Debug, Default)]
+pub struct NoteChange {
+    /// New text.
+    pub body: Option<String>,
+    /// New type.
+    pub note_type: Option<NoteType>,
+}
+
+fn body(check: &mut Checker, text: &str) -> String {
+    let body = check
+        .optional_multiline_text("body", Some(text), MAX_NOTE_CHARS)
+        .unwrap_or_default();
+    if body.is_empty() {
+        check.push("body", UserErrorCode::Required, "body is required");
+    }
+    body
+}
+
+fn details(note: &note::Model) -> serde_json::Value {
+    json!({ "noteId": note.id, "type": note.note_type, "body": note.body })
+}
+
+fn key(note: &note::Model) -> PartnerKey {
+    PartnerKey {
+        campaign_id: note.campaign_id,
+        partner_id: note.partner_id,
+    }
+}
+
+/// Writes a note about a partner of one of the caller's campaigns. An unknown campaign, or a
+/// partner not in it (another account's alike), is `NOT_FOUND` on its field; a blank or too long
+/// body is a user error; nothing is written then.
+pub async fn create(
+    db: &DatabaseConnection,
+    auth: &AuthContext,
+    input: NewNote,
+    now: DateTime<Utc>,
+) -> AppResult<Result<note::Model, Vec<UserError>>> {
+    auth.require(Permission::EditPartners)?;
+    let mut check = Checker::default();
+    let text = body(&mut check, &input.body);
+    if campaigns::check_exists(db, auth, input.campaign_id, &mut check).await?
+        && partners::existing_ids(db, auth, input.campaign_id, &[input.partner_id])
+            .await?
+            .is_empty()
+    {
+        check.push(
+            "partnerId",
+            UserErrorCode::NotFound,
+            format!(
+                "partner {} is not a partner of campaign {}",
+                input.partner_id, input.campaign_id
+            ),
+        );
+    }
+    if let Err(errors) = check.finish() {
+        return Ok(Err(errors));
+    }
+    let txn = db.begin().await?;
+    let created = note::ActiveModel {
+        account_id: Set(auth.account_id),
+        campaign_id: Set(input.campaign_id),
+        partner_id: Set(input.partner_id),
+        author_user_id: Set(Some(auth.user_id)),
+        note_type: Set(input
+            .note_type
+            .unwrap_or(NoteType::None)
+            .as_str()
+            .to_owned()),
+        body: Set(text),
+        created_at: Set(now),
+        updated_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    activity::record(
+        &txn,
+        auth,
+        Some(key(&created)),
+        CREATED,
+        Some(json!({ "after": details(&created) })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(created))
+}
+
+/// One note of the caller's account, if it exists (another account's is absent).
+pub async fn find(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    note_id: i64,
+) -> AppResult<Option<note::Model>> {
+    Ok(note::Entity::find_by_id(note_id)
+        .filter(note::Column::AccountId.eq(auth.account_id))
+        .one(db)
+        .await?)
+}
+
+fn not_found(note_id: i64) -> Vec<UserError> {
+    let mut check = Checker::default();
+    check.push(
+        "id",
+        UserErrorCode::NotFound,
+        format!("note {note_id} not found"),
+    );
+    check.finish().err().unwrap_or_default()
+}
+
+/// Edits a note's text or type (an unknown note, or another account's, is `NOT_FOUND`);
+/// records the change with its before and after.
+pub async fn update(
+    db: &DatabaseConnection,
+    auth: &AuthContext,
+    note_id: i64,
+    change: NoteChange,
+    now: DateTime<Utc>,
+) -> AppResult<Result<note::Model, Vec<UserError>>> {
+    auth.require(Permission::EditPartners)?;
+    let mut check = Checker::default();
+    let text = change.body.as_deref().map(|b| body(&mut check, b));
+    if let Err(errors) = check.finish() {
+        return Ok(Err(errors));
+    }
+    let txn = db.begin().await?;
+    let Some(before) = find(&txn, auth, note_id).await? else {
+        return Ok(Err(not_found(note_id)));
+    };
+    let mut active: note::ActiveModel = before.clone().into();
+    if let Some(text) = text {
+        active.body = Set(text);
+    }
+    if let Some(kind) = change.note_type {
+        active.note_type = Set(kind.as_str().to_owned());
+    }
+    active.updated_at = Set(Some(now));
+    let after = active.update(&txn).await?;
+    activity::record(
+        &txn,
+        auth,
+        Some(key(&after)),
+        UPDATED,
+        Some(json!({ "before": details(&before), "after": details(&after) })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(after))
+}
+
+/// Deletes a note (an unknown note, or another account's, is `NOT_FOUND`); the activity entry
+/// keeps what it said.
+pub async fn delete(
+    db: &DatabaseConnection,
+    auth: &AuthContext,
+    note_id: i64,
+) -> AppResult<Result<note::Model, Vec<UserError>>> {
+    auth.require(Permission::EditPartners)?;
+    let txn = db.begin().await?;
+    let Some(gone) = find(&txn, auth, note_id).await? else {
+        return Ok(Err(not_found(note_id)));
+    };
+    note::Entity::delete_by_id(gone.id).exec(&txn).await?;
+    activity::record(
+        &txn,
+        auth,
+        Some(key(&gone)),
+        DELETED,
+        Some(json!({ "before": details(&gone) })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(gone))
+}

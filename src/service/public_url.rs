@@ -1,0 +1,125 @@
+//! URLs the platform will call on a partner's behalf (a postback, a tracking pixel): strictly
+//! `https`, without credentials, to a public host — never a private, loopback, link-local or
+//! otherwise internal address, which would let a brand's user make the platform reach inside
+//! its own network. Checked when saved; whatever sends to the URL must check the address its
+//! host resolves to again at that time (DNS can change).
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use url::{Host, Url};
+
+/// The longest URL accepted, in bytes.
+pub const MAX_URL_BYTES: usize = 2_048;
+
+/// The URL in its normal form, or why it is refused.
+pub fn check(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.len() > MAX_URL_BYTES {
+        return Err(format!("is longer than {MAX_URL_BYTES} characters"));
+    }
+    let url = Url::parse(raw).map_err(|e| format!("is not a URL ({e})"))?;
+    if url.scheme() != "https" {
+        return Err("must use https".into());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not carry a user name or password".into());
+    }
+    match url.host() {
+        None => return Err("has no host".into()),
+        Some(Host::Ipv4(ip)) if !public_v4(ip) => {
+            return Err(format!("points to the non-public address {ip}"))
+        }
+        Some(Host::Ipv6(ip)) if !public_v6(ip) => {
+            return Err(format!("points to the non-public address {ip}"))
+        }
+        Some(Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            let internal = ["localhost", "local", "internal", "localdomain", "home.arpa"];
+            if !name.contains('.')
+                || internal
+                    .iter()
+                    .any(|s| name == *s || name.ends_with(&format!(".{s}")))
+            {
+                return Err(format!("points to the internal host name {name:?}"));
+            }
+        }
+        Some(_) => {}
+    }
+    let normal = url.to_string();
+    // The normal form percent-encodes quotes and control characters; refuse anything left.
+    if normal.contains(['"', '\\']) || normal.chars().any(char::is_control) {
+        return Err("holds characters a URL may not".into());
+    }
+    Ok(normal)
+}
+
+fn public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    !(ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || ip.is_multicast()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // shared address space (carrier-grade NAT)
+        || (a == 198 && (18..20).contains(&b)) // benchmarking
+        || a >= 240)
+}
+
+fn public_v6(ip: Ipv6Addr) -> bool {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return public_v4(v4);
+    }
+    let first = ip.segments()[0];
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (first & 0xfe00) == 0xfc00 // unique local
+        || (first & 0xffc0) == 0xfe80 // link-local
+        || first == 0x2001 && ip.segments()[1] == 0x0db8) // documentation
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_https_urls_without_credentials_pass() {
+        assert_eq!(
+            check(" https://partner.example.com/postback?click={clickid} ").ok(),
+            Some("https://partner.example.com/postback?click={clickid}".to_owned())
+        );
+        for bad in [
+            "http://partner.example.com/p",
+            "ftp://partner.example.com/p",
+            "https://user:pw@partner.example.com/p",
+            "https://user@partner.example.com/p",
+            "https://localhost/p",
+            "https://api.localhost/p",
+            "https://printer.local/p",
+            "https://intranet/p",
+            "https://127.0.0.1/p",
+            "https://10.1.2.3/p",
+            "https://172.16.0.1/p",
+            "https://192.168.1.1/p",
+            "https://169.254.169.254/latest/meta-data",
+            "https://100.64.0.1/p",
+            "https://0.0.0.0/p",
+            "https://[::1]/p",
+            "https://[fe80::1]/p",
+            "https://[fd00::1]/p",
+            "https://[::ffff:127.0.0.1]/p",
+            "https://2130706433/p",
+            "https://0x7f.1/p",
+            "not a url",
+            "",
+        ] {
+            assert!(check(bad).is_err(), "{bad} passed");
+        }
+        let long = format!("https://partner.example.com/{}", "a".repeat(MAX_URL_BYTES));
+        assert!(check(&long).is_err());
+        assert!(check("https://8.8.8.8/p").is_ok());
+    }
+}

@@ -1,0 +1,130 @@
+//! Per-partner settings (relationship, compliance, client costs, tracking) as bulk actions: a
+//! setting names the relationship columns it writes and checks its input; [`Settings`] makes it
+//! a [`BulkAction`], so one partner's change and a selection's are the same mutation, with the
+//! engine's permission check, dry run, single transaction and one activity entry per changed
+//! partner (the setting's columns before and after). Adding a setting is one small file.
+
+pub mod client_cost;
+pub mod compliance;
+pub mod relationship;
+pub mod tracking;
+
+use futures_util::future::BoxFuture;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
+
+use crate::auth::Permission;
+use crate::error::AppResult;
+use crate::service::bulk::{fixed, json, BulkAction, Run};
+use crate::service::validation::Checker;
+
+use entity::campaign_partner as cp;
+
+/// How a column reads back into the activity entry's JSON.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// A number.
+    Int,
+    /// An enum name or a checked URL (nothing that needs escaping).
+    Text,
+    /// A boolean.
+    Bool,
+}
+
+/// One per-partner setting.
+pub trait PartnerSetting: Send + Sync {
+    /// The activity-log action of its entries.
+    const ACTIVITY: &'static str;
+    /// The permission it needs.
+    const PERMISSION: Permission;
+    /// The columns shown before and after in the activity entry: key, column, kind.
+    const STATE: &'static [(&'static str, cp::Column, Kind)];
+
+    /// Checks of the input alone (each problem a user error).
+    fn validate(&self, check: &mut Checker);
+
+    /// The columns written and their new values (those the input gives).
+    fn values(&self) -> Vec<(cp::Column, Value)>;
+
+    /// Which selected partners it may change (all when `None`).
+    fn applies_to(&self) -> Option<SimpleExpr> {
+        None
+    }
+
+    /// What it was asked, for the activity entries.
+    fn input(&self) -> serde_json::Value;
+}
+
+/// A setting as a bulk action.
+#[derive(Clone, Debug)]
+pub struct Settings<S>(pub S);
+
+impl<S: PartnerSetting> BulkAction for Settings<S> {
+    type Counts = ();
+    const ACTIVITY: &'static str = S::ACTIVITY;
+    const PERMISSION: Permission = S::PERMISSION;
+
+    fn validate(&self, check: &mut Checker) {
+        self.0.validate(check);
+    }
+
+    /// The setting's columns as one JSON object, from one lookup of the relationship row.
+    fn state(&self, run: Run<'_>) -> String {
+        let fields: Vec<(&str, String)> = S::STATE
+            .iter()
+            .map(|(key, column, kind)| {
+                let column = column_name(*column);
+                let value = match kind {
+                    Kind::Int => json::int(&column),
+                    Kind::Text => json::plain_text(&column),
+                    Kind::Bool => format!(
+                        "(CASE WHEN {column} IS NULL THEN 'null' WHEN {column} THEN 'true' ELSE 'false' END)"
+                    ),
+                };
+                (*key, value)
+            })
+            .collect();
+        format!(
+            "(SELECT {} FROM campaign_partners WHERE campaign_id = {} AND partner_id = {})",
+            json::object(&fields),
+            run.campaign_id,
+            fixed::PARTNER
+        )
+    }
+
+    fn input(&self) -> serde_json::Value {
+        self.0.input()
+    }
+
+    fn apply<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            let values = self.0.values();
+            if values.is_empty() {
+                return Ok(());
+            }
+            let mut update = Query::update();
+            update.table(cp::Entity);
+            for (column, value) in values {
+                update.value(column, value);
+            }
+            update
+                .value(cp::Column::UpdatedAt, run.now)
+                .and_where(Expr::col(cp::Column::CampaignId).eq(run.campaign_id))
+                .and_where(Expr::col(cp::Column::PartnerId).in_subquery(fixed::ids()));
+            if let Some(condition) = self.0.applies_to() {
+                update.and_where(condition);
+            }
+            db.execute(&update).await?;
+            Ok(())
+        })
+    }
+}
+
+fn column_name(column: cp::Column) -> String {
+    use sea_orm::IdenStatic;
+    column.as_str().to_owned()
+}

@@ -1,0 +1,95 @@
+//! Relationship edits: the stage of a prospect and where the brand found the partner.
+//!
+//! Stage transitions: a user moves prospects between `NEW`, `OUTREACH` and `NEGOTIATING`, in
+//! any direction. `JOINED` and `EXPIRED` follow the partnership's contract (a switch or an
+//! accepted proposal makes a partner `JOINED`, an expiry `EXPIRED`), so they are not set here,
+//! and a partner in either is left as it is (counted in `matchedCount`, not `affectedCount`).
+
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::Value;
+
+use super::{Kind, PartnerSetting};
+use crate::auth::Permission;
+use crate::domain::{ProspectingSource, RelationshipStage, UserErrorCode};
+use crate::service::validation::Checker;
+
+use entity::campaign_partner as cp;
+
+/// The stages a user may set, and move partners out of.
+const PROSPECT_STAGES: [RelationshipStage; 3] = [
+    RelationshipStage::New,
+    RelationshipStage::Outreach,
+    RelationshipStage::Negotiating,
+];
+
+/// A relationship edit; `None` keeps a value.
+#[derive(Clone, Debug, Default)]
+pub struct Relationship {
+    /// The new stage (a prospect stage).
+    pub stage: Option<RelationshipStage>,
+    /// Where the brand found the partner (`Some(None)` clears it).
+    pub prospecting_source: Option<Option<ProspectingSource>>,
+}
+
+impl PartnerSetting for Relationship {
+    const ACTIVITY: &'static str = "RELATIONSHIP_CHANGED";
+    const PERMISSION: Permission = Permission::EditPartners;
+    const STATE: &'static [(&'static str, cp::Column, Kind)] = &[
+        ("stage", cp::Column::RelationshipStage, Kind::Text),
+        (
+            "prospectingSource",
+            cp::Column::ProspectingSource,
+            Kind::Text,
+        ),
+    ];
+
+    fn validate(&self, check: &mut Checker) {
+        if self.stage.is_none() && self.prospecting_source.is_none() {
+            check.push(
+                "stage",
+                UserErrorCode::Required,
+                "give stage, prospectingSource or both",
+            );
+        }
+        if let Some(stage) = self.stage {
+            if !PROSPECT_STAGES.contains(&stage) {
+                check.push(
+                    "stage",
+                    UserErrorCode::Invalid,
+                    format!(
+                        "{} follows the contract: switch or expire the partner's contract instead",
+                        stage.as_str()
+                    ),
+                );
+            }
+        }
+    }
+
+    fn values(&self) -> Vec<(cp::Column, Value)> {
+        let mut values = Vec::new();
+        if let Some(stage) = self.stage {
+            values.push((cp::Column::RelationshipStage, stage.as_str().into()));
+        }
+        if let Some(source) = self.prospecting_source {
+            values.push((
+                cp::Column::ProspectingSource,
+                source.map(|s| s.as_str().to_owned()).into(),
+            ));
+        }
+        values
+    }
+
+    fn applies_to(&self) -> Option<SimpleExpr> {
+        self.stage.map(|_| {
+            Expr::col(cp::Column::RelationshipStage)
+                .is_in(PROSPECT_STAGES.iter().map(|s| s.as_str()))
+        })
+    }
+
+    fn input(&self) -> serde_json::Value {
+        serde_json::json!({
+            "stage": self.stage.map(|s| s.as_str()),
+            "prospectingSource": self.prospecting_source.map(|s| s.map(|s| s.as_str())),
+        })
+    }
+}
