@@ -16,6 +16,7 @@ pub mod custom_field_option;
 pub mod media_property;
 pub mod note;
 pub mod partner;
+pub mod partner_access_token;
 pub mod partner_account_link;
 pub mod partner_attribute;
 pub mod partner_contact;

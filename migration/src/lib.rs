@@ -26,6 +26,7 @@ mod m20261121_000020_change_log_plans;
 mod m20261121_000021_date_joined_changes;
 mod m20261121_000022_stage_order;
 mod m20261121_000023_notes_and_campaign_state;
+mod m20261121_000024_partner_access_tokens;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000021_date_joined_changes::Migration),
             Box::new(m20261121_000022_stage_order::Migration),
             Box::new(m20261121_000023_notes_and_campaign_state::Migration),
+            Box::new(m20261121_000024_partner_access_tokens::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
-const TABLES: [&str; 25] = [
+const TABLES: [&str; 26] = [
     "accounts",
     "account_users",
     "api_credentials",
@@ -31,6 +31,7 @@ const TABLES: [&str; 25] = [
     "campaign_list_versions",
     "campaign_list_changes",
     "campaign_partner_stages",
+    "partner_access_tokens",
 ];
 
 #[path = "roundtrip/steps.rs"]
@@ -85,8 +86,8 @@ async fn roundtrip(db: &DatabaseConnection) {
         );
     }
     // Migration 000022 drops four indexes on PostgreSQL and one on SQLite, and adds one;
-    // 000023 adds two (notes and activity by campaign).
-    let expected_indexes = if postgres { 56 } else { 58 };
+    // 000023 adds two (notes and activity by campaign), 000024 two (access tokens).
+    let expected_indexes = if postgres { 58 } else { 60 };
     assert_eq!(
         indexes(db).await.len(),
         expected_indexes,

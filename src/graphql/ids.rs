@@ -80,3 +80,8 @@ pub fn view_id(id: &ID) -> Result<i64, AppError> {
 pub fn note_id(id: &ID) -> Result<i64, AppError> {
     numeric_or_global(id, "note", |_| None)
 }
+
+/// An id argument of a kind without global ids (`what` names it in errors).
+pub fn plain(id: &ID, what: &str) -> Result<i64, AppError> {
+    numeric_or_global(id, what, |_| None)
+}

@@ -3,6 +3,7 @@
 mod cors;
 mod graphql;
 pub mod health;
+mod partner_access;
 pub mod playground;
 pub mod timeout;
 
@@ -62,6 +63,10 @@ pub fn router(state: AppState) -> Router {
                 .post(graphql::graphql)
                 .fallback(graphql::method_not_allowed)
                 .layer(from_fn_with_state(limit, timeout::graphql)),
+        )
+        .route(
+            &format!("{}/{{token}}", crate::service::access_url::ACCESS_PATH),
+            get(partner_access::redeem).layer(from_fn_with_state(limit, timeout::rest)),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

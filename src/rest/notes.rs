@@ -17,6 +17,7 @@ use crate::domain::NoteType;
 use crate::http::AppState;
 use crate::service::notes::read::{self, CampaignNotes};
 use crate::service::notes::{self, NewNote, NoteChange};
+use crate::service::paging::check_time;
 use crate::service::validation::UserError;
 
 /// The wire names of the notes service's fields.
@@ -39,19 +40,25 @@ fn query_value(uri: &Uri, name: &str) -> Result<Option<String>, RestError> {
         .map(|(_, value)| value.trim().to_owned()))
 }
 
-/// A `StartDate` / `EndDate`: RFC 3339, or a date (its first instant, UTC).
+/// A `StartDate` / `EndDate`: RFC 3339, or a date (its first instant, UTC), in the years 1 to
+/// 9999.
 fn time_param(name: &str, raw: &str) -> Result<DateTime<Utc>, RestError> {
-    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(at.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+    DateTime::parse_from_rfc3339(raw)
+        .map(|at| at.with_timezone(&Utc))
         .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc())
+        .or_else(|| {
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc())
+        })
+        .filter(|at| check_time(name, Some(*at)).is_ok())
         .ok_or_else(|| {
             RestError::bad_parameter(
                 name,
-                format!("{name} must be an RFC 3339 time or a date (YYYY-MM-DD), not {raw:?}"),
+                format!(
+                    "{name} must be an RFC 3339 time or a date (YYYY-MM-DD) in the years 1 to 9999, not {raw:?}"
+                ),
             )
         })
 }
@@ -209,7 +216,7 @@ pub async fn delete(
     caller: Caller,
 ) -> Result<Json<Deleted>, RestError> {
     let note = note_of_path(&state, &caller).await?;
-    notes::delete(&state.db, &caller.auth, note.id)
+    notes::delete(&state.db, &caller.auth, note.id, state.clock.now())
         .await?
         .map_err(refused)?;
     Ok(Json(Deleted { status: "DELETED" }))

@@ -11,19 +11,21 @@ use crate::auth::AuthContext;
 use crate::error::{AppError, AppResult};
 use crate::service::campaigns;
 use crate::service::paging::{
-    newest_first_cursor, older_than, read_newest_first_cursor, Page, PageRequest,
+    check_time, newest_first_cursor, older_than, read_newest_first_cursor, Page, PageRequest,
 };
 use crate::service::partners::PartnerKey;
 
 use entity::activity_log as log;
 
-/// Appends one entry for the caller's action, optionally about one partner.
+/// Appends one entry for the caller's action at `now` (the time the action wrote), optionally
+/// about one partner.
 pub async fn record(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     partner: Option<PartnerKey>,
     action: &str,
     details: Option<serde_json::Value>,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     entity::activity_log::ActiveModel {
         account_id: Set(auth.account_id),
@@ -32,7 +34,7 @@ pub async fn record(
         user_id: Set(Some(auth.user_id)),
         action: Set(action.to_owned()),
         details: Set(details.map(|d| d.to_string())),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(db)
@@ -97,6 +99,8 @@ pub async fn page(
     if !filter.actions.is_empty() {
         q = q.filter(log::Column::Action.is_in(filter.actions.iter().map(String::as_str)));
     }
+    check_time("since", filter.since)?;
+    check_time("until", filter.until)?;
     if let Some(since) = filter.since {
         q = q.filter(log::Column::CreatedAt.gte(since));
     }

@@ -1,6 +1,8 @@
 //! Services: the business logic, one module per capability. Each takes a connection (so a bulk
 //! action can run inside one transaction) and the caller's `AuthContext`.
 
+pub mod access_url;
+pub mod account_links;
 pub mod accounts;
 pub mod activity;
 pub mod assign;

@@ -64,9 +64,26 @@ impl PageRequest {
 }
 
 /// The cursor of a row in a newest-first list (when it was made, then its id): `tag` tells the
-/// lists apart, so one list's cursor is refused by another.
+/// lists apart, so one list's cursor is refused by another. The time is the row's as read, to
+/// the nanosecond: SQLite keeps nanoseconds, and a cursor cut to microseconds fell between the
+/// rows of one bulk action (they share one time) and skipped the rest of them.
 pub fn newest_first_cursor(tag: &str, at: DateTime<Utc>, id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{tag}:{}:{id}", at.timestamp_micros()))
+    let nanos = at
+        .timestamp_nanos_opt()
+        .unwrap_or_else(|| at.timestamp_micros().saturating_mul(1_000));
+    URL_SAFE_NO_PAD.encode(format!("{tag}:{nanos}:{id}"))
+}
+
+/// The earliest and latest times a filter may name: PostgreSQL refuses years before 4713 BC,
+/// SQLite compares dates as text, so only years 1 to 9999 are taken (`VALIDATION` otherwise).
+pub fn check_time(name: &str, at: Option<DateTime<Utc>>) -> AppResult<()> {
+    use chrono::Datelike;
+    match at {
+        Some(at) if !(1..=9999).contains(&at.year()) => Err(AppError::Validation(format!(
+            "`{name}` must lie between the years 1 and 9999"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Reads a [`newest_first_cursor`] of the list `tag`; anything else is a `VALIDATION` error.
@@ -77,16 +94,15 @@ pub fn read_newest_first_cursor(tag: &str, text: &str) -> AppResult<(DateTime<Ut
         .map_err(|_| malformed())?;
     let decoded = String::from_utf8(bytes).map_err(|_| malformed())?;
     let mut parts = decoded.splitn(3, ':');
-    let (Some(found), Some(micros), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(found), Some(nanos), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(malformed());
     };
     if found != tag {
         return Err(malformed());
     }
-    let micros: i64 = micros.parse().map_err(|_| malformed())?;
+    let nanos: i64 = nanos.parse().map_err(|_| malformed())?;
     let id: i64 = id.parse().map_err(|_| malformed())?;
-    let at = DateTime::from_timestamp_micros(micros).ok_or_else(malformed)?;
-    Ok((at, id))
+    Ok((DateTime::from_timestamp_nanos(nanos), id))
 }
 
 /// The rows after the cursor `(at, id)` of a newest-first list over `time` and `id`.

@@ -24,6 +24,10 @@ pub fn check(raw: &str) -> Result<String, String> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not carry a user name or password".into());
     }
+    // `url` drops the default port, so any port left is another one.
+    if url.port().is_some() {
+        return Err("must use the default https port".into());
+    }
     match url.host() {
         None => return Err("has no host".into()),
         Some(Host::Ipv4(ip)) if !public_v4(ip) => {
@@ -34,7 +38,17 @@ pub fn check(raw: &str) -> Result<String, String> {
         }
         Some(Host::Domain(name)) => {
             let name = name.trim_end_matches('.').to_ascii_lowercase();
-            let internal = ["localhost", "local", "internal", "localdomain", "home.arpa"];
+            let internal = [
+                "localhost",
+                "local",
+                "internal",
+                "localdomain",
+                "home.arpa",
+                "svc",
+                "intranet",
+                "lan",
+                "corp",
+            ];
             if !name.contains('.')
                 || internal
                     .iter()
@@ -65,20 +79,20 @@ fn public_v4(ip: Ipv4Addr) -> bool {
         || a == 0
         || (a == 100 && (64..128).contains(&b)) // shared address space (carrier-grade NAT)
         || (a == 198 && (18..20).contains(&b)) // benchmarking
+        || (a == 192 && b == 0 && ip.octets()[2] == 0) // protocol assignments
+        || (a == 192 && b == 88 && ip.octets()[2] == 99) // 6to4 relays
         || a >= 240)
 }
 
+/// Only global unicast (`2000::/3`), without the ranges that carry an IPv4 address inside
+/// (6to4 `2002::/16`, Teredo `2001::/32`) or are for documentation (`2001:db8::/32`). That
+/// also leaves out every IPv4-mapped, -compatible or -translated and NAT64 spelling of an
+/// address, which lie outside `2000::/3`.
 fn public_v6(ip: Ipv6Addr) -> bool {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return public_v4(v4);
-    }
-    let first = ip.segments()[0];
-    !(ip.is_loopback()
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00 // unique local
-        || (first & 0xffc0) == 0xfe80 // link-local
-        || first == 0x2001 && ip.segments()[1] == 0x0db8) // documentation
+    let [first, second, ..] = ip.segments();
+    (first & 0xe000) == 0x2000
+        && first != 0x2002
+        && !(first == 0x2001 && (second == 0 || second == 0x0db8))
 }
 
 #[cfg(test)]
@@ -113,6 +127,15 @@ mod tests {
             "https://[::ffff:127.0.0.1]/p",
             "https://2130706433/p",
             "https://0x7f.1/p",
+            "https://[::127.0.0.1]/p",
+            "https://[64:ff9b::a9fe:a9fe]/p",
+            "https://[::ffff:0:7f00:1]/p",
+            "https://[2002:7f00:1::]/p",
+            "https://[2001::1]/p",
+            "https://[fec0::1]/p",
+            "https://192.0.0.8/p",
+            "https://kubernetes.default.svc/p",
+            "https://partner.example.com:6379/p",
             "not a url",
             "",
         ] {
@@ -121,5 +144,7 @@ mod tests {
         let long = format!("https://partner.example.com/{}", "a".repeat(MAX_URL_BYTES));
         assert!(check(&long).is_err());
         assert!(check("https://8.8.8.8/p").is_ok());
+        assert!(check("https://[2606:4700::1111]/p").is_ok());
+        assert!(check("https://partner.example.com:443/p").is_ok());
     }
 }

@@ -96,4 +96,29 @@ backend_tests! {
         let (_, body) = app.graphql(PARTNER, json!({ "c": theirs, "p": p[0].to_string() })).await;
         assert_eq!(body["data"]["partner"], Value::Null, "{body}");
     }
+
+    async fn a_bulk_actions_entries_share_one_time_and_page_whole(app) {
+        // One bulk action writes every entry at one time; paging through them must not skip
+        // the rest of that time (SQLite keeps it to the nanosecond).
+        let names: Vec<String> = (0..7).map(|i| format!("Partner {i}")).collect();
+        let p = create_partners(&app, &names.iter().map(String::as_str).collect::<Vec<_>>()).await;
+        let me = app.data("{ viewer { user { userId } } }", json!({})).await["viewer"]["user"]["userId"].to_string();
+        let data = app.data(
+            "mutation($i: AssignPartnersInput!) { assignPartners(input: $i) { affectedCount } }",
+            json!({ "i": { "campaignId": app.campaign_id().to_string(),
+                "selection": { "ids": p.iter().map(i64::to_string).collect::<Vec<_>>() }, "userId": me } }),
+        ).await;
+        assert_eq!(data["assignPartners"]["affectedCount"], 7);
+        let query = "query($c: ID!, $after: String) { campaign(id: $c) {
+          activity(actions: [\"PARTNERS_ASSIGNED\"], first: 2, after: $after) { nodes { partnerId } pageInfo { hasNextPage endCursor } } } }";
+        let (mut seen, mut after) = (Vec::new(), Value::Null);
+        loop {
+            let page = app.data(query, json!({ "c": app.campaign_id().to_string(), "after": after })).await["campaign"]["activity"].clone();
+            seen.extend(page["nodes"].as_array().unwrap().iter().map(|n| n["partnerId"].as_i64().unwrap()));
+            if page["pageInfo"]["hasNextPage"] != true { break; }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, p, "every entry once");
+    }
 }

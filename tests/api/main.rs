@@ -4,6 +4,8 @@
 
 mod support;
 
+mod access_url;
+mod account_links;
 mod activity;
 mod assign;
 mod auth;

@@ -117,11 +117,12 @@ backend_tests! {
         )).await.unwrap();
         let moved = mutate(&app, "updatePartnerRelationship", "UpdatePartnerRelationshipInput",
             input(&app, &p, json!({ "stage": "OUTREACH", "prospectingSource": "MARKETPLACE" }))).await;
-        assert_eq!((moved["matchedCount"].as_i64(), moved["affectedCount"].as_i64()), (Some(3), Some(2)),
-            "the joined partner keeps its stage: {moved}");
+        assert_eq!((moved["matchedCount"].as_i64(), moved["affectedCount"].as_i64()), (Some(3), Some(3)), "{moved}");
         let first = settings(&app, p[0]).await;
         assert_eq!((first["relationshipStage"].as_str(), first["prospectingSource"].as_str()), (Some("OUTREACH"), Some("MARKETPLACE")));
-        assert_eq!(settings(&app, p[2]).await["relationshipStage"], "JOINED");
+        let joined = settings(&app, p[2]).await;
+        assert_eq!((joined["relationshipStage"].as_str(), joined["prospectingSource"].as_str()), (Some("JOINED"), Some("MARKETPLACE")),
+            "the joined partner keeps its stage but takes the source");
         let listed = app.data(
             "query($c: ID!) { partners(campaignId: $c, filter: { relationshipStages: [OUTREACH] }, orderBy: [{ field: RELATIONSHIP_STAGE, direction: ASC }]) { totalCount nodes { partnerId } } }",
             json!({ "c": app.campaign_id().to_string() }),

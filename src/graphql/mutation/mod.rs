@@ -1,5 +1,7 @@
 //! The mutation root, merged from one object per capability.
 
+mod access_url;
+mod account_links;
 mod assign;
 mod bulk;
 mod contract_inputs;
@@ -31,4 +33,6 @@ pub struct MutationRoot(
     contracts::ContractMutation,
     notes::NoteMutation,
     partner_settings::PartnerSettingsMutation,
+    account_links::AccountLinkMutation,
+    access_url::AccessUrlMutation,
 );

@@ -149,15 +149,17 @@ impl NoteMutation {
                 })
             }
         };
-        Ok(match notes::delete(db(ctx)?, auth(ctx)?, id).await? {
-            Ok(gone) => DeleteNotePayload {
-                deleted_note_id: Some(gone.id),
-                user_errors: Vec::new(),
+        Ok(
+            match notes::delete(db(ctx)?, auth(ctx)?, id, now(ctx)?).await? {
+                Ok(gone) => DeleteNotePayload {
+                    deleted_note_id: Some(gone.id),
+                    user_errors: Vec::new(),
+                },
+                Err(errors) => DeleteNotePayload {
+                    deleted_note_id: None,
+                    user_errors: errors.into_iter().map(UserError::from).collect(),
+                },
             },
-            Err(errors) => DeleteNotePayload {
-                deleted_note_id: None,
-                user_errors: errors.into_iter().map(UserError::from).collect(),
-            },
-        })
+        )
     }
 }

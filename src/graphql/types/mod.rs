@@ -1,6 +1,7 @@
 //! The GraphQL output types: wrappers over service records, never entities themselves.
 
 pub mod account;
+pub mod account_link;
 pub mod activity;
 pub mod campaign;
 pub mod connection;

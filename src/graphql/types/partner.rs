@@ -6,6 +6,7 @@ use crate::graphql::types::contract_history::{self, ContractChangeConnection};
 use async_graphql::{Context, Object, ID};
 
 use super::account::AccountUser;
+use super::account_link::PartnerAccountLink;
 use super::activity::{self, ActivityArgs, ActivityConnection};
 use super::contract::PartnerContract;
 use super::custom_field::CustomFieldAnswer;
@@ -24,9 +25,9 @@ use crate::graphql::loaders::{
     to_gql, AnswersOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf,
 };
 use crate::graphql::types::scalars::DateTime;
-use crate::service::notes;
 use crate::service::paging::PageRequest;
 use crate::service::partners::{PartnerKey, PartnerRecord};
+use crate::service::{access_url, account_links, notes};
 
 /// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
 /// relationship with it (everything the brand manages).
@@ -231,15 +232,24 @@ impl Partner {
 
     /// A URL granting temporary access to the partner's account; only for partners who joined
     /// solely through the brand's direct sign-up link, null otherwise.
+    #[graphql(
+        deprecation = "Not a working URL: it only says access is available. Read `accessAvailable`, and issue a URL with `issuePartnerAccessUrl`."
+    )]
     async fn access_url(&self) -> Option<String> {
         let rel = &self.0.relationship;
-        (rel.access_url_eligible && rel.relationship_type == RelationshipType::Direct.as_str())
-            .then(|| {
-                format!(
-                    "/access/campaigns/{}/partners/{}",
-                    rel.campaign_id, rel.partner_id
-                )
-            })
+        access_url::eligible(rel).then(|| {
+            format!(
+                "/access/campaigns/{}/partners/{}",
+                rel.campaign_id, rel.partner_id
+            )
+        })
+    }
+
+    /// Whether a short-lived access URL can be issued for the partner
+    /// (`issuePartnerAccessUrl`): a direct partner who joined solely through the brand's own
+    /// sign-up link. Read from the partner's row; no token is made.
+    async fn access_available(&self) -> bool {
+        access_url::eligible(&self.0.relationship)
     }
 
     /// The account user assigned to manage the partner.
@@ -299,6 +309,17 @@ impl Partner {
         };
         let r = &self.0.relationship;
         activity::load(ctx, r.campaign_id, Some(r.partner_id), args).await
+    }
+
+    /// The partner's links with other partners of the account (the same parent company, shared
+    /// payment details, ...), oldest first.
+    async fn account_links(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<PartnerAccountLink>> {
+        let links =
+            account_links::of_partner(db(ctx)?, auth(ctx)?, self.0.relationship.partner_id).await?;
+        Ok(links.into_iter().map(PartnerAccountLink).collect())
     }
 
     /// The notes the brand's users wrote about the partner in this campaign, newest first.

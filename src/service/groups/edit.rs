@@ -258,5 +258,5 @@ pub(super) async fn record(
     action: &str,
 ) -> AppResult<()> {
     let details = serde_json::json!({ "groupId": group.id, "name": group.name, "campaignId": group.campaign_id });
-    activity::record(db, auth, None, action, Some(details)).await
+    activity::record(db, auth, None, action, Some(details), Utc::now()).await
 }

@@ -128,6 +128,7 @@ pub async fn create(
         Some(key(&created)),
         CREATED,
         Some(json!({ "after": details(&created) })),
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -167,6 +168,9 @@ pub async fn update(
 ) -> AppResult<Result<note::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let mut check = Checker::default();
+    if change.body.is_none() && change.note_type.is_none() {
+        check.push("body", UserErrorCode::Required, "give body, type or both");
+    }
     let text = change.body.as_deref().map(|b| body(&mut check, b));
     if let Err(errors) = check.finish() {
         return Ok(Err(errors));
@@ -190,6 +194,7 @@ pub async fn update(
         Some(key(&after)),
         UPDATED,
         Some(json!({ "before": details(&before), "after": details(&after) })),
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -202,6 +207,7 @@ pub async fn delete(
     db: &DatabaseConnection,
     auth: &AuthContext,
     note_id: i64,
+    now: DateTime<Utc>,
 ) -> AppResult<Result<note::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let txn = db.begin().await?;
@@ -215,6 +221,7 @@ pub async fn delete(
         Some(key(&gone)),
         DELETED,
         Some(json!({ "before": details(&gone) })),
+        now,
     )
     .await?;
     txn.commit().await?;

@@ -231,7 +231,7 @@ async fn insert(
         campaign_id: input.campaign_id,
         partner_id: profile.id,
     };
-    activity::record(txn, auth, Some(key), "PARTNER_CREATED", None).await?;
+    activity::record(txn, auth, Some(key), "PARTNER_CREATED", None, now).await?;
     Ok(Ok(PartnerRecord {
         profile,
         relationship,

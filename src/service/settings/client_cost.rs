@@ -1,7 +1,7 @@
 //! Client cost settings: whether client costs are charged for the partner's actions, and the
 //! default cost type.
 
-use sea_orm::Value;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 
 use super::{Kind, PartnerSetting};
 use crate::auth::Permission;
@@ -37,13 +37,13 @@ impl PartnerSetting for ClientCost {
         }
     }
 
-    fn values(&self) -> Vec<(cp::Column, Value)> {
+    fn values(&self) -> Vec<(cp::Column, SimpleExpr)> {
         let mut values = Vec::new();
         if let Some(enabled) = self.enabled {
-            values.push((cp::Column::ClientCostEnabled, enabled.into()));
+            values.push((cp::Column::ClientCostEnabled, Expr::val(enabled)));
         }
         if let Some(kind) = self.cost_type {
-            values.push((cp::Column::ClientCostType, kind.as_str().into()));
+            values.push((cp::Column::ClientCostType, Expr::val(kind.as_str())));
         }
         values
     }

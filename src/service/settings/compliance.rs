@@ -1,7 +1,7 @@
 //! Compliance settings: how often the partner's promotions are reviewed, and the share of its
 //! actions audited (0–100 %).
 
-use sea_orm::Value;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 
 use super::{Kind, PartnerSetting};
 use crate::auth::Permission;
@@ -50,16 +50,16 @@ impl PartnerSetting for Compliance {
         }
     }
 
-    fn values(&self) -> Vec<(cp::Column, Value)> {
+    fn values(&self) -> Vec<(cp::Column, SimpleExpr)> {
         let mut values = Vec::new();
         if let Some(frequency) = self.review_frequency {
             values.push((
                 cp::Column::ComplianceReviewFrequency,
-                frequency.as_str().into(),
+                Expr::val(frequency.as_str()),
             ));
         }
         if let Some(rate) = self.audit_rate {
-            values.push((cp::Column::ComplianceAuditRate, rate.into()));
+            values.push((cp::Column::ComplianceAuditRate, Expr::val(rate)));
         }
         values
     }

@@ -11,7 +11,7 @@ pub mod tracking;
 
 use futures_util::future::BoxFuture;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
 
 use crate::auth::Permission;
 use crate::error::AppResult;
@@ -25,7 +25,7 @@ use entity::campaign_partner as cp;
 pub enum Kind {
     /// A number.
     Int,
-    /// An enum name or a checked URL (nothing that needs escaping).
+    /// Text (quoted and escaped as JSON by the database).
     Text,
     /// A boolean.
     Bool,
@@ -43,13 +43,10 @@ pub trait PartnerSetting: Send + Sync {
     /// Checks of the input alone (each problem a user error).
     fn validate(&self, check: &mut Checker);
 
-    /// The columns written and their new values (those the input gives).
-    fn values(&self) -> Vec<(cp::Column, Value)>;
-
-    /// Which selected partners it may change (all when `None`).
-    fn applies_to(&self) -> Option<SimpleExpr> {
-        None
-    }
+    /// The columns written and their new values (those the input gives), as SQL expressions
+    /// over the row (a value, or a `CASE` that keeps the old one where the setting does not
+    /// apply).
+    fn values(&self) -> Vec<(cp::Column, SimpleExpr)>;
 
     /// What it was asked, for the activity entries.
     fn input(&self) -> serde_json::Value;
@@ -76,7 +73,11 @@ impl<S: PartnerSetting> BulkAction for Settings<S> {
                 let column = column_name(*column);
                 let value = match kind {
                     Kind::Int => json::int(&column),
-                    Kind::Text => json::plain_text(&column),
+                    // Quoted by the database, so any stored text makes valid JSON.
+                    Kind::Text => match run.backend {
+                        DbBackend::Postgres => format!("COALESCE(to_json({column})::text, 'null')"),
+                        _ => format!("COALESCE(json_quote({column}), 'null')"),
+                    },
                     Kind::Bool => format!(
                         "(CASE WHEN {column} IS NULL THEN 'null' WHEN {column} THEN 'true' ELSE 'false' END)"
                     ),
@@ -115,9 +116,6 @@ impl<S: PartnerSetting> BulkAction for Settings<S> {
                 .value(cp::Column::UpdatedAt, run.now)
                 .and_where(Expr::col(cp::Column::CampaignId).eq(run.campaign_id))
                 .and_where(Expr::col(cp::Column::PartnerId).in_subquery(fixed::ids()));
-            if let Some(condition) = self.0.applies_to() {
-                update.and_where(condition);
-            }
             db.execute(&update).await?;
             Ok(())
         })

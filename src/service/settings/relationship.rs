@@ -3,10 +3,10 @@
 //! Stage transitions: a user moves prospects between `NEW`, `OUTREACH` and `NEGOTIATING`, in
 //! any direction. `JOINED` and `EXPIRED` follow the partnership's contract (a switch or an
 //! accepted proposal makes a partner `JOINED`, an expiry `EXPIRED`), so they are not set here,
-//! and a partner in either is left as it is (counted in `matchedCount`, not `affectedCount`).
+//! and a partner in either keeps its stage (counted in `matchedCount`, and in `affectedCount`
+//! only when its prospecting source changed).
 
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::Value;
 
 use super::{Kind, PartnerSetting};
 use crate::auth::Permission;
@@ -65,25 +65,21 @@ impl PartnerSetting for Relationship {
         }
     }
 
-    fn values(&self) -> Vec<(cp::Column, Value)> {
+    /// The stage only where the partner is a prospect (`CASE`), the source everywhere.
+    fn values(&self) -> Vec<(cp::Column, SimpleExpr)> {
         let mut values = Vec::new();
         if let Some(stage) = self.stage {
-            values.push((cp::Column::RelationshipStage, stage.as_str().into()));
+            let prospect = Expr::col(cp::Column::RelationshipStage)
+                .is_in(PROSPECT_STAGES.iter().map(|s| s.as_str()));
+            let kept = Expr::case(prospect, Expr::val(stage.as_str()))
+                .finally(Expr::col(cp::Column::RelationshipStage));
+            values.push((cp::Column::RelationshipStage, kept.into()));
         }
         if let Some(source) = self.prospecting_source {
-            values.push((
-                cp::Column::ProspectingSource,
-                source.map(|s| s.as_str().to_owned()).into(),
-            ));
+            let source: Option<String> = source.map(|s| s.as_str().to_owned());
+            values.push((cp::Column::ProspectingSource, Expr::val(source)));
         }
         values
-    }
-
-    fn applies_to(&self) -> Option<SimpleExpr> {
-        self.stage.map(|_| {
-            Expr::col(cp::Column::RelationshipStage)
-                .is_in(PROSPECT_STAGES.iter().map(|s| s.as_str()))
-        })
     }
 
     fn input(&self) -> serde_json::Value {

@@ -2,7 +2,7 @@
 //! tracking pixel, or a postback to its URL). The URLs are ones the platform will call, so they
 //! are checked strictly ([`public_url`]).
 
-use sea_orm::Value;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 
 use super::{Kind, PartnerSetting};
 use crate::auth::Permission;
@@ -95,17 +95,20 @@ impl PartnerSetting for Tracking {
     }
 
     /// The integration and both URLs: the one it does not use is cleared.
-    fn values(&self) -> Vec<(cp::Column, Value)> {
+    fn values(&self) -> Vec<(cp::Column, SimpleExpr)> {
         vec![
             (
                 cp::Column::TrackingIntegrationType,
-                self.integration.as_str().into(),
+                Expr::val(self.integration.as_str()),
             ),
             (
                 cp::Column::TrackingPostbackUrl,
-                self.normal.0.clone().into(),
+                Expr::val(self.normal.0.clone()),
             ),
-            (cp::Column::TrackingPixelUrl, self.normal.1.clone().into()),
+            (
+                cp::Column::TrackingPixelUrl,
+                Expr::val(self.normal.1.clone()),
+            ),
         ]
     }
 

@@ -1,0 +1,227 @@
+//! Account links: two partners of the brand's account marked as belonging together (the same
+//! parent company, shared payment details, a duplicate sign-up, ...), with the reason. A link is
+//! the account's, not a campaign's; it joins only partners the account has, in either direction,
+//! once. Linking and unlinking need `EDIT_PARTNERS` and leave an activity entry for each partner.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::auth::{AuthContext, Permission};
+use crate::domain::UserErrorCode;
+use crate::error::AppResult;
+use crate::service::validation::{Checker, UserError};
+
+use entity::{activity_log, campaign_partner as cp, partner, partner_account_link as link};
+
+/// The longest reason, in characters.
+pub const MAX_REASON_CHARS: usize = 200;
+
+/// A link as one of its partners sees it.
+#[derive(Clone, Debug)]
+pub struct LinkView {
+    /// The link.
+    pub link: link::Model,
+    /// The other partner.
+    pub other_partner_id: i64,
+    /// The other partner's name.
+    pub other_name: String,
+}
+
+/// The links of one partner of the caller's account, oldest first, with the other partner's name
+/// (two statements whatever the number).
+pub async fn of_partner(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    partner_id: i64,
+) -> AppResult<Vec<LinkView>> {
+    let links = link::Entity::find()
+        .filter(link::Column::AccountId.eq(auth.account_id))
+        .filter(
+            Condition::any()
+                .add(link::Column::PartnerId.eq(partner_id))
+                .add(link::Column::LinkedPartnerId.eq(partner_id)),
+        )
+        .order_by_asc(link::Column::Id)
+        .all(db)
+        .await?;
+    let others: Vec<i64> = links.iter().map(|l| other(l, partner_id)).collect();
+    let names: std::collections::HashMap<i64, String> = partner::Entity::find()
+        .filter(partner::Column::Id.is_in(others))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    Ok(links
+        .into_iter()
+        .map(|l| {
+            let other_partner_id = other(&l, partner_id);
+            LinkView {
+                other_name: names.get(&other_partner_id).cloned().unwrap_or_default(),
+                other_partner_id,
+                link: l,
+            }
+        })
+        .collect())
+}
+
+fn other(link: &link::Model, partner_id: i64) -> i64 {
+    if link.partner_id == partner_id {
+        link.linked_partner_id
+    } else {
+        link.partner_id
+    }
+}
+
+/// Which of these partners the caller's account has (in any campaign).
+async fn in_account(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    ids: [i64; 2],
+) -> AppResult<Vec<i64>> {
+    Ok(cp::Entity::find()
+        .filter(cp::Column::AccountId.eq(auth.account_id))
+        .filter(cp::Column::PartnerId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.partner_id)
+        .collect())
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    action: &str,
+    link: &link::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for (partner, other) in [
+        (link.partner_id, link.linked_partner_id),
+        (link.linked_partner_id, link.partner_id),
+    ] {
+        activity_log::ActiveModel {
+            account_id: Set(auth.account_id),
+            campaign_id: Set(None),
+            partner_id: Set(Some(partner)),
+            user_id: Set(Some(auth.user_id)),
+            action: Set(action.to_owned()),
+            details: Set(Some(
+                json!({ "linkId": link.id, "linkedPartnerId": other, "reason": link.link_reason })
+                    .to_string(),
+            )),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Links two partners of the caller's account. A partner the account does not have (another
+/// account's alike) is `NOT_FOUND`; a partner linked to itself, a blank or too long reason, or a
+/// pair already linked (either way round, `CONFLICT`) are user errors; nothing is written then.
+pub async fn link(
+    db: &DatabaseConnection,
+    auth: &AuthContext,
+    partner_id: i64,
+    linked_partner_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Result<link::Model, Vec<UserError>>> {
+    auth.require(Permission::EditPartners)?;
+    let mut check = Checker::default();
+    let reason = check.required_text("reason", reason, MAX_REASON_CHARS);
+    if partner_id == linked_partner_id {
+        check.push(
+            "linkedPartnerId",
+            UserErrorCode::Invalid,
+            "a partner cannot be linked to itself",
+        );
+    }
+    let txn = db.begin().await?;
+    let found = in_account(&txn, auth, [partner_id, linked_partner_id]).await?;
+    for (field, id) in [
+        ("partnerId", partner_id),
+        ("linkedPartnerId", linked_partner_id),
+    ] {
+        if !found.contains(&id) {
+            check.push(
+                field,
+                UserErrorCode::NotFound,
+                format!("partner {id} not found"),
+            );
+        }
+    }
+    let pair = |a: i64, b: i64| {
+        Condition::all()
+            .add(Expr::col(link::Column::PartnerId).eq(a))
+            .add(Expr::col(link::Column::LinkedPartnerId).eq(b))
+    };
+    let existing = link::Entity::find()
+        .filter(link::Column::AccountId.eq(auth.account_id))
+        .filter(
+            Condition::any()
+                .add(pair(partner_id, linked_partner_id))
+                .add(pair(linked_partner_id, partner_id)),
+        )
+        .one(&txn)
+        .await?;
+    if existing.is_some() {
+        check.push(
+            "linkedPartnerId",
+            UserErrorCode::Conflict,
+            format!("partners {partner_id} and {linked_partner_id} are already linked"),
+        );
+    }
+    if let Err(errors) = check.finish() {
+        return Ok(Err(errors));
+    }
+    let created = link::ActiveModel {
+        account_id: Set(auth.account_id),
+        partner_id: Set(partner_id),
+        linked_partner_id: Set(linked_partner_id),
+        link_reason: Set(reason),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(&txn, auth, "PARTNERS_LINKED", &created, now).await?;
+    txn.commit().await?;
+    Ok(Ok(created))
+}
+
+/// Removes a link of the caller's account (another account's, or none, is `NOT_FOUND`).
+pub async fn unlink(
+    db: &DatabaseConnection,
+    auth: &AuthContext,
+    link_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Result<link::Model, Vec<UserError>>> {
+    auth.require(Permission::EditPartners)?;
+    let txn = db.begin().await?;
+    let Some(gone) = link::Entity::find_by_id(link_id)
+        .filter(link::Column::AccountId.eq(auth.account_id))
+        .one(&txn)
+        .await?
+    else {
+        let mut check = Checker::default();
+        check.push(
+            "linkId",
+            UserErrorCode::NotFound,
+            format!("link {link_id} not found"),
+        );
+        return Ok(Err(check.finish().err().unwrap_or_default()));
+    };
+    link::Entity::delete_by_id(gone.id).exec(&txn).await?;
+    record(&txn, auth, "PARTNERS_UNLINKED", &gone, now).await?;
+    txn.commit().await?;
+    Ok(Ok(gone))
+}
