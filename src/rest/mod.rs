@@ -11,9 +11,10 @@
 //! | `GET` | `.../MediaPartnerGroups/{PartnerGroupId}` | page fields of the members, `Id`, `Name`, `MediaPartners`, `Uri` |
 //! | `PUT` | same, form `Name`, `MediaPartnersAdd`, `MediaPartnersRemove` | `{"Status":"OK","Uri":...}` |
 //! | `DELETE` | same | `{"Status":"DELETED"}` |
+//! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}/CustomFields` | `Page`, `PageSize`, `TotalCount`, `CustomFields` (`Id`, `Name`, `Description`, `DisplayType`, `Enumerations`: option labels), in display order |
 //! | `GET` | `/Advertisers/{AccountSID}/MediaPartners/{PartnerId}` | `Id`, `Name`, `Description`, `Website`, `Country`, `State`, `Email`, `Size`, `DateJoined`, `Uri` |
 //! | `GET` | `/Advertisers/{AccountSID}/CompanyInformation` | one record: `CompanyName`, `Website`, `PrimaryPhoneNumber`, `Currency`, `Timezone`, `AccountSid`, `DateCreated`, `CampaignsUri`, `Uri` (no page fields) |
-//! | `GET` | `/Advertisers/{AccountSID}/Campaigns` | page fields, `Campaigns` (`Id`, `Name`, `State`, `Currency`, `DateCreated`, `MediaPartnerGroupsUri`, `NotesUri`, `Uri`), by id, `PageSize` 20,000 by default |
+//! | `GET` | `/Advertisers/{AccountSID}/Campaigns` | page fields, `Campaigns` (`Id`, `Name`, `State`, `Currency`, `DateCreated`, `MediaPartnerGroupsUri`, `NotesUri`, `CustomFieldsUri`, `Uri`), by id, `PageSize` 20,000 by default |
 //! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}` | one campaign |
 //! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}/Notes` | page fields, `Notes` (`Id`, `CampaignId`, `MediaId`, `MediaName`, `Content`, `Type`, `Creator`, `CreationDate`, `ModificationDate`, `Attachments`, `Uri`), by id; query `MediaId`, `StartDate`, `EndDate` (RFC 3339 or `YYYY-MM-DD`; `[StartDate, EndDate)` of the creation time), kept in the page URIs |
 //! | `POST` | same, form `MediaId`, `Content`, `Type` (multipart or URL-encoded) | `{"Status":"OK","Uri":...}` |
@@ -60,6 +61,7 @@
 
 mod account;
 mod caller;
+mod custom_fields;
 mod envelope;
 mod groups;
 mod notes;
@@ -83,6 +85,7 @@ const PREFIX: &str = "/Advertisers";
 
 const GROUPS: &str = "/{AccountSID}/Campaigns/{CampaignId}/MediaPartnerGroups";
 const NOTES: &str = "/{AccountSID}/Campaigns/{CampaignId}/Notes";
+const CUSTOM_FIELDS: &str = "/{AccountSID}/Campaigns/{CampaignId}/CustomFields";
 const CAMPAIGNS: &str = "/{AccountSID}/Campaigns";
 const COMPANY: &str = "/{AccountSID}/CompanyInformation";
 
@@ -104,6 +107,7 @@ pub fn router() -> Router<AppState> {
         .delete(notes::delete)
         .fallback(method_not_allowed);
     let company = get(account::company).fallback(method_not_allowed);
+    let fields: MethodRouter<AppState> = get(custom_fields::list).fallback(method_not_allowed);
     let campaigns: MethodRouter<AppState> = get(account::list).fallback(method_not_allowed);
     let campaign = get(account::get).fallback(method_not_allowed);
     let api = Router::new()
@@ -115,6 +119,8 @@ pub fn router() -> Router<AppState> {
         .route(GROUPS, collection.clone())
         .route(&format!("{GROUPS}.json"), collection)
         .route(&format!("{GROUPS}/{{PartnerGroupId}}"), group)
+        .route(CUSTOM_FIELDS, fields.clone())
+        .route(&format!("{CUSTOM_FIELDS}.json"), fields)
         .route(NOTES, notes.clone())
         .route(&format!("{NOTES}.json"), notes)
         .route(&format!("{NOTES}/{{NoteId}}"), note)

@@ -35,6 +35,11 @@ pub fn notes_path(sid: &str, campaign_id: i64) -> String {
     format!("{}/Notes", campaign_uri(sid, campaign_id))
 }
 
+/// `/Advertisers/<SID>/Campaigns/<Id>/CustomFields`.
+pub fn custom_fields_path(sid: &str, campaign_id: i64) -> String {
+    format!("{}/CustomFields", campaign_uri(sid, campaign_id))
+}
+
 /// `/Advertisers/<SID>/Campaigns/<Id>/Notes/<NoteId>`.
 pub fn note_uri(sid: &str, campaign_id: i64, note_id: i64) -> String {
     format!("{}/{note_id}", notes_path(sid, campaign_id))
@@ -100,6 +105,8 @@ pub struct Campaign {
     pub media_partner_groups_uri: String,
     /// Its notes about partners.
     pub notes_uri: String,
+    /// Its custom fields.
+    pub custom_fields_uri: String,
     /// This resource.
     pub uri: String,
 }
@@ -115,6 +122,7 @@ impl Campaign {
             date_created: wire_time(campaign.created_at),
             media_partner_groups_uri: groups_path(sid, campaign.id),
             notes_uri: notes_path(sid, campaign.id),
+            custom_fields_uri: custom_fields_path(sid, campaign.id),
             uri: campaign_uri(sid, campaign.id),
         }
     }
@@ -189,4 +197,35 @@ pub struct NoteList {
     /// The notes of the page, by id.
     #[serde(rename = "Notes")]
     pub notes: Vec<Note>,
+}
+
+/// A custom field (a survey question) of a campaign.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CustomField {
+    /// The field's id.
+    pub id: String,
+    /// Its name (the question).
+    pub name: String,
+    /// Its description (`""`: fields hold none yet).
+    pub description: String,
+    /// How it is answered: `PARAGRAPH`, `NUMBER`, `DATE`, `DROPDOWN`, `MULTIPLE_CHOICE`,
+    /// `CHECKBOXES` or `FILE`.
+    pub display_type: String,
+    /// The labels of its options, in display order (empty for fields without options).
+    pub enumerations: Vec<String>,
+}
+
+/// `GET .../CustomFields`: the product's Custom Fields API page shape.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CustomFieldList {
+    /// This page's number.
+    pub page: String,
+    /// The page size.
+    pub page_size: String,
+    /// How many fields the campaign has.
+    pub total_count: String,
+    /// The fields of the page, in display order.
+    pub custom_fields: Vec<CustomField>,
 }

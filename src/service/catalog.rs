@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, Que
 use crate::auth::AuthContext;
 use crate::error::AppResult;
 
-use entity::{contract_template, custom_field, partner_group};
+use entity::{contract_template, custom_field, custom_field_option, partner_group};
 
 /// Contract templates (terms) of a campaign of the caller's account.
 pub async fn contract_templates(
@@ -34,6 +34,26 @@ pub async fn custom_fields(
         .filter(custom_field::Column::CampaignId.eq(campaign_id))
         .order_by_asc(custom_field::Column::Position)
         .order_by_asc(custom_field::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The options of these custom fields of the caller's account, each field's in display order
+/// (one statement).
+pub async fn custom_field_options(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    field_ids: &[i64],
+) -> AppResult<Vec<custom_field_option::Model>> {
+    if field_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(custom_field_option::Entity::find()
+        .filter(custom_field_option::Column::AccountId.eq(auth.account_id))
+        .filter(custom_field_option::Column::FieldId.is_in(field_ids.iter().copied()))
+        .order_by_asc(custom_field_option::Column::FieldId)
+        .order_by_asc(custom_field_option::Column::Position)
+        .order_by_asc(custom_field_option::Column::Id)
         .all(db)
         .await?)
 }

@@ -182,4 +182,37 @@ backend_tests! {
         assert_eq!(rest.delete(&uri).await.status, 404);
         assert_eq!(app.count_rows("notes").await, 1);
     }
+
+    async fn custom_fields_read_in_the_products_shape(app) {
+        let seeded = app.seed_account(40, 12).await;
+        let rest = Rest::as_account(&app, &seeded);
+        let campaign = rest.get(&format!("/Advertisers/{}/Campaigns/{}", rest.sid, seeded.campaign_ids[0])).await.json();
+        let uri = campaign["CustomFieldsUri"].as_str().expect("CustomFieldsUri").to_owned();
+        let body = rest.get(&format!("{uri}.json?PageSize=2&Page=1")).await;
+        assert_eq!(body.status, 200, "{}", body.text);
+        let body = body.json();
+        let keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["Page", "PageSize", "TotalCount", "CustomFields"]);
+        let total: usize = body["TotalCount"].as_str().unwrap().parse().unwrap();
+        let c = seeded.campaign_ids[0];
+        assert_eq!(total, count(&app, &format!("SELECT CAST(COUNT(*) AS TEXT) FROM custom_fields WHERE campaign_id = {c}")).await);
+        assert!(total > 2, "the seed gives the campaign several fields");
+        let mut all = Vec::new();
+        for page in 1..=total.div_ceil(2) {
+            let body = rest.get(&format!("{uri}?PageSize=2&Page={page}")).await.json();
+            all.extend(body["CustomFields"].as_array().unwrap().iter().cloned());
+        }
+        assert_eq!(all.len(), total);
+        for field in &all {
+            let keys: Vec<&str> = field.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, ["Id", "Name", "Description", "DisplayType", "Enumerations"]);
+            let id = field["Id"].as_str().unwrap();
+            let labels: Vec<Value> = app.texts(&format!(
+                "SELECT label FROM custom_field_options WHERE field_id = {id} ORDER BY position, id"
+            )).await.into_iter().map(|l| json!(l.unwrap())).collect();
+            assert_eq!(field["Enumerations"], json!(labels), "{field}");
+        }
+        let theirs = rest.get(&format!("/Advertisers/{}/Campaigns/{}/CustomFields", rest.sid, app.campaign_id())).await;
+        assert_eq!(theirs.status, 404, "another account's campaign: {}", theirs.text);
+    }
 }

@@ -160,6 +160,7 @@ pub async fn every_rest_route(app: &TestApp, victim: &Victim) {
             paths.push(format!("/Advertisers/{sid}/Campaigns/{c}"));
             paths.push(format!("/Advertisers/{sid}/Campaigns/{c}/Notes"));
             paths.push(format!("/Advertisers/{sid}/Campaigns/{c}/Notes.json"));
+            paths.push(format!("/Advertisers/{sid}/Campaigns/{c}/CustomFields"));
             for n in &victim.notes {
                 paths.push(format!("/Advertisers/{sid}/Campaigns/{c}/Notes/{n}"));
             }
