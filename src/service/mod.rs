@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod contracts;
 pub mod group_file;
 pub mod groups;
+pub mod invite;
 pub mod nodes;
 pub mod notes;
 pub mod paging;

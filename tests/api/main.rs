@@ -27,6 +27,7 @@ mod groups;
 mod http_audit;
 mod id_list_bounds;
 mod introspection;
+mod invite;
 mod js_tools;
 mod list_facet_index;
 mod list_facets;

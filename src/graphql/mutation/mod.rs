@@ -10,6 +10,7 @@ mod contracts;
 mod group_changes;
 mod group_file;
 mod groups;
+mod invite;
 mod notes;
 mod partner_settings;
 mod partners;
@@ -35,4 +36,5 @@ pub struct MutationRoot(
     partner_settings::PartnerSettingsMutation,
     account_links::AccountLinkMutation,
     access_url::AccessUrlMutation,
+    invite::InviteMutation,
 );

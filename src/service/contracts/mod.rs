@@ -13,7 +13,7 @@
 pub mod due;
 mod expire;
 pub mod history;
-mod sql;
+pub(crate) mod sql;
 mod standing;
 mod switch;
 mod targets;

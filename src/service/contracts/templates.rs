@@ -146,7 +146,7 @@ pub(super) async fn name_of(
         .ok_or_else(|| AppError::not_found("contract template", id))
 }
 
-async fn find(
+pub(crate) async fn find(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
     id: i64,
