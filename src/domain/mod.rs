@@ -9,8 +9,10 @@ pub mod enums;
 pub mod global_id;
 pub mod limits;
 pub mod permissions;
+pub mod setting_enums;
 pub mod text;
 
 pub use enums::*;
 pub use global_id::GlobalId;
 pub use permissions::PermissionSet;
+pub use setting_enums::*;

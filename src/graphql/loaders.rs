@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::AuthContext;
 use crate::error::AppError;
+use crate::service::account_links::{self, LinkView};
 use crate::service::partners::relations::{self, AnswerRecord};
 use crate::service::partners::PartnerKey;
 
@@ -141,6 +142,13 @@ scoped_loader!(
     Vec<AnswerRecord>,
     relations::custom_field_answers,
     "The custom field answers of a partner in a campaign."
+);
+scoped_loader!(
+    list AccountLinksOf,
+    i64,
+    Vec<LinkView>,
+    account_links::of_partners,
+    "The account links of a partner (by partner id)."
 );
 scoped_loader!(
     UserById,

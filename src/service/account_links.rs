@@ -3,6 +3,8 @@
 //! the account's, not a campaign's; it joins only partners the account has, in either direction,
 //! once. Linking and unlinking need `EDIT_PARTNERS` and leave an activity entry for each partner.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -32,50 +34,55 @@ pub struct LinkView {
     pub other_name: String,
 }
 
-/// The links of one partner of the caller's account, oldest first, with the other partner's name
-/// (two statements whatever the number).
-pub async fn of_partner(
+/// The links of these partners of the caller's account, each partner's oldest first, with the
+/// other partner's name: two statements whatever the number of partners (the request's
+/// DataLoader batches a page's partners into one call).
+pub async fn of_partners(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
-    partner_id: i64,
-) -> AppResult<Vec<LinkView>> {
+    partner_ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<LinkView>>> {
+    if partner_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let links = link::Entity::find()
         .filter(link::Column::AccountId.eq(auth.account_id))
         .filter(
             Condition::any()
-                .add(link::Column::PartnerId.eq(partner_id))
-                .add(link::Column::LinkedPartnerId.eq(partner_id)),
+                .add(link::Column::PartnerId.is_in(partner_ids.iter().copied()))
+                .add(link::Column::LinkedPartnerId.is_in(partner_ids.iter().copied())),
         )
         .order_by_asc(link::Column::Id)
         .all(db)
         .await?;
-    let others: Vec<i64> = links.iter().map(|l| other(l, partner_id)).collect();
-    let names: std::collections::HashMap<i64, String> = partner::Entity::find()
-        .filter(partner::Column::Id.is_in(others))
+    let linked: Vec<i64> = links
+        .iter()
+        .flat_map(|l| [l.partner_id, l.linked_partner_id])
+        .collect();
+    let names: HashMap<i64, String> = partner::Entity::find()
+        .filter(partner::Column::Id.is_in(linked))
         .all(db)
         .await?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    Ok(links
-        .into_iter()
-        .map(|l| {
-            let other_partner_id = other(&l, partner_id);
-            LinkView {
-                other_name: names.get(&other_partner_id).cloned().unwrap_or_default(),
-                other_partner_id,
-                link: l,
+    let wanted: HashSet<i64> = partner_ids.iter().copied().collect();
+    let mut out: HashMap<i64, Vec<LinkView>> = HashMap::new();
+    for l in links {
+        for (side, other_partner_id) in [
+            (l.partner_id, l.linked_partner_id),
+            (l.linked_partner_id, l.partner_id),
+        ] {
+            if wanted.contains(&side) {
+                out.entry(side).or_default().push(LinkView {
+                    other_name: names.get(&other_partner_id).cloned().unwrap_or_default(),
+                    other_partner_id,
+                    link: l.clone(),
+                });
             }
-        })
-        .collect())
-}
-
-fn other(link: &link::Model, partner_id: i64) -> i64 {
-    if link.partner_id == partner_id {
-        link.linked_partner_id
-    } else {
-        link.partner_id
+        }
     }
+    Ok(out)
 }
 
 /// Which of these partners the caller's account has (in any campaign).

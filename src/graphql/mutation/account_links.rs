@@ -75,8 +75,10 @@ impl AccountLinkMutation {
             account_links::link(db, auth, partner_id, linked, &input.reason, now(ctx)?).await?;
         Ok(match result {
             Ok(made) => LinkPartnersPayload {
-                link: account_links::of_partner(db, auth, partner_id)
+                link: account_links::of_partners(db, auth, &[partner_id])
                     .await?
+                    .remove(&partner_id)
+                    .unwrap_or_default()
                     .into_iter()
                     .find(|view| view.link.id == made.id)
                     .map(PartnerAccountLink),

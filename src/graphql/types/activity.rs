@@ -117,12 +117,7 @@ impl ActivityConnection {
 
     /// Where the page sits.
     async fn page_info(&self) -> PageInfo {
-        PageInfo {
-            has_next_page: self.0.has_next_page,
-            has_previous_page: self.0.has_previous_page,
-            start_cursor: self.0.items.first().map(cursor_of),
-            end_cursor: self.0.items.last().map(cursor_of),
-        }
+        PageInfo::of(&self.0, cursor_of)
     }
 }
 

@@ -22,12 +22,12 @@ use crate::domain::{
 };
 use crate::graphql::context::{auth, db, loader};
 use crate::graphql::loaders::{
-    to_gql, AnswersOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf,
+    to_gql, AccountLinksOf, AnswersOf, ContactsOf, ContractsOf, GroupsOf, MediaPropertiesOf,
 };
 use crate::graphql::types::scalars::DateTime;
 use crate::service::paging::PageRequest;
 use crate::service::partners::{PartnerKey, PartnerRecord};
-use crate::service::{access_url, account_links, notes};
+use crate::service::{access_url, notes};
 
 /// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
 /// relationship with it (everything the brand manages).
@@ -317,8 +317,11 @@ impl Partner {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<PartnerAccountLink>> {
-        let links =
-            account_links::of_partner(db(ctx)?, auth(ctx)?, self.0.relationship.partner_id).await?;
+        let links = loader(ctx)?
+            .load_one(AccountLinksOf(self.0.relationship.partner_id))
+            .await
+            .map_err(to_gql)?
+            .unwrap_or_default();
         Ok(links.into_iter().map(PartnerAccountLink).collect())
     }
 
