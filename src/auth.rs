@@ -131,24 +131,11 @@ impl Default for AuthCache {
     }
 }
 
-/// Verifies an `Authorization` header, from `cache` or with one statement; any failure is
-/// `UNAUTHENTICATED` with no hint of which part was wrong.
-pub async fn authenticate(
-    db: &impl ConnectionTrait,
-    cache: &AuthCache,
-    header: Option<&str>,
-) -> Result<AuthContext, AppError> {
-    let unauthenticated = || {
-        AppError::Unauthenticated(
-            "missing or invalid credentials: send HTTP Basic auth AccountSID:AuthToken".to_owned(),
-        )
-    };
-    let (sid, token) = header.and_then(parse_basic).ok_or_else(unauthenticated)?;
-    let key = (sid, hash_token(&token));
-    if let Some(auth) = cache.get(&key) {
-        return Ok(auth);
-    }
-    use entity::{account, account_user as user, api_credential as credential};
+use entity::{account, account_user as user, api_credential as credential};
+
+/// The caller a credential stands for: its account, user, role and permissions; only a
+/// credential not revoked, of a user of its account. The caller adds which credential.
+fn credential_query() -> sea_orm::sea_query::SelectStatement {
     let mut q = Query::select();
     q.column((account::Entity, account::Column::Id))
         .column((account::Entity, account::Column::Sid))
@@ -177,24 +164,65 @@ pub async fn authenticate(
                         .equals((account::Entity, account::Column::Id)),
                 ),
         )
-        .and_where(Expr::col((credential::Entity, credential::Column::TokenHash)).eq(key.1.clone()))
         .and_where(Expr::col((credential::Entity, credential::Column::RevokedAt)).is_null())
-        .and_where(Expr::col((account::Entity, account::Column::Sid)).eq(key.0.clone()))
         .limit(1);
-    let row = db.query_one(&q).await?.ok_or_else(unauthenticated)?;
+    q
+}
+
+/// The caller of a row of [`credential_query`].
+fn context_of(row: &sea_orm::QueryResult) -> Result<AuthContext, AppError> {
     let role: String = row.try_get("", "role")?;
     let user_id: i64 = row.try_get("", "user_id")?;
     let stored: Option<String> = row.try_get("", "permissions")?;
     let role = UserRole::parse(&role)
         .ok_or_else(|| AppError::internal(format!("unknown role {role:?} of user {user_id}")))?;
-    let auth = AuthContext {
+    Ok(AuthContext {
         account_id: row.try_get("", "id")?,
         account_sid: row.try_get("", "sid")?,
         user_id,
         credential_id: row.try_get("", "credential_id")?,
         role,
         permissions: PermissionSet::stored_or_preset(stored.as_deref(), role),
+    })
+}
+
+/// The caller of a credential still in force, as it stands now (its user's role and
+/// permissions read afresh): for work a caller asked for earlier and runs later, such as an
+/// export fetched through its download URL. `None` once the credential is revoked.
+pub async fn context_of_credential(
+    db: &impl ConnectionTrait,
+    credential_id: i64,
+) -> Result<Option<AuthContext>, AppError> {
+    let mut q = credential_query();
+    q.and_where(Expr::col((credential::Entity, credential::Column::Id)).eq(credential_id));
+    match db.query_one(&q).await? {
+        Some(row) => Ok(Some(context_of(&row)?)),
+        None => Ok(None),
+    }
+}
+
+/// Verifies an `Authorization` header, from `cache` or with one statement; any failure is
+/// `UNAUTHENTICATED` with no hint of which part was wrong.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    cache: &AuthCache,
+    header: Option<&str>,
+) -> Result<AuthContext, AppError> {
+    let unauthenticated = || {
+        AppError::Unauthenticated(
+            "missing or invalid credentials: send HTTP Basic auth AccountSID:AuthToken".to_owned(),
+        )
     };
+    let (sid, token) = header.and_then(parse_basic).ok_or_else(unauthenticated)?;
+    let key = (sid, hash_token(&token));
+    if let Some(auth) = cache.get(&key) {
+        return Ok(auth);
+    }
+    let mut q = credential_query();
+    q.and_where(Expr::col((credential::Entity, credential::Column::TokenHash)).eq(key.1.clone()))
+        .and_where(Expr::col((account::Entity, account::Column::Sid)).eq(key.0.clone()));
+    let row = db.query_one(&q).await?.ok_or_else(unauthenticated)?;
+    let auth = context_of(&row)?;
     cache.put(key, &auth);
     Ok(auth)
 }

@@ -254,6 +254,16 @@ pub struct ServingConfig {
     /// request is verified).
     #[arg(long, env = "AUTH_CACHE_TTL_MS", default_value_t = DEFAULT_AUTH_CACHE_TTL_MS)]
     pub auth_cache_ttl_ms: u64,
+    /// Exports of the partner list one server process streams at once (each holds a database
+    /// connection while it runs); a download beyond them is answered 429 with Retry-After.
+    #[arg(long, env = "EXPORT_MAX_CONCURRENT", default_value_t = crate::service::export::stream::DEFAULT_MAX_CONCURRENT, value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..=1_000), |n| n as usize))]
+    pub export_max_concurrent: usize,
+    /// Rows an export reads per statement.
+    #[arg(long, env = "EXPORT_PAGE_ROWS", default_value_t = crate::service::export::stream::DEFAULT_PAGE_ROWS, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub export_page_rows: u64,
+    /// Seconds an export may run before it is ended with an error.
+    #[arg(long, env = "EXPORT_MAX_SECS", default_value_t = crate::service::export::stream::DEFAULT_MAX_SECS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub export_max_secs: u64,
     /// The clock the server reads (the system clock; tests set a fixed one).
     #[arg(skip)]
     pub clock: crate::clock::Clock,
@@ -269,6 +279,9 @@ impl Default for ServingConfig {
             db_heavy_connections: DEFAULT_DB_HEAVY_CONNECTIONS,
             contracts_apply_interval_secs: 60,
             auth_cache_ttl_ms: DEFAULT_AUTH_CACHE_TTL_MS,
+            export_max_concurrent: crate::service::export::stream::DEFAULT_MAX_CONCURRENT,
+            export_page_rows: crate::service::export::stream::DEFAULT_PAGE_ROWS,
+            export_max_secs: crate::service::export::stream::DEFAULT_MAX_SECS,
             clock: crate::clock::Clock::system(),
         }
     }
@@ -289,6 +302,15 @@ impl ServingConfig {
     /// How long a verified credential is trusted without asking the database.
     pub fn auth_cache_ttl(&self) -> Duration {
         Duration::from_millis(self.auth_cache_ttl_ms)
+    }
+
+    /// The runner of this process's exports, as configured.
+    pub fn export_runner(&self) -> crate::service::export::stream::ExportRunner {
+        crate::service::export::stream::ExportRunner::new(
+            self.export_max_concurrent,
+            self.export_page_rows,
+            Duration::from_secs(self.export_max_secs),
+        )
     }
 
     /// The request timeout, if any.

@@ -138,6 +138,11 @@ const RANDOM_PAGE_COST: &str = "1.1";
 /// at a million partners) where the pattern's own plan walks the sort index.
 const PLAN_CACHE_MODE: &str = "force_custom_plan";
 
+/// SQLite's memory-mapped I/O per connection, in bytes (its 2 GiB cap).
+pub const SQLITE_MMAP_SIZE: &str = "2147418112";
+/// SQLite's page cache per connection (negative: KiB), 64 MiB.
+pub const SQLITE_CACHE_SIZE: &str = "-65536";
+
 /// PostgreSQL's `jit` for our connections: off. Our statements are key lookups and index walks
 /// whose cost is in the rows they touch, not in evaluating expressions; compiling them is pure
 /// overhead: 0.2–0.4 s per 100,000-row bulk statement (each one's change-log trigger compiled
@@ -164,8 +169,8 @@ async fn open(
                 // Read through memory-mapped I/O (up to SQLite's 2 GiB cap) with a 64 MiB page
                 // cache per connection: a million-partner list otherwise spends its time in
                 // read system calls.
-                .pragma("mmap_size", "2147418112")
-                .pragma("cache_size", "-65536")
+                .pragma("mmap_size", SQLITE_MMAP_SIZE)
+                .pragma("cache_size", SQLITE_CACHE_SIZE)
         });
     // Start-up parameters of each PostgreSQL connection (one closure: a second would replace
     // the first).

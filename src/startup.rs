@@ -97,6 +97,7 @@ pub async fn build_state_with(
         clock: serving.clock.clone(),
         auth_cache,
         facet_index_usage,
+        exports: Arc::new(serving.export_runner()),
     };
     Ok((state, created))
 }

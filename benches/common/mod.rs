@@ -124,6 +124,10 @@ impl Bench {
                 "REQUEST_TIMEOUT_MS",
                 partnergraph::config::DEFAULT_REQUEST_TIMEOUT_MS as usize,
             ) as u64,
+            export_page_rows: env_number(
+                "EXPORT_PAGE_ROWS",
+                partnergraph::service::export::stream::DEFAULT_PAGE_ROWS as usize,
+            ) as u64,
             ..Default::default()
         };
         let (state, _) = startup::build_state_with(&config, &serving, &api, false)

@@ -25,6 +25,10 @@ pub struct Model {
     pub compliance_audit_rate: Option<i32>,
     pub client_cost_enabled: bool,
     pub client_cost_type: Option<String>,
+    /// Cost types charged for some action trackers instead of the default: a JSON array of
+    /// `{"actionTrackerId", "costType"}` in tracker order (null: none).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub client_cost_exceptions: Option<String>,
     pub tracking_integration_type: Option<String>,
     pub tracking_postback_url: Option<String>,
     pub tracking_pixel_url: Option<String>,

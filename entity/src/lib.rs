@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_user;
+pub mod action_tracker;
 pub mod activity_log;
 pub mod api_credential;
 pub mod campaign;
@@ -21,6 +22,7 @@ pub mod partner_account_link;
 pub mod partner_attribute;
 pub mod partner_contact;
 pub mod partner_contract;
+pub mod partner_export;
 pub mod partner_group;
 pub mod partner_group_member;
 pub mod partner_view;

@@ -52,3 +52,13 @@ storage_enum! {
         Ended => "ENDED",
     }
 }
+
+storage_enum! {
+    /// The file format of an export of the partner list.
+    ExportFormat {
+        /// Comma-separated values, UTF-8.
+        Csv => "CSV",
+        /// An Excel workbook (Office Open XML).
+        Xlsx => "XLSX",
+    }
+}

@@ -85,3 +85,8 @@ pub fn note_id(id: &ID) -> Result<i64, AppError> {
 pub fn plain(id: &ID, what: &str) -> Result<i64, AppError> {
     numeric_or_global(id, what, |_| None)
 }
+
+/// An action tracker id argument.
+pub fn action_tracker_id(id: &ID) -> Result<i64, AppError> {
+    plain(id, "action tracker")
+}

@@ -1,6 +1,7 @@
 //! HTTP: the router, GraphQL endpoint, playground, health and readiness checks, metrics.
 
 mod cors;
+mod export;
 mod graphql;
 pub mod health;
 mod partner_access;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub auth_cache: Arc<crate::auth::AuthCache>,
     /// How often the facet indexes were read whole or brought up to date from the change log.
     pub facet_index_usage: crate::service::partners::facet_index::IndexUsage,
+    /// Streams the exports of the partner list.
+    pub exports: Arc<crate::service::export::stream::ExportRunner>,
 }
 
 /// The router of the whole server: every response carries `x-request-id` and is counted.
@@ -67,6 +70,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             &format!("{}/{{token}}", crate::service::access_url::ACCESS_PATH),
             get(partner_access::redeem).layer(from_fn_with_state(limit, timeout::rest)),
+        )
+        // No request timeout: an export streams for as long as it has rows (it has a limit of
+        // its own, and stops when the client goes away).
+        .route(
+            &format!("{}/{{token}}", crate::service::export::EXPORT_PATH),
+            get(export::download),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

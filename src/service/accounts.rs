@@ -48,6 +48,10 @@ pub async fn create_account(
     create_account_with_credentials(db, name, &new_sid(), &new_token(), campaigns).await
 }
 
+/// The action trackers every new campaign starts with (more are added with
+/// `createActionTracker`).
+pub const DEFAULT_ACTION_TRACKERS: &[&str] = &["Online Sale", "Lead", "App Install"];
+
 /// Like `create_account`, with a given SID and token (the demo account's SID is fixed).
 pub async fn create_account_with_credentials(
     db: &impl ConnectionTrait,
@@ -99,6 +103,17 @@ pub async fn create_account_with_credentials(
         }
         .insert(db)
         .await?;
+        for tracker in DEFAULT_ACTION_TRACKERS {
+            entity::action_tracker::ActiveModel {
+                account_id: Set(account.id),
+                campaign_id: Set(model.id),
+                name: Set((*tracker).to_owned()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
         campaign_ids.push(model.id);
     }
     Ok(NewAccount {

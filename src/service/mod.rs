@@ -4,12 +4,14 @@
 pub mod access_url;
 pub mod account_links;
 pub mod accounts;
+pub mod action_trackers;
 pub mod activity;
 pub mod assign;
 pub mod bulk;
 pub mod campaigns;
 pub mod catalog;
 pub mod contracts;
+pub mod export;
 pub mod group_file;
 pub mod groups;
 pub mod invite;

@@ -9,10 +9,10 @@ use serde_json::{json, Value as Json};
 
 use crate::auth::AuthContext;
 use crate::domain::limits::MAX_VIEW_COLUMNS;
-use crate::domain::{OrderDirection, PartnerOrderField, UserErrorCode};
+use crate::domain::UserErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::service::partners::columns;
-use crate::service::partners::sort::SortKey;
+use crate::service::partners::sort::{self, SortKey};
 use crate::service::validation::{Checker, UserError};
 
 use entity::partner_view;
@@ -33,19 +33,7 @@ pub struct ViewContent {
 /// The sort keys of a stored view.
 pub fn order_of(view: &partner_view::Model) -> Vec<SortKey> {
     let stored: Json = serde_json::from_str(&view.order_by).unwrap_or(Json::Null);
-    stored
-        .as_array()
-        .map(|keys| {
-            keys.iter()
-                .filter_map(|k| {
-                    Some(SortKey {
-                        field: PartnerOrderField::parse(k["field"].as_str()?)?,
-                        direction: OrderDirection::parse(k["direction"].as_str()?)?,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    sort::keys_from_json(&stored)
 }
 
 /// The columns of a stored view.
@@ -117,13 +105,7 @@ async fn check_content(
 }
 
 fn order_json(order: &[SortKey]) -> String {
-    Json::Array(
-        order
-            .iter()
-            .map(|k| json!({ "field": k.field.as_str(), "direction": k.direction.as_str() }))
-            .collect(),
-    )
-    .to_string()
+    sort::keys_to_json(order).to_string()
 }
 
 /// The caller's views of a campaign, by name.

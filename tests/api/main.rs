@@ -16,6 +16,7 @@ mod contract_support;
 mod contracts;
 mod create_partner;
 mod demo;
+mod export;
 mod filter_bounds;
 mod fuzz;
 mod graphql_completion;

@@ -110,6 +110,82 @@ backend_tests! {
         assert_eq!(app.count_rows("activity_log").await, before + 3);
     }
 
+    async fn client_cost_exceptions_name_the_campaigns_action_trackers(app) {
+        let p = create_partners(&app, &["Alpha", "Beta"]).await;
+        let trackers = |campaign: i64| {
+            let app = &app;
+            async move {
+                app.data("query($c: ID!) { campaign(id: $c) { actionTrackers { actionTrackerId name } } }",
+                    json!({ "c": campaign.to_string() })).await["campaign"]["actionTrackers"].clone()
+            }
+        };
+        let listed = trackers(app.campaign_id()).await;
+        let names: Vec<&str> = listed.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+        assert_eq!(names, vec!["App Install", "Lead", "Online Sale"], "every campaign starts with these");
+        const CREATE: &str = "mutation($i: CreateActionTrackerInput!) { createActionTracker(input: $i) {
+          actionTracker { actionTrackerId name } userErrors { field code } } }";
+        let made = app.data(CREATE, json!({ "i": { "campaignId": app.campaign_id().to_string(), "name": "Subscription" } })).await["createActionTracker"].clone();
+        assert_eq!(made["userErrors"], json!([]), "{made}");
+        let subscription = made["actionTracker"]["actionTrackerId"].as_str().unwrap().to_owned();
+        for (name, code) in [("Subscription", "CONFLICT"), ("  ", "REQUIRED")] {
+            let refused = app.data(CREATE, json!({ "i": { "campaignId": app.campaign_id().to_string(), "name": name } })).await["createActionTracker"].clone();
+            assert_eq!(refused["userErrors"][0]["code"], code, "{refused}");
+        }
+        let id_of = |name: &str| listed.as_array().unwrap().iter().find(|t| t["name"] == name).unwrap()["actionTrackerId"].as_str().unwrap().to_owned();
+        let (sale, lead) = (id_of("Online Sale"), id_of("Lead"));
+
+        let set = mutate(&app, "updateClientCostSettings", "UpdateClientCostSettingsInput", input(&app, &[p[0]], json!({
+            "exceptions": [{ "actionTrackerId": subscription, "costType": "PERCENT_FEE" }, { "actionTrackerId": sale, "costType": "FIXED_FEE" }]
+        }))).await;
+        assert_eq!((set["affectedCount"].as_i64(), &set["userErrors"]), (Some(1), &json!([])), "{set}");
+        const COSTS: &str = "query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) {
+          clientCostSettings { enabled costType exceptions { actionTrackerId costType } } } }";
+        let read = |partner: i64| {
+            let app = &app;
+            async move {
+                app.data(COSTS, json!({ "c": app.campaign_id().to_string(), "p": partner.to_string() })).await["partner"]["clientCostSettings"]["exceptions"].clone()
+            }
+        };
+        let expected = json!([{ "actionTrackerId": sale, "costType": "FIXED_FEE" }, { "actionTrackerId": subscription, "costType": "PERCENT_FEE" }]);
+        assert_eq!(read(p[0]).await, expected, "in tracker order");
+        assert_eq!(read(p[1]).await, json!([]));
+        let entry = app.texts("SELECT details FROM activity_log WHERE action = 'CLIENT_COST_SETTINGS_CHANGED'").await;
+        let entry: Value = serde_json::from_str(entry[0].as_deref().unwrap()).unwrap();
+        assert_eq!(entry["before"]["exceptions"], Value::Null, "{entry}");
+        assert_eq!(entry["after"]["exceptions"], expected, "{entry}");
+
+        // A tracker of the account's other campaign, of another account, twice, too many, or
+        // unreadable: refused, nothing written.
+        let other_campaign = trackers(app.account.campaign_ids[1]).await[0]["actionTrackerId"].as_str().unwrap().to_owned();
+        let stranger = app.seed_account(3, 21).await;
+        let foreign = app.data_as(&stranger, "query($c: ID!) { campaign(id: $c) { actionTrackers { actionTrackerId } } }",
+            json!({ "c": stranger.campaign_ids[0].to_string() })).await["campaign"]["actionTrackers"][0]["actionTrackerId"].as_str().unwrap().to_owned();
+        let many: Vec<Value> = (0..101).map(|i| json!({ "actionTrackerId": (1_000 + i).to_string(), "costType": "FIXED_FEE" })).collect();
+        for (exceptions, expected) in [
+            (json!([{ "actionTrackerId": other_campaign, "costType": "FIXED_FEE" }]), refused("exceptions", "NOT_FOUND")),
+            (json!([{ "actionTrackerId": foreign, "costType": "FIXED_FEE" }]), refused("exceptions", "NOT_FOUND")),
+            (json!([{ "actionTrackerId": lead, "costType": "FIXED_FEE" }, { "actionTrackerId": lead, "costType": "PERCENT_FEE" }]), refused("exceptions", "INVALID")),
+            (json!(many), refused("exceptions", "TOO_LONG")),
+            (json!([{ "actionTrackerId": "not-an-id", "costType": "FIXED_FEE" }]), refused("actionTrackerId", "INVALID")),
+        ] {
+            let payload = mutate(&app, "updateClientCostSettings", "UpdateClientCostSettingsInput",
+                input(&app, &p, json!({ "enabled": true, "exceptions": exceptions }))).await;
+            assert_eq!(errors(&payload), expected, "{payload}");
+        }
+        assert_eq!(read(p[0]).await, expected, "refusals write nothing");
+        assert_eq!(settings(&app, p[1]).await["clientCostSettings"]["enabled"], false);
+
+        // Over a selection: the same exceptions for both; an empty list clears them.
+        let both = mutate(&app, "updateClientCostSettings", "UpdateClientCostSettingsInput", input(&app, &p, json!({
+            "exceptions": [{ "actionTrackerId": lead, "costType": "PAYOUT_PLUS_FEE" }], "dryRun": true
+        }))).await;
+        assert_eq!((both["matchedCount"].as_i64(), both["affectedCount"].as_i64()), (Some(2), Some(2)), "{both}");
+        assert_eq!(read(p[1]).await, json!([]), "a dry run writes nothing");
+        let cleared = mutate(&app, "updateClientCostSettings", "UpdateClientCostSettingsInput", input(&app, &p, json!({ "exceptions": [] }))).await;
+        assert_eq!(cleared["affectedCount"], 1, "only the partner that had exceptions changed: {cleared}");
+        assert_eq!(read(p[0]).await, json!([]));
+    }
+
     async fn prospects_move_between_stages_and_the_list_follows(app) {
         let p = create_partners(&app, &["Alpha", "Beta", "Gamma"]).await;
         app.db.execute_unprepared(&format!(

@@ -30,7 +30,46 @@ struct Case {
     writes: String,
 }
 
-fn cases(campaign: i64, partners: &[i64], group: i64, user: i64, n: usize) -> Vec<Case> {
+/// What an invitation of the matrix needs: the account's second campaign, one of its
+/// templates, and partners of the first campaign not in the second.
+struct Invite {
+    target: i64,
+    template: i64,
+    partners: Vec<i64>,
+}
+
+async fn invite_setup(app: &TestApp, acme: &NewAccount) -> Invite {
+    let (first, target) = (acme.campaign_ids[0], acme.campaign_ids[1]);
+    let number = |text: &Option<String>| text.as_deref().unwrap().parse::<i64>().unwrap();
+    let template = app
+        .texts(&format!(
+            "SELECT CAST(MIN(id) AS TEXT) FROM contract_templates WHERE campaign_id = {target}"
+        ))
+        .await;
+    let partners = app
+        .texts(&format!(
+            "SELECT CAST(partner_id AS TEXT) FROM campaign_partners WHERE campaign_id = {first}
+             AND partner_id NOT IN (SELECT partner_id FROM campaign_partners WHERE campaign_id = {target})
+             AND (email IS NULL OR email NOT IN (SELECT email FROM campaign_partners WHERE campaign_id = {target} AND email IS NOT NULL))
+             ORDER BY partner_id LIMIT 3"
+        ))
+        .await;
+    assert_eq!(partners.len(), 3, "partners to invite");
+    Invite {
+        target,
+        template: number(&template[0]),
+        partners: partners.iter().map(number).collect(),
+    }
+}
+
+fn cases(
+    campaign: i64,
+    partners: &[i64],
+    group: i64,
+    user: i64,
+    n: usize,
+    invite: &Invite,
+) -> Vec<Case> {
     let selection = json!({ "ids": [partners[n].to_string()] });
     let contract = |i: usize| json!({ "ids": [partners[3 + 2 * n + i].to_string()] });
     vec![
@@ -96,6 +135,19 @@ fn cases(campaign: i64, partners: &[i64], group: i64, user: i64, n: usize) -> Ve
                 "postbackUrl": format!("https://hooks{n}.partner.example/pb") } }),
             writes: format!("campaign_partners WHERE tracking_postback_url = 'https://hooks{n}.partner.example/pb'"),
         },
+        Case {
+            permission: "EDIT_PARTNERS",
+            operation: "mutation($i: InvitePartnersInput!) { invitePartners(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": { "ids": [invite.partners[n].to_string()] },
+                "targetCampaignId": invite.target.to_string(), "templateId": invite.template.to_string() } }),
+            writes: format!("campaign_partners WHERE campaign_id = {} AND partner_id = {}", invite.target, invite.partners[n]),
+        },
+        Case {
+            permission: "EDIT_PARTNERS",
+            operation: "mutation($i: CreateActionTrackerInput!) { createActionTracker(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "name": format!("Tracker {n}") } }),
+            writes: format!("action_trackers WHERE name = 'Tracker {n}'"),
+        },
     ]
 }
 
@@ -138,6 +190,7 @@ backend_tests! {
         let campaign = acme.campaign_ids[0];
         let partners = partner_ids(&app, &acme, campaign, json!({ "contractStatuses": ["ACTIVE"] })).await;
         let group = create_group(&app, &acme, campaign, "Matrix", &[]).await;
+        let invite = invite_setup(&app, &acme).await;
         let roles = [
             (UserRole::Administrator, "ada", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EXPIRE_PARTNERS", "EDIT_PARTNERS", "MANAGE_USERS"]),
             (UserRole::Editor, "eve", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"]),
@@ -149,7 +202,7 @@ backend_tests! {
             assert_eq!(body["data"]["viewer"]["permissions"], json!(preset), "{name}");
             assert_eq!(body["data"]["viewer"]["user"]["permissions"], json!(preset), "{name}");
             assert_eq!(body["data"]["viewer"]["user"]["permissionsFromRole"], true);
-            try_all(&app, &header, &preset, cases(campaign, &partners, group, user, n), name).await;
+            try_all(&app, &header, &preset, cases(campaign, &partners, group, user, n, &invite), name).await;
         }
     }
 
@@ -158,6 +211,7 @@ backend_tests! {
         let campaign = acme.campaign_ids[0];
         let partners = partner_ids(&app, &acme, campaign, json!({ "contractStatuses": ["ACTIVE"] })).await;
         let group = create_group(&app, &acme, campaign, "Custom", &[]).await;
+        let invite = invite_setup(&app, &acme).await;
         let (ray, ray_id) = caller(&app, &acme, UserRole::ReadOnly, "ray").await;
         let (eve, eve_id) = caller(&app, &acme, UserRole::Editor, "eve").await;
         const SET: &str = "mutation($i: SetUserPermissionsInput!) { setUserPermissions(input: $i) {
@@ -169,14 +223,14 @@ backend_tests! {
 
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": ray_id.to_string(), "permissions": ["ASSIGN_PARTNERS"] } })).await;
         assert_eq!(set["setUserPermissions"]["user"], json!({ "permissions": ["ASSIGN_PARTNERS"], "permissionsFromRole": false }));
-        try_all(&app, &ray, &["ASSIGN_PARTNERS"], cases(campaign, &partners, group, ray_id, 0), "ray with ASSIGN_PARTNERS").await;
+        try_all(&app, &ray, &["ASSIGN_PARTNERS"], cases(campaign, &partners, group, ray_id, 0, &invite), "ray with ASSIGN_PARTNERS").await;
 
         app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": [] } })).await;
-        try_all(&app, &eve, &[], cases(campaign, &partners, group, eve_id, 1), "eve with nothing").await;
+        try_all(&app, &eve, &[], cases(campaign, &partners, group, eve_id, 1, &invite), "eve with nothing").await;
         // Back to the preset.
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": null } })).await;
         assert_eq!(set["setUserPermissions"]["user"]["permissionsFromRole"], true);
-        try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"], cases(campaign, &partners, group, eve_id, 2), "eve again").await;
+        try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"], cases(campaign, &partners, group, eve_id, 2, &invite), "eve again").await;
 
         // No administrator locks themselves out; another account's user is unknown.
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": acme.user_id.to_string(), "permissions": ["MANAGE_GROUPS"] } })).await;

@@ -61,6 +61,8 @@ pub struct TestApp {
     statements: StatementCounter,
     /// How often the server's facet indexes were read whole or patched.
     pub facet_usage: partnergraph::service::partners::facet_index::IndexUsage,
+    /// The server's export runner (how its exports ended).
+    pub exports: std::sync::Arc<partnergraph::service::export::stream::ExportRunner>,
     client: reqwest::Client,
     sqlite_file: Option<std::path::PathBuf>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -166,6 +168,7 @@ impl TestApp {
         let heavy_db = state.heavy_db.clone();
         let statements = state.statements.clone();
         let facet_usage = state.facet_index_usage.clone();
+        let exports = state.exports.clone();
         let account = accounts::create_account(&db, "Acme Outdoors", &["Acme US", "Acme EU"])
             .await
             .expect("create test account");
@@ -188,6 +191,7 @@ impl TestApp {
             db_url: url,
             statements,
             facet_usage,
+            exports,
             client: reqwest::Client::new(),
             sqlite_file,
             shutdown: Some(shutdown),
@@ -220,6 +224,7 @@ impl TestApp {
             .expect("open the playground");
         self.statements = state.statements.clone();
         self.facet_usage = state.facet_index_usage.clone();
+        self.exports = state.exports.clone();
         let (shutdown, server) = serve(listener, state);
         (self.shutdown, self.server) = (Some(shutdown), Some(server));
     }

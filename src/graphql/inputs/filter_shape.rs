@@ -141,6 +141,30 @@ impl PartnerFilterInput {
     }
 }
 
+impl PartnerFilterInput {
+    /// A filter stored as its input's JSON (an export's), read back the way the API reads the
+    /// argument: the same bounds and checks.
+    pub fn from_json(json: &serde_json::Value) -> AppResult<PartnerFilter> {
+        let value =
+            Value::from_json(json.clone()).map_err(|e| AppError::Validation(e.to_string()))?;
+        let input = <PartnerFilterInput as InputType>::parse(Some(value)).map_err(|err| {
+            AppError::Validation(format!(
+                "not a PartnerFilter: {}",
+                err.into_server_error(Default::default()).message
+            ))
+        })?;
+        input.into_service()
+    }
+
+    /// The input as JSON, as a client would send it (`{}` for a filter over its bounds, which
+    /// is refused before it is stored).
+    pub fn to_json(&self) -> serde_json::Value {
+        self.to_value()
+            .into_json()
+            .unwrap_or_else(|_| serde_json::json!({}))
+    }
+}
+
 impl InputType for PartnerFilterInput {
     type RawValueType = Self;
 

@@ -9,6 +9,7 @@ use crate::domain::{
     ClientCostType, ComplianceReviewFrequency, ProspectingSource, RelationshipStage,
     TrackingIntegrationType,
 };
+use crate::graphql::ids;
 use crate::graphql::inputs::selection::PartnerSelectionInput;
 use crate::graphql::types::user_error::UserError;
 use crate::service::settings::client_cost::ClientCost;
@@ -74,9 +75,22 @@ pub struct UpdateClientCostSettingsInput {
     pub enabled: Option<bool>,
     /// The default cost type.
     pub cost_type: Option<ClientCostType>,
+    /// Exceptions: another cost type for the events of some of the campaign's action trackers
+    /// (at most 100, one per tracker). They replace the partner's exceptions; an empty list
+    /// clears them; omitted keeps them.
+    pub exceptions: Option<Vec<ClientCostExceptionInput>>,
     /// Count what would change, write nothing.
     #[graphql(default)]
     pub dry_run: bool,
+}
+
+/// Another cost type for the events of one action tracker.
+#[derive(InputObject)]
+pub struct ClientCostExceptionInput {
+    /// An action tracker of the campaign (`Campaign.actionTrackers`).
+    pub action_tracker_id: ID,
+    /// The cost type charged for its events.
+    pub cost_type: ClientCostType,
 }
 
 /// Tracking and partner integration over a selection.
@@ -185,12 +199,35 @@ impl PartnerSettingsMutation {
     async fn update_client_cost_settings(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The campaign, the partners, enabled and/or the cost type.")]
+        #[graphql(
+            desc = "The campaign, the partners, and enabled, the cost type and/or the exceptions."
+        )]
         input: UpdateClientCostSettingsInput,
     ) -> async_graphql::Result<PartnerSettingsPayload> {
+        let exceptions = match input.exceptions {
+            None => None,
+            Some(list) => {
+                let mut read = Vec::with_capacity(list.len());
+                for (i, e) in list.into_iter().enumerate() {
+                    match ids::action_tracker_id(&e.action_tracker_id) {
+                        Ok(id) => read.push((id, e.cost_type)),
+                        Err(err) => {
+                            let at = i.to_string();
+                            let path = ["exceptions", at.as_str(), "actionTrackerId"];
+                            return Ok(PartnerSettingsPayload {
+                                user_errors: UserError::unreadable(&path, &err),
+                                ..Default::default()
+                            });
+                        }
+                    }
+                }
+                Some(read)
+            }
+        };
         let setting = ClientCost {
             enabled: input.enabled,
             cost_type: input.cost_type,
+            exceptions,
         };
         run(
             ctx,

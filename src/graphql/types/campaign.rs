@@ -4,6 +4,7 @@ use crate::domain::ContractAction;
 use crate::graphql::types::contract_history::{self, ContractChangeConnection};
 use async_graphql::{Context, Object, ID};
 
+use super::action_tracker::ActionTracker;
 use super::activity::{self, ActivityArgs, ActivityConnection};
 use super::connection::{ListArgs, PartnerConnection};
 use super::contract::ContractTemplate;
@@ -13,7 +14,7 @@ use crate::domain::GlobalId;
 use crate::graphql::context::{auth, db};
 use crate::graphql::inputs::partner_filter::{PartnerFilterInput, PartnerOrder};
 use crate::graphql::types::scalars::DateTime;
-use crate::service::catalog;
+use crate::service::{action_trackers, catalog};
 
 use entity::campaign;
 
@@ -137,6 +138,15 @@ impl Campaign {
     ) -> async_graphql::Result<Vec<ContractTemplate>> {
         let list = catalog::contract_templates(db(ctx)?, auth(ctx)?, self.0.id).await?;
         Ok(list.into_iter().map(ContractTemplate).collect())
+    }
+
+    /// The campaign's action trackers (the kinds of event it tracks), by name.
+    async fn action_trackers(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ActionTracker>> {
+        let list = action_trackers::list(db(ctx)?, auth(ctx)?, self.0.id).await?;
+        Ok(list.into_iter().map(ActionTracker).collect())
     }
 
     /// The campaign's custom fields, in display order.

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_link;
+pub mod action_tracker;
 pub mod activity;
 pub mod campaign;
 pub mod connection;

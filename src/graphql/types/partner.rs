@@ -26,7 +26,7 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::types::scalars::DateTime;
 use crate::service::paging::PageRequest;
-use crate::service::partners::{PartnerKey, PartnerRecord};
+use crate::service::partners::{display, PartnerKey, PartnerRecord};
 use crate::service::{access_url, notes};
 
 /// A partner in one campaign: the partner's profile (its own; a brand reads it) and the brand's
@@ -172,16 +172,7 @@ impl Partner {
 
     /// City, state or province and country in one line (the "Partner" column's location).
     async fn location(&self) -> Option<String> {
-        let p = &self.0.profile;
-        let parts: Vec<&str> = [
-            p.city.as_deref(),
-            p.state_province.as_deref(),
-            p.country.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        (!parts.is_empty()).then(|| parts.join(", "))
+        display::location(&self.0.profile)
     }
 
     /// People to contact at the partner, primary first.
@@ -417,11 +408,7 @@ impl Partner {
 
     /// Where the partner's Performance by Partner report lives (the "Report" column).
     async fn performance_report_url(&self) -> String {
-        let rel = &self.0.relationship;
-        format!(
-            "/reports/performance-by-partner?campaignId={}&partnerId={}",
-            rel.campaign_id, rel.partner_id
-        )
+        display::report_url(&self.0.relationship)
     }
 
     /// Review schedule and audit rate overrides.

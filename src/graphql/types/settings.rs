@@ -1,6 +1,8 @@
 //! Small value types of a partner: address and the relationship's settings.
 
-use async_graphql::SimpleObject;
+use async_graphql::{SimpleObject, ID};
+
+use crate::service::settings::client_cost;
 
 use entity::{campaign_partner, partner};
 
@@ -59,6 +61,18 @@ pub struct ClientCostSettings {
     pub enabled: bool,
     /// Default cost type (`PAYOUT_PLUS_FEE`, `FIXED_FEE`, `PERCENT_FEE`).
     pub cost_type: Option<String>,
+    /// Cost types charged for the events of some action trackers instead of the default, in
+    /// tracker order.
+    pub exceptions: Vec<ClientCostException>,
+}
+
+/// Another cost type for the events of one action tracker.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ClientCostException {
+    /// The action tracker (`Campaign.actionTrackers`).
+    pub action_tracker_id: ID,
+    /// The cost type charged for its events instead of the default.
+    pub cost_type: String,
 }
 
 impl From<&campaign_partner::Model> for ClientCostSettings {
@@ -66,6 +80,13 @@ impl From<&campaign_partner::Model> for ClientCostSettings {
         ClientCostSettings {
             enabled: r.client_cost_enabled,
             cost_type: r.client_cost_type.clone(),
+            exceptions: client_cost::exceptions_of(r.client_cost_exceptions.as_deref())
+                .into_iter()
+                .map(|e| ClientCostException {
+                    action_tracker_id: ID(e.action_tracker_id),
+                    cost_type: e.cost_type,
+                })
+                .collect(),
         }
     }
 }

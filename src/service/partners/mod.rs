@@ -4,12 +4,14 @@
 
 pub mod columns;
 mod create;
+pub mod display;
 pub mod facet_counts;
 pub mod facet_index;
 pub mod facets;
 pub mod filter;
 pub mod filter_bounds;
 pub mod filter_sql;
+pub mod id_list;
 mod keyset;
 mod list;
 pub mod listing;

@@ -5,6 +5,7 @@ use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStat
 
 use super::filter::PartnerFilter;
 use super::filter_sql::{condition, FilterContext};
+use super::id_list::id_in;
 use super::search_sql;
 use super::sort;
 use super::{ListQuery, PartnerKey, PartnerRecord};
@@ -173,27 +174,9 @@ pub async fn list_page(
     Ok(Page::from_probe(rows, request))
 }
 
-/// "The relationship row is one of `rows`", with the ids as one parameter: the statement's
-/// text and its single parameter are the same whatever the number of rows, so it stays
-/// prepared, and planning it does not weigh thousands of parameters (issue 13 measured about
-/// 9 ms of a 15–19 ms page with 4,656 ids on PostgreSQL). PostgreSQL reads the parameter as an
-/// array, SQLite as a JSON array (`json_each`, a table of the ids).
+/// "The relationship row is one of `rows`", the ids as one parameter ([`id_in`]).
 fn among_rows(backend: DbBackend, rows: &[i64]) -> Expr {
-    let list = rows
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    match backend {
-        DbBackend::Postgres => Expr::cust_with_values(
-            r#""campaign_partners"."id" = ANY(CAST(string_to_array($1, ',') AS BIGINT[]))"#,
-            [list],
-        ),
-        _ => Expr::cust_with_values(
-            r#""campaign_partners"."id" IN (SELECT "value" FROM json_each(?))"#,
-            [format!("[{list}]")],
-        ),
-    }
+    id_in(r#""campaign_partners"."id""#, backend, rows)
 }
 
 /// A page read from two index ranges one after the other ([`SortOrder::segments`]): the page's

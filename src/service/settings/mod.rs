@@ -29,6 +29,8 @@ pub enum Kind {
     Text,
     /// A boolean.
     Bool,
+    /// JSON text stored as such.
+    Json,
 }
 
 /// One per-partner setting.
@@ -42,6 +44,16 @@ pub trait PartnerSetting: Send + Sync {
 
     /// Checks of the input alone (each problem a user error).
     fn validate(&self, check: &mut Checker);
+
+    /// Checks against the database (ids the input names), inside the action's transaction.
+    fn check<'a>(
+        &'a self,
+        _db: &'a DatabaseTransaction,
+        _run: Run<'a>,
+        _check: &'a mut Checker,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
 
     /// The columns written and their new values (those the input gives), as SQL expressions
     /// over the row (a value, or a `CASE` that keeps the old one where the setting does not
@@ -65,6 +77,15 @@ impl<S: PartnerSetting> BulkAction for Settings<S> {
         self.0.validate(check);
     }
 
+    fn check<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+        check: &'a mut Checker,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        self.0.check(db, run, check)
+    }
+
     /// The setting's columns as one JSON object, from one lookup of the relationship row.
     fn state(&self, run: Run<'_>) -> String {
         let fields: Vec<(&str, String)> = S::STATE
@@ -81,6 +102,7 @@ impl<S: PartnerSetting> BulkAction for Settings<S> {
                     Kind::Bool => format!(
                         "(CASE WHEN {column} IS NULL THEN 'null' WHEN {column} THEN 'true' ELSE 'false' END)"
                     ),
+                    Kind::Json => format!("COALESCE({column}, 'null')"),
                 };
                 (*key, value)
             })

@@ -1,0 +1,115 @@
+//! An Excel workbook written in `rust_xlsxwriter`'s constant-memory mode: each row goes to a
+//! temporary file as it is written, so memory does not grow with the rows. A sheet holds at
+//! most 1,048,576 rows (Excel's limit); more rows continue on another sheet with the header
+//! again. Text cells are strings, never formulas, whatever they start with.
+
+use std::fs::File;
+use std::io::{Seek, SeekFrom};
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::cells::Cell;
+use crate::error::{AppError, AppResult};
+
+/// Rows per sheet, the header included (Excel's limit).
+const SHEET_ROWS: u32 = 1_048_576;
+/// The most characters Excel keeps in a cell.
+const CELL_CHARS: usize = 32_767;
+
+fn failed(err: XlsxError) -> AppError {
+    AppError::internal(format!("writing the workbook: {err}"))
+}
+
+/// A workbook being written.
+pub struct XlsxFile {
+    workbook: Workbook,
+    labels: Vec<String>,
+    sheet: usize,
+    row: u32,
+    bold: Format,
+}
+
+impl XlsxFile {
+    /// A workbook with one sheet and its header.
+    pub fn new(labels: Vec<String>) -> AppResult<Self> {
+        let mut file = XlsxFile {
+            workbook: Workbook::new(),
+            labels,
+            sheet: 0,
+            row: 0,
+            bold: Format::new().set_bold(),
+        };
+        file.add_sheet()?;
+        Ok(file)
+    }
+
+    fn add_sheet(&mut self) -> AppResult<()> {
+        let number = self.workbook.worksheets().len() + 1;
+        let sheet = self.workbook.add_worksheet_with_constant_memory();
+        let name = if number == 1 {
+            "Partners".to_owned()
+        } else {
+            format!("Partners {number}")
+        };
+        sheet.set_name(name).map_err(failed)?;
+        for (col, label) in self.labels.iter().enumerate() {
+            let col = u16::try_from(col).map_err(AppError::internal)?;
+            sheet
+                .write_string_with_format(0, col, truncated(label), &self.bold)
+                .map_err(failed)?;
+        }
+        self.sheet = number - 1;
+        self.row = 1;
+        Ok(())
+    }
+
+    /// Appends rows.
+    pub fn write_rows(&mut self, rows: &[Vec<Cell>]) -> AppResult<()> {
+        for cells in rows {
+            if self.row >= SHEET_ROWS {
+                self.add_sheet()?;
+            }
+            let row = self.row;
+            let sheet = self
+                .workbook
+                .worksheet_from_index(self.sheet)
+                .map_err(failed)?;
+            for (col, cell) in cells.iter().enumerate() {
+                let col = u16::try_from(col).map_err(AppError::internal)?;
+                match cell {
+                    Cell::Empty => {}
+                    Cell::Text(text) => {
+                        sheet
+                            .write_string(row, col, truncated(text))
+                            .map_err(failed)?;
+                    }
+                    // Exact up to 2^53, far beyond any id or count the list holds.
+                    Cell::Int(n) => {
+                        sheet.write_number(row, col, *n as f64).map_err(failed)?;
+                    }
+                    Cell::Number(n) if n.is_finite() => {
+                        sheet.write_number(row, col, *n).map_err(failed)?;
+                    }
+                    Cell::Number(_) => {}
+                }
+            }
+            self.row += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes the workbook to a temporary file (gone once closed) and returns it, rewound.
+    pub fn finish(mut self) -> AppResult<File> {
+        let mut file = tempfile::tempfile().map_err(AppError::internal)?;
+        self.workbook.save_to_writer(&mut file).map_err(failed)?;
+        file.seek(SeekFrom::Start(0)).map_err(AppError::internal)?;
+        Ok(file)
+    }
+}
+
+fn truncated(text: &str) -> &str {
+    match text.char_indices().nth(CELL_CHARS) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
