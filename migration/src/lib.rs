@@ -27,6 +27,7 @@ mod m20261121_000021_date_joined_changes;
 mod m20261121_000022_stage_order;
 mod m20261121_000023_notes_and_campaign_state;
 mod m20261121_000024_partner_access_tokens;
+mod m20261121_000026_custom_field_management;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000022_stage_order::Migration),
             Box::new(m20261121_000023_notes_and_campaign_state::Migration),
             Box::new(m20261121_000024_partner_access_tokens::Migration),
+            Box::new(m20261121_000026_custom_field_management::Migration),
         ]
     }
 }

@@ -283,7 +283,7 @@ pub async fn templates(
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
 }
 
-/// Custom fields of the caller's account by id.
+/// Custom fields of the caller's account by id (deleted ones are unknown).
 pub async fn custom_fields(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
@@ -291,6 +291,7 @@ pub async fn custom_fields(
 ) -> AppResult<HashMap<i64, custom_field::Model>> {
     let rows = custom_field::Entity::find()
         .filter(custom_field::Column::AccountId.eq(auth.account_id))
+        .filter(custom_field::Column::DeletedAt.is_null())
         .filter(custom_field::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?;
