@@ -7,6 +7,9 @@ mod bulk;
 mod contract_inputs;
 mod contract_templates;
 mod contracts;
+mod custom_field_answers;
+mod custom_field_options;
+mod custom_fields;
 mod group_changes;
 mod group_file;
 mod groups;
@@ -37,4 +40,7 @@ pub struct MutationRoot(
     account_links::AccountLinkMutation,
     access_url::AccessUrlMutation,
     invite::InviteMutation,
+    custom_fields::CustomFieldMutation,
+    custom_field_options::CustomFieldOptionMutation,
+    custom_field_answers::CustomFieldAnswerMutation,
 );
