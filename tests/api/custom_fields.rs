@@ -274,3 +274,54 @@ backend_tests! {
         assert_eq!(campaign_entries(&app, "CUSTOM_FIELD_OPTION_REMOVED").await, 1);
     }
 }
+
+/// The ```graphql blocks of the README's custom fields section, one document per operation.
+fn readme_examples() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("### Custom fields: the questions")
+        .expect("the README's custom fields section");
+    let section = &readme[start..];
+    let end = section[4..].find("\n### ").map_or(section.len(), |i| i + 4);
+    let mut documents: Vec<String> = Vec::new();
+    let mut in_block = false;
+    for line in section[..end].lines() {
+        match line.trim() {
+            "```graphql" => in_block = true,
+            "```" => in_block = false,
+            _ if in_block
+                && (line.starts_with("mutation")
+                    || line.starts_with('{')
+                    || line.starts_with("query")) =>
+            {
+                documents.push(line.to_owned());
+            }
+            _ if in_block => documents
+                .last_mut()
+                .expect("an operation")
+                .push_str(&format!("\n{line}")),
+            _ => {}
+        }
+    }
+    documents
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_custom_field_examples_run_against_the_schema() {
+    let app = TestApp::spawn(crate::support::Backend::Sqlite)
+        .await
+        .expect("sqlite app");
+    {
+        let examples = readme_examples();
+        assert!(examples.len() >= 10, "{examples:#?}");
+        for document in examples {
+            let (status, body) = app.graphql(&document, json!({})).await;
+            assert_eq!(
+                (status, body.get("errors")),
+                (200, None),
+                "{document}\n{body}"
+            );
+        }
+    }
+}
