@@ -177,7 +177,8 @@ backend_tests! {
         let (with_text, _) = create_field(&app, "Audience", "PARAGRAPH", &[]).await;
         app.data(UPDATE, json!({ "i": { "fieldId": with_text.to_string(), "description": "Who reads you?" } })).await;
         let body = rest.get(&format!("/Advertisers/{}/Campaigns/{c}/CustomFields", rest.sid)).await.json();
-        let audience = body["CustomFields"].as_array().unwrap().iter().find(|f| f["Id"] == with_text.to_string()).cloned().unwrap();
+        let with_text_id = with_text.to_string();
+        let audience = body["CustomFields"].as_array().unwrap().iter().find(|f| f["Id"].as_str() == Some(with_text_id.as_str())).cloned().unwrap();
         assert_eq!(audience["Description"], "Who reads you?", "{audience}");
     }
 
