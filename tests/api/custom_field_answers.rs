@@ -116,6 +116,19 @@ backend_tests! {
         assert_eq!(details["before"]["optionIds"], json!([tiers[1]]), "{details}");
         assert_eq!(details["after"]["optionIds"], json!([tiers[0]]), "{details}");
 
+        // Each entry's before and after read back as JSON, whatever the value's type.
+        let feed = app.data("query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) {
+            activity(actions: [\"CUSTOM_FIELD_ANSWER_CHANGED\"], first: 20) { nodes { before after } } } }",
+            json!({ "c": app.campaign_id().to_string(), "p": p[0].to_string() })).await;
+        let nodes = feed["partner"]["activity"]["nodes"].as_array().unwrap().clone();
+        assert_eq!(nodes.len(), 8, "{feed}");
+        let after = |key: &str| nodes.iter().find(|n| !n["after"][key].is_null()).map(|n| n["after"][key].clone());
+        assert_eq!(after("text"), Some(json!("Weekly newsletter\nand a blog post")));
+        assert_eq!(after("number"), Some(json!(12500.5)));
+        assert_eq!(after("date"), Some(json!("2027-03-01")));
+        assert_eq!(after("fileUrl"), Some(json!("https://cdn.partner.example/kit.pdf")));
+        assert!(nodes.iter().all(|n| n["before"].is_null() || n["before"]["optionIds"].is_array()), "{feed}");
+
         let cleared = payload(&app.data(CLEAR, set_input(&app, p[0], text, json!({}))).await);
         assert_eq!(cleared, json!({ "answer": null, "userErrors": [] }));
         assert_eq!(listed(&app, on(text, json!({ "hasAnswer": true }))).await, Vec::<i64>::new());
@@ -238,6 +251,26 @@ backend_tests! {
         let bad = payload(&app.data(BULK, json!({ "i": { "campaignId": c, "fieldId": tier.to_string(),
             "selection": { "filter": {} }, "text": "Gold" } })).await);
         assert_eq!(codes(&bad), vec![("text".to_owned(), "INVALID".to_owned())], "{bad}");
+    }
+
+    async fn the_statements_of_a_bulk_answer_do_not_grow_with_the_selection(app) {
+        let acme = app.seed_account(200, 91).await;
+        let campaign = acme.campaign_ids[0];
+        let field = sql_id(&app, &format!("SELECT CAST(MIN(id) AS TEXT) FROM custom_fields WHERE campaign_id = {campaign} AND display_type = 'CHECKBOXES'")).await;
+        let options = app.texts(&format!("SELECT CAST(id AS TEXT) FROM custom_field_options WHERE field_id = {field} ORDER BY id LIMIT 2")).await;
+        let options: Vec<String> = options.into_iter().map(Option::unwrap).collect();
+        app.data_as(&acme, "{ __typename }", json!({})).await;
+        let mut spent = Vec::new();
+        for filter in [json!({ "sizes": ["SMALL"] }), json!({})] {
+            let before = app.statements();
+            let data = app.data_as(&acme, BULK, json!({ "i": { "campaignId": campaign.to_string(), "fieldId": field.to_string(),
+                "selection": { "filter": filter }, "optionIds": options } })).await;
+            let result = payload(&data);
+            assert_eq!(result["userErrors"], json!([]), "{result}");
+            spent.push((result["matchedCount"].as_i64().unwrap(), app.statements() - before));
+        }
+        assert!(spent[1].0 >= 2 * spent[0].0.max(1), "the second selection is much larger: {spent:?}");
+        assert_eq!(spent[0].1, spent[1].1, "same statements for {} and {} partners", spent[0].0, spent[1].0);
     }
 
     async fn filters_on_a_deleted_field_or_removed_option_match_nothing(app) {

@@ -9,6 +9,7 @@ use crate::graphql::context::{auth, db, now};
 use crate::graphql::ids;
 use crate::graphql::types::custom_field::CustomField;
 use crate::graphql::types::user_error::UserError;
+use crate::service::custom_fields::delete;
 use crate::service::custom_fields::fields::{self, FieldChange, NewField};
 use crate::service::validation;
 
@@ -219,7 +220,7 @@ impl CustomFieldMutation {
             Err(err) => return Ok(refused(UserError::unreadable(&["fieldId"], &err))),
         };
         Ok(
-            match fields::delete(db(ctx)?, auth(ctx)?, field_id, now(ctx)?).await? {
+            match delete::field(db(ctx)?, auth(ctx)?, field_id, now(ctx)?).await? {
                 Ok(field) => DeleteCustomFieldPayload {
                     deleted_custom_field_id: Some(field.id),
                     user_errors: Vec::new(),

@@ -1,19 +1,14 @@
-//! Creating, updating (renaming), reordering and deleting a campaign's custom fields. Names are
-//! unique within the campaign's live fields, ignoring case — checked under the campaign's write
-//! lock, which every writer of the campaign's fields takes, so two writers cannot both pass the
-//! check. Deleting keeps the field as a tombstone and removes its answers and options.
+//! Creating, updating (renaming) and reordering a campaign's custom fields (deleting is in
+//! `delete`). Names are unique within the campaign's live fields, ignoring case (`names`).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 
+use super::names::{check_labels, check_name_free};
 use super::{
-    check_order, display_of, field_not_found, has_options, live_field, FIELDS_REORDERED,
-    FIELD_CREATED, FIELD_DELETED, FIELD_UPDATED, MAX_DESCRIPTION_CHARS, MAX_FIELDS,
-    MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_OPTIONS,
+    check_order, field_not_found, live_field, FIELDS_REORDERED, FIELD_CREATED, FIELD_UPDATED,
+    MAX_DESCRIPTION_CHARS, MAX_FIELDS, MAX_NAME_CHARS,
 };
 use crate::auth::{AuthContext, Permission};
 use crate::domain::{CustomFieldDisplayType, UserErrorCode};
@@ -22,7 +17,7 @@ use crate::service::validation::{Checker, UserError};
 use crate::service::write::{lock_campaign, write_transaction, Finish};
 use crate::service::{activity, campaigns, catalog};
 
-use entity::{custom_field, custom_field_answer, custom_field_answer_option, custom_field_option};
+use entity::{custom_field, custom_field_option};
 
 /// A field to create.
 #[derive(Clone, Debug)]
@@ -54,70 +49,7 @@ pub struct FieldChange {
     pub required: Option<bool>,
 }
 
-/// Checks the option labels of a new field: only select types have options; at most
-/// [`MAX_OPTIONS`], each a required line of at most [`MAX_LABEL_CHARS`], unique ignoring case.
-pub(super) fn check_labels(
-    check: &mut Checker,
-    display: CustomFieldDisplayType,
-    labels: &[String],
-) -> Vec<String> {
-    if labels.is_empty() {
-        return Vec::new();
-    }
-    if !has_options(display) {
-        check.push(
-            "options",
-            UserErrorCode::Invalid,
-            format!("a {} field has no options", display.as_str()),
-        );
-        return Vec::new();
-    }
-    if labels.len() > MAX_OPTIONS {
-        check.push(
-            "options",
-            UserErrorCode::TooLong,
-            format!("at most {MAX_OPTIONS} options"),
-        );
-        return Vec::new();
-    }
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for label in labels {
-        let label = check.required_text("options", label, MAX_LABEL_CHARS);
-        if !label.is_empty() && !seen.insert(label.to_lowercase()) {
-            check.push(
-                "options",
-                UserErrorCode::Conflict,
-                format!("the option {label:?} is given twice"),
-            );
-        }
-        out.push(label);
-    }
-    out
-}
-
-/// Reports `name` when another live field of the campaign has it, ignoring case.
-fn check_name_free(
-    check: &mut Checker,
-    fields: &[custom_field::Model],
-    name: &str,
-    except: Option<i64>,
-) {
-    let wanted = name.to_lowercase();
-    if !name.is_empty()
-        && fields
-            .iter()
-            .any(|f| Some(f.id) != except && f.name.to_lowercase() == wanted)
-    {
-        check.push(
-            "name",
-            UserErrorCode::Conflict,
-            format!("a custom field named {name:?} already exists in this campaign"),
-        );
-    }
-}
-
-fn summary(field: &custom_field::Model) -> serde_json::Value {
+pub(super) fn summary(field: &custom_field::Model) -> serde_json::Value {
     json!({
         "fieldId": field.id,
         "name": field.name,
@@ -341,56 +273,6 @@ pub async fn reorder(
             )
             .await?;
             Ok(Finish::Commit(Ok(ordered)))
-        })
-    })
-    .await
-}
-
-/// Deletes a field: its answers and options go; the field stays as a tombstone no reader shows,
-/// so filters naming it match nothing. Returns the field as it was.
-pub async fn delete(
-    db: &DatabaseConnection,
-    auth: &AuthContext,
-    field_id: i64,
-    now: DateTime<Utc>,
-) -> AppResult<Result<custom_field::Model, Vec<UserError>>> {
-    auth.require(Permission::EditPartners)?;
-    let Some(found) = live_field(db, auth, field_id).await? else {
-        return Ok(Err(field_not_found("fieldId", field_id)));
-    };
-    write_transaction(db, &(auth, &found, now), |txn, &(auth, found, now)| {
-        Box::pin(async move {
-            lock_campaign(txn, found.campaign_id).await?;
-            let Some(field) = live_field(txn, auth, found.id).await? else {
-                return Ok(Finish::Rollback(Err(field_not_found("fieldId", found.id))));
-            };
-            display_of(&field)?;
-            custom_field_answer_option::Entity::delete_many()
-                .filter(custom_field_answer_option::Column::FieldId.eq(field.id))
-                .exec(txn)
-                .await?;
-            let answers = custom_field_answer::Entity::delete_many()
-                .filter(custom_field_answer::Column::FieldId.eq(field.id))
-                .exec(txn)
-                .await?
-                .rows_affected;
-            custom_field_option::Entity::delete_many()
-                .filter(custom_field_option::Column::FieldId.eq(field.id))
-                .exec(txn)
-                .await?;
-            let mut model = field.clone().into_active_model();
-            model.deleted_at = Set(Some(now));
-            model.update(txn).await?;
-            activity::record_for_campaign(
-                txn,
-                auth,
-                field.campaign_id,
-                FIELD_DELETED,
-                json!({ "before": summary(&field), "answersRemoved": answers }),
-                now,
-            )
-            .await?;
-            Ok(Finish::Commit(Ok(field)))
         })
     })
     .await

@@ -1,5 +1,5 @@
 //! Managing a campaign's custom fields (the brand's survey questions) and partners' answers:
-//! fields ([`fields`]: create, update, reorder, delete), the options of select-type fields
+//! fields ([`fields`]: create, update, reorder; [`delete`]), the options of select-type fields
 //! ([`options`]: add, rename, reorder, remove), and answers ([`answers`]: one bulk action that
 //! sets or clears one field's answer for a selection, one partner being a selection of one).
 //!
@@ -10,8 +10,11 @@
 //! and deleted fields, are unknown. A deleted field stays as a tombstone (`deleted_at`) so that
 //! a saved filter naming it matches nothing instead of failing (see `partners::prepare`).
 
+mod answer_writes;
 pub mod answers;
+pub mod delete;
 pub mod fields;
+mod names;
 pub mod options;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};

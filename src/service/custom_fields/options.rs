@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::names::check_label_free;
 use super::{
     check_order, display_of, field_not_found, has_options, live_field, live_option,
     option_not_found, MAX_LABEL_CHARS, MAX_OPTIONS, OPTIONS_REORDERED, OPTION_ADDED,
@@ -60,26 +61,6 @@ async fn renumber(
         out.push(model.update(db).await?);
     }
     Ok(out)
-}
-
-fn check_label_free(
-    check: &mut Checker,
-    options: &[custom_field_option::Model],
-    label: &str,
-    except: Option<i64>,
-) {
-    let wanted = label.to_lowercase();
-    if !label.is_empty()
-        && options
-            .iter()
-            .any(|o| Some(o.id) != except && o.label.to_lowercase() == wanted)
-    {
-        check.push(
-            "label",
-            UserErrorCode::Conflict,
-            format!("the field already has an option {label:?}"),
-        );
-    }
 }
 
 /// Adds an option to a select-type field at `position` (0 first; omitted or past the end:
