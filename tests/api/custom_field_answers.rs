@@ -303,6 +303,10 @@ backend_tests! {
         assert_eq!(body["data"]["partners"]["totalCount"], 0, "{body}");
         assert_eq!(listed(&app, on(tier, json!({ "hasAnswer": false }))).await, Vec::<i64>::new());
         assert!(answers(&app, p[0]).await.as_array().unwrap().iter().all(|a| a["customFieldId"] != tier));
+        // The deleted field is no column any more: a view cannot be saved with it.
+        let stale = app.data("mutation($i: SavePartnerViewInput!) { savePartnerView(input: $i) { userErrors { field code } } }",
+            json!({ "i": { "campaignId": c, "name": "Stale", "columns": ["partner", format!("customField:{tier}")] } })).await;
+        assert_eq!(codes(&stale["savePartnerView"]), vec![("columns".to_owned(), "INVALID".to_owned())], "{stale}");
         // An id that never was a field of the campaign is still refused.
         let (_, body) = app.graphql(LIST, json!({ "c": c, "f": on(999_999, json!({ "hasAnswer": true })) })).await;
         assert_eq!(crate::first_error_code(&body), "VALIDATION", "{body}");
