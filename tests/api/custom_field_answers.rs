@@ -145,11 +145,15 @@ backend_tests! {
         let (file, _) = create_field(&app, "Media kit", "FILE", &[]).await;
         let (tier, tiers) = create_field(&app, "Tier", "DROPDOWN", &["Gold", "Silver"]).await;
         let (channels, chans) = create_field(&app, "Channels", "CHECKBOXES", &["Email", "Blog"]).await;
+        let (renewal, _) = create_field(&app, "Renewal", "DATE", &[]).await;
         let before = tables(&app).await;
         for (field, value, expected) in [
             (number, json!({ "text": "many" }), vec![("text", "INVALID")]),
             (text, json!({ "number": 3 }), vec![("number", "INVALID")]),
             (text, json!({ "date": "2027-01-01" }), vec![("date", "INVALID")]),
+            // Years both databases hold and compare alike: 1 to 9999.
+            (renewal, json!({ "date": "0000-06-01" }), vec![("date", "INVALID")]),
+            (renewal, json!({ "date": "+10000-01-01" }), vec![("date", "INVALID")]),
             (text, json!({ "text": "x".repeat(10_001) }), vec![("text", "TOO_LONG")]),
             (text, json!({ "text": "  " }), vec![("text", "REQUIRED")]),
             (text, json!({}), vec![("text", "INVALID")]),
@@ -296,8 +300,12 @@ backend_tests! {
         // Deleting the field: its answers go, the saved view still lists (no one).
         payload(&app.data(DELETE, json!({ "i": { "fieldId": tier.to_string() } })).await);
         assert_eq!(app.count_rows(&format!("custom_field_answers WHERE field_id = {tier}")).await, 0);
-        let views = app.data("query($c: ID!) { partnerViews(campaignId: $c) { filter } }", json!({ "c": c })).await;
+        let views = app.data("query($c: ID!) { partnerViews(campaignId: $c) { id columns filter } }", json!({ "c": c })).await;
         let view_filter = views["partnerViews"][0]["filter"].clone();
+        assert_eq!(views["partnerViews"][0]["columns"], json!(["partner"]), "the deleted field's column left the view");
+        let renamed = app.data("mutation($i: UpdatePartnerViewInput!) { updatePartnerView(input: $i) { view { name } userErrors { field code } } }",
+            json!({ "i": { "id": views["partnerViews"][0]["id"], "name": "Gold tier (old)" } })).await;
+        assert_eq!(renamed["updatePartnerView"]["userErrors"], json!([]), "the view can still be changed: {renamed}");
         let (status, body) = app.graphql(LIST, json!({ "c": c, "f": view_filter })).await;
         assert_eq!((status, body["errors"].clone()), (200, Value::Null), "{body}");
         assert_eq!(body["data"]["partners"]["totalCount"], 0, "{body}");

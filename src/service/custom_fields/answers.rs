@@ -6,7 +6,7 @@
 //! upsert of the selection's answers, and for options one delete and one insert of the chosen
 //! options; one activity entry per partner whose answer changed, before → after.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use futures_util::future::BoxFuture;
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter};
 
@@ -151,6 +151,15 @@ impl BulkAction for SetAnswer {
             }
             AnswerValue::Number(n) if !n.is_finite() => {
                 check.push("number", UserErrorCode::Invalid, "number must be finite");
+            }
+            // Both databases hold (and compare) years 1 to 9999 alike; PostgreSQL refuses
+            // dates before 4713 BC and SQLite compares dates as text.
+            AnswerValue::Date(d) if !(1..=9999).contains(&d.year()) => {
+                check.push(
+                    "date",
+                    UserErrorCode::Invalid,
+                    format!("date must be in the years 1 to 9999, not {d}"),
+                );
             }
             AnswerValue::FileUrl(url) => {
                 if let Err(why) = public_url::check(url) {
