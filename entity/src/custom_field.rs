@@ -1,4 +1,5 @@
-//! `custom_fields`: brand-defined questions about partners in a campaign, in display order.
+//! `custom_fields`: brand-defined questions about partners in a campaign, in display order;
+//! a deleted field stays as a tombstone (`deleted_at`) that no reader shows.
 
 use sea_orm::entity::prelude::*;
 
@@ -14,6 +15,11 @@ pub struct Model {
     pub position: i32,
     pub required: bool,
     pub created_at: DateTimeUtc,
+    /// What the field asks, shown under its name.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub description: Option<String>,
+    /// When the field was deleted: a tombstone, so saved filters naming it match nothing.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,7 @@ mod m20261121_000022_stage_order;
 mod m20261121_000023_notes_and_campaign_state;
 mod m20261121_000024_partner_access_tokens;
 mod m20261121_000025_partner_exports;
+mod m20261121_000026_custom_field_management;
 mod m20261121_000027_client_cost_exceptions;
 
 /// Runs the partnergraph migrations in order.
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000023_notes_and_campaign_state::Migration),
             Box::new(m20261121_000024_partner_access_tokens::Migration),
             Box::new(m20261121_000025_partner_exports::Migration),
+            Box::new(m20261121_000026_custom_field_management::Migration),
             Box::new(m20261121_000027_client_cost_exceptions::Migration),
         ]
     }

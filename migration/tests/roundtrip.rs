@@ -42,7 +42,8 @@ mod steps;
 mod support;
 
 use steps::{
-    campaign_emails, contract_writes, date_joined_changes, lean_foreign_keys, stage_order,
+    campaign_emails, contract_writes, custom_field_management, date_joined_changes,
+    lean_foreign_keys, stage_order,
 };
 use support::{count, exec, indexes, insert_account, strings, tables};
 
@@ -211,6 +212,7 @@ async fn sqlite_roundtrip() {
     contract_writes(&db).await;
     date_joined_changes(&db).await;
     stage_order(&db).await;
+    custom_field_management(&db).await;
     db.close().await.unwrap();
 }
 
@@ -246,6 +248,7 @@ async fn postgres_roundtrip() {
     contract_writes(&db).await;
     date_joined_changes(&db).await;
     stage_order(&db).await;
+    custom_field_management(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;

@@ -13,8 +13,9 @@ use super::resources::{CustomField, CustomFieldList};
 use crate::http::AppState;
 use crate::service::{campaigns, catalog};
 
-/// The campaign's fields in display order, a page of them with their options' labels (another
-/// account's campaign is 404 like an unknown one).
+/// The campaign's live fields in display order (deleted ones never), a page of them with their
+/// descriptions and their options' labels in order (another account's campaign is 404 like an
+/// unknown one).
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -44,7 +45,7 @@ pub async fn list(
                     .map(|o| o.label.clone())
                     .collect(),
                 name: f.name,
-                description: String::new(),
+                description: f.description.unwrap_or_default(),
                 display_type: f.display_type,
             })
             .collect(),

@@ -42,6 +42,31 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends one entry for the caller's action on a campaign itself (no partner), at `now`: it
+/// shows in the campaign's feed.
+pub async fn record_for_campaign(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    campaign_id: i64,
+    action: &str,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    entity::activity_log::ActiveModel {
+        account_id: Set(auth.account_id),
+        campaign_id: Set(Some(campaign_id)),
+        partner_id: Set(None),
+        user_id: Set(Some(auth.user_id)),
+        action: Set(action.to_owned()),
+        details: Set(Some(details.to_string())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 /// Which activity entries of a campaign.
 #[derive(Clone, Debug, Default)]
 pub struct ActivityFilter {

@@ -23,7 +23,8 @@ pub async fn contract_templates(
         .await?)
 }
 
-/// Custom fields of a campaign of the caller's account, in display order.
+/// Custom fields of a campaign of the caller's account, in display order (deleted ones, kept
+/// as tombstones, never).
 pub async fn custom_fields(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
@@ -32,6 +33,7 @@ pub async fn custom_fields(
     Ok(custom_field::Entity::find()
         .filter(custom_field::Column::AccountId.eq(auth.account_id))
         .filter(custom_field::Column::CampaignId.eq(campaign_id))
+        .filter(custom_field::Column::DeletedAt.is_null())
         .order_by_asc(custom_field::Column::Position)
         .order_by_asc(custom_field::Column::Id)
         .all(db)

@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod campaigns;
 pub mod catalog;
 pub mod contracts;
+pub mod custom_fields;
 pub mod export;
 pub mod group_file;
 pub mod groups;

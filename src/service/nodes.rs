@@ -173,6 +173,10 @@ pub async fn resolve_many(
     }
     use custom_field as f;
     for m in scoped::<f::Entity>(db, auth, &w.fields, f::Column::Id, f::Column::AccountId).await? {
+        // A deleted field is a tombstone: no node.
+        if m.deleted_at.is_some() {
+            continue;
+        }
         found.insert(GlobalId::CustomField(m.id), NodeRecord::CustomField(m));
     }
     for m in media_properties(db, auth, &w.properties).await? {

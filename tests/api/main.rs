@@ -15,6 +15,8 @@ mod contract_races;
 mod contract_support;
 mod contracts;
 mod create_partner;
+mod custom_field_answers;
+mod custom_fields;
 mod demo;
 mod export;
 mod filter_bounds;

@@ -69,6 +69,7 @@ fn cases(
     user: i64,
     n: usize,
     invite: &Invite,
+    field: i64,
 ) -> Vec<Case> {
     let selection = json!({ "ids": [partners[n].to_string()] });
     let contract = |i: usize| json!({ "ids": [partners[3 + 2 * n + i].to_string()] });
@@ -148,6 +149,18 @@ fn cases(
             variables: json!({ "i": { "campaignId": campaign.to_string(), "name": format!("Tracker {n}") } }),
             writes: format!("action_trackers WHERE name = 'Tracker {n}'"),
         },
+        Case {
+            permission: "EDIT_PARTNERS",
+            operation: "mutation($i: CreateCustomFieldInput!) { createCustomField(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "name": format!("Question {n}"), "displayType": "CHECKBOXES", "options": ["Yes"] } }),
+            writes: format!("custom_fields WHERE name = 'Question {n}' AND campaign_id = {campaign}"),
+        },
+        Case {
+            permission: "EDIT_PARTNERS",
+            operation: "mutation($i: SetCustomFieldAnswerInput!) { setCustomFieldAnswer(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "partnerId": partners[n].to_string(), "fieldId": field.to_string(), "text": format!("Answer {n}") } }),
+            writes: format!("custom_field_answers WHERE field_id = {field} AND partner_id = {} AND text_value = 'Answer {n}'", partners[n]),
+        },
     ]
 }
 
@@ -182,6 +195,12 @@ async fn try_all(app: &TestApp, header: &str, holds: &[&str], cases: Vec<Case>, 
     }
 }
 
+/// A paragraph field of the campaign (the seed gives every campaign one of each type).
+async fn paragraph_field(app: &TestApp, campaign: i64) -> i64 {
+    app.texts(&format!("SELECT CAST(MIN(id) AS TEXT) FROM custom_fields WHERE campaign_id = {campaign} AND display_type = 'PARAGRAPH'"))
+        .await[0].as_deref().expect("a paragraph field").parse().unwrap()
+}
+
 const VIEWER: &str = "{ viewer { permissions user { permissions permissionsFromRole } } }";
 
 backend_tests! {
@@ -191,6 +210,7 @@ backend_tests! {
         let partners = partner_ids(&app, &acme, campaign, json!({ "contractStatuses": ["ACTIVE"] })).await;
         let group = create_group(&app, &acme, campaign, "Matrix", &[]).await;
         let invite = invite_setup(&app, &acme).await;
+        let field = paragraph_field(&app, campaign).await;
         let roles = [
             (UserRole::Administrator, "ada", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EXPIRE_PARTNERS", "EDIT_PARTNERS", "MANAGE_USERS"]),
             (UserRole::Editor, "eve", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"]),
@@ -202,7 +222,7 @@ backend_tests! {
             assert_eq!(body["data"]["viewer"]["permissions"], json!(preset), "{name}");
             assert_eq!(body["data"]["viewer"]["user"]["permissions"], json!(preset), "{name}");
             assert_eq!(body["data"]["viewer"]["user"]["permissionsFromRole"], true);
-            try_all(&app, &header, &preset, cases(campaign, &partners, group, user, n, &invite), name).await;
+            try_all(&app, &header, &preset, cases(campaign, &partners, group, user, n, &invite, field), name).await;
         }
     }
 
@@ -212,6 +232,7 @@ backend_tests! {
         let partners = partner_ids(&app, &acme, campaign, json!({ "contractStatuses": ["ACTIVE"] })).await;
         let group = create_group(&app, &acme, campaign, "Custom", &[]).await;
         let invite = invite_setup(&app, &acme).await;
+        let field = paragraph_field(&app, campaign).await;
         let (ray, ray_id) = caller(&app, &acme, UserRole::ReadOnly, "ray").await;
         let (eve, eve_id) = caller(&app, &acme, UserRole::Editor, "eve").await;
         const SET: &str = "mutation($i: SetUserPermissionsInput!) { setUserPermissions(input: $i) {
@@ -223,14 +244,14 @@ backend_tests! {
 
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": ray_id.to_string(), "permissions": ["ASSIGN_PARTNERS"] } })).await;
         assert_eq!(set["setUserPermissions"]["user"], json!({ "permissions": ["ASSIGN_PARTNERS"], "permissionsFromRole": false }));
-        try_all(&app, &ray, &["ASSIGN_PARTNERS"], cases(campaign, &partners, group, ray_id, 0, &invite), "ray with ASSIGN_PARTNERS").await;
+        try_all(&app, &ray, &["ASSIGN_PARTNERS"], cases(campaign, &partners, group, ray_id, 0, &invite, field), "ray with ASSIGN_PARTNERS").await;
 
         app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": [] } })).await;
-        try_all(&app, &eve, &[], cases(campaign, &partners, group, eve_id, 1, &invite), "eve with nothing").await;
+        try_all(&app, &eve, &[], cases(campaign, &partners, group, eve_id, 1, &invite, field), "eve with nothing").await;
         // Back to the preset.
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": null } })).await;
         assert_eq!(set["setUserPermissions"]["user"]["permissionsFromRole"], true);
-        try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"], cases(campaign, &partners, group, eve_id, 2, &invite), "eve again").await;
+        try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"], cases(campaign, &partners, group, eve_id, 2, &invite, field), "eve again").await;
 
         // No administrator locks themselves out; another account's user is unknown.
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": acme.user_id.to_string(), "permissions": ["MANAGE_GROUPS"] } })).await;

@@ -8,6 +8,9 @@ mod bulk;
 mod contract_inputs;
 mod contract_templates;
 mod contracts;
+mod custom_field_answers;
+mod custom_field_options;
+mod custom_fields;
 mod export;
 mod group_changes;
 mod group_file;
@@ -26,7 +29,11 @@ use async_graphql::MergedObject;
 /// limit allows.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(PartnerAndListMutations, ActionMutations);
+pub struct MutationRoot(
+    PartnerAndListMutations,
+    ActionMutations,
+    CustomFieldMutations,
+);
 
 /// Partners, the list's views, groups, users, exports.
 #[derive(MergedObject, Default)]
@@ -52,4 +59,12 @@ pub struct ActionMutations(
     account_links::AccountLinkMutation,
     access_url::AccessUrlMutation,
     invite::InviteMutation,
+);
+
+/// Custom fields: the fields, their options, partners' answers.
+#[derive(MergedObject, Default)]
+pub struct CustomFieldMutations(
+    custom_fields::CustomFieldMutation,
+    custom_field_options::CustomFieldOptionMutation,
+    custom_field_answers::CustomFieldAnswerMutation,
 );

@@ -58,6 +58,11 @@ impl CustomField {
         &self.0.name
     }
 
+    /// What the field asks, shown under its name (null when it has none).
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
     /// How the field is answered.
     async fn display_type(&self) -> async_graphql::Result<CustomFieldDisplayType> {
         Ok(CustomFieldDisplayType::from_stored(&self.0.display_type)?)

@@ -214,6 +214,7 @@ mod tests {
             now: Utc::now(),
             campaign_id: 1,
             campaign_groups: f.group_ids().into_iter().collect::<BTreeSet<_>>(),
+            deleted_fields: BTreeSet::new(),
             search_in_sort_order: false,
         };
         let mut q = Query::select();

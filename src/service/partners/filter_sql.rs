@@ -34,6 +34,8 @@ pub struct FilterContext {
     pub campaign_id: i64,
     /// The filter's group ids that are groups of the campaign (see `ListQuery::campaign_groups`).
     pub campaign_groups: BTreeSet<i64>,
+    /// The filter's custom field ids that are deleted fields (see `ListQuery::deleted_fields`).
+    pub deleted_fields: BTreeSet<i64>,
     /// A page query for a common search term on SQLite: walk the sort order (see
     /// `search_sql::page_in_sort_order`).
     pub search_in_sort_order: bool,
@@ -141,6 +143,11 @@ fn chosen_option(field_id: i64, options: Vec<i64>, cx: &FilterContext) -> Simple
 fn custom_field(f: &CustomFieldFilter, cx: &FilterContext) -> Condition {
     let id = f.field_id;
     let mut c = Terms::default();
+    if cx.deleted_fields.contains(&id) {
+        // A deleted field has no answers: any condition on it matches no one.
+        c.push(Expr::cust("1 = 0"));
+        return c.all();
+    }
     match &f.condition {
         CustomFieldCondition::AnyOf(options) => c.push(chosen_option(id, options.clone(), cx)),
         CustomFieldCondition::AllOf(options) => {

@@ -53,6 +53,9 @@ pub struct ListQuery {
     /// The group ids the filter names that are groups of this campaign; the filter's other
     /// group ids (another campaign's or account's, or none at all) match nothing.
     pub campaign_groups: std::collections::BTreeSet<i64>,
+    /// The custom field ids the filter names that are deleted fields of this campaign: their
+    /// conditions match nothing.
+    pub deleted_fields: std::collections::BTreeSet<i64>,
     /// The campaign's list version when the request was checked, read before any of its rows:
     /// the facet index answers only when it is current with it.
     pub list_version: i64,

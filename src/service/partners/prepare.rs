@@ -1,6 +1,8 @@
 //! Turning a client's list request into a checked `ListQuery`: the campaign must be the
 //! caller's, ranges must not be inverted, the filter must be within its bounds, and custom
-//! field conditions must name fields of the campaign and suit their display type.
+//! field conditions must name fields of the campaign and suit their display type. A field of
+//! the campaign since deleted (a tombstone) is no error: its conditions match nothing, so a
+//! saved view filtering on it keeps working.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -33,8 +35,15 @@ fn suits(condition: &CustomFieldCondition, display: Display) -> bool {
     }
 }
 
-fn check_custom_fields(filter: &PartnerFilter, fields: &HashMap<i64, Display>) -> AppResult<()> {
+fn check_custom_fields(
+    filter: &PartnerFilter,
+    fields: &HashMap<i64, Display>,
+    deleted: &BTreeSet<i64>,
+) -> AppResult<()> {
     for cf in &filter.custom_fields {
+        if deleted.contains(&cf.field_id) {
+            continue;
+        }
         let display = fields.get(&cf.field_id).ok_or_else(|| {
             AppError::Validation(format!("unknown custom field id {}", cf.field_id))
         })?;
@@ -52,7 +61,7 @@ fn check_custom_fields(filter: &PartnerFilter, fields: &HashMap<i64, Display>) -
         .chain(&filter.or)
         .chain(filter.not.as_deref())
     {
-        check_custom_fields(nested, fields)?;
+        check_custom_fields(nested, fields, deleted)?;
     }
     Ok(())
 }
@@ -69,12 +78,15 @@ struct Checked {
     /// million partners.
     groups: BTreeSet<i64>,
     fields: HashMap<i64, Display>,
+    /// The filter's custom field ids that are deleted fields of the campaign.
+    deleted_fields: BTreeSet<i64>,
 }
 
 /// The rows of [`Checked`], one `UNION ALL` (a statement per check cost a round trip each:
 /// three of request 1's eleven statements): a `campaign` row when the campaign is the caller's
 /// (its list version, 0 before the first write), a `group` row per group id of the campaign,
-/// a `field` row per custom field id of the campaign with its display type.
+/// a `field` row per custom field id of the campaign with its display type (`DELETED` for a
+/// deleted one).
 fn checks_statement(
     auth: &AuthContext,
     campaign_id: i64,
@@ -114,7 +126,9 @@ fn checks_statement(
         fields
             .expr(Expr::cust("'field'"))
             .column(custom_field::Column::Id)
-            .column(custom_field::Column::DisplayType)
+            .expr(Expr::cust(format!(
+                r#"CASE WHEN "deleted_at" IS NULL THEN "display_type" ELSE '{DELETED}' END"#
+            )))
             .from(custom_field::Entity)
             .and_where(Expr::col(custom_field::Column::AccountId).eq(auth.account_id))
             .and_where(Expr::col(custom_field::Column::CampaignId).eq(campaign_id))
@@ -123,6 +137,9 @@ fn checks_statement(
     }
     q
 }
+
+/// The display of a deleted field in [`checks_statement`].
+const DELETED: &str = "DELETED";
 
 /// Runs [`checks_statement`]; another account's campaign is `NOT_FOUND`.
 async fn checks(
@@ -141,6 +158,7 @@ async fn checks(
         list_version: 0,
         groups: BTreeSet::new(),
         fields: HashMap::new(),
+        deleted_fields: BTreeSet::new(),
     };
     let mut found = false;
     for row in db.query_all(&q).await? {
@@ -155,7 +173,9 @@ async fn checks(
             }
             _ => {
                 let display: Option<String> = row.try_get("", "display")?;
-                if let Some(d) = display.as_deref().and_then(Display::parse) {
+                if display.as_deref() == Some(DELETED) {
+                    checked.deleted_fields.insert(id);
+                } else if let Some(d) = display.as_deref().and_then(Display::parse) {
                     checked.fields.insert(id, d);
                 }
             }
@@ -180,12 +200,13 @@ pub async fn prepare(
     filter_bounds::check(&filter)?;
     let order = SortOrder::new(order)?;
     let checked = checks(db, auth, campaign_id, &filter).await?;
-    check_custom_fields(&filter, &checked.fields)?;
+    check_custom_fields(&filter, &checked.fields, &checked.deleted_fields)?;
     Ok(ListQuery {
         campaign_id,
         filter,
         order,
         campaign_groups: checked.groups,
+        deleted_fields: checked.deleted_fields,
         list_version: checked.list_version,
         now,
     })

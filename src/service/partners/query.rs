@@ -102,6 +102,7 @@ fn condition_for(
         now: query.now,
         campaign_id: query.campaign_id,
         campaign_groups: query.campaign_groups.clone(),
+        deleted_fields: query.deleted_fields.clone(),
         search_in_sort_order,
     };
     Condition::all()

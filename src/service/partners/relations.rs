@@ -202,8 +202,8 @@ pub async fn contracts(
     Ok(map)
 }
 
-/// Each partner's custom field answers in its campaign, with the chosen options in the field's
-/// order: one statement (answers joined with their options and those options' labels) for any
+/// Each partner's custom field answers in its campaign, in the fields' display order, with the
+/// chosen options in the field's order: one statement (answers joined with their options and those options' labels) for any
 /// number of partners.
 pub async fn custom_field_answers(
     db: &impl ConnectionTrait,
@@ -275,10 +275,20 @@ pub async fn custom_field_answers_of(
             Expr::col((answer::Entity, answer::Column::FieldId)).is_in(fields.iter().copied()),
         );
     }
-    q.order_by((answer::Entity, answer::Column::FieldId), Order::Asc)
-        .order_by((answer::Entity, answer::Column::Id), Order::Asc)
-        .order_by((option::Entity, option::Column::Position), Order::Asc)
-        .order_by((option::Entity, option::Column::Id), Order::Asc);
+    // In the fields' display order (what `reorderCustomFields` sets), then by field.
+    q.inner_join(
+        custom_field::Entity,
+        Expr::col((custom_field::Entity, custom_field::Column::Id))
+            .equals((answer::Entity, answer::Column::FieldId)),
+    )
+    .order_by(
+        (custom_field::Entity, custom_field::Column::Position),
+        Order::Asc,
+    )
+    .order_by((answer::Entity, answer::Column::FieldId), Order::Asc)
+    .order_by((answer::Entity, answer::Column::Id), Order::Asc)
+    .order_by((option::Entity, option::Column::Position), Order::Asc)
+    .order_by((option::Entity, option::Column::Id), Order::Asc);
     let mut map: HashMap<PartnerKey, Vec<AnswerRecord>> = HashMap::new();
     for row in db.query_all(&q).await? {
         let answer = answer::Model::from_query_result(&row, ANSWER)?;
@@ -336,7 +346,7 @@ pub async fn templates(
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
 }
 
-/// Custom fields of the caller's account by id.
+/// Custom fields of the caller's account by id (deleted ones are unknown).
 pub async fn custom_fields(
     db: &impl ConnectionTrait,
     auth: &AuthContext,
@@ -344,6 +354,7 @@ pub async fn custom_fields(
 ) -> AppResult<HashMap<i64, custom_field::Model>> {
     let rows = custom_field::Entity::find()
         .filter(custom_field::Column::AccountId.eq(auth.account_id))
+        .filter(custom_field::Column::DeletedAt.is_null())
         .filter(custom_field::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?;

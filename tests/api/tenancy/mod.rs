@@ -41,6 +41,7 @@ const VICTIM_DATA: &str = "query($c: ID!) {
 /// Everything of the victim's account as the victim sees it (compared before and after).
 const VICTIM_SNAPSHOT: &str = "query($c: ID!) {
   campaigns { campaignId name partnerGroups { groupId name memberCount }
+    customFields { customFieldId name description position options { optionId label } }
     partners(first: 500) { totalCount nodes { partnerId name email relationshipStage
       groups { groupId } contracts { contractId status } assignedTo { userId }
       notes(first: 5) { nodes { noteId body type updatedAt } } } } }
@@ -130,8 +131,20 @@ fn collect(value: &Value, ids: &mut BTreeSet<String>, secrets: &mut BTreeSet<Str
 
 async fn snapshot(app: &TestApp, victim: &Victim) -> Value {
     let c = victim.account.campaign_ids[0].to_string();
-    app.data_as(&victim.account, VICTIM_SNAPSHOT, json!({ "c": c }))
+    let mut data = app
+        .data_as(&victim.account, VICTIM_SNAPSHOT, json!({ "c": c }))
+        .await;
+    // The partners' custom field answers, read in SQL (through GraphQL they cost too much for
+    // one request): their count, options and latest change.
+    let account = victim.account.account_id;
+    data["answers"] = json!(
+        app.texts(&format!(
+            "SELECT CAST(COUNT(*) AS TEXT) || ' ' || CAST(MAX(updated_at) AS TEXT) FROM custom_field_answers WHERE account_id = {account} \
+             UNION ALL SELECT CAST(COUNT(*) AS TEXT) FROM custom_field_answer_options WHERE account_id = {account}"
+        ))
         .await
+    );
+    data
 }
 
 /// Fails when `answer` shows any of the victim's secrets.
