@@ -297,9 +297,16 @@ backend_tests! {
         assert_eq!(listed(&app, on(channels, json!({ "hasAnswer": true }))).await, [p[0]], "p1's only option went, and its answer");
         assert_eq!(answers(&app, p[0]).await.as_array().unwrap().iter().find(|a| a["customFieldId"] == channels).unwrap()["options"], json!([{ "label": "Blog" }]));
 
-        // Deleting the field: its answers go, the saved view still lists (no one).
+        // Deleting the field: its answers go, each with the partner's activity entry (the answer
+        // before, none after); the saved view still lists (no one).
+        let entries = format!("activity_log WHERE action = 'CUSTOM_FIELD_ANSWER_CHANGED' AND partner_id = {}", p[0]);
+        let before_delete = app.count_rows(&entries).await;
         payload(&app.data(DELETE, json!({ "i": { "fieldId": tier.to_string() } })).await);
         assert_eq!(app.count_rows(&format!("custom_field_answers WHERE field_id = {tier}")).await, 0);
+        assert_eq!(app.count_rows(&entries).await, before_delete + 1, "the partner who answered has an entry");
+        let last = app.texts(&format!("SELECT details FROM {entries} ORDER BY id DESC")).await;
+        let last: Value = serde_json::from_str(last[0].as_deref().unwrap()).unwrap();
+        assert_eq!((last["before"]["optionIds"].clone(), last["after"].clone()), (json!([tiers[0]]), Value::Null), "{last}");
         let views = app.data("query($c: ID!) { partnerViews(campaignId: $c) { id columns filter } }", json!({ "c": c })).await;
         let view_filter = views["partnerViews"][0]["filter"].clone();
         assert_eq!(views["partnerViews"][0]["columns"], json!(["partner"]), "the deleted field's column left the view");

@@ -1,26 +1,30 @@
-//! Deleting a custom field: its answers, chosen options and options go, and its column leaves
+//! Deleting a custom field: its answers go (each partner's through the bulk engine, with an
+//! activity entry), then its options, and its column leaves
 //! the campaign's saved views; the field stays as a tombstone (`deleted_at`) that no reader
 //! shows, so saved filters naming it match nothing.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
 
+use super::answers::{AnswerValue, SetAnswer};
 use super::fields::summary;
 use super::{display_of, field_not_found, live_field, FIELD_DELETED};
 use crate::auth::{AuthContext, Permission};
 use crate::error::AppResult;
+use crate::service::bulk::{self, Run, Selected};
 use crate::service::partners::columns;
 use crate::service::validation::UserError;
 use crate::service::write::{lock_campaign, write_transaction, Finish};
 use crate::service::{activity, views};
 
 use entity::{
-    custom_field, custom_field_answer, custom_field_answer_option, custom_field_option,
-    partner_view,
+    campaign_partner as cp, custom_field, custom_field_answer, custom_field_answer_option,
+    custom_field_option, partner_view,
 };
 
 /// Takes the field's column out of the campaign's saved views, so a view keeps working (and can
@@ -49,6 +53,30 @@ async fn drop_column_from_views(
     Ok(())
 }
 
+/// Clears every partner's answer to the field through the bulk engine (the same action as
+/// `clearCustomFieldAnswer`), so each partner who had one gets an activity entry with the
+/// answer before and none after, as for any other change of an answer. Returns how many.
+async fn clear_answers(
+    txn: &DatabaseTransaction,
+    auth: &AuthContext,
+    field: &custom_field::Model,
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
+    let mut answered = Query::select();
+    answered
+        .column(custom_field_answer::Column::PartnerId)
+        .from(custom_field_answer::Entity)
+        .and_where(Expr::col(custom_field_answer::Column::FieldId).eq(field.id));
+    let selected = Condition::all()
+        .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
+        .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(field.campaign_id))
+        .add(Expr::col((cp::Entity, cp::Column::PartnerId)).in_subquery(answered));
+    let run = Run::new(txn, auth, field.campaign_id, now);
+    let clear = SetAnswer::new(field.id, AnswerValue::Clear);
+    let outcome = bulk::execute(txn, run, Selected::Where(selected), &clear).await?;
+    Ok(outcome.affected)
+}
+
 /// Deletes a field: its answers and options go; the field stays as a tombstone no reader shows,
 /// so filters naming it match nothing. Returns the field as it was.
 pub async fn field(
@@ -68,15 +96,18 @@ pub async fn field(
                 return Ok(Finish::Rollback(Err(field_not_found("fieldId", found.id))));
             };
             display_of(&field)?;
+            let cleared = clear_answers(txn, auth, &field, now).await?;
+            // Answers of partners no longer in the campaign go too.
             custom_field_answer_option::Entity::delete_many()
                 .filter(custom_field_answer_option::Column::FieldId.eq(field.id))
                 .exec(txn)
                 .await?;
-            let answers = custom_field_answer::Entity::delete_many()
+            let left = custom_field_answer::Entity::delete_many()
                 .filter(custom_field_answer::Column::FieldId.eq(field.id))
                 .exec(txn)
                 .await?
                 .rows_affected;
+            let answers = cleared + left as i64;
             custom_field_option::Entity::delete_many()
                 .filter(custom_field_option::Column::FieldId.eq(field.id))
                 .exec(txn)
