@@ -6,7 +6,11 @@
 
 use std::borrow::Cow;
 
-use super::cells::Cell;
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+use super::cells::{Cell, Source};
+use super::stream::{cells, Chunk, Ended, Page};
 use crate::error::{AppError, AppResult};
 
 /// The UTF-8 byte order mark.
@@ -51,6 +55,38 @@ pub fn fields(row: &[Cell]) -> Vec<Cow<'_, str>> {
 /// The header row: the labels, neutralised too (a custom field may be named anything).
 pub fn header(labels: &[String]) -> Vec<Cow<'_, str>> {
     labels.iter().map(|l| neutralise(l)).collect()
+}
+
+/// Writes CSV: the header at once, then each page as it comes.
+pub async fn write(
+    mut pages: mpsc::Receiver<Page>,
+    sources: Vec<Source>,
+    labels: Vec<String>,
+    bom: bool,
+    body: mpsc::Sender<Chunk>,
+) -> AppResult<Ended> {
+    let mut first = Vec::new();
+    if bom {
+        first.extend_from_slice(BOM);
+    }
+    first.extend(encode([header(&labels)])?);
+    if body.send(Ok(Bytes::from(first))).await.is_err() {
+        return Ok(Ended::Stopped);
+    }
+    loop {
+        match pages.recv().await {
+            Some(Page::Rows(records, related)) => {
+                let rows = cells(&records, &related, &sources);
+                let bytes = encode(rows.iter().map(|r| fields(r)))?;
+                if body.send(Ok(Bytes::from(bytes))).await.is_err() {
+                    return Ok(Ended::Stopped);
+                }
+            }
+            Some(Page::End) => return Ok(Ended::Completed),
+            // The reader stopped before the end: it failed, and says so.
+            None => return Ok(Ended::Stopped),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -18,8 +18,7 @@ use sea_orm::{
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 use super::cells::{Cell, Related, Source};
-use super::xlsx_out::XlsxFile;
-use super::{csv_out, Export};
+use super::{csv_out, xlsx_out, Export};
 use crate::domain::ExportFormat;
 use crate::error::{AppError, AppResult};
 use crate::service::paging::PageRequest;
@@ -35,9 +34,6 @@ pub const DEFAULT_PAGE_ROWS: u64 = 2_000;
 pub const DEFAULT_MAX_CONCURRENT: usize = 3;
 /// The longest an export may run by default, in seconds.
 pub const DEFAULT_MAX_SECS: u64 = 600;
-
-/// Chunks of an XLSX file as it is sent.
-const FILE_CHUNK: usize = 64 * 1024;
 
 /// How exports ended, since the server started.
 #[derive(Debug, Default)]
@@ -63,7 +59,7 @@ pub struct ExportRunner {
 }
 
 /// How an export ended, when it did not fail.
-enum Ended {
+pub(super) enum Ended {
     Completed,
     Stopped,
 }
@@ -149,10 +145,16 @@ async fn run(
     let sources: Vec<Source> = export.columns.iter().map(|(_, s)| *s).collect();
     let labels: Vec<String> = export.columns.iter().map(|(l, _)| l.clone()).collect();
     let writer = match export.format {
-        ExportFormat::Csv => {
-            tokio::spawn(csv(pages_out, sources, labels, export.bom, body.clone()))
+        ExportFormat::Csv => tokio::spawn(csv_out::write(
+            pages_out,
+            sources,
+            labels,
+            export.bom,
+            body.clone(),
+        )),
+        ExportFormat::Xlsx => {
+            tokio::spawn(xlsx_out::write(pages_out, sources, labels, body.clone()))
         }
-        ExportFormat::Xlsx => tokio::spawn(xlsx(pages_out, sources, labels, body.clone())),
     };
     let mut pages = Pages {
         txn: &txn,
@@ -180,7 +182,7 @@ async fn run(
 }
 
 /// A page on its way to the writer.
-enum Page {
+pub(super) enum Page {
     /// The page's partners and what the columns need of their relations.
     Rows(Vec<PartnerRecord>, Box<Related>),
     /// Every page was read.
@@ -246,108 +248,14 @@ impl Pages<'_> {
     }
 }
 
-fn cells(records: &[PartnerRecord], related: &Related, sources: &[Source]) -> Vec<Vec<Cell>> {
+/// The cells of a page: a row per partner, a cell per column.
+pub(super) fn cells(
+    records: &[PartnerRecord],
+    related: &Related,
+    sources: &[Source],
+) -> Vec<Vec<Cell>> {
     records
         .iter()
         .map(|record| sources.iter().map(|s| related.cell(record, *s)).collect())
         .collect()
-}
-
-/// Writes CSV: the header at once, then each page as it comes.
-async fn csv(
-    mut pages: mpsc::Receiver<Page>,
-    sources: Vec<Source>,
-    labels: Vec<String>,
-    bom: bool,
-    body: mpsc::Sender<Chunk>,
-) -> AppResult<Ended> {
-    let mut first = Vec::new();
-    if bom {
-        first.extend_from_slice(csv_out::BOM);
-    }
-    first.extend(csv_out::encode([csv_out::header(&labels)])?);
-    if body.send(Ok(Bytes::from(first))).await.is_err() {
-        return Ok(Ended::Stopped);
-    }
-    loop {
-        match pages.recv().await {
-            Some(Page::Rows(records, related)) => {
-                let rows = cells(&records, &related, &sources);
-                let bytes = csv_out::encode(rows.iter().map(|r| csv_out::fields(r)))?;
-                if body.send(Ok(Bytes::from(bytes))).await.is_err() {
-                    return Ok(Ended::Stopped);
-                }
-            }
-            Some(Page::End) => return Ok(Ended::Completed),
-            // The reader stopped before the end: it failed, and says so.
-            None => return Ok(Ended::Stopped),
-        }
-    }
-}
-
-/// What the workbook's writer (a blocking thread) is sent.
-enum ToWriter {
-    Rows(Vec<Vec<Cell>>),
-    /// Every row was sent: save the file and send it.
-    Done,
-}
-
-/// The workbook is written on a blocking thread while the pages are read; only when every row
-/// is in is the file put together (an XLSX file is a ZIP archive) and sent.
-async fn xlsx(
-    mut pages: mpsc::Receiver<Page>,
-    sources: Vec<Source>,
-    labels: Vec<String>,
-    body: mpsc::Sender<Chunk>,
-) -> AppResult<Ended> {
-    let (rows_in, mut rows_out) = mpsc::channel::<ToWriter>(2);
-    let sender = body.clone();
-    let writer = tokio::task::spawn_blocking(move || -> AppResult<Ended> {
-        let mut file = XlsxFile::new(labels)?;
-        loop {
-            match rows_out.blocking_recv() {
-                Some(ToWriter::Rows(rows)) => file.write_rows(&rows)?,
-                Some(ToWriter::Done) => break,
-                // The reading side stopped: the client went away, or reading failed.
-                None => return Ok(Ended::Stopped),
-            }
-        }
-        let mut file = file.finish()?;
-        loop {
-            let mut chunk = vec![0u8; FILE_CHUNK];
-            let n = std::io::Read::read(&mut file, &mut chunk).map_err(AppError::internal)?;
-            if n == 0 {
-                return Ok(Ended::Completed);
-            }
-            chunk.truncate(n);
-            if sender.blocking_send(Ok(Bytes::from(chunk))).is_err() {
-                return Ok(Ended::Stopped);
-            }
-        }
-    });
-    loop {
-        // Nothing is sent until the file is complete: a client gone meanwhile shows as the
-        // body's channel closing.
-        if body.is_closed() {
-            break;
-        }
-        match pages.recv().await {
-            Some(Page::Rows(records, related)) => {
-                let rows = cells(&records, &related, &sources);
-                if rows_in.send(ToWriter::Rows(rows)).await.is_err() {
-                    break;
-                }
-            }
-            Some(Page::End) => {
-                let _ = rows_in.send(ToWriter::Done).await;
-                break;
-            }
-            None => break,
-        }
-    }
-    drop(rows_in);
-    drop(pages);
-    writer
-        .await
-        .map_err(|e| AppError::internal(format!("the workbook writer stopped: {e}")))?
 }

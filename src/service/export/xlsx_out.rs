@@ -6,10 +6,16 @@
 use std::fs::File;
 use std::io::{Seek, SeekFrom};
 
+use bytes::Bytes;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use tokio::sync::mpsc;
 
-use super::cells::Cell;
+use super::cells::{Cell, Source};
+use super::stream::{cells, Chunk, Ended, Page};
 use crate::error::{AppError, AppResult};
+
+/// Chunks of the file as it is sent.
+const FILE_CHUNK: usize = 64 * 1024;
 
 /// Rows per sheet, the header included (Excel's limit).
 const SHEET_ROWS: u32 = 1_048_576;
@@ -105,6 +111,73 @@ impl XlsxFile {
         file.seek(SeekFrom::Start(0)).map_err(AppError::internal)?;
         Ok(file)
     }
+}
+
+/// What the workbook's writer (a blocking thread) is sent.
+enum ToWriter {
+    Rows(Vec<Vec<Cell>>),
+    /// Every row was sent: save the file and send it.
+    Done,
+}
+
+/// The workbook is written on a blocking thread while the pages are read; only when every row
+/// is in is the file put together (an XLSX file is a ZIP archive) and sent.
+pub async fn write(
+    mut pages: mpsc::Receiver<Page>,
+    sources: Vec<Source>,
+    labels: Vec<String>,
+    body: mpsc::Sender<Chunk>,
+) -> AppResult<Ended> {
+    let (rows_in, mut rows_out) = mpsc::channel::<ToWriter>(2);
+    let sender = body.clone();
+    let writer = tokio::task::spawn_blocking(move || -> AppResult<Ended> {
+        let mut file = XlsxFile::new(labels)?;
+        loop {
+            match rows_out.blocking_recv() {
+                Some(ToWriter::Rows(rows)) => file.write_rows(&rows)?,
+                Some(ToWriter::Done) => break,
+                // The reading side stopped: the client went away, or reading failed.
+                None => return Ok(Ended::Stopped),
+            }
+        }
+        let mut file = file.finish()?;
+        loop {
+            let mut chunk = vec![0u8; FILE_CHUNK];
+            let n = std::io::Read::read(&mut file, &mut chunk).map_err(AppError::internal)?;
+            if n == 0 {
+                return Ok(Ended::Completed);
+            }
+            chunk.truncate(n);
+            if sender.blocking_send(Ok(Bytes::from(chunk))).is_err() {
+                return Ok(Ended::Stopped);
+            }
+        }
+    });
+    loop {
+        // Nothing is sent until the file is complete: a client gone meanwhile shows as the
+        // body's channel closing.
+        if body.is_closed() {
+            break;
+        }
+        match pages.recv().await {
+            Some(Page::Rows(records, related)) => {
+                let rows = cells(&records, &related, &sources);
+                if rows_in.send(ToWriter::Rows(rows)).await.is_err() {
+                    break;
+                }
+            }
+            Some(Page::End) => {
+                let _ = rows_in.send(ToWriter::Done).await;
+                break;
+            }
+            None => break,
+        }
+    }
+    drop(rows_in);
+    drop(pages);
+    writer
+        .await
+        .map_err(|e| AppError::internal(format!("the workbook writer stopped: {e}")))?
 }
 
 fn truncated(text: &str) -> &str {
