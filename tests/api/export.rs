@@ -19,7 +19,7 @@ const EXPORT: &str = "mutation($i: ExportPartnersInput!) { exportPartners(input:
 
 const LIST: &str = "query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!], $cf: [ID!]) {
   partners(campaignId: $c, filter: $f, orderBy: $o, first: 500) { totalCount edges { node {
-    partnerId name groups { name } socialReach
+    partnerId name groups { name } socialReach currentContract { name status }
     customFields(ids: $cf) { text number date options { label } } } } } }";
 
 /// The id of the first custom field of `display` type in `campaign`.
@@ -89,7 +89,7 @@ backend_tests! {
         )).await.unwrap();
         let filter = json!({ "sizes": ["SMALL", "MEDIUM", "LARGE", "EXTRA_LARGE"] });
         let order = json!([{ "field": "SOCIAL_REACH", "direction": "DESC" }]);
-        let columns = json!(["partnerId", "partner", "groups", "socialReach", format!("customField:{checkboxes}")]);
+        let columns = json!(["partnerId", "partner", "groups", "socialReach", format!("customField:{checkboxes}"), "contract"]);
         let listed = app.data_as(&acme, LIST, json!({
             "c": campaign.to_string(), "f": filter, "o": order, "cf": [checkboxes.to_string()]
         })).await["partners"].clone();
@@ -113,7 +113,7 @@ backend_tests! {
         let mut reader = csv::Reader::from_reader(&body[3..]);
         let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
         let field_name = app.texts(&format!("SELECT name FROM custom_fields WHERE id = {checkboxes}")).await[0].clone().unwrap();
-        assert_eq!(header, vec!["Partner ID".to_owned(), "Partner".into(), "Groups".into(), "Social reach".into(), field_name]);
+        assert_eq!(header, vec!["Partner ID".to_owned(), "Partner".into(), "Groups".into(), "Social reach".into(), field_name, "Contract".into()]);
         let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
         assert_eq!(rows.len(), total, "every row the list shows, once");
         let nodes: Vec<&Value> = listed["edges"].as_array().unwrap().iter().map(|e| &e["node"]).collect();
@@ -128,6 +128,13 @@ backend_tests! {
             assert_eq!(row[3], node["socialReach"].as_i64().unwrap().to_string());
             assert_eq!(row[4], answer_cell(&node["customFields"]), "partner {}", row[0]);
             answered += usize::from(!row[4].is_empty());
+            // The contract in force first, as "name (STATUS…)"; records replaced or expired
+            // are history, not shown.
+            match node["currentContract"].as_object() {
+                Some(current) => assert!(row[5].starts_with(&format!("{} ({}", current["name"].as_str().unwrap(), current["status"].as_str().unwrap())), "{row:?}"),
+                None => assert!(!row[5].contains("ACTIVE") && !row[5].contains("SUSPENDED"), "{row:?}"),
+            }
+            assert!(!row[5].contains("REPLACED") && !row[5].contains("EXPIRED"), "{row:?}");
         }
         assert!(answered > 0, "some partners answered the custom field");
         let text = String::from_utf8(body[3..].to_vec()).unwrap();

@@ -183,7 +183,14 @@ impl Related {
             related.groups = relations::groups(db, auth, &keys).await?;
         }
         if needs(&[Source::Contract]) {
-            related.contracts = relations::contracts(db, auth, &keys).await?;
+            let shown = [
+                ContractRecordStatus::Active,
+                ContractRecordStatus::Suspended,
+                ContractRecordStatus::Pending,
+                ContractRecordStatus::Upcoming,
+            ]
+            .map(ContractRecordStatus::as_str);
+            related.contracts = relations::contracts_in(db, auth, &keys, Some(&shown)).await?;
         }
         if needs(&[Source::MediaProperties]) {
             related.media = relations::media_properties(db, &ids).await?;
@@ -218,32 +225,39 @@ impl Related {
         Cell::list(values.filter(|a| a.kind == kind).map(|a| a.value.as_str()))
     }
 
+    /// The contract in force, then pending proposals, then upcoming switches (each newest
+    /// start first), as the list's contract column shows them.
     fn contract_cell(&self, record: &PartnerRecord) -> Cell {
         let all = self.contracts.get(&key(record)).into_iter().flatten();
-        let mut parts = Vec::new();
+        let date = |d: DateTime<Utc>| d.format("%Y-%m-%d").to_string();
+        let mut parts: Vec<(u8, String)> = Vec::new();
         for c in all {
-            let Some(status) = ContractRecordStatus::parse(&c.status) else {
-                continue;
-            };
-            let date = |d: DateTime<Utc>| d.format("%Y-%m-%d").to_string();
-            match status {
-                ContractRecordStatus::Active | ContractRecordStatus::Suspended => {
+            match ContractRecordStatus::parse(&c.status) {
+                Some(status @ (ContractRecordStatus::Active | ContractRecordStatus::Suspended)) => {
                     let ends = c
                         .end_date
                         .map(|d| format!(", ends {}", date(d)))
                         .unwrap_or_default();
-                    parts.push(format!("{} ({}{ends})", c.name, status.as_str()));
+                    parts.push((0, format!("{} ({}{ends})", c.name, status.as_str())));
                 }
-                ContractRecordStatus::Pending => {
-                    parts.push(format!("pending: {} from {}", c.name, date(c.start_date)));
+                Some(ContractRecordStatus::Pending) => {
+                    parts.push((
+                        1,
+                        format!("pending: {} from {}", c.name, date(c.start_date)),
+                    ));
                 }
-                ContractRecordStatus::Upcoming => {
-                    parts.push(format!("upcoming: {} from {}", c.name, date(c.start_date)));
+                Some(ContractRecordStatus::Upcoming) => {
+                    parts.push((
+                        2,
+                        format!("upcoming: {} from {}", c.name, date(c.start_date)),
+                    ));
                 }
                 _ => {}
             }
         }
-        Cell::list(parts)
+        // Stable: within a kind, the records keep their newest-first order.
+        parts.sort_by_key(|(rank, _)| *rank);
+        Cell::list(parts.into_iter().map(|(_, text)| text))
     }
 
     fn custom_field_cell(&self, record: &PartnerRecord, field_id: i64) -> Cell {

@@ -180,16 +180,32 @@ pub async fn contracts(
     auth: &AuthContext,
     keys: &[PartnerKey],
 ) -> AppResult<HashMap<PartnerKey, Vec<partner_contract::Model>>> {
+    contracts_in(db, auth, keys, None).await
+}
+
+/// [`contracts`] in the given record statuses only (all with `None`): the list's contract
+/// column shows the current, pending and upcoming ones, and replaced, expired, declined and
+/// withdrawn records are over 40 % of a seeded campaign's.
+pub async fn contracts_in(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    keys: &[PartnerKey],
+    statuses: Option<&[&str]>,
+) -> AppResult<HashMap<PartnerKey, Vec<partner_contract::Model>>> {
     let wanted: HashSet<PartnerKey> = keys.iter().copied().collect();
     let (campaigns, partners) = split(keys);
-    let rows = partner_contract::Entity::find()
+    let mut find = partner_contract::Entity::find()
         .filter(partner_contract::Column::AccountId.eq(auth.account_id))
         .filter(partner_contract::Column::CampaignId.is_in(campaigns))
         .filter(id_in(
             r#""partner_contracts"."partner_id""#,
             db.get_database_backend(),
             &partners,
-        ))
+        ));
+    if let Some(statuses) = statuses {
+        find = find.filter(partner_contract::Column::Status.is_in(statuses.iter().copied()));
+    }
+    let rows = find
         .order_by_desc(partner_contract::Column::StartDate)
         .order_by_desc(partner_contract::Column::Id)
         .all(db)
