@@ -291,8 +291,24 @@ backend_tests! {
         assert_eq!(saved["savePartnerView"]["userErrors"], json!([]), "{saved}");
         assert_eq!(listed(&app, filter.clone()).await, [p[0]]);
 
-        // Removing an option: it leaves every answer; an answer left without options goes.
+        // Removing an option: it leaves every answer; an answer left without options goes. Each
+        // partner whose answer changed gets an activity entry, before and after.
+        let changed_entries = |p: i64| format!("activity_log WHERE action = 'CUSTOM_FIELD_ANSWER_CHANGED' AND partner_id = {p}");
+        let before_remove = (app.count_rows(&changed_entries(p[0])).await, app.count_rows(&changed_entries(p[1])).await);
         payload(&app.data(REMOVE, json!({ "i": { "optionId": chans[0].to_string() } })).await);
+        assert_eq!(
+            (app.count_rows(&changed_entries(p[0])).await, app.count_rows(&changed_entries(p[1])).await),
+            (before_remove.0 + 1, before_remove.1 + 1)
+        );
+        let latest = |p: i64| {
+            let app = &app;
+            let sql = format!("SELECT details FROM {} ORDER BY id DESC", changed_entries(p));
+            async move { serde_json::from_str::<Value>(app.texts(&sql).await[0].as_deref().unwrap()).unwrap() }
+        };
+        let kept = latest(p[0]).await;
+        assert_eq!((kept["before"]["optionIds"].clone(), kept["after"]["optionIds"].clone()), (json!([chans[0], chans[1]]), json!([chans[1]])), "{kept}");
+        let gone = latest(p[1]).await;
+        assert_eq!((gone["before"]["optionIds"].clone(), gone["after"].clone()), (json!([chans[0]]), Value::Null), "{gone}");
         assert_eq!(listed(&app, on(channels, json!({ "anyOf": [chans[0].to_string()] }))).await, Vec::<i64>::new());
         assert_eq!(listed(&app, on(channels, json!({ "hasAnswer": true }))).await, [p[0]], "p1's only option went, and its answer");
         assert_eq!(answers(&app, p[0]).await.as_array().unwrap().iter().find(|a| a["customFieldId"] == channels).unwrap()["options"], json!([{ "label": "Blog" }]));

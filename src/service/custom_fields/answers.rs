@@ -243,29 +243,9 @@ impl BulkAction for SetAnswer {
         })
     }
 
-    /// The partner's answer to the field as `{"text", "number", "date", "fileUrl",
-    /// "optionIds"}`, or `null` when there is none.
+    /// The partner's answer to the field ([`answer_state`]).
     fn state(&self, run: Run<'_>) -> String {
-        let field = self.field_id;
-        let partner = fixed::PARTNER;
-        let options = json::int_array(
-            run.backend,
-            "option_id",
-            &format!(
-                "FROM custom_field_answer_options WHERE field_id = {field} AND partner_id = {partner}"
-            ),
-        );
-        let object = json::object(&[
-            ("text", quoted(run.backend, "text_value")),
-            ("number", json::int("number_value")),
-            ("date", json::plain_text("CAST(date_value AS TEXT)")),
-            ("fileUrl", quoted(run.backend, "file_url")),
-            ("optionIds", options),
-        ]);
-        format!(
-            "COALESCE((SELECT {object} FROM custom_field_answers \
-             WHERE field_id = {field} AND partner_id = {partner}), 'null')"
-        )
+        answer_state(run, self.field_id)
     }
 
     fn input(&self) -> serde_json::Value {
@@ -287,4 +267,29 @@ impl BulkAction for SetAnswer {
     ) -> BoxFuture<'a, AppResult<()>> {
         Box::pin(self.write(db, run))
     }
+}
+
+/// SQL of the partner's ([`fixed::PARTNER`]) answer to `field` as JSON text: `{"text",
+/// "number", "date", "fileUrl", "optionIds"}`, or `null` when there is none. Every action that
+/// changes answers shows them before and after in this shape.
+pub fn answer_state(run: Run<'_>, field: i64) -> String {
+    let partner = fixed::PARTNER;
+    let options = json::int_array(
+        run.backend,
+        "option_id",
+        &format!(
+            "FROM custom_field_answer_options WHERE field_id = {field} AND partner_id = {partner}"
+        ),
+    );
+    let object = json::object(&[
+        ("text", quoted(run.backend, "text_value")),
+        ("number", json::int("number_value")),
+        ("date", json::plain_text("CAST(date_value AS TEXT)")),
+        ("fileUrl", quoted(run.backend, "file_url")),
+        ("optionIds", options),
+    ]);
+    format!(
+        "COALESCE((SELECT {object} FROM custom_field_answers \
+         WHERE field_id = {field} AND partner_id = {partner}), 'null')"
+    )
 }

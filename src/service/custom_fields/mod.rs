@@ -13,6 +13,7 @@
 mod answer_writes;
 pub mod answers;
 pub mod delete;
+mod drop_option;
 pub mod fields;
 mod names;
 pub mod options;

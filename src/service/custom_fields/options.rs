@@ -3,13 +3,14 @@
 //! it out of every answer, and removes the answers it leaves without any option.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
+use super::drop_option::DropOption;
 use super::names::check_label_free;
 use super::{
     check_order, display_of, field_not_found, has_options, live_field, live_option,
@@ -20,12 +21,12 @@ use crate::auth::{AuthContext, Permission};
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
 use crate::service::activity;
+use crate::service::bulk::{self, Run, Selected};
 use crate::service::validation::{Checker, UserError};
 use crate::service::write::{lock_campaign, write_transaction, Finish};
 
 use entity::{
-    custom_field, custom_field_answer as cfa, custom_field_answer_option as cfao,
-    custom_field_option,
+    campaign_partner as cp, custom_field, custom_field_answer_option as cfao, custom_field_option,
 };
 
 /// An option and the field it belongs to.
@@ -275,30 +276,28 @@ pub async fn remove(
                 let Some((option, field)) = live_option(txn, auth, option_id).await? else {
                     return Ok(Finish::Rollback(Err(option_not_found(option_id))));
                 };
-                let chose = |other: bool| {
-                    let mut q = Query::select();
-                    q.column(cfao::Column::PartnerId)
-                        .from(cfao::Entity)
-                        .and_where(Expr::col(cfao::Column::FieldId).eq(field.id));
-                    if other {
-                        q.and_where(Expr::col(cfao::Column::OptionId).ne(option.id));
-                    } else {
-                        q.and_where(Expr::col(cfao::Column::OptionId).eq(option.id));
-                    }
-                    q
+                // The partners who chose it, through the bulk engine: one activity entry each.
+                let mut chose = Query::select();
+                chose
+                    .column(cfao::Column::PartnerId)
+                    .from(cfao::Entity)
+                    .and_where(Expr::col(cfao::Column::OptionId).eq(option.id));
+                let selected = Condition::all()
+                    .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
+                    .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id))
+                    .add(Expr::col((cp::Entity, cp::Column::PartnerId)).in_subquery(chose));
+                let drop = DropOption {
+                    field_id: field.id,
+                    option_id: option.id,
                 };
-                let mut emptied = Query::delete();
-                emptied
-                    .from_table(cfa::Entity)
-                    .and_where(Expr::col(cfa::Column::FieldId).eq(field.id))
-                    .and_where(Expr::col(cfa::Column::PartnerId).in_subquery(chose(false)))
-                    .and_where(Expr::col(cfa::Column::PartnerId).not_in_subquery(chose(true)));
-                let removed = txn.execute(&emptied).await?.rows_affected();
-                let changed = cfao::Entity::delete_many()
+                let run = Run::new(txn, auth, campaign_id, now);
+                let outcome = bulk::execute(txn, run, Selected::Where(selected), &drop).await?;
+                let (changed, removed) = (outcome.counts.changed, outcome.counts.removed);
+                // Choices of partners no longer in the campaign go too.
+                cfao::Entity::delete_many()
                     .filter(cfao::Column::OptionId.eq(option.id))
                     .exec(txn)
-                    .await?
-                    .rows_affected;
+                    .await?;
                 custom_field_option::Entity::delete_by_id(option.id)
                     .exec(txn)
                     .await?;
