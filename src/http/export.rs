@@ -69,10 +69,7 @@ async fn respond(state: &AppState, token: &str) -> Result<Response, AppError> {
         ExportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     };
     let disposition = format!("attachment; filename=\"{}\"", export.file_name());
-    let chunks = state.exports.spawn(state.db.clone(), export, permit);
-    let stream = futures_util::stream::unfold(chunks, |mut chunks| async move {
-        chunks.recv().await.map(|chunk| (chunk, chunks))
-    });
+    let stream = state.exports.spawn(state.db.clone(), export, permit);
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

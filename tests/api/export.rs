@@ -217,17 +217,20 @@ backend_tests! {
     }
 }
 
-/// A server whose exports read `page_rows` rows a statement, at most `max` at once, with an
-/// account of `partners` partners whose descriptions make each row about 20 kB.
+/// A server whose exports read `page_rows` rows a statement, at most `max` at once, each for
+/// at most `max_secs`, with an account of `partners` partners whose descriptions make each
+/// row about 20 kB.
 async fn big_export(
     backend: Backend,
     page_rows: u64,
     max: usize,
     partners: usize,
+    max_secs: u64,
 ) -> Option<(TestApp, NewAccount)> {
     let app = TestApp::spawn_serving(backend, false, |_, serving| {
         serving.export_page_rows = page_rows;
         serving.export_max_concurrent = max;
+        serving.export_max_secs = max_secs;
     })
     .await?;
     let acme = app.seed_account(partners, 13).await;
@@ -243,7 +246,7 @@ async fn big_export(
 }
 
 async fn a_client_that_goes_away_stops_its_export(backend: Backend) {
-    let Some((app, acme)) = big_export(backend, 20, 1, 2_000).await else {
+    let Some((app, acme)) = big_export(backend, 20, 1, 2_000, 600).await else {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
         return;
     };
@@ -302,4 +305,56 @@ async fn a_client_that_goes_away_stops_its_export_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_goes_away_stops_its_export_postgres() {
     a_client_that_goes_away_stops_its_export(Backend::Postgres).await;
+}
+
+/// An export past its time limit ends the download with an error: the client never gets a
+/// file that looks whole.
+async fn an_export_past_its_time_limit_is_cut_off(backend: Backend) {
+    let Some((app, acme)) = big_export(backend, 20, 1, 2_000, 1).await else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+        return;
+    };
+    let input = json!({ "campaignId": acme.campaign_ids[0].to_string(), "columns": ["partnerId", "description"], "format": "CSV" });
+    let url = export(&app, &acme, input).await["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut response = app.get_response(&url, &[]).await;
+    assert_eq!(response.status().as_u16(), 200);
+    // A slow reader: the 40 MB take far longer than the one second the export may run.
+    let (mut received, mut ended) = (0usize, None);
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                received += chunk.len();
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Ok(None) => {
+                ended = Some("a clean end");
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    assert_eq!(
+        ended, None,
+        "cut off after {received} bytes, not ended as if whole"
+    );
+    assert!(received < 40_000_000, "{received}");
+    let stats = &app.exports.stats;
+    assert_eq!(stats.failed.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert_eq!(
+        stats.completed.load(std::sync::atomic::Ordering::Relaxed),
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_past_its_time_limit_is_cut_off_sqlite() {
+    an_export_past_its_time_limit_is_cut_off(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_past_its_time_limit_is_cut_off_postgres() {
+    an_export_past_its_time_limit_is_cut_off(Backend::Postgres).await;
 }

@@ -268,7 +268,8 @@ impl Export {
 
 /// Checks an opened export again, now (the campaign may be gone, a custom field deleted): its
 /// filter (read by the caller from the stored input) and order into the list's query, its
-/// columns into sources. A column whose custom field was deleted since is left out.
+/// columns into sources. A column whose custom field was deleted since is left out; when none
+/// is left, the export is `VALIDATION` (400).
 pub async fn prepare(
     db: &impl ConnectionTrait,
     opened: Opened,
@@ -288,7 +289,13 @@ pub async fn prepare(
             let source = Source::of(&column.key, column.custom_field_id)?;
             Some((column.label.clone(), source))
         })
-        .collect();
+        .collect::<Vec<_>>();
+    if columns.is_empty() {
+        return Err(AppError::Validation(
+            "none of the export's columns exists any more (their custom fields were deleted)"
+                .to_owned(),
+        ));
+    }
     Ok(Export {
         auth: opened.auth,
         query,

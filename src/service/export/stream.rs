@@ -6,7 +6,7 @@
 //! midway ends the response with an error, never with a file that looks complete.
 
 use std::io;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -81,17 +81,21 @@ impl ExportRunner {
         self.permits.clone().try_acquire_owned().ok()
     }
 
-    /// Starts `export` in a task of its own; its bytes arrive through the returned channel.
+    /// Starts `export` in a task of its own; its bytes arrive through the returned stream. The
+    /// stream ends cleanly only when the export says it completed: if the task stops in any
+    /// other way (an error, the time limit, a panic), the stream's last item is an error, so
+    /// the response is cut off rather than ending like a whole file.
     pub fn spawn(
         self: &Arc<Self>,
         db: DatabaseConnection,
         export: Export,
         permit: OwnedSemaphorePermit,
-    ) -> mpsc::Receiver<Chunk> {
+    ) -> impl futures_util::Stream<Item = Chunk> + Send + 'static {
         let (body, receiver) = mpsc::channel(4);
+        let completed = Arc::new(AtomicBool::new(false));
         let runner = self.clone();
+        let done = completed.clone();
         tokio::spawn(async move {
-            let _permit = permit;
             let run = run(&db, &export, &body, &runner);
             let ended = match tokio::time::timeout(runner.max_duration, run).await {
                 Ok(ended) => ended,
@@ -100,18 +104,48 @@ impl ExportRunner {
                     runner.max_duration.as_secs()
                 ))),
             };
+            // The slot is free again whatever the client does now.
+            drop(permit);
             let counter = match ended {
-                Ok(Ended::Completed) => &runner.stats.completed,
+                Ok(Ended::Completed) => {
+                    done.store(true, Ordering::Release);
+                    &runner.stats.completed
+                }
                 Ok(Ended::Stopped) => &runner.stats.stopped,
                 Err(err) => {
                     tracing::warn!(error = ?err, "export failed");
-                    let _ = body.send(Err(io::Error::other(err.public_message()))).await;
+                    // Best effort: a client not reading has a full channel; the stream ends
+                    // with an error anyway, since the export did not complete.
+                    let _ = body.try_send(Err(io::Error::other(err.public_message())));
                     &runner.stats.failed
                 }
             };
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        receiver
+        futures_util::stream::unfold(
+            (receiver, Some(completed)),
+            |(mut receiver, completed)| async move {
+                match receiver.recv().await {
+                    Some(chunk) => Some((chunk, (receiver, completed))),
+                    None => match completed {
+                        Some(flag) if !flag.load(Ordering::Acquire) => Some((
+                            Err(io::Error::other("the export stopped before its end")),
+                            (receiver, None),
+                        )),
+                        _ => None,
+                    },
+                }
+            },
+        )
+    }
+}
+
+/// Aborts a task when dropped: an export ended by its time limit takes its writer with it.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -144,7 +178,7 @@ async fn run(
     let (pages_in, pages_out) = mpsc::channel::<Page>(1);
     let sources: Vec<Source> = export.columns.iter().map(|(_, s)| *s).collect();
     let labels: Vec<String> = export.columns.iter().map(|(l, _)| l.clone()).collect();
-    let writer = match export.format {
+    let mut writer = AbortOnDrop(match export.format {
         ExportFormat::Csv => tokio::spawn(csv_out::write(
             pages_out,
             sources,
@@ -155,7 +189,7 @@ async fn run(
         ExportFormat::Xlsx => {
             tokio::spawn(xlsx_out::write(pages_out, sources, labels, body.clone()))
         }
-    };
+    });
     let mut pages = Pages {
         txn: &txn,
         export,
@@ -165,7 +199,7 @@ async fn run(
     };
     let read = read_pages(&mut pages, &pages_in, runner).await;
     drop(pages_in);
-    let written = writer
+    let written = (&mut writer.0)
         .await
         .map_err(|e| AppError::internal(format!("the export's writer stopped: {e}")));
     if sqlite {
