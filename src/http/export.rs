@@ -17,7 +17,7 @@ use crate::graphql::inputs::filter_shape::PartnerFilterInput;
 use crate::service::export;
 
 /// Seconds a client is told to wait when every export slot is busy.
-const BUSY_RETRY_AFTER: &str = "10";
+const BUSY_RETRY_AFTER: u64 = 10;
 
 /// An error as the bare HTTP routes answer it: the status of its code and `{"error"}`.
 pub fn error_response(err: &AppError) -> Response {
@@ -54,14 +54,13 @@ async fn respond(state: &AppState, token: &str) -> Result<Response, AppError> {
         let busy = AppError::Unavailable {
             message: "as many exports as the server runs at once are running: retry shortly"
                 .to_owned(),
-            retry_after: 10,
+            retry_after: BUSY_RETRY_AFTER,
         };
         let mut response = error_response(&busy);
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from_static(BUSY_RETRY_AFTER),
-        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_AFTER));
         return Ok(response);
     };
     let content_type = match export.format {

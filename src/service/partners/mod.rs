@@ -21,6 +21,7 @@ pub mod relations;
 pub mod search_sql;
 pub mod shared_facets;
 pub mod sort;
+mod sort_keys;
 mod terms;
 
 pub use create::{create_direct_partner, NewPartner};

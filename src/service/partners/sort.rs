@@ -12,6 +12,7 @@ use serde_json::{json, Value as Json};
 
 use super::keyset::{after, equal, order_by, row_value_beyond};
 pub use super::keyset::{KEY, TIE};
+pub use super::sort_keys::{keys_from_json, keys_to_json};
 use super::PartnerRecord;
 use crate::domain::{OrderDirection, PartnerOrderField};
 use crate::error::{AppError, AppResult};
@@ -25,32 +26,6 @@ pub struct SortKey {
     pub field: PartnerOrderField,
     /// Which way.
     pub direction: OrderDirection,
-}
-
-/// Sort keys as stored (saved views, exports): `[{"field", "direction"}]`.
-pub fn keys_to_json(keys: &[SortKey]) -> Json {
-    Json::Array(
-        keys.iter()
-            .map(|k| json!({ "field": k.field.as_str(), "direction": k.direction.as_str() }))
-            .collect(),
-    )
-}
-
-/// Sort keys read back from [`keys_to_json`]; entries it cannot read are left out.
-pub fn keys_from_json(stored: &Json) -> Vec<SortKey> {
-    stored
-        .as_array()
-        .map(|keys| {
-            keys.iter()
-                .filter_map(|k| {
-                    Some(SortKey {
-                        field: PartnerOrderField::parse(k["field"].as_str()?)?,
-                        direction: OrderDirection::parse(k["direction"].as_str()?)?,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// A whole order: the client's keys, then the partner id as tie-breaker.
