@@ -88,14 +88,10 @@ impl BulkAction for Assign {
     }
 
     /// `{"assignedUserId": id or null}`.
-    fn state(&self, run: Run<'_>) -> String {
+    fn state(&self, _run: Run<'_>) -> String {
         json::object(&[(
             "assignedUserId",
-            json::int(&format!(
-                "SELECT assigned_user_id FROM campaign_partners WHERE campaign_id = {} AND partner_id = {}",
-                run.campaign_id,
-                fixed::PARTNER
-            )),
+            json::int(&format!("{}.assigned_user_id", fixed::ROW)),
         )])
     }
 

@@ -212,9 +212,9 @@ impl BulkAction for Invite {
         json::object(&[(
             "inCampaign",
             json::int(&format!(
-                "SELECT COUNT(*) FROM campaign_partners WHERE campaign_id = {} AND partner_id = {}",
+                "SELECT COUNT(*) FROM campaign_partners t WHERE t.campaign_id = {} AND t.partner_id = {}",
                 self.target_campaign_id,
-                fixed::PARTNER
+                fixed::STATE_PARTNER
             )),
         )])
     }

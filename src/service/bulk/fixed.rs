@@ -4,6 +4,11 @@
 //! write made meanwhile cannot change who is selected and a costly filter runs once; comparing
 //! the snapshot with the state after the action gives the partners really changed, and their
 //! activity entries, in one statement.
+//!
+//! A state is read over the partner's relationship row ([`ROW`]), which both passes already
+//! have in hand: the snapshot is taken by the statement that copies the selection (reading each
+//! selected row once), and the state after by joining the selection to the rows again. Its
+//! columns are read directly, and other tables by [`STATE_PARTNER`].
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
@@ -21,8 +26,16 @@ use entity::{activity_log as log, campaign_partner as cp};
 /// The temporary table of the selection.
 pub const TABLE: &str = "bulk_selection";
 
-/// The selected partner's id, for the SQL of a state or a statement over the selection.
+/// The selected partner's id, for the SQL of a statement over the selection.
 pub const PARTNER: &str = "bulk_selection.partner_id";
+
+/// In the SQL of a state: the partner's relationship row (`campaign_partners` of the campaign),
+/// whose columns a state reads as `campaign_partners.<column>`. A subquery of a state that reads
+/// `campaign_partners` itself must give it another alias.
+pub const ROW: &str = "campaign_partners";
+
+/// In the SQL of a state: the partner's id.
+pub const STATE_PARTNER: &str = "campaign_partners.partner_id";
 
 /// Which partners to fix.
 pub enum Selected<'a> {
@@ -32,12 +45,18 @@ pub enum Selected<'a> {
     Ids(&'a [i64]),
 }
 
-/// Partner ids per multi-row INSERT of [`Selected::Ids`].
+/// Partner ids per INSERT of [`Selected::Ids`].
 const IDS_PER_INSERT: usize = 5_000;
 
-/// Creates the table and copies the selected partners' ids and states into it; returns how many.
-/// `state` is SQL of a JSON text over [`PARTNER`]. `db` must be a transaction.
-pub async fn fix(db: &impl ConnectionTrait, selected: Selected<'_>, state: &str) -> AppResult<i64> {
+/// Creates the table and copies the selected partners' ids and states into it, in one
+/// statement reading each selected relationship row once; returns how many. `state` is SQL of
+/// a JSON text over [`ROW`]. `db` must be a transaction.
+pub async fn fix(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    selected: Selected<'_>,
+    state: &str,
+) -> AppResult<i64> {
     let create = match db.get_database_backend() {
         // ON COMMIT DROP also clears it when the transaction ends early on an error.
         DbBackend::Postgres => format!(
@@ -46,38 +65,35 @@ pub async fn fix(db: &impl ConnectionTrait, selected: Selected<'_>, state: &str)
         _ => format!("CREATE TEMPORARY TABLE {TABLE} (partner_id INTEGER PRIMARY KEY, before TEXT)"),
     };
     db.execute_unprepared(&create).await?;
+    let conditions = match selected {
+        Selected::Where(cond) => vec![cond],
+        Selected::Ids(ids) => ids
+            .chunks(IDS_PER_INSERT)
+            .map(|chunk| {
+                Condition::all()
+                    .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id))
+                    .add(
+                        Expr::col((cp::Entity, cp::Column::PartnerId)).is_in(chunk.iter().copied()),
+                    )
+            })
+            .collect(),
+    };
     let mut matched = 0;
-    match selected {
-        Selected::Where(cond) => {
-            let mut rows = Query::select();
-            rows.column((cp::Entity, cp::Column::PartnerId))
-                .from(cp::Entity)
-                .cond_where(cond);
-            let mut insert = Query::insert();
-            insert
-                .into_table(Alias::new(TABLE))
-                .columns([Alias::new("partner_id")])
-                .select_from(rows)
-                .map_err(AppError::internal)?;
-            matched = db.execute(&insert).await?.rows_affected() as i64;
-        }
-        Selected::Ids(ids) => {
-            for chunk in ids.chunks(IDS_PER_INSERT) {
-                let mut insert = Query::insert();
-                insert
-                    .into_table(Alias::new(TABLE))
-                    .columns([Alias::new("partner_id")]);
-                for id in chunk {
-                    insert.values_panic([Expr::val(*id)]);
-                }
-                matched += db.execute(&insert).await?.rows_affected() as i64;
-            }
-        }
+    for cond in conditions {
+        let mut rows = Query::select();
+        rows.column((cp::Entity, cp::Column::PartnerId))
+            .expr(Expr::cust(format!("({state})")))
+            .from(cp::Entity)
+            .cond_where(cond);
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(TABLE))
+            .columns([Alias::new("partner_id"), Alias::new("before")])
+            .select_from(rows)
+            .map_err(AppError::internal)?;
+        matched += db.execute(&insert).await?.rows_affected() as i64;
     }
     if matched > 0 {
-        db.execute_unprepared(&format!("UPDATE {TABLE} SET before = ({state})"))
-            .await?;
-        // After the update, which doubles the table's pages.
         analyze_filled(db, TABLE).await?;
     }
     Ok(matched)
@@ -104,12 +120,23 @@ pub async fn record_changes(
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
     let changed = Alias::new("changed");
+    let selection = Alias::new(TABLE);
     let mut states = Query::select();
     states
-        .column(Alias::new("partner_id"))
-        .column(Alias::new("before"))
+        .column((selection.clone(), Alias::new("partner_id")))
+        .column((selection.clone(), Alias::new("before")))
         .expr_as(Expr::cust(format!("({state})")), Alias::new("after"))
-        .from(Alias::new(TABLE));
+        .from(selection.clone())
+        // LEFT: a partner whose row an action removed still has a state (of NULLs) to compare.
+        .left_join(
+            cp::Entity,
+            Condition::all()
+                .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id))
+                .add(
+                    Expr::col((cp::Entity, cp::Column::PartnerId))
+                        .equals((selection, Alias::new("partner_id"))),
+                ),
+        );
     // MATERIALIZED: each partner's state after the action is read once. Inlined, the state was
     // computed again for each of its two uses (the comparison and the entry).
     let mut cte = CommonTableExpression::new();

@@ -88,8 +88,9 @@ pub trait BulkAction: Send + Sync {
         Box::pin(async { Ok(()) })
     }
 
-    /// SQL of the JSON text of what the action may change about the partner [`fixed::PARTNER`];
-    /// a partner whose state is unchanged afterwards is not affected.
+    /// SQL of the JSON text of what the action may change about the partner, over its
+    /// relationship row [`fixed::ROW`] (the partner is [`fixed::STATE_PARTNER`]); a partner whose
+    /// state is unchanged afterwards is not affected.
     fn state(&self, run: Run<'_>) -> String;
 
     /// What the action was asked, for its activity entries.
@@ -196,7 +197,7 @@ pub async fn execute<A: BulkAction>(
 ) -> AppResult<Outcome<A::Counts>> {
     let state = action.state(run);
     let mut outcome = Outcome {
-        matched: fixed::fix(txn, selected, &state).await?,
+        matched: fixed::fix(txn, run.campaign_id, selected, &state).await?,
         affected: 0,
         counts: A::Counts::default(),
     };

@@ -117,22 +117,22 @@ pub(crate) fn check_comment(comment: Option<&str>, check: &mut Checker) {
 }
 
 /// `{"contractStatus", "stage", "current", "template", "ends", "open", "upcoming", "pending"}`:
-/// every contract action changes one of these for a partner it applies to. Two lookups per
-/// partner (its relationship row, and one aggregate over its open contract records: at most one
-/// current, one scheduled and one proposed, so the cost does not grow with a partner's history),
-/// as the engine reads the state of every selected partner twice. `current`, `upcoming` and
+/// every contract action changes one of these for a partner it applies to. The relationship
+/// row's columns, and one aggregate over its open contract records (at most one current, one
+/// scheduled and one proposed, so the cost does not grow with a partner's history), as the
+/// engine reads the state of every selected partner twice. `current`, `upcoming` and
 /// `pending` are record ids (a new record shows); `open` weighs the open records by status
 /// (pending 1, upcoming 10, active 100, suspended 1,000), so any move between those statuses
 /// shows; `ends` is the current record's end (a scheduled expiry).
 pub(crate) fn state(run: Run<'_>) -> String {
     let c = run.campaign_id;
-    let p = fixed::PARTNER;
+    let p = fixed::STATE_PARTNER;
+    let row = fixed::ROW;
     let current = "status IN ('ACTIVE', 'SUSPENDED')";
     let standing = format!(
-        "SELECT '\"contractStatus\":' || {} || ',\"stage\":' || {} \
-         FROM campaign_partners WHERE campaign_id = {c} AND partner_id = {p}",
-        json::plain_text("contract_status"),
-        json::plain_text("relationship_stage"),
+        "'\"contractStatus\":' || {} || ',\"stage\":' || {}",
+        json::plain_text(&format!("{row}.contract_status")),
+        json::plain_text(&format!("{row}.relationship_stage")),
     );
     let records = format!(
         "SELECT '\"current\":' || {} || ',\"template\":' || {} || ',\"ends\":' || {} \

@@ -269,11 +269,11 @@ impl BulkAction for SetAnswer {
     }
 }
 
-/// SQL of the partner's ([`fixed::PARTNER`]) answer to `field` as JSON text: `{"text",
+/// SQL of the partner's ([`fixed::STATE_PARTNER`]) answer to `field` as JSON text: `{"text",
 /// "number", "date", "fileUrl", "optionIds"}`, or `null` when there is none. Every action that
 /// changes answers shows them before and after in this shape.
 pub fn answer_state(run: Run<'_>, field: i64) -> String {
-    let partner = fixed::PARTNER;
+    let partner = fixed::STATE_PARTNER;
     let options = json::int_array(
         run.backend,
         "option_id",

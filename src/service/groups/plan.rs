@@ -148,7 +148,7 @@ impl BulkAction for MembershipChange {
                 &format!(
                     "FROM partner_group_members WHERE campaign_id = {} AND partner_id = {}",
                     run.campaign_id,
-                    fixed::PARTNER
+                    fixed::STATE_PARTNER
                 ),
             );
             return json::object(&[("groups", groups)]);
@@ -159,7 +159,7 @@ impl BulkAction for MembershipChange {
                 let probe = format!(
                     "CASE WHEN EXISTS (SELECT 1 FROM partner_group_members WHERE group_id = {g} \
                      AND partner_id = {}) THEN 'true' ELSE 'false' END",
-                    fixed::PARTNER
+                    fixed::STATE_PARTNER
                 );
                 (g.to_string(), probe)
             })

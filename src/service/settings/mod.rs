@@ -86,12 +86,12 @@ impl<S: PartnerSetting> BulkAction for Settings<S> {
         self.0.check(db, run, check)
     }
 
-    /// The setting's columns as one JSON object, from one lookup of the relationship row.
+    /// The setting's columns of the relationship row as one JSON object.
     fn state(&self, run: Run<'_>) -> String {
         let fields: Vec<(&str, String)> = S::STATE
             .iter()
             .map(|(key, column, kind)| {
-                let column = column_name(*column);
+                let column = format!("{}.{}", fixed::ROW, column_name(*column));
                 let value = match kind {
                     Kind::Int => json::int(&column),
                     // Quoted by the database, so any stored text makes valid JSON.
@@ -107,12 +107,7 @@ impl<S: PartnerSetting> BulkAction for Settings<S> {
                 (*key, value)
             })
             .collect();
-        format!(
-            "(SELECT {} FROM campaign_partners WHERE campaign_id = {} AND partner_id = {})",
-            json::object(&fields),
-            run.campaign_id,
-            fixed::PARTNER
-        )
+        json::object(&fields)
     }
 
     fn input(&self) -> serde_json::Value {
