@@ -30,6 +30,7 @@ mod m20261121_000024_partner_access_tokens;
 mod m20261121_000025_partner_exports;
 mod m20261121_000026_custom_field_management;
 mod m20261121_000027_client_cost_exceptions;
+mod m20261201_000028_bulk_write_triggers;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000025_partner_exports::Migration),
             Box::new(m20261121_000026_custom_field_management::Migration),
             Box::new(m20261121_000027_client_cost_exceptions::Migration),
+            Box::new(m20261201_000028_bulk_write_triggers::Migration),
         ]
     }
 }

@@ -36,6 +36,8 @@ const TABLES: [&str; 28] = [
     "action_trackers",
 ];
 
+#[path = "roundtrip/bulk_writes.rs"]
+mod bulk_writes;
 #[path = "roundtrip/steps.rs"]
 mod steps;
 #[path = "roundtrip/support.rs"]
@@ -183,7 +185,9 @@ async fn roundtrip(db: &DatabaseConnection) {
         "SELECT relationship_stage FROM campaign_partners WHERE assigned_user_id IS NULL",
     )
     .await;
-    assert_eq!(unassigned, ["NEW"]);
+    // PostgreSQL has no key on the account manager since 000028 (users are never removed).
+    let cleared: &[&str] = if postgres { &[] } else { &["NEW"] };
+    assert_eq!(unassigned, cleared);
     exec(db, &format!("DELETE FROM accounts WHERE id = {first}")).await;
     assert_eq!(count(db, "campaigns").await, 0);
     assert_eq!(count(db, "campaign_partners").await, 0);
@@ -213,6 +217,7 @@ async fn sqlite_roundtrip() {
     date_joined_changes(&db).await;
     stage_order(&db).await;
     custom_field_management(&db).await;
+    bulk_writes::bulk_write_triggers(&db).await;
     db.close().await.unwrap();
 }
 
@@ -249,6 +254,7 @@ async fn postgres_roundtrip() {
     date_joined_changes(&db).await;
     stage_order(&db).await;
     custom_field_management(&db).await;
+    bulk_writes::bulk_write_triggers(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;
