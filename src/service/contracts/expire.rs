@@ -35,10 +35,11 @@ impl Expire {
         let c = run.campaign_id;
         let skipped = targets::pick(
             db,
+            run.campaign_id,
             Targeting {
-                record: targets::current_record(run),
+                record: targets::CURRENT_RECORD.to_owned(),
                 reason: format!(
-                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
+                    "CASE WHEN {RECORD}.id IS NULL THEN 'NO_CURRENT_CONTRACT' \
                      WHEN $1 AND {RECORD}.end_date = $2 THEN 'ALREADY_SCHEDULED' END"
                 ),
                 values: vec![(!self.now).into(), self.end.into()],

@@ -4,12 +4,12 @@ use futures_util::future::BoxFuture;
 use sea_orm::DatabaseTransaction;
 
 use super::sql::{self, exec, History};
-use super::targets::{self, Targeting, IDS, RECORDS, RECORD_STATUS};
+use super::targets::{self, Targeting, IDS, RECORD, RECORDS, RECORD_STATUS};
 use super::ContractStep;
 use super::Skipped;
 use crate::auth::Permission;
 use crate::error::AppResult;
-use crate::service::bulk::{fixed, Run};
+use crate::service::bulk::Run;
 use crate::service::validation::Checker;
 
 /// Pause (`suspend`) or resume the selected partnerships.
@@ -42,10 +42,11 @@ impl Suspend {
         };
         let skipped = targets::pick(
             db,
+            run.campaign_id,
             Targeting {
-                record: targets::current_record(run),
+                record: targets::CURRENT_RECORD.to_owned(),
                 reason: format!(
-                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
+                    "CASE WHEN {RECORD}.id IS NULL THEN 'NO_CURRENT_CONTRACT' \
                      WHEN {RECORD_STATUS} <> '{from}' THEN '{already}' END"
                 ),
                 values: vec![],
@@ -117,14 +118,12 @@ impl AnswerProposal {
         let c = run.campaign_id;
         let skipped = targets::pick(
             db,
+            run.campaign_id,
             Targeting {
-                record: format!(
-                    "SELECT MAX(id) FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {} AND status = 'PENDING'",
-                    fixed::PARTNER
-                ),
+                record: "status = 'PENDING'".to_owned(),
                 // Accepting needs a partnership to switch: not one expired or suspended.
                 reason: format!(
-                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_PENDING_PROPOSAL' \
+                    "CASE WHEN {RECORD}.id IS NULL THEN 'NO_PENDING_PROPOSAL' \
                      WHEN $1 AND NOT EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
                        AND cur.partner_id = contract_targets.partner_id AND cur.status IN ('ACTIVE', 'SUSPENDED')) \
                      THEN 'NO_CURRENT_CONTRACT' \

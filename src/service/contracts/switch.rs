@@ -79,10 +79,11 @@ impl Switch {
         };
         let skipped = targets::pick(
             db,
+            run.campaign_id,
             Targeting {
-                record: targets::current_record(run),
+                record: targets::CURRENT_RECORD.to_owned(),
                 reason: format!(
-                    "CASE WHEN contract_targets.record_id IS NULL THEN 'NO_CURRENT_CONTRACT' \
+                    "CASE WHEN {RECORD}.id IS NULL THEN 'NO_CURRENT_CONTRACT' \
                      WHEN {RECORD_STATUS} = 'SUSPENDED' THEN 'SUSPENDED' \
                      WHEN {RECORD}.end_date IS NOT NULL AND {RECORD}.is_temporary = $3 \
                        THEN 'EXPIRY_SCHEDULED' \

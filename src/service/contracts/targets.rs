@@ -7,14 +7,15 @@ use sea_orm::{ConnectionTrait, DbBackend, Value};
 use super::sql::{exec, query};
 use super::{SkipReason, Skipped};
 use crate::error::{AppError, AppResult};
-use crate::service::bulk::{fixed, Run};
+use crate::service::bulk::fixed;
 
-/// How an action picks its partners: SQL of the record it starts from (over
-/// `bulk_selection.partner_id`), and SQL of a partner's skip reason (over
-/// `contract_targets.partner_id`, `contract_targets.record_id` and that record's columns as
-/// [`RECORD`]`.<column>`; NULL when it applies), with the parameters both use.
+/// How an action picks its partners: which of a partner's contract records its change starts
+/// from (the newest one matching a condition), and SQL of a partner's skip reason (over
+/// `contract_targets.partner_id` and that record's columns as [`RECORD`]`.<column>`, all NULL
+/// when the partner has none; NULL when it applies), with the parameters both use.
 pub struct Targeting {
-    /// The record each partner's change starts from (may be NULL).
+    /// SQL condition over a `partner_contracts` row (unqualified columns): the newest record of
+    /// the partner in the campaign meeting it is the one the change starts from.
     pub record: String,
     /// The reason a partner is skipped, a [`SkipReason`] name or NULL.
     pub reason: String,
@@ -22,15 +23,8 @@ pub struct Targeting {
     pub values: Vec<Value>,
 }
 
-/// The SQL of the current record (ACTIVE or SUSPENDED) of the selected partner.
-pub fn current_record(run: Run<'_>) -> String {
-    format!(
-        "SELECT MAX(id) FROM partner_contracts WHERE campaign_id = {} AND partner_id = {} \
-         AND status IN ('ACTIVE', 'SUSPENDED')",
-        run.campaign_id,
-        fixed::PARTNER
-    )
-}
+/// The condition of the current record (ACTIVE or SUSPENDED).
+pub const CURRENT_RECORD: &str = "status IN ('ACTIVE', 'SUSPENDED')";
 
 /// The alias of the target's record (a `partner_contracts` row, or NULLs) in a [`Targeting`]'s
 /// reason: its columns come with the row, not one lookup each.
@@ -41,7 +35,7 @@ pub const RECORD_STATUS: &str = "target_record.status";
 
 /// Fills `contract_targets`, counts the skipped per reason, and keeps only the partners the
 /// action applies to.
-pub async fn pick(db: &impl ConnectionTrait, t: Targeting) -> AppResult<Skipped> {
+pub async fn pick(db: &impl ConnectionTrait, campaign_id: i64, t: Targeting) -> AppResult<Skipped> {
     let create = match db.get_database_backend() {
         DbBackend::Postgres => {
             "CREATE TEMPORARY TABLE contract_targets (partner_id BIGINT PRIMARY KEY, \
@@ -53,22 +47,9 @@ pub async fn pick(db: &impl ConnectionTrait, t: Targeting) -> AppResult<Skipped>
         }
     };
     db.execute_unprepared(create).await?;
-    // One pass: each partner's record found once, joined by key, and classified. The record is
-    // MATERIALIZED so that its lookup runs once per partner: inlined, PostgreSQL ran it again
-    // for every use of `record_id` (2.5 s instead of 0.65 s for 100,000 partners).
     exec(
         db,
-        &format!(
-            "WITH found AS MATERIALIZED \
-             (SELECT partner_id, ({record}) AS record_id FROM {selection}) \
-             INSERT INTO contract_targets (partner_id, record_id, reason) \
-             SELECT contract_targets.partner_id, contract_targets.record_id, ({reason}) \
-             FROM found contract_targets \
-             LEFT JOIN partner_contracts {RECORD} ON {RECORD}.id = contract_targets.record_id",
-            reason = t.reason,
-            record = t.record,
-            selection = fixed::TABLE,
-        ),
+        &classify(db.get_database_backend(), campaign_id, &t),
         t.values,
     )
     .await?;
@@ -91,6 +72,38 @@ pub async fn pick(db: &impl ConnectionTrait, t: Targeting) -> AppResult<Skipped>
             .await?;
     }
     Ok(skipped)
+}
+
+/// One statement filling `contract_targets`: each selected partner's record found once (one
+/// probe of the partner's records by index) and classified over its columns.
+fn classify(backend: DbBackend, campaign_id: i64, t: &Targeting) -> String {
+    let (reason, record) = (&t.reason, &t.record);
+    let selection = fixed::TABLE;
+    match backend {
+        // The record row comes with its lookup. Joining the record by id after finding it,
+        // PostgreSQL hashed every contract record of every campaign (0.6 s at 1.7 million
+        // records, growing with the history) instead of probing 100,000 ids.
+        DbBackend::Postgres => format!(
+            "INSERT INTO contract_targets (partner_id, record_id, reason) \
+             SELECT contract_targets.partner_id, {RECORD}.id, ({reason}) \
+             FROM {selection} contract_targets LEFT JOIN LATERAL \
+             (SELECT * FROM partner_contracts WHERE campaign_id = {campaign_id} \
+              AND partner_id = contract_targets.partner_id AND {record} \
+              ORDER BY id DESC LIMIT 1) {RECORD} ON TRUE"
+        ),
+        // SQLite has no LATERAL: the record's id is found first (MATERIALIZED, so once per
+        // partner), then its row joined by key.
+        _ => format!(
+            "WITH found AS MATERIALIZED \
+             (SELECT partner_id, (SELECT MAX(id) FROM partner_contracts WHERE campaign_id = {campaign_id} \
+              AND partner_id = {partner} AND {record}) AS record_id FROM {selection}) \
+             INSERT INTO contract_targets (partner_id, record_id, reason) \
+             SELECT contract_targets.partner_id, contract_targets.record_id, ({reason}) \
+             FROM found contract_targets \
+             LEFT JOIN partner_contracts {RECORD} ON {RECORD}.id = contract_targets.record_id",
+            partner = fixed::PARTNER,
+        ),
+    }
 }
 
 /// Drops `contract_targets` (before the engine compares states and the transaction ends).

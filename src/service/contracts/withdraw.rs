@@ -48,8 +48,9 @@ impl WithdrawUpcoming {
         }
         let skipped = targets::pick(
             db,
+            run.campaign_id,
             Targeting {
-                record: targets::current_record(run),
+                record: targets::CURRENT_RECORD.to_owned(),
                 reason: format!(
                     "CASE WHEN NOT ({}) THEN 'NOTHING_TO_WITHDRAW' END",
                     any.join(" OR ")
