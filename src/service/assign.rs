@@ -49,7 +49,7 @@ impl Assign {
             .value(cp::Column::AssignedUserId, self.user())
             .value(cp::Column::UpdatedAt, run.now)
             .and_where(Expr::col(cp::Column::CampaignId).eq(run.campaign_id))
-            .and_where(Expr::col(cp::Column::PartnerId).in_subquery(fixed::ids()))
+            .and_where(Expr::cust(fixed::selected(run.backend, "partner_id")))
             .and_where(differs);
         db.execute(&update).await?;
         Ok(())

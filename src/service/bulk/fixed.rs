@@ -12,8 +12,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, BinOper, CommonTableExpression, Condition, Expr, ExprTrait, Query, SelectStatement,
-    WithClause,
+    Alias, Asterisk, BinOper, CommonTableExpression, Condition, Expr, ExprTrait, JoinType, Query,
+    SelectStatement, WithClause,
 };
 use sea_orm::{ConnectionTrait, DbBackend};
 
@@ -99,6 +99,24 @@ pub async fn fix(
     Ok(matched)
 }
 
+/// SQL: `column` is one of the ids `ids` (a subquery) selects. On PostgreSQL as an array of
+/// them (`= ANY(ARRAY(...))`), which the planner looks up by index, in time with the number of
+/// ids: given `IN (subquery)` it hashed the whole campaign (or every contract record) to join
+/// them, and the cost grew with the table (at a million partners, 100,000 selected: the state
+/// after an assignment 0.25 s instead of 0.6 s, replacing 100,000 contract records' lookup
+/// 0.28 s instead of 0.71 s, `EXPLAIN ANALYZE`). SQLite probes the index for `IN` anyway.
+pub fn among(backend: DbBackend, column: &str, ids: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("{column} = ANY(ARRAY({ids}))"),
+        _ => format!("{column} IN ({ids})"),
+    }
+}
+
+/// SQL: `column` is one of the selected partners ([`among`] the selection).
+pub fn selected(backend: DbBackend, column: &str) -> String {
+    among(backend, column, &format!("SELECT partner_id FROM {TABLE}"))
+}
+
 /// `SELECT partner_id FROM bulk_selection`: the selection, for `IN (...)`.
 pub fn ids() -> SelectStatement {
     let mut q = Query::select();
@@ -126,17 +144,27 @@ pub async fn record_changes(
         .column((selection.clone(), Alias::new("partner_id")))
         .column((selection.clone(), Alias::new("before")))
         .expr_as(Expr::cust(format!("({state})")), Alias::new("after"))
-        .from(selection.clone())
-        // LEFT: a partner whose row an action removed still has a state (of NULLs) to compare.
-        .left_join(
+        .from(selection.clone());
+    // LEFT: a partner whose row an action removed still has a state (of NULLs) to compare.
+    let on = Expr::col((cp::Entity, cp::Column::PartnerId))
+        .equals((selection, Alias::new("partner_id")));
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        // The selected rows looked up by index ([`among`]), then joined.
+        let mut rows = Query::select();
+        rows.column(Asterisk)
+            .from(cp::Entity)
+            .and_where(Expr::col(cp::Column::CampaignId).eq(campaign_id))
+            .and_where(Expr::cust(selected(backend, "partner_id")));
+        states.join_subquery(JoinType::LeftJoin, rows, cp::Entity, on);
+    } else {
+        states.left_join(
             cp::Entity,
             Condition::all()
                 .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id))
-                .add(
-                    Expr::col((cp::Entity, cp::Column::PartnerId))
-                        .equals((selection, Alias::new("partner_id"))),
-                ),
+                .add(on),
         );
+    }
     // MATERIALIZED: each partner's state after the action is read once. Inlined, the state was
     // computed again for each of its two uses (the comparison and the entry).
     let mut cte = CommonTableExpression::new();

@@ -11,6 +11,7 @@ use sea_orm::{DatabaseConnection, DbBackend};
 
 use super::sql::{exec, query, standing_differs as differs};
 use crate::error::AppResult;
+use crate::service::bulk::fixed;
 use crate::service::write::{analyze_filled, lock_campaign, write_transaction, Finish};
 
 /// What one run applied.
@@ -124,6 +125,8 @@ async fn apply_campaign(
     }
     analyze_filled(db, "due_records").await?;
     let of = |kind: &str, col: &str| format!("SELECT {col} FROM due_records WHERE kind = '{kind}'");
+    // `column` among the ids of a query ([`fixed::among`]: by index on PostgreSQL).
+    let among = |column: &str, ids: &str| fixed::among(backend, column, ids);
     // History entries for the records this run really changed (updated or created at `now`).
     let history = |action: &str, changed: &str| {
         format!(
@@ -183,16 +186,16 @@ async fn apply_campaign(
     applied.expired = exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET status = 'EXPIRED', updated_at = $1 WHERE id IN ({}) \
+            "UPDATE partner_contracts SET status = 'EXPIRED', updated_at = $1 WHERE {} \
              AND status IN ('ACTIVE', 'SUSPENDED')",
-            of("EXPIRE", "id")
+            among("id", &of("EXPIRE", "id"))
         ),
         at(),
     )
     .await?;
     let expired = format!(
-        "p.id IN ({}) AND p.status = 'EXPIRED' AND p.updated_at = $1",
-        of("EXPIRE", "id")
+        "{} AND p.status = 'EXPIRED' AND p.updated_at = $1",
+        among("p.id", &of("EXPIRE", "id"))
     );
     exec(db, &history("EXPIRED", &expired), with_flag()).await?;
     let expired_partners = format!(
@@ -202,7 +205,8 @@ async fn apply_campaign(
         db,
         &format!(
             "UPDATE campaign_partners SET contract_status = 'EXPIRED', relationship_stage = 'EXPIRED', \
-             updated_at = $1 WHERE campaign_id = {c} AND partner_id IN ({expired_partners}) AND {}",
+             updated_at = $1 WHERE campaign_id = {c} AND {} AND {}",
+            among("partner_id", &expired_partners),
             differs("EXPIRED", Some("EXPIRED"))
         ),
         at(),
@@ -212,7 +216,8 @@ async fn apply_campaign(
         db,
         &format!(
             "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE campaign_id = {c} \
-             AND status IN ('PENDING', 'UPCOMING') AND partner_id IN ({expired_partners})"
+             AND status IN ('PENDING', 'UPCOMING') AND {}",
+            among("partner_id", &expired_partners)
         ),
         at(),
     )
@@ -224,9 +229,9 @@ async fn apply_campaign(
     exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE id IN ({}) \
+            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {} \
              AND status = 'UPCOMING' AND NOT {}",
-            of("SWITCH", "id"),
+            among("id", &of("SWITCH", "id")),
             current("partner_contracts.partner_id")
         ),
         at(),
@@ -258,8 +263,9 @@ async fn apply_campaign(
     exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET end_date = ({scheduled_expiry}) WHERE id IN ({switching}) \
-             AND end_date IS NULL AND ({scheduled_expiry}) IS NOT NULL"
+            "UPDATE partner_contracts SET end_date = ({scheduled_expiry}) WHERE {} \
+             AND end_date IS NULL AND ({scheduled_expiry}) IS NOT NULL",
+            among("id", switching)
         ),
         vec![false.into()],
     )
@@ -268,7 +274,8 @@ async fn apply_campaign(
         db,
         &format!(
             "UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 \
-             WHERE campaign_id = {c} AND status IN ('ACTIVE', 'SUSPENDED') AND partner_id IN ({switching_partners})"
+             WHERE campaign_id = {c} AND status IN ('ACTIVE', 'SUSPENDED') AND {}",
+            among("partner_id", switching_partners)
         ),
         at(),
     )
@@ -277,8 +284,9 @@ async fn apply_campaign(
         db,
         &format!(
             "UPDATE partner_contracts SET updated_at = $1, status = CASE WHEN id IN ({}) \
-             THEN 'SUSPENDED' ELSE 'ACTIVE' END WHERE id IN ({switching})",
-            of("SWITCH_SUSPENDED", "id")
+             THEN 'SUSPENDED' ELSE 'ACTIVE' END WHERE {}",
+            of("SWITCH_SUSPENDED", "id"),
+            among("id", switching)
         ),
         at(),
     )
@@ -287,8 +295,8 @@ async fn apply_campaign(
         db,
         &format!(
             "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', updated_at = $1 \
-             WHERE campaign_id = {c} AND partner_id IN ({}) AND {}",
-            of("SWITCH", "partner_id"),
+             WHERE campaign_id = {c} AND {} AND {}",
+            among("partner_id", &of("SWITCH", "partner_id")),
             differs("ACTIVE", Some("JOINED"))
         ),
         at(),
@@ -296,7 +304,7 @@ async fn apply_campaign(
     .await?;
     exec(
         db,
-        &history("SWITCH_APPLIED", &format!("p.id IN ({switching})")),
+        &history("SWITCH_APPLIED", &among("p.id", switching)),
         with_flag(),
     )
     .await?;

@@ -8,7 +8,7 @@ use sea_orm::DatabaseTransaction;
 
 use super::sql::{self, exec, History};
 use super::standing::ChangeCounts;
-use super::targets::{self, Targeting, IDS, RECORD, RECORDS};
+use super::targets::{self, Targeting, RECORD};
 use super::ContractStep;
 use crate::auth::Permission;
 use crate::error::AppResult;
@@ -32,6 +32,8 @@ pub struct Expire {
 
 impl Expire {
     async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+        let in_partners = targets::partners(run.backend);
+        let in_records = targets::records(run.backend);
         let c = run.campaign_id;
         let skipped = targets::pick(
             db,
@@ -52,7 +54,7 @@ impl Expire {
                 db,
                 &format!(
                     "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                     WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND partner_id IN ({IDS})"
+                     WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND {in_partners}"
                 ),
                 vec![run.now.into()],
             )
@@ -62,7 +64,7 @@ impl Expire {
             let changed = exec(
                 db,
                 &format!(
-                    "UPDATE partner_contracts SET status = 'EXPIRED', end_date = $1, updated_at = $1 WHERE id IN ({RECORDS})"
+                    "UPDATE partner_contracts SET status = 'EXPIRED', end_date = $1, updated_at = $1 WHERE {in_records}"
                 ),
                 vec![run.now.into()],
             )
@@ -71,7 +73,7 @@ impl Expire {
                 db,
                 &format!(
                     "UPDATE campaign_partners SET contract_status = 'EXPIRED', relationship_stage = 'EXPIRED', \
-                     updated_at = $1 WHERE campaign_id = {c} AND partner_id IN ({IDS}) AND {}",
+                     updated_at = $1 WHERE campaign_id = {c} AND {in_partners} AND {}",
                     sql::standing_differs("EXPIRED", Some("EXPIRED"))
                 ),
                 vec![run.now.into()],
@@ -84,7 +86,7 @@ impl Expire {
                 db,
                 &format!(
                     "UPDATE partner_contracts SET end_date = $1, is_temporary = $2, fallback_template_id = NULL, \
-                     updated_at = $3 WHERE id IN ({RECORDS})"
+                     updated_at = $3 WHERE {in_records}"
                 ),
                 vec![self.end.into(), false.into(), run.now.into()],
             )

@@ -4,7 +4,7 @@ use futures_util::future::BoxFuture;
 use sea_orm::DatabaseTransaction;
 
 use super::sql::{self, exec, History};
-use super::targets::{self, Targeting, IDS, RECORD, RECORDS, RECORD_STATUS};
+use super::targets::{self, Targeting, RECORD, RECORD_STATUS};
 use super::ContractStep;
 use super::Skipped;
 use crate::auth::Permission;
@@ -35,6 +35,8 @@ pub struct ChangeCounts {
 
 impl Suspend {
     async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+        let in_partners = targets::partners(run.backend);
+        let in_records = targets::records(run.backend);
         let (from, to, already, action) = if self.suspend {
             ("ACTIVE", "SUSPENDED", "SUSPENDED", "SUSPENDED")
         } else {
@@ -55,7 +57,9 @@ impl Suspend {
         .await?;
         let changed = exec(
             db,
-            &format!("UPDATE partner_contracts SET status = '{to}', updated_at = $1 WHERE id IN ({RECORDS})"),
+            &format!(
+                "UPDATE partner_contracts SET status = '{to}', updated_at = $1 WHERE {in_records}"
+            ),
             vec![run.now.into()],
         )
         .await? as i64;
@@ -63,7 +67,7 @@ impl Suspend {
             db,
             &format!(
                 "UPDATE campaign_partners SET contract_status = '{to}', updated_at = $1 \
-                 WHERE campaign_id = {} AND partner_id IN ({IDS}) AND {}",
+                 WHERE campaign_id = {} AND {in_partners} AND {}",
                 run.campaign_id,
                 sql::standing_differs(to, None)
             ),
@@ -115,6 +119,7 @@ pub struct AnswerProposal {
 
 impl AnswerProposal {
     async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+        let in_records = targets::records(run.backend);
         let c = run.campaign_id;
         let skipped = targets::pick(
             db,
@@ -164,7 +169,7 @@ impl AnswerProposal {
                 db,
                 &format!(
                     "UPDATE partner_contracts SET status = CASE WHEN start_date <= $1 THEN 'ACTIVE' ELSE 'UPCOMING' END, \
-                     updated_at = $1 WHERE id IN ({RECORDS})"
+                     updated_at = $1 WHERE {in_records}"
                 ),
                 now(),
             )
@@ -183,7 +188,7 @@ impl AnswerProposal {
         } else {
             changed = exec(
                 db,
-                &format!("UPDATE partner_contracts SET status = 'DECLINED', updated_at = $1 WHERE id IN ({RECORDS})"),
+                &format!("UPDATE partner_contracts SET status = 'DECLINED', updated_at = $1 WHERE {in_records}"),
                 now(),
             )
             .await? as i64;

@@ -6,7 +6,7 @@ use futures_util::future::BoxFuture;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction};
 
 use super::sql::{self, exec, History};
-use super::targets::{self, Targeting, IDS, RECORD, RECORDS, RECORD_STATUS};
+use super::targets::{self, Targeting, RECORD, RECORD_STATUS};
 use super::templates::{self, NewTemplate};
 use super::ContractStep;
 use super::Skipped;
@@ -70,6 +70,8 @@ impl Switch {
     }
 
     async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<SwitchCounts> {
+        let in_partners = targets::partners(run.backend);
+        let in_records = targets::records(run.backend);
         let (template_id, name) = match &self.template {
             TemplateRef::Existing(id) => (*id, templates::name_of(db, run.auth, *id).await?),
             TemplateRef::New(new) => {
@@ -105,14 +107,14 @@ impl Switch {
                     db,
                     &format!(
                         "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                         WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND partner_id IN ({IDS})"
+                         WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND {in_partners}"
                     ),
                     vec![run.now.into()],
                 )
                 .await?;
                 exec(
                     db,
-                    &format!("UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 WHERE id IN ({RECORDS})"),
+                    &format!("UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 WHERE {in_records}"),
                     vec![run.now.into()],
                 )
                 .await?
@@ -123,7 +125,7 @@ impl Switch {
                     db,
                     &format!(
                         "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                         WHERE campaign_id = {c} AND status = '{other}' AND partner_id IN ({IDS})"
+                         WHERE campaign_id = {c} AND status = '{other}' AND {in_partners}"
                     ),
                     vec![run.now.into()],
                 )

@@ -117,7 +117,16 @@ pub async fn release(db: &impl ConnectionTrait) -> AppResult<()> {
     Ok(())
 }
 
-/// SQL: the partners the action applies to, for `partner_id IN (...)`.
-pub const IDS: &str = "SELECT partner_id FROM contract_targets";
-/// SQL: the records they start from, for `id IN (...)`.
-pub const RECORDS: &str = "SELECT record_id FROM contract_targets";
+/// SQL: `partner_id` is one of the partners the action applies to.
+pub fn partners(backend: DbBackend) -> String {
+    fixed::among(
+        backend,
+        "partner_id",
+        "SELECT partner_id FROM contract_targets",
+    )
+}
+
+/// SQL: `id` is one of the records they start from.
+pub fn records(backend: DbBackend) -> String {
+    fixed::among(backend, "id", "SELECT record_id FROM contract_targets")
+}

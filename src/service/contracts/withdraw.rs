@@ -6,7 +6,7 @@ use sea_orm::DatabaseTransaction;
 
 use super::sql::{self, exec, History};
 use super::standing::ChangeCounts;
-use super::targets::{self, Targeting, IDS, RECORD, RECORDS};
+use super::targets::{self, Targeting, RECORD};
 use super::ContractStep;
 use crate::auth::Permission;
 use crate::domain::UserErrorCode;
@@ -27,6 +27,8 @@ pub struct WithdrawUpcoming {
 
 impl WithdrawUpcoming {
     async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
+        let in_partners = targets::partners(run.backend);
+        let in_records = targets::records(run.backend);
         let c = run.campaign_id;
         let has = |status: &str| {
             format!(
@@ -75,7 +77,7 @@ impl WithdrawUpcoming {
                 db,
                 &format!(
                     "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                     WHERE campaign_id = {c} AND status IN ({}) AND partner_id IN ({IDS})",
+                     WHERE campaign_id = {c} AND status IN ({}) AND {in_partners}",
                     statuses.join(", ")
                 ),
                 vec![run.now.into()],
@@ -87,7 +89,7 @@ impl WithdrawUpcoming {
                 db,
                 &format!(
                     "UPDATE partner_contracts SET end_date = NULL, updated_at = $1 \
-                     WHERE id IN ({RECORDS}) AND end_date > $1 AND is_temporary = $2"
+                     WHERE {in_records} AND end_date > $1 AND is_temporary = $2"
                 ),
                 vec![run.now.into(), false.into()],
             )

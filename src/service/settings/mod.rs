@@ -132,7 +132,7 @@ impl<S: PartnerSetting> BulkAction for Settings<S> {
             update
                 .value(cp::Column::UpdatedAt, run.now)
                 .and_where(Expr::col(cp::Column::CampaignId).eq(run.campaign_id))
-                .and_where(Expr::col(cp::Column::PartnerId).in_subquery(fixed::ids()));
+                .and_where(Expr::cust(fixed::selected(run.backend, "partner_id")));
             db.execute(&update).await?;
             Ok(())
         })
