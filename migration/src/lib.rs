@@ -31,6 +31,7 @@ mod m20261121_000025_partner_exports;
 mod m20261121_000026_custom_field_management;
 mod m20261121_000027_client_cost_exceptions;
 mod m20261201_000028_bulk_write_triggers;
+mod m20261201_000029_open_contract_records;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000026_custom_field_management::Migration),
             Box::new(m20261121_000027_client_cost_exceptions::Migration),
             Box::new(m20261201_000028_bulk_write_triggers::Migration),
+            Box::new(m20261201_000029_open_contract_records::Migration),
         ]
     }
 }

@@ -124,6 +124,10 @@ pub(crate) fn check_comment(comment: Option<&str>, check: &mut Checker) {
 /// `pending` are record ids (a new record shows); `open` weighs the open records by status
 /// (pending 1, upcoming 10, active 100, suspended 1,000), so any move between those statuses
 /// shows; `ends` is the current record's end (a scheduled expiry).
+/// The condition of a partner's open contract records, written as the index of open records
+/// (`ix_pc_open_records`, migration 000029) writes it, so that SQLite uses that index too.
+pub(crate) const OPEN_RECORDS: &str = "status IN ('PENDING', 'UPCOMING', 'ACTIVE', 'SUSPENDED')";
+
 pub(crate) fn state(run: Run<'_>) -> String {
     let c = run.campaign_id;
     let p = fixed::STATE_PARTNER;
@@ -138,7 +142,7 @@ pub(crate) fn state(run: Run<'_>) -> String {
         "SELECT '\"current\":' || {} || ',\"template\":' || {} || ',\"ends\":' || {} \
          || ',\"open\":' || {} || ',\"upcoming\":' || {} || ',\"pending\":' || {} \
          FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {p} \
-         AND status IN ('PENDING', 'UPCOMING', 'ACTIVE', 'SUSPENDED')",
+         AND {OPEN_RECORDS}",
         json::int(&format!("MAX(CASE WHEN {current} THEN id END)")),
         json::int(&format!("MAX(CASE WHEN {current} THEN template_id END)")),
         json::plain_text(&format!(
