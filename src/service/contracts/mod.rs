@@ -124,8 +124,8 @@ pub(crate) fn check_comment(comment: Option<&str>, check: &mut Checker) {
 /// `pending` are record ids (a new record shows); `open` weighs the open records by status
 /// (pending 1, upcoming 10, active 100, suspended 1,000), so any move between those statuses
 /// shows; `ends` is the current record's end (a scheduled expiry).
-/// The condition of a partner's open contract records, written as the index of open records
-/// (`ix_pc_open_records`, migration 000029) writes it, so that SQLite uses that index too.
+/// The condition of a partner's open contract records (on PostgreSQL the index of open records,
+/// `ix_pc_open_records` of migration 000029, holds exactly these).
 pub(crate) const OPEN_RECORDS: &str = "status IN ('PENDING', 'UPCOMING', 'ACTIVE', 'SUSPENDED')";
 
 pub(crate) fn state(run: Run<'_>) -> String {

@@ -23,13 +23,8 @@ pub struct Targeting {
     pub values: Vec<Value>,
 }
 
-/// The condition of the current record (ACTIVE or SUSPENDED). It names the open records first,
-/// as the index of open records (`ix_pc_open_records`) does: SQLite uses a partial index only
-/// for a query naming its condition (PostgreSQL sees that the second term implies it).
-pub const CURRENT_RECORD: &str = concat!(
-    "status IN ('PENDING', 'UPCOMING', 'ACTIVE', 'SUSPENDED')",
-    " AND status IN ('ACTIVE', 'SUSPENDED')"
-);
+/// The condition of the current record (ACTIVE or SUSPENDED).
+pub const CURRENT_RECORD: &str = "status IN ('ACTIVE', 'SUSPENDED')";
 
 /// The alias of the target's record (a `partner_contracts` row, or NULLs) in a [`Targeting`]'s
 /// reason: its columns come with the row, not one lookup each.
