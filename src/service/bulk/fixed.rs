@@ -5,10 +5,12 @@
 //! the snapshot with the state after the action gives the partners really changed, and their
 //! activity entries, in one statement.
 //!
-//! A state is read over the partner's relationship row ([`ROW`]), which both passes already
-//! have in hand: the snapshot is taken by the statement that copies the selection (reading each
-//! selected row once), and the state after by joining the selection to the rows again. Its
-//! columns are read directly, and other tables by [`STATE_PARTNER`].
+//! A state is read over the partner's relationship row ([`ROW`]): its columns directly, other
+//! tables by [`STATE_PARTNER`]. On PostgreSQL the snapshot is taken by the statement that copies
+//! the selection, with the row it reads anyway; on SQLite by a second statement over the copied
+//! ids, which visits the partners in id order (0.56 s instead of 0.86–1.0 s for 100,000 partners'
+//! contract states at a million: in the filter's order, every lookup of a partner's records
+//! landed on another page). The state after joins the selection to the rows again.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
@@ -48,9 +50,8 @@ pub enum Selected<'a> {
 /// Partner ids per INSERT of [`Selected::Ids`].
 const IDS_PER_INSERT: usize = 5_000;
 
-/// Creates the table and copies the selected partners' ids and states into it, in one
-/// statement reading each selected relationship row once; returns how many. `state` is SQL of
-/// a JSON text over [`ROW`]. `db` must be a transaction.
+/// Creates the table and copies the selected partners' ids and states into it; returns how
+/// many. `state` is SQL of a JSON text over [`ROW`]. `db` must be a transaction.
 pub async fn fix(
     db: &impl ConnectionTrait,
     campaign_id: i64,
@@ -78,22 +79,35 @@ pub async fn fix(
             })
             .collect(),
     };
+    // With the ids (PostgreSQL), or after them (SQLite): see the module documentation.
+    let with_ids = db.get_database_backend() == DbBackend::Postgres;
     let mut matched = 0;
     for cond in conditions {
         let mut rows = Query::select();
         rows.column((cp::Entity, cp::Column::PartnerId))
-            .expr(Expr::cust(format!("({state})")))
             .from(cp::Entity)
             .cond_where(cond);
+        let mut columns = vec![Alias::new("partner_id")];
+        if with_ids {
+            rows.expr(Expr::cust(format!("({state})")));
+            columns.push(Alias::new("before"));
+        }
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new(TABLE))
-            .columns([Alias::new("partner_id"), Alias::new("before")])
+            .columns(columns)
             .select_from(rows)
             .map_err(AppError::internal)?;
         matched += db.execute(&insert).await?.rows_affected() as i64;
     }
     if matched > 0 {
+        if !with_ids {
+            db.execute_unprepared(&format!(
+                "UPDATE {TABLE} SET before = (SELECT {state} FROM {ROW} \
+                 WHERE {ROW}.campaign_id = {campaign_id} AND {ROW}.partner_id = {TABLE}.partner_id)"
+            ))
+            .await?;
+        }
         analyze_filled(db, TABLE).await?;
     }
     Ok(matched)
