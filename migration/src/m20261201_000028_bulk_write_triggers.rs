@@ -5,7 +5,9 @@
 //!   differs (as SQLite's has since `000022`). The statement-level trigger joined every updated
 //!   row to the copy, whatever the update changed: 0.5 s of an assignment that changes no stage.
 //!   Where 100,000 stages do change (an expiry) the row trigger takes 0.94 s against the
-//!   statement trigger's 1.02 s.
+//!   statement trigger's 1.02 s. The row trigger compares the row's old and new values, not the
+//!   copy: a copy that differed from its row (it cannot, through these triggers and the seeder's
+//!   copy) would no longer be set right by an unrelated update.
 //! - `campaign_partners.assigned_user_id` and `activity_log.account_id` lose their foreign keys,
 //!   as the contract tables did in `000019`: each is a per-row trigger that queries and locks the
 //!   row it points to, 0.32 s of the assignment's update and 0.24 s of inserting its 100,000

@@ -40,7 +40,15 @@ pub async fn bulk_write_triggers(db: &DatabaseConnection) {
     )
     .await;
     assert_eq!(strings(db, stage).await, ["JOINED"]);
+    // Marked behind the triggers' back: an update that leaves the stage as it is must not
+    // touch the copy (the statement trigger of 000022 joined every updated row to it).
+    exec(
+        db,
+        "UPDATE campaign_partner_stages SET relationship_stage = 'MARK'",
+    )
+    .await;
     exec(db, "UPDATE campaign_partners SET assigned_user_id = (SELECT MAX(id) FROM account_users), relationship_stage = relationship_stage").await;
+    assert_eq!(strings(db, stage).await, ["MARK"]);
     exec(
         db,
         "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'EXPIRED'",
@@ -74,8 +82,10 @@ pub async fn bulk_write_triggers(db: &DatabaseConnection) {
                 "tr_campaign_partner_stages_update:1"
             ]
         );
-        // Without the key nothing clears a removed user: down must.
+        // Without the keys nothing clears a removed user, nor an entry of an account that is
+        // not there: down must.
         exec(db, "DELETE FROM account_users WHERE name = 'V'").await;
+        exec(db, "INSERT INTO activity_log (account_id, action, created_at) VALUES (999999, 'ORPHAN', CURRENT_TIMESTAMP)").await;
     }
 
     Migrator::down(db, Some(1)).await.unwrap();
@@ -86,6 +96,11 @@ pub async fn bulk_write_triggers(db: &DatabaseConnection) {
         assert!(
             strings(db, assigned).await.is_empty(),
             "the removed user is no longer named"
+        );
+        let orphans = "SELECT action FROM activity_log WHERE action = 'ORPHAN'";
+        assert!(
+            strings(db, orphans).await.is_empty(),
+            "the orphan entry went with its account"
         );
     }
     // The statement trigger of 000022 is back and still copies.

@@ -159,7 +159,8 @@ pub async fn record_changes(
         .column((selection.clone(), Alias::new("before")))
         .expr_as(Expr::cust(format!("({state})")), Alias::new("after"))
         .from(selection.clone());
-    // LEFT: a partner whose row an action removed still has a state (of NULLs) to compare.
+    // No action removes relationship rows, so each selected partner finds its row; LEFT only
+    // keeps a partner in the comparison if one ever did (its state would then read as missing).
     let on = Expr::col((cp::Entity, cp::Column::PartnerId))
         .equals((selection, Alias::new("partner_id")));
     let backend = db.get_database_backend();

@@ -116,6 +116,10 @@ pub(crate) fn check_comment(comment: Option<&str>, check: &mut Checker) {
     check.optional_multiline_text("comment", comment, MAX_CONTRACT_COMMENT_CHARS);
 }
 
+/// The condition of a partner's open contract records (on PostgreSQL the index of open records,
+/// `ix_pc_open_records` of migration 000029, holds exactly these).
+pub(crate) const OPEN_RECORDS: &str = "status IN ('PENDING', 'UPCOMING', 'ACTIVE', 'SUSPENDED')";
+
 /// `{"contractStatus", "stage", "current", "template", "ends", "open", "upcoming", "pending"}`:
 /// every contract action changes one of these for a partner it applies to. The relationship
 /// row's columns, and one aggregate over its open contract records (at most one current, one
@@ -124,10 +128,6 @@ pub(crate) fn check_comment(comment: Option<&str>, check: &mut Checker) {
 /// `pending` are record ids (a new record shows); `open` weighs the open records by status
 /// (pending 1, upcoming 10, active 100, suspended 1,000), so any move between those statuses
 /// shows; `ends` is the current record's end (a scheduled expiry).
-/// The condition of a partner's open contract records (on PostgreSQL the index of open records,
-/// `ix_pc_open_records` of migration 000029, holds exactly these).
-pub(crate) const OPEN_RECORDS: &str = "status IN ('PENDING', 'UPCOMING', 'ACTIVE', 'SUSPENDED')";
-
 pub(crate) fn state(run: Run<'_>) -> String {
     let c = run.campaign_id;
     let p = fixed::STATE_PARTNER;

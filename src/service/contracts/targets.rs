@@ -17,7 +17,9 @@ pub struct Targeting {
     /// SQL condition over a `partner_contracts` row (unqualified columns): the newest record of
     /// the partner in the campaign meeting it is the one the change starts from.
     pub record: String,
-    /// The reason a partner is skipped, a [`SkipReason`] name or NULL.
+    /// The reason a partner is skipped, a [`SkipReason`] name or NULL. It reads the partner as
+    /// `contract_targets.partner_id` and the record only through [`RECORD`] (`target_record.id`
+    /// is NULL without one): the rows under `contract_targets` differ between the databases.
     pub reason: String,
     /// Values of `$1`... in `record` and `reason` (one numbering: they form one statement).
     pub values: Vec<Value>,
