@@ -158,8 +158,8 @@ async fn apply_campaign(
              SELECT old.account_id, old.campaign_id, old.partner_id, t.id, t.name, old.status, old.end_date, NULL, $2, \
              NULL, 'REPLACE', NULL, NULL, $1, $1 FROM partner_contracts old \
              JOIN contract_templates t ON t.id = old.fallback_template_id \
-             WHERE old.id IN ({}) AND old.status IN ('ACTIVE', 'SUSPENDED')",
-            of("FALLBACK", "id")
+             WHERE {} AND old.status IN ('ACTIVE', 'SUSPENDED')",
+            among("old.id", &of("FALLBACK", "id"))
         ),
         with_flag(),
     )
@@ -167,17 +167,17 @@ async fn apply_campaign(
     applied.fell_back = exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET status = 'REPLACED', updated_at = $1 WHERE id IN ({}) \
+            "UPDATE partner_contracts SET status = 'REPLACED', updated_at = $1 WHERE {} \
              AND status IN ('ACTIVE', 'SUSPENDED')",
-            of("FALLBACK", "id")
+            among("id", &of("FALLBACK", "id"))
         ),
         at(),
     )
     .await?;
     let fallen_back = format!(
         "p.created_at = $1 AND p.status IN ('ACTIVE', 'SUSPENDED') AND p.created_by_user_id IS NULL \
-         AND p.partner_id IN ({})",
-        of("FALLBACK", "partner_id")
+         AND {}",
+        among("p.partner_id", &of("FALLBACK", "partner_id"))
     );
     exec(db, &history("FELL_BACK", &fallen_back), with_flag()).await?;
 

@@ -9,7 +9,7 @@ use super::ContractStep;
 use super::Skipped;
 use crate::auth::Permission;
 use crate::error::AppResult;
-use crate::service::bulk::Run;
+use crate::service::bulk::{fixed, Run};
 use crate::service::validation::Checker;
 
 /// Pause (`suspend`) or resume the selected partnerships.
@@ -143,14 +143,22 @@ impl AnswerProposal {
         let now = || vec![run.now.into()];
         let starts =
             "(SELECT start_date FROM partner_contracts p WHERE p.id = contract_targets.record_id)";
+        // The partners whose accepted proposal starts now, or later ([`fixed::among`]).
+        let starting = |when: &str| {
+            fixed::among(
+                run.backend,
+                "partner_id",
+                &format!("SELECT partner_id FROM contract_targets WHERE {starts} {when} $1"),
+            )
+        };
+        let (starting_now, starting_later) = (starting("<="), starting(">"));
         let changed;
         if self.accept {
             exec(
                 db,
                 &format!(
                     "UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 \
-                     WHERE campaign_id = {c} AND status IN ('ACTIVE', 'SUSPENDED') AND partner_id IN \
-                     (SELECT partner_id FROM contract_targets WHERE {starts} <= $1)"
+                     WHERE campaign_id = {c} AND status IN ('ACTIVE', 'SUSPENDED') AND {starting_now}"
                 ),
                 now(),
             )
@@ -159,8 +167,7 @@ impl AnswerProposal {
                 db,
                 &format!(
                     "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                     WHERE campaign_id = {c} AND status = 'UPCOMING' AND partner_id IN \
-                     (SELECT partner_id FROM contract_targets WHERE {starts} > $1)"
+                     WHERE campaign_id = {c} AND status = 'UPCOMING' AND {starting_later}"
                 ),
                 now(),
             )
@@ -178,8 +185,7 @@ impl AnswerProposal {
                 db,
                 &format!(
                     "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', updated_at = $1 \
-                     WHERE campaign_id = {c} AND partner_id IN (SELECT partner_id FROM contract_targets WHERE {starts} <= $1) \
-                     AND {}",
+                     WHERE campaign_id = {c} AND {starting_now} AND {}",
                     sql::standing_differs("ACTIVE", Some("JOINED"))
                 ),
                 now(),
