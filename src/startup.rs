@@ -64,6 +64,9 @@ pub async fn build_state_with(
     let created = prepare_database(config, demo).await?;
     let (db, statements) = db::connect_serving(config, serving).await?;
     let heavy_db = db::connect_heavy_lane(config, serving, &statements).await?;
+    let checkpointer = db::checkpoint::start(&config.database_url)
+        .await?
+        .map(Arc::new);
     let page_rows = config
         .facet_index_page_rows
         .unwrap_or_else(|| facet_index::default_page_rows(db.get_database_backend()));
@@ -98,6 +101,7 @@ pub async fn build_state_with(
         auth_cache,
         facet_index_usage,
         exports: Arc::new(serving.export_runner()),
+        checkpointer,
     };
     Ok((state, created))
 }

@@ -54,6 +54,9 @@ pub struct AppState {
     pub facet_index_usage: crate::service::partners::facet_index::IndexUsage,
     /// Streams the exports of the partner list.
     pub exports: Arc<crate::service::export::stream::ExportRunner>,
+    /// SQLite: the task copying the write-ahead log into the database file, stopped when the
+    /// last copy of the state is dropped (`None` on PostgreSQL and in-memory databases).
+    pub checkpointer: Option<Arc<crate::db::checkpoint::Checkpointer>>,
 }
 
 /// The router of the whole server: every response carries `x-request-id` and is counted.

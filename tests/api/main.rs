@@ -10,6 +10,7 @@ mod activity;
 mod assign;
 mod auth;
 mod bounds_support;
+mod checkpoint;
 mod cli;
 mod contract_races;
 mod contract_support;

@@ -13,6 +13,8 @@ use sea_orm::{
 use crate::config::{DatabaseConfig, ServingConfig};
 use crate::error::AppError;
 
+pub mod checkpoint;
+
 /// Counts every SQL statement the connection runs (used by tests to prove loaders batch), and
 /// on request keeps them (tests read the plans of the statements a request ran).
 #[derive(Clone, Debug, Default)]
@@ -58,6 +60,8 @@ struct PoolLimits {
     connections: u32,
     /// On PostgreSQL, one core per statement (no parallel workers).
     serial: bool,
+    /// On SQLite, commits leave the log to [`checkpoint`]'s background task.
+    background_checkpoint: bool,
 }
 
 /// Opens a pool for start-up work and the commands (migrations, seeding, accounts): it waits
@@ -71,12 +75,14 @@ pub async fn connect(
         statement: None,
         connections: config.db_max_connections,
         serial: false,
+        background_checkpoint: false,
     };
     open(config, limits, StatementCounter::default()).await
 }
 
 /// Opens the server's pool: requests wait at most `DB_ACQUIRE_TIMEOUT_MS` for a connection,
-/// and on PostgreSQL every statement is bounded by `DB_STATEMENT_TIMEOUT_MS`.
+/// and on PostgreSQL every statement is bounded by `DB_STATEMENT_TIMEOUT_MS`. On SQLite its
+/// commits do not checkpoint: the server runs [`checkpoint::start`] beside it.
 pub async fn connect_serving(
     config: &DatabaseConfig,
     serving: &ServingConfig,
@@ -86,6 +92,7 @@ pub async fn connect_serving(
         statement: serving.statement_timeout(),
         connections: config.db_max_connections,
         serial: false,
+        background_checkpoint: true,
     };
     open(config, limits, StatementCounter::default()).await
 }
@@ -119,6 +126,7 @@ pub async fn connect_heavy_lane(
         connections: serving.db_heavy_connections,
         // A heavy statement keeps to one core, leaving the others to everyone else.
         serial: true,
+        background_checkpoint: true,
     };
     let (db, _) = open(config, limits, counter.clone()).await?;
     Ok(Some(db))
@@ -156,12 +164,18 @@ async fn open(
     counter: StatementCounter,
 ) -> Result<(DatabaseConnection, StatementCounter), AppError> {
     let mut options = ConnectOptions::new(config.database_url.clone());
+    let checkpoint_in_background = limits.background_checkpoint;
     options
         .max_connections(limits.connections.max(1))
         .min_connections(1)
         .acquire_timeout(limits.acquire)
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|opts| {
+        .map_sqlx_sqlite_opts(move |opts| {
+            let opts = if checkpoint_in_background {
+                opts.pragma("wal_autocheckpoint", "0")
+            } else {
+                opts
+            };
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
@@ -172,6 +186,7 @@ async fn open(
                 .pragma("mmap_size", SQLITE_MMAP_SIZE)
                 .pragma("cache_size", SQLITE_CACHE_SIZE)
         });
+
     // Start-up parameters of each PostgreSQL connection (one closure: a second would replace
     // the first).
     let serial = limits.serial;

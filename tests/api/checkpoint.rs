@@ -1,0 +1,105 @@
+//! SQLite: the server's commits leave the write-ahead log to a background task, which copies
+//! it into the database file within moments. SQLite only: PostgreSQL has no such log to copy
+//! (its checkpoints are the server's own), so there is no PostgreSQL variant of these tests.
+
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, Database, Statement};
+
+use crate::support::{Backend, TestApp};
+
+/// The file behind a test app's SQLite URL.
+fn file_of(app: &TestApp) -> std::path::PathBuf {
+    let url = app.db_url();
+    let path = url
+        .strip_prefix("sqlite://")
+        .and_then(|rest| rest.split('?').next())
+        .expect("an SQLite file URL");
+    path.into()
+}
+
+/// `sql`'s first column as an integer on `db`.
+async fn number(db: &impl ConnectionTrait, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("query")
+        .expect("a row")
+        .try_get_by_index::<i64>(0)
+        .expect("a number")
+}
+
+/// How many partners are named `name` in a copy of the database's main file alone (without
+/// its log): what a checkpoint has copied there. `None` while the copy is torn by a
+/// checkpoint writing it.
+async fn named_in_main_file(app: &TestApp, name: &str) -> Option<i64> {
+    let copy = std::env::temp_dir().join(format!("partnergraph-main-{}.db", std::process::id()));
+    std::fs::copy(file_of(app), &copy).expect("copy the main file");
+    let db = Database::connect(format!("sqlite://{}?mode=ro", copy.display()))
+        .await
+        .ok()?;
+    let found = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) FROM partners WHERE name = '{name}'"),
+        ))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok());
+    db.close().await.ok();
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", copy.display())).ok();
+    }
+    found
+}
+
+#[tokio::test]
+async fn commits_do_not_checkpoint_and_the_background_task_copies_the_log() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    app.seed_account(3, 7).await;
+    // The server's connections leave the log alone.
+    assert_eq!(number(&app.db, "PRAGMA wal_autocheckpoint").await, 0);
+
+    // A small write (far below SQLite's own threshold of 1,000 pages, so no commit would have
+    // copied it) reaches the main file through the background task.
+    let written = app
+        .db
+        .execute_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "UPDATE partners SET name = 'Checkpointed Partner' WHERE id = (SELECT MIN(id) FROM partners)",
+        ))
+        .await
+        .expect("update");
+    assert_eq!(written.rows_affected(), 1);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if named_in_main_file(&app, "Checkpointed Partner").await == Some(1) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the write never reached the main file"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn command_line_pools_keep_sqlites_own_checkpoint() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let (db, _) =
+        partnergraph::db::connect(&partnergraph::config::DatabaseConfig::for_url(app.db_url()))
+            .await
+            .expect("connect");
+    // SQLite's default: a commit past 1,000 pages checkpoints (no task runs beside a command).
+    assert_eq!(number(&db, "PRAGMA wal_autocheckpoint").await, 1000);
+    assert!(partnergraph::db::checkpoint::wants_checkpointer(
+        &app.db_url()
+    ));
+    assert!(!partnergraph::db::checkpoint::wants_checkpointer(
+        "sqlite::memory:"
+    ));
+    assert!(!partnergraph::db::checkpoint::wants_checkpointer(
+        "postgres://localhost/x"
+    ));
+}
