@@ -59,7 +59,7 @@ const BUMP: &str = "INSERT INTO campaign_list_versions (campaign_id, version)";
 const ON_CONFLICT: &str =
     "ON CONFLICT (campaign_id) DO UPDATE SET version = campaign_list_versions.version + 1";
 
-fn sqlite_log(campaign: &str, partner: &str) -> String {
+pub(crate) fn sqlite_log(campaign: &str, partner: &str) -> String {
     format!(
         "{BUMP} VALUES ({campaign}, 1) {ON_CONFLICT}; \
          INSERT INTO campaign_list_changes (campaign_id, version, partner_id) \

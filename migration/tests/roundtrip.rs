@@ -38,6 +38,8 @@ const TABLES: [&str; 28] = [
 
 #[path = "roundtrip/bulk_writes.rs"]
 mod bulk_writes;
+#[path = "roundtrip/change_rows.rs"]
+mod change_rows;
 #[path = "roundtrip/steps.rs"]
 mod steps;
 #[path = "roundtrip/support.rs"]
@@ -218,6 +220,7 @@ async fn sqlite_roundtrip() {
     stage_order(&db).await;
     custom_field_management(&db).await;
     bulk_writes::bulk_write_triggers(&db).await;
+    change_rows::single_change_rows(&db).await;
     db.close().await.unwrap();
 }
 
@@ -255,6 +258,7 @@ async fn postgres_roundtrip() {
     stage_order(&db).await;
     custom_field_management(&db).await;
     bulk_writes::bulk_write_triggers(&db).await;
+    change_rows::single_change_rows(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;
