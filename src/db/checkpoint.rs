@@ -4,12 +4,17 @@
 //! By default SQLite checkpoints in the connection whose commit takes the log past 1,000
 //! pages, before that commit returns: a 100,000-partner bulk action dirties some 68,000 pages,
 //! and its request waited about 0.6 s more for them to be copied into the file (the commit
-//! itself, writing the log, 0.4 s). The server's pools therefore turn the automatic
-//! checkpoint off (`wal_autocheckpoint = 0`) and a task of their own checkpoints
-//! `PASSIVE`ly (never waiting for, nor blocking, a reader or a writer) on a connection of its
-//! own every [`CHECKPOINT_EVERY`]. A committed transaction is durable in the log either way;
-//! until it is copied, readers find its pages there. The command-line pools (migrations,
-//! seeding, imports) keep SQLite's automatic checkpoint, having no task to do it for them.
+//! itself, writing the log, 0.4 s). The server's pools therefore leave checkpoints to a task of
+//! their own, which checkpoints `PASSIVE`ly (never waiting for, nor blocking, a reader or a
+//! writer) on a connection of its own every [`CHECKPOINT_EVERY`]. A committed transaction is
+//! durable in the log either way; until it is copied, readers find its pages there.
+//!
+//! SQLite starts the log over only when a write begins after everything in it was copied. Writes
+//! that follow each other more closely than the task copies (bulk actions back to back) would
+//! grow the log without end, so a commit still checkpoints by itself once the log holds
+//! [`COMMIT_CHECKPOINT_PAGES`] (512 MiB of 4 KiB pages), as SQLite's own checkpoint does at
+//! 1,000; and a log started over is cut back to [`LOG_SIZE_LIMIT`] on disk. The command-line
+//! pools (migrations, seeding, imports) keep SQLite's default, having no task beside them.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -22,6 +27,14 @@ use crate::error::AppError;
 
 /// How often the background task checkpoints.
 pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// The server's `wal_autocheckpoint`: the log's size in pages from which a commit checkpoints
+/// by itself (SQLite's default: 1,000).
+pub const COMMIT_CHECKPOINT_PAGES: &str = "131072";
+
+/// The server's `journal_size_limit`: the bytes of log file kept on disk when the log starts
+/// over (64 MiB).
+pub const LOG_SIZE_LIMIT: &str = "67108864";
 
 /// The background checkpoint of one SQLite database; dropping it stops the task (and closes
 /// its connection).

@@ -60,7 +60,8 @@ struct PoolLimits {
     connections: u32,
     /// On PostgreSQL, one core per statement (no parallel workers).
     serial: bool,
-    /// On SQLite, commits leave the log to [`checkpoint`]'s background task.
+    /// On SQLite, commits leave the log to [`checkpoint`]'s background task (up to its
+    /// limit).
     background_checkpoint: bool,
 }
 
@@ -82,7 +83,7 @@ pub async fn connect(
 
 /// Opens the server's pool: requests wait at most `DB_ACQUIRE_TIMEOUT_MS` for a connection,
 /// and on PostgreSQL every statement is bounded by `DB_STATEMENT_TIMEOUT_MS`. On SQLite its
-/// commits do not checkpoint: the server runs [`checkpoint::start`] beside it.
+/// commits leave the log to [`checkpoint::start`]'s task, which the server runs beside it.
 pub async fn connect_serving(
     config: &DatabaseConfig,
     serving: &ServingConfig,
@@ -172,7 +173,8 @@ async fn open(
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(move |opts| {
             let opts = if checkpoint_in_background {
-                opts.pragma("wal_autocheckpoint", "0")
+                opts.pragma("wal_autocheckpoint", checkpoint::COMMIT_CHECKPOINT_PAGES)
+                    .pragma("journal_size_limit", checkpoint::LOG_SIZE_LIMIT)
             } else {
                 opts
             };

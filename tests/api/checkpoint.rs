@@ -1,5 +1,6 @@
 //! SQLite: the server's commits leave the write-ahead log to a background task, which copies
-//! it into the database file within moments. SQLite only: PostgreSQL has no such log to copy
+//! it into the database file within moments; a commit checkpoints by itself only once the log
+//! is large. SQLite only: PostgreSQL has no such log to copy
 //! (its checkpoints are the server's own), so there is no PostgreSQL variant of these tests.
 
 use std::time::{Duration, Instant};
@@ -54,28 +55,46 @@ async fn named_in_main_file(app: &TestApp, name: &str) -> Option<i64> {
 }
 
 #[tokio::test]
-async fn commits_do_not_checkpoint_and_the_background_task_copies_the_log() {
+async fn small_commits_do_not_checkpoint_and_the_background_task_copies_the_log() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
     app.seed_account(3, 7).await;
-    // The server's connections leave the log alone.
-    assert_eq!(number(&app.db, "PRAGMA wal_autocheckpoint").await, 0);
+    // The server's connections leave the log alone up to 512 MiB, and cut it back to 64 MiB.
+    assert_eq!(number(&app.db, "PRAGMA wal_autocheckpoint").await, 131_072);
+    assert_eq!(number(&app.db, "PRAGMA journal_size_limit").await, 64 << 20);
 
     // A small write (far below SQLite's own threshold of 1,000 pages, so no commit would have
     // copied it) reaches the main file through the background task.
+    rename(&app, "Checkpointed Partner").await;
+    until_in_main_file(&app, "Checkpointed Partner").await;
+
+    // Once everything was copied, the next write starts the log over: the same write again
+    // leaves the log file no longer than the first did (appended, it would be twice as long).
+    let log = format!("{}-wal", file_of(&app).display());
+    let first = std::fs::metadata(&log).expect("the log").len();
+    rename(&app, "Checkpointed Again").await;
+    until_in_main_file(&app, "Checkpointed Again").await;
+    assert!(std::fs::metadata(&log).expect("the log").len() <= first);
+}
+
+/// Renames the first partner to `name` through the server's pool.
+async fn rename(app: &TestApp, name: &str) {
     let written = app
         .db
         .execute_raw(Statement::from_string(
             app.db.get_database_backend(),
-            "UPDATE partners SET name = 'Checkpointed Partner' WHERE id = (SELECT MIN(id) FROM partners)",
+            format!(
+                "UPDATE partners SET name = '{name}' WHERE id = (SELECT MIN(id) FROM partners)"
+            ),
         ))
         .await
         .expect("update");
     assert_eq!(written.rows_affected(), 1);
+}
+
+/// Waits (up to 10 s) until a partner named `name` is in the main file.
+async fn until_in_main_file(app: &TestApp, name: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if named_in_main_file(&app, "Checkpointed Partner").await == Some(1) {
-            break;
-        }
+    while named_in_main_file(app, name).await != Some(1) {
         assert!(
             Instant::now() < deadline,
             "the write never reached the main file"
