@@ -10,7 +10,9 @@
 //! 4. `expirePartners` effective today (once: the bench puts the contracts back afterwards with
 //!    SQL, so the database stays usable for the next run).
 //!
-//! Each runs `BENCH_WRITE_RUNS` times (default 5), expiry once.
+//! Each runs `BENCH_WRITE_RUNS` times (default 5), expiry once. `BENCH_PAUSE_MS` (default 0)
+//! waits that long before each timed action, as between an operator's actions: on SQLite the
+//! server then has copied the previous action's log into the file before the next one starts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -22,6 +24,12 @@ use serde_json::{json, Value};
 
 const PAYLOAD: &str = "matchedCount affectedCount skipped { reason count } userErrors { message }";
 const ASSIGN_PAYLOAD: &str = "matchedCount affectedCount userErrors { message }";
+
+/// Waits `BENCH_PAUSE_MS` before a timed action.
+async fn pause() {
+    let pause = env_number("BENCH_PAUSE_MS", 0);
+    tokio::time::sleep(std::time::Duration::from_millis(pause as u64)).await;
+}
 
 async fn act(
     bench: &Bench,
@@ -35,6 +43,7 @@ async fn act(
         PAYLOAD
     };
     let query = format!("mutation($i: {input_type}!) {{ {name}(input: $i) {{ {fields} }} }}");
+    pause().await;
     let (took, data) = timed(bench.run(&query, json!({ "i": input }))).await;
     let payload = data[name].clone();
     assert_eq!(payload["userErrors"], json!([]), "{payload}");
@@ -147,6 +156,7 @@ async fn main() {
             .0,
         );
         let at = Utc::now() + Days::days(2);
+        pause().await;
         let (took, applied) = timed(partnergraph::service::contracts::due::apply_due(
             &bench.db, at,
         ))
