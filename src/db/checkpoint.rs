@@ -6,15 +6,21 @@
 //! and its request waited about 0.6 s more for them to be copied into the file (the commit
 //! itself, writing the log, 0.4 s). The server's pools therefore leave checkpoints to a task of
 //! their own, which checkpoints `PASSIVE`ly (never waiting for, nor blocking, a reader or a
-//! writer) on a connection of its own every [`CHECKPOINT_EVERY`]. A committed transaction is
-//! durable in the log either way; until it is copied, readers find its pages there.
+//! writer) on a connection of its own every [`CHECKPOINT_EVERY`]. A committed transaction is in
+//! the log either way, where readers find its pages until they are copied. Durability is that of
+//! `synchronous = NORMAL`, as before: safe from a crash of the process; after a power loss the
+//! last transactions before the next checkpoint (now at most a moment later) may be lost.
 //!
-//! SQLite starts the log over only when a write begins after everything in it was copied. Writes
-//! that follow each other more closely than the task copies (bulk actions back to back) would
-//! grow the log without end, so a commit still checkpoints by itself once the log holds
-//! [`COMMIT_CHECKPOINT_PAGES`] (512 MiB of 4 KiB pages), as SQLite's own checkpoint does at
-//! 1,000; and a log started over is cut back to [`LOG_SIZE_LIMIT`] on disk. The command-line
-//! pools (migrations, seeding, imports) keep SQLite's default, having no task beside them.
+//! SQLite starts the log over only when a write begins after everything in it was copied and no
+//! reader still reads from it. Writes that follow each other more closely than the task copies
+//! (bulk actions back to back), or a reader that lasts (an export), would grow it without end. So
+//! a commit still checkpoints by itself once the log holds [`COMMIT_CHECKPOINT_PAGES`] (512 MiB
+//! of 4 KiB pages), as SQLite's own checkpoint does at 1,000; and since that checkpoint gives way
+//! when the task is copying, the task itself, finding the log past that size, waits briefly
+//! ([`TRUNCATE_WAIT`]) for the writers and readers to let it start the log over
+//! (`TRUNCATE`), trying again at its next turn when they do not. A log started over is cut back
+//! to [`LOG_SIZE_LIMIT`] on disk. The command-line pools (migrations, seeding, imports) keep
+//! SQLite's default, having no task beside them.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -31,6 +37,16 @@ pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// The server's `wal_autocheckpoint`: the log's size in pages from which a commit checkpoints
 /// by itself (SQLite's default: 1,000).
 pub const COMMIT_CHECKPOINT_PAGES: &str = "131072";
+
+/// [`COMMIT_CHECKPOINT_PAGES`] as a number.
+const LOG_PAGES_CAP: i64 = 131_072;
+
+/// The longest the task waits for writers and readers when it starts an oversized log over.
+pub const TRUNCATE_WAIT: Duration = Duration::from_millis(50);
+
+/// The longest the task waits after failing; each failure in a row doubles its wait from
+/// [`CHECKPOINT_EVERY`] up to this (a database that cannot be written fails every time).
+const LONGEST_WAIT: Duration = Duration::from_secs(60);
 
 /// The server's `journal_size_limit`: the bytes of log file kept on disk when the log starts
 /// over (64 MiB).
@@ -49,9 +65,13 @@ impl Drop for Checkpointer {
     }
 }
 
-/// Whether `url` names an SQLite database kept in a file (the only kind with a log to copy).
+/// Whether `url` names an SQLite database kept in a file that the server writes (the only
+/// kind with a log to copy).
 pub fn wants_checkpointer(url: &str) -> bool {
-    url.starts_with("sqlite:") && !url.contains(":memory:") && !url.contains("mode=memory")
+    url.starts_with("sqlite:")
+        && ![":memory:", "mode=memory", "mode=ro", "immutable=1"]
+            .iter()
+            .any(|not| url.contains(not))
 }
 
 /// Starts checkpointing the SQLite database at `url` every [`CHECKPOINT_EVERY`] on a
@@ -63,20 +83,23 @@ pub async fn start(url: &str) -> Result<Option<Checkpointer>, AppError> {
     }
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| AppError::internal(format!("bad database address: {e}")))?
-        .busy_timeout(Duration::from_secs(5))
+        .busy_timeout(TRUNCATE_WAIT)
         .disable_statement_logging();
     let mut conn = options
         .connect()
         .await
         .map_err(|e| AppError::internal(format!("cannot open the checkpoint connection: {e}")))?;
     let task = tokio::spawn(async move {
-        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut wait = CHECKPOINT_EVERY;
         loop {
-            every.tick().await;
-            if let Err(e) = checkpoint(&mut conn).await {
-                tracing::warn!(error = %e, "background checkpoint failed");
-            }
+            tokio::time::sleep(wait).await;
+            wait = match checkpoint(&mut conn).await {
+                Ok(()) => CHECKPOINT_EVERY,
+                Err(e) => {
+                    tracing::warn!(error = %e, "background checkpoint failed");
+                    (wait * 2).min(LONGEST_WAIT)
+                }
+            };
         }
     });
     Ok(Some(Checkpointer {
@@ -84,9 +107,16 @@ pub async fn start(url: &str) -> Result<Option<Checkpointer>, AppError> {
     }))
 }
 
-/// Copies what it can of the log into the database file without waiting for anyone.
+/// Copies what it can of the log into the database file without waiting for anyone; when the
+/// log has grown past [`LOG_PAGES_CAP`], starts it over if writers and readers let it within
+/// [`TRUNCATE_WAIT`] (a busy database is no failure: the next turn tries again).
 async fn checkpoint(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        .await
-        .map(drop)
+    let (_, log, _): (i64, i64, i64) = sea_orm::sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(&mut *conn)
+        .await?;
+    if log > LOG_PAGES_CAP {
+        // `busy` (first column) is 1 when writers or readers kept it from starting over.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    }
+    Ok(())
 }

@@ -93,7 +93,7 @@ pub async fn connect_serving(
         statement: serving.statement_timeout(),
         connections: config.db_max_connections,
         serial: false,
-        background_checkpoint: true,
+        background_checkpoint: checkpoint::wants_checkpointer(&config.database_url),
     };
     open(config, limits, StatementCounter::default()).await
 }
@@ -127,7 +127,7 @@ pub async fn connect_heavy_lane(
         connections: serving.db_heavy_connections,
         // A heavy statement keeps to one core, leaving the others to everyone else.
         serial: true,
-        background_checkpoint: true,
+        background_checkpoint: checkpoint::wants_checkpointer(&config.database_url),
     };
     let (db, _) = open(config, limits, counter.clone()).await?;
     Ok(Some(db))

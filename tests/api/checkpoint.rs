@@ -67,13 +67,24 @@ async fn small_commits_do_not_checkpoint_and_the_background_task_copies_the_log(
     rename(&app, "Checkpointed Partner").await;
     until_in_main_file(&app, "Checkpointed Partner").await;
 
-    // Once everything was copied, the next write starts the log over: the same write again
-    // leaves the log file no longer than the first did (appended, it would be twice as long).
-    let log = format!("{}-wal", file_of(&app).display());
-    let first = std::fs::metadata(&log).expect("the log").len();
+    // Once everything was copied, the next write starts the log over: SQLite then writes the
+    // log's header anew, with a new checkpoint sequence number and new salts (appended to, the
+    // header would stay as it was).
+    let first = log_header(&app);
     rename(&app, "Checkpointed Again").await;
     until_in_main_file(&app, "Checkpointed Again").await;
-    assert!(std::fs::metadata(&log).expect("the log").len() <= first);
+    assert_ne!(
+        log_header(&app),
+        first,
+        "the log was appended to, not started over"
+    );
+}
+
+/// The checkpoint sequence number and the two salts of the database's log (bytes 12 to 24 of
+/// its header).
+fn log_header(app: &TestApp) -> Vec<u8> {
+    let log = std::fs::read(format!("{}-wal", file_of(app).display())).expect("the log");
+    log[12..24].to_vec()
 }
 
 /// Renames the first partner to `name` through the server's pool.
@@ -120,5 +131,9 @@ async fn command_line_pools_keep_sqlites_own_checkpoint() {
     ));
     assert!(!partnergraph::db::checkpoint::wants_checkpointer(
         "postgres://localhost/x"
+    ));
+    // A database the server only reads has no log of its own to copy.
+    assert!(!partnergraph::db::checkpoint::wants_checkpointer(
+        "sqlite://x.db?mode=ro"
     ));
 }

@@ -1,6 +1,7 @@
 //! Migration 000030: on SQLite an update that keeps a row's campaign and partner logs it once
 //! (one version bump, one change row); one that moves the row logs both sides; one that changes
-//! no column the facet index reads logs nothing. PostgreSQL logged each changed pair once
+//! no column the facet index reads logs nothing: relationship rows, contract records and group
+//! memberships alike. PostgreSQL logged each changed pair once
 //! already and is left as it was.
 
 use migration::{Migrator, MigratorTrait};
@@ -58,10 +59,30 @@ pub async fn single_change_rows(db: &DatabaseConnection) {
     )
     .await;
     assert_ne!(partners[0], partners[1], "the old and the new partner");
+    // The contract records and group memberships likewise.
+    exec(db, &format!("INSERT INTO partner_contracts (account_id, campaign_id, partner_id, name, status, start_date, created_at, updated_at) SELECT {account}, campaign_id, partner_id, 'T', 'ACTIVE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM campaign_partners")).await;
+    let expire = "UPDATE partner_contracts SET status = 'EXPIRED'";
+    let comment = "UPDATE partner_contracts SET comment = 'noted'";
+    let move_record = "UPDATE partner_contracts SET partner_id = (SELECT MIN(id) FROM partners)";
+    assert_eq!(logged(db, expire).await, (1, 1));
+    assert_eq!(logged(db, comment).await, (0, 0));
+    assert_eq!(
+        logged(db, move_record).await,
+        (2, if sqlite { 2 } else { 1 })
+    );
+    exec(db, &format!("INSERT INTO partner_groups (account_id, campaign_id, name, created_at, updated_at) SELECT {account}, id, g.n, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM campaigns, (SELECT 'A' AS n UNION ALL SELECT 'B') g")).await;
+    exec(db, &format!("INSERT INTO partner_group_members (group_id, partner_id, account_id, campaign_id, added_at) SELECT MIN(g.id), cp.partner_id, {account}, cp.campaign_id, CURRENT_TIMESTAMP FROM partner_groups g, campaign_partners cp GROUP BY cp.partner_id, cp.campaign_id")).await;
+    let regroup =
+        "UPDATE partner_group_members SET group_id = (SELECT MAX(id) FROM partner_groups)";
+    assert_eq!(logged(db, regroup).await, (1, 1));
 
     Migrator::down(db, Some(1)).await.unwrap();
     assert_eq!(logged(db, assign).await, (twice, twice));
     assert_eq!(logged(db, rename).await, (0, 0));
+    assert_eq!(
+        logged(db, expire.replace("EXPIRED", "ACTIVE").as_str()).await,
+        (twice, twice)
+    );
     if sqlite {
         let moves = strings(
             db,
