@@ -35,11 +35,8 @@ use crate::error::AppError;
 pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 /// The server's `wal_autocheckpoint`: the log's size in pages from which a commit checkpoints
-/// by itself (SQLite's default: 1,000).
-pub const COMMIT_CHECKPOINT_PAGES: &str = "131072";
-
-/// [`COMMIT_CHECKPOINT_PAGES`] as a number.
-const LOG_PAGES_CAP: i64 = 131_072;
+/// by itself (SQLite's default: 1,000), and from which the task starts the log over.
+pub const COMMIT_CHECKPOINT_PAGES: i64 = 131_072;
 
 /// The longest the task waits for writers and readers when it starts an oversized log over.
 pub const TRUNCATE_WAIT: Duration = Duration::from_millis(50);
@@ -50,7 +47,7 @@ const LONGEST_WAIT: Duration = Duration::from_secs(60);
 
 /// The server's `journal_size_limit`: the bytes of log file kept on disk when the log starts
 /// over (64 MiB).
-pub const LOG_SIZE_LIMIT: &str = "67108864";
+pub const LOG_SIZE_LIMIT: i64 = 64 << 20;
 
 /// The background checkpoint of one SQLite database; dropping it stops the task (and closes
 /// its connection).
@@ -108,13 +105,13 @@ pub async fn start(url: &str) -> Result<Option<Checkpointer>, AppError> {
 }
 
 /// Copies what it can of the log into the database file without waiting for anyone; when the
-/// log has grown past [`LOG_PAGES_CAP`], starts it over if writers and readers let it within
+/// log has grown past [`COMMIT_CHECKPOINT_PAGES`], starts it over if writers and readers let it within
 /// [`TRUNCATE_WAIT`] (a busy database is no failure: the next turn tries again).
 async fn checkpoint(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
     let (_, log, _): (i64, i64, i64) = sea_orm::sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
         .fetch_one(&mut *conn)
         .await?;
-    if log > LOG_PAGES_CAP {
+    if log > COMMIT_CHECKPOINT_PAGES {
         // `busy` (first column) is 1 when writers or readers kept it from starting over.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
     }

@@ -173,8 +173,11 @@ async fn open(
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(move |opts| {
             let opts = if checkpoint_in_background {
-                opts.pragma("wal_autocheckpoint", checkpoint::COMMIT_CHECKPOINT_PAGES)
-                    .pragma("journal_size_limit", checkpoint::LOG_SIZE_LIMIT)
+                opts.pragma(
+                    "wal_autocheckpoint",
+                    checkpoint::COMMIT_CHECKPOINT_PAGES.to_string(),
+                )
+                .pragma("journal_size_limit", checkpoint::LOG_SIZE_LIMIT.to_string())
             } else {
                 opts
             };
@@ -188,7 +191,6 @@ async fn open(
                 .pragma("mmap_size", SQLITE_MMAP_SIZE)
                 .pragma("cache_size", SQLITE_CACHE_SIZE)
         });
-
     // Start-up parameters of each PostgreSQL connection (one closure: a second would replace
     // the first).
     let serial = limits.serial;
