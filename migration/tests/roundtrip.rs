@@ -40,6 +40,8 @@ const TABLES: [&str; 28] = [
 mod bulk_writes;
 #[path = "roundtrip/change_rows.rs"]
 mod change_rows;
+#[path = "roundtrip/record_indexes.rs"]
+mod record_indexes;
 #[path = "roundtrip/steps.rs"]
 mod steps;
 #[path = "roundtrip/support.rs"]
@@ -221,6 +223,7 @@ async fn sqlite_roundtrip() {
     custom_field_management(&db).await;
     bulk_writes::bulk_write_triggers(&db).await;
     change_rows::single_change_rows(&db).await;
+    record_indexes::partial_record_indexes(&db).await;
     db.close().await.unwrap();
 }
 
@@ -259,6 +262,7 @@ async fn postgres_roundtrip() {
     custom_field_management(&db).await;
     bulk_writes::bulk_write_triggers(&db).await;
     change_rows::single_change_rows(&db).await;
+    record_indexes::partial_record_indexes(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;
