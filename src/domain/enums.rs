@@ -357,8 +357,8 @@ storage_enum! {
         NoPendingProposal => "NO_PENDING_PROPOSAL",
         /// The partner has nothing of what is being withdrawn.
         NothingToWithdraw => "NOTHING_TO_WITHDRAW",
-        /// The current contract has a scheduled expiry: withdraw it first (a switch would
-        /// otherwise drop it silently).
+        /// The current contract has a scheduled expiry: withdraw it first (a switch, or an
+        /// accepted proposal, would otherwise drop it silently).
         ExpiryScheduled => "EXPIRY_SCHEDULED",
         /// The same expiry is scheduled already.
         AlreadyScheduled => "ALREADY_SCHEDULED",

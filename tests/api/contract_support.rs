@@ -67,6 +67,20 @@ pub async fn answer(app: &TestApp, acme: &NewAccount, input: Value) -> Value {
     .await
 }
 
+/// A contract action's input over `selection` in `campaign`.
+pub fn base(campaign: i64, selection: Value) -> Value {
+    json!({ "campaignId": campaign.to_string(), "selection": selection })
+}
+
+/// `input` with the fields of `extra` added.
+pub fn with(mut input: Value, extra: Value) -> Value {
+    input
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    input
+}
+
 /// (matched, affected, skipped as `REASON:n` sorted), after checking there are no user errors.
 pub fn counts(payload: &Value) -> (i64, i64, Vec<String>) {
     assert_eq!(payload["userErrors"], json!([]), "{payload}");
@@ -194,4 +208,28 @@ pub async fn apply_due_in(
     partnergraph::service::contracts::due::apply_due(&app.db, at)
         .await
         .unwrap()
+}
+
+/// `n` partners with an active contract on another template than `template`.
+pub async fn active_not_on(
+    app: &TestApp,
+    acme: &partnergraph::service::accounts::NewAccount,
+    campaign: i64,
+    template: i64,
+    n: usize,
+) -> Vec<i64> {
+    let mut out = Vec::new();
+    for p in active_partners(app, acme, campaign).await {
+        if current_template(app, campaign, p)
+            .await
+            .is_some_and(|t| t != template)
+        {
+            out.push(p);
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    assert_eq!(out.len(), n, "the seed has enough active partners");
+    out
 }

@@ -23,47 +23,11 @@ async fn prospect(app: &TestApp, campaign: i64) -> i64 {
         .unwrap()
 }
 
-/// `n` partners with an active contract on another template than `template`.
-async fn active_not_on(
-    app: &TestApp,
-    acme: &partnergraph::service::accounts::NewAccount,
-    campaign: i64,
-    template: i64,
-    n: usize,
-) -> Vec<i64> {
-    let mut out = Vec::new();
-    for p in active_partners(app, acme, campaign).await {
-        if current_template(app, campaign, p)
-            .await
-            .is_some_and(|t| t != template)
-        {
-            out.push(p);
-        }
-        if out.len() == n {
-            break;
-        }
-    }
-    assert_eq!(out.len(), n, "the seed has enough active partners");
-    out
-}
-
 async fn history(app: &TestApp, campaign: i64, action: &str) -> i64 {
     app.count_rows(&format!(
         "contract_history WHERE campaign_id = {campaign} AND action = '{action}'"
     ))
     .await
-}
-
-fn base(campaign: i64, selection: Value) -> Value {
-    json!({ "campaignId": campaign.to_string(), "selection": selection })
-}
-
-fn with(mut input: Value, extra: Value) -> Value {
-    input
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    input
 }
 
 backend_tests! {

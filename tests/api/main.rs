@@ -58,6 +58,7 @@ mod rest_groups;
 mod rest_list_bounds;
 mod rest_notes;
 mod rest_support;
+mod scheduled_expiry;
 mod schema;
 mod schema_codegen;
 mod sdl;

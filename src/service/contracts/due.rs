@@ -55,6 +55,9 @@ pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult
     )
     .await?;
     let mut total = Applied::default();
+    // A campaign whose changes fail (rolled back, logged) does not hold up the others; the run
+    // then ends with the first failure, after every other campaign was applied.
+    let mut failed = None;
     for row in campaigns {
         let campaign: i64 = row.try_get_by_index(0)?;
         let applied = write_transaction(db, &(), |txn, _| {
@@ -63,12 +66,23 @@ pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult
                 Ok(Finish::Commit(apply_campaign(txn, campaign, now).await?))
             })
         })
-        .await?;
-        total.switched += applied.switched;
-        total.fell_back += applied.fell_back;
-        total.expired += applied.expired;
+        .await;
+        match applied {
+            Ok(applied) => {
+                total.switched += applied.switched;
+                total.fell_back += applied.fell_back;
+                total.expired += applied.expired;
+            }
+            Err(err) => {
+                tracing::error!(campaign, error = ?err, "scheduled contract changes of a campaign failed");
+                failed.get_or_insert(err);
+            }
+        }
     }
-    Ok(total)
+    match failed {
+        Some(err) => Err(err),
+        None => Ok(total),
+    }
 }
 
 /// Applies what is due now, then again every `every`, for as long as the server runs; a failed
@@ -260,11 +274,15 @@ async fn apply_campaign(
          AND cur.partner_id = partner_contracts.partner_id AND cur.status IN ('ACTIVE', 'SUSPENDED') \
          AND cur.is_temporary = $1 AND cur.end_date IS NOT NULL"
     );
+    // The scheduled expiry of the contract being replaced carries over to the new one when it
+    // comes first: the new contract then ends on that day and expires (a temporary one no
+    // longer falls back). A temporary contract ending earlier keeps its end and fallback.
     exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET end_date = ({scheduled_expiry}) WHERE {} \
-             AND end_date IS NULL AND ({scheduled_expiry}) IS NOT NULL",
+            "UPDATE partner_contracts SET end_date = ({scheduled_expiry}), is_temporary = $1, \
+             fallback_template_id = NULL WHERE {} AND ({scheduled_expiry}) IS NOT NULL \
+             AND (end_date IS NULL OR ({scheduled_expiry}) < end_date)",
             among("id", switching)
         ),
         vec![false.into()],

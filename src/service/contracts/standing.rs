@@ -134,9 +134,15 @@ impl AnswerProposal {
                      THEN 'NO_CURRENT_CONTRACT' \
                      WHEN $1 AND EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
                        AND cur.partner_id = contract_targets.partner_id AND cur.status = 'SUSPENDED') \
-                     THEN 'SUSPENDED' END"
+                     THEN 'SUSPENDED' \
+                     WHEN $1 AND EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+                       AND cur.partner_id = contract_targets.partner_id AND cur.status = 'ACTIVE' \
+                       AND cur.end_date IS NOT NULL AND cur.is_temporary = $2) \
+                     THEN 'EXPIRY_SCHEDULED' END"
                 ),
-                values: vec![self.accept.into()],
+                // A scheduled expiry skips the partner, as it does a switch: the accepted
+                // terms would otherwise replace the contract that carries it, and drop it.
+                values: vec![self.accept.into(), false.into()],
             },
         )
         .await?;
@@ -151,7 +157,7 @@ impl AnswerProposal {
                 &format!("SELECT partner_id FROM contract_targets WHERE {starts} {when} $1"),
             )
         };
-        let (starting_now, starting_later) = (starting("<="), starting(">"));
+        let starting_now = starting("<=");
         let changed;
         if self.accept {
             exec(
@@ -163,11 +169,14 @@ impl AnswerProposal {
                 now(),
             )
             .await?;
+            // An older scheduled switch would undo the accepted terms on its date, whether they
+            // start now or later.
             exec(
                 db,
                 &format!(
                     "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                     WHERE campaign_id = {c} AND status = 'UPCOMING' AND {starting_later}"
+                     WHERE campaign_id = {c} AND status = 'UPCOMING' AND {}",
+                    targets::partners(run.backend)
                 ),
                 now(),
             )

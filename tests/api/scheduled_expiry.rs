@@ -1,0 +1,94 @@
+//! A scheduled expiry is never dropped by the changes that meet it: a partner's accepted
+//! proposal skips it (as a switch does), and a scheduled switch that takes effect before it
+//! carries it over, even when the new contract is temporary and would end later. An accepted
+//! proposal also withdraws an older scheduled switch that would undo it on its date.
+
+use serde_json::json;
+
+use crate::contract_support::*;
+use crate::support::backend_tests;
+
+backend_tests! {
+    async fn accepting_a_proposal_keeps_a_scheduled_expiry_and_withdraws_an_older_switch(app) {
+        let acme = app.seed_account(60, 97).await;
+        let campaign = acme.campaign_ids[0];
+        let templates = template_ids(&app, &acme, campaign).await;
+        let (proposed, scheduled) = (templates[templates.len() - 1], templates[templates.len() - 2]);
+        let chosen = active_not_on(&app, &acme, campaign, proposed, 6).await;
+        let expiring = chosen[0];
+        let mut switching = None;
+        for p in &chosen[1..] {
+            if current_template(&app, campaign, *p).await != Some(scheduled) {
+                switching = Some(*p);
+                break;
+            }
+        }
+        let switching = switching.expect("a partner on neither template");
+
+        // A proposal, then an expiry scheduled without withdrawing it.
+        let propose = json!({ "templateId": proposed.to_string(), "approval": "PROPOSE" });
+        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[expiring])), propose.clone())).await).1, 1);
+        let later = expire(&app, &acme, with(base(campaign, ids(&[expiring])), json!({ "expireOn": day(10) }))).await;
+        assert_eq!(counts(&later), (1, 1, vec![]));
+        let current = current_template(&app, campaign, expiring).await;
+        let accepted = answer(&app, &acme, with(base(campaign, ids(&[expiring])), json!({ "accept": true }))).await;
+        assert_eq!(counts(&accepted), (1, 0, vec!["EXPIRY_SCHEDULED:1".to_owned()]));
+        assert_eq!(current_template(&app, campaign, expiring).await, current, "the contract stays");
+        assert!(listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_EXPIRY"] })).await.contains(&expiring));
+        assert!(listed(&app, &acme, campaign, json!({ "termsUpdates": ["PENDING_PROPOSAL"] })).await.contains(&expiring));
+        // Declining needs no contract to switch from.
+        let declined = answer(&app, &acme, with(base(campaign, ids(&[expiring])), json!({ "accept": false }))).await;
+        assert_eq!(counts(&declined), (1, 1, vec![]));
+        apply_due_in(&app, 12).await;
+        assert_eq!(standing_of(&app, campaign, expiring).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()), "the expiry applied");
+
+        // A switch scheduled for later, then a proposal accepted at once: the later switch
+        // would otherwise replace the accepted terms on its date.
+        let later_switch = json!({ "templateId": scheduled.to_string(), "effectiveDate": day(5) });
+        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[switching])), later_switch)).await).1, 1);
+        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[switching])), propose)).await).1, 1);
+        let accepted = answer(&app, &acme, with(base(campaign, ids(&[switching])), json!({ "accept": true }))).await;
+        assert_eq!(counts(&accepted), (1, 1, vec![]));
+        assert_eq!(current_template(&app, campaign, switching).await, Some(proposed));
+        assert!(with_status(&app, campaign, switching, "UPCOMING").await.is_empty());
+        assert!(with_status(&app, campaign, switching, "WITHDRAWN").await.contains(&format!("WITHDRAWN:{scheduled}")));
+        apply_due_in(&app, 7).await;
+        assert_eq!(current_template(&app, campaign, switching).await, Some(proposed), "still the accepted terms");
+    }
+
+    async fn a_temporary_switch_taking_effect_before_a_scheduled_expiry_carries_it(app) {
+        let acme = app.seed_account(60, 98).await;
+        let campaign = acme.campaign_ids[0];
+        let templates = template_ids(&app, &acme, campaign).await;
+        let (temporary, fallback) = (templates[templates.len() - 1], templates[templates.len() - 2]);
+        let chosen = active_not_on(&app, &acme, campaign, temporary, 2).await;
+        let (outlived, outliving) = (chosen[0], chosen[1]);
+
+        // Each: a temporary switch from day 2, then an expiry scheduled without withdrawing
+        // it; the first switch would end after the expiry (day 20 against day 10), the second
+        // before it (day 6 against day 30).
+        for (partner, ends, expires) in [(outlived, 20, 10), (outliving, 6, 30)] {
+            let temporary = json!({ "templateId": temporary.to_string(), "effectiveDate": day(2),
+                "endDate": day(ends), "fallbackTemplateId": fallback.to_string() });
+            assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[partner])), temporary)).await).1, 1);
+            let scheduled = expire(&app, &acme, with(base(campaign, ids(&[partner])), json!({ "expireOn": day(expires) }))).await;
+            assert_eq!(counts(&scheduled), (1, 1, vec![]));
+        }
+
+        let applied = apply_due_in(&app, 3).await;
+        assert!(applied.switched >= 2, "{applied:?}");
+        for partner in [outlived, outliving] {
+            assert_eq!(current_template(&app, campaign, partner).await, Some(temporary));
+        }
+        // The expiry came first for the first partner: its contract expires on that day
+        // instead of falling back on day 20.
+        apply_due_in(&app, 12).await;
+        assert_eq!(standing_of(&app, campaign, outlived).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()));
+        assert_eq!(current_template(&app, campaign, outlived).await, None);
+        assert!(with_status(&app, campaign, outlived, "ACTIVE").await.is_empty(), "no fallback later");
+        // The second partner's temporary contract ended first and fell back, as it should.
+        assert_eq!(current_template(&app, campaign, outliving).await, Some(fallback));
+        apply_due_in(&app, 25).await;
+        assert_eq!(current_template(&app, campaign, outlived).await, None, "nothing revived it");
+    }
+}
