@@ -79,6 +79,13 @@ backend_tests! {
         let logged = ids(&app, &format!("SELECT CAST(COUNT(*) AS TEXT) FROM activity_log WHERE campaign_id = {a} AND action = 'PARTNER_INVITED'")).await;
         assert_eq!(logged, [3]);
 
+        // The partner accepts: the proposal is its first contract, and it has joined.
+        let accepted = crate::contract_support::answer(&app, &brand, json!({ "campaignId": b.to_string(),
+            "selection": { "ids": [only_a[0].to_string()] }, "accept": true })).await;
+        assert_eq!(crate::contract_support::counts(&accepted), (1, 1, vec![]), "{accepted}");
+        assert_eq!(crate::contract_support::current_template(&app, b, only_a[0]).await, Some(template));
+        assert_eq!(crate::contract_support::standing_of(&app, b, only_a[0]).await, ("ACTIVE".to_owned(), "JOINED".to_owned()));
+
         // Again: everyone is there now — a user error, nothing written.
         let again = invite(&app, &brand, input(json!({}))).await;
         assert_eq!(codes(&again), ["CONFLICT"], "{again}");

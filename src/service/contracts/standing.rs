@@ -126,11 +126,14 @@ impl AnswerProposal {
             run.campaign_id,
             Targeting {
                 record: "status = 'PENDING'".to_owned(),
-                // Accepting needs a partnership to switch: not one expired or suspended.
+                // Accepting needs a partnership that is not expired nor suspended. A partner
+                // without any contract yet (invited with a proposal) accepts its first one.
                 reason: format!(
                     "CASE WHEN {RECORD}.id IS NULL THEN 'NO_PENDING_PROPOSAL' \
                      WHEN $1 AND NOT EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
                        AND cur.partner_id = contract_targets.partner_id AND cur.status IN ('ACTIVE', 'SUSPENDED')) \
+                       AND EXISTS (SELECT 1 FROM campaign_partners cp WHERE cp.campaign_id = {c} \
+                       AND cp.partner_id = contract_targets.partner_id AND cp.contract_status = 'EXPIRED') \
                      THEN 'NO_CURRENT_CONTRACT' \
                      WHEN $1 AND EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
                        AND cur.partner_id = contract_targets.partner_id AND cur.status = 'SUSPENDED') \
