@@ -152,6 +152,14 @@ async fn apply_due(
         "{}",
         serde_json::to_string(&applied).map_err(AppError::internal)?
     );
+    if applied.failed > 0 {
+        // The other campaigns' changes are applied (and counted above); the failed ones are
+        // in the log, and the exit status says so.
+        return Err(AppError::internal(format!(
+            "the scheduled changes of {} campaign(s) failed; see the log",
+            applied.failed
+        )));
+    }
     Ok(())
 }
 

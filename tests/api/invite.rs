@@ -85,6 +85,8 @@ backend_tests! {
         assert_eq!(crate::contract_support::counts(&accepted), (1, 1, vec![]), "{accepted}");
         assert_eq!(crate::contract_support::current_template(&app, b, only_a[0]).await, Some(template));
         assert_eq!(crate::contract_support::standing_of(&app, b, only_a[0]).await, ("ACTIVE".to_owned(), "JOINED".to_owned()));
+        let joined = app.texts(&format!("SELECT CAST(date_joined AS TEXT) FROM campaign_partners WHERE campaign_id = {b} AND partner_id = {}", only_a[0])).await;
+        assert!(joined[0].is_some(), "it joined now");
 
         // Again: everyone is there now — a user error, nothing written.
         let again = invite(&app, &brand, input(json!({}))).await;

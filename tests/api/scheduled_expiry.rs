@@ -16,14 +16,14 @@ backend_tests! {
         let (proposed, scheduled) = (templates[templates.len() - 1], templates[templates.len() - 2]);
         let chosen = active_not_on(&app, &acme, campaign, proposed, 6).await;
         let expiring = chosen[0];
-        let mut switching = None;
+        let mut neither = Vec::new();
         for p in &chosen[1..] {
             if current_template(&app, campaign, *p).await != Some(scheduled) {
-                switching = Some(*p);
-                break;
+                neither.push(*p);
             }
         }
-        let switching = switching.expect("a partner on neither template");
+        assert!(neither.len() >= 2, "partners on neither template");
+        let switching = neither[0];
 
         // A proposal, then an expiry scheduled without withdrawing it.
         let propose = json!({ "templateId": proposed.to_string(), "approval": "PROPOSE" });
@@ -46,7 +46,7 @@ backend_tests! {
         // would otherwise replace the accepted terms on its date.
         let later_switch = json!({ "templateId": scheduled.to_string(), "effectiveDate": day(5) });
         assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[switching])), later_switch)).await).1, 1);
-        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[switching])), propose)).await).1, 1);
+        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[switching])), propose.clone())).await).1, 1);
         let accepted = answer(&app, &acme, with(base(campaign, ids(&[switching])), json!({ "accept": true }))).await;
         assert_eq!(counts(&accepted), (1, 1, vec![]));
         assert_eq!(current_template(&app, campaign, switching).await, Some(proposed));
@@ -54,6 +54,19 @@ backend_tests! {
         assert!(with_status(&app, campaign, switching, "WITHDRAWN").await.contains(&format!("WITHDRAWN:{scheduled}")));
         apply_due_in(&app, 7).await;
         assert_eq!(current_template(&app, campaign, switching).await, Some(proposed), "still the accepted terms");
+
+        // A switch scheduled after the proposal is a later decision: accepting keeps it.
+        let deciding = neither[1];
+        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[deciding])), propose)).await).1, 1);
+        let decided = json!({ "templateId": scheduled.to_string(), "effectiveDate": day(5) });
+        let decided = switch(&app, &acme, with(base(campaign, ids(&[deciding])), decided)).await;
+        assert_eq!(counts(&decided).1, 1, "{decided}");
+        let accepted = answer(&app, &acme, with(base(campaign, ids(&[deciding])), json!({ "accept": true }))).await;
+        assert_eq!(counts(&accepted), (1, 1, vec![]));
+        assert_eq!(current_template(&app, campaign, deciding).await, Some(proposed));
+        assert_eq!(with_status(&app, campaign, deciding, "UPCOMING").await, [format!("UPCOMING:{scheduled}")]);
+        apply_due_in(&app, 7).await;
+        assert_eq!(current_template(&app, campaign, deciding).await, Some(scheduled), "the later decision applied");
     }
 
     async fn a_temporary_switch_taking_effect_before_a_scheduled_expiry_carries_it(app) {
@@ -61,13 +74,13 @@ backend_tests! {
         let campaign = acme.campaign_ids[0];
         let templates = template_ids(&app, &acme, campaign).await;
         let (temporary, fallback) = (templates[templates.len() - 1], templates[templates.len() - 2]);
-        let chosen = active_not_on(&app, &acme, campaign, temporary, 2).await;
-        let (outlived, outliving) = (chosen[0], chosen[1]);
+        let chosen = active_not_on(&app, &acme, campaign, temporary, 3).await;
+        let (outlived, outliving, same_day) = (chosen[0], chosen[1], chosen[2]);
 
         // Each: a temporary switch from day 2, then an expiry scheduled without withdrawing
         // it; the first switch would end after the expiry (day 20 against day 10), the second
-        // before it (day 6 against day 30).
-        for (partner, ends, expires) in [(outlived, 20, 10), (outliving, 6, 30)] {
+        // before it (day 6 against day 30), the third on its day (day 10).
+        for (partner, ends, expires) in [(outlived, 20, 10), (outliving, 6, 30), (same_day, 10, 10)] {
             let temporary = json!({ "templateId": temporary.to_string(), "effectiveDate": day(2),
                 "endDate": day(ends), "fallbackTemplateId": fallback.to_string() });
             assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[partner])), temporary)).await).1, 1);
@@ -76,19 +89,46 @@ backend_tests! {
         }
 
         let applied = apply_due_in(&app, 3).await;
-        assert!(applied.switched >= 2, "{applied:?}");
-        for partner in [outlived, outliving] {
+        assert!(applied.switched >= 3, "{applied:?}");
+        for partner in [outlived, outliving, same_day] {
             assert_eq!(current_template(&app, campaign, partner).await, Some(temporary));
         }
-        // The expiry came first for the first partner: its contract expires on that day
-        // instead of falling back on day 20.
+        // The expiry came first for the first partner, and with the contract's end for the
+        // third: each expires on that day instead of falling back.
         apply_due_in(&app, 12).await;
-        assert_eq!(standing_of(&app, campaign, outlived).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()));
-        assert_eq!(current_template(&app, campaign, outlived).await, None);
-        assert!(with_status(&app, campaign, outlived, "ACTIVE").await.is_empty(), "no fallback later");
+        for partner in [outlived, same_day] {
+            assert_eq!(standing_of(&app, campaign, partner).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()));
+            assert_eq!(current_template(&app, campaign, partner).await, None);
+            assert!(with_status(&app, campaign, partner, "ACTIVE").await.is_empty(), "no fallback");
+        }
         // The second partner's temporary contract ended first and fell back, as it should.
         assert_eq!(current_template(&app, campaign, outliving).await, Some(fallback));
         apply_due_in(&app, 25).await;
         assert_eq!(current_template(&app, campaign, outlived).await, None, "nothing revived it");
+    }
+
+    async fn an_accepted_first_contract_that_starts_later_applies_on_its_date(app) {
+        let acme = app.seed_account(60, 99).await;
+        let campaign = acme.campaign_ids[0];
+        // A partner the seed left negotiating: no contract yet, a proposal starting later.
+        let proposed = app.texts(&format!(
+            "SELECT CAST(p.partner_id AS TEXT) FROM partner_contracts p JOIN campaign_partners cp \
+             ON cp.campaign_id = p.campaign_id AND cp.partner_id = p.partner_id \
+             WHERE p.campaign_id = {campaign} AND p.status = 'PENDING' AND cp.contract_status IS NULL \
+             AND p.start_date > CURRENT_TIMESTAMP AND NOT EXISTS (SELECT 1 FROM partner_contracts c \
+             WHERE c.campaign_id = p.campaign_id AND c.partner_id = p.partner_id AND c.status IN ('ACTIVE', 'SUSPENDED')) \
+             ORDER BY p.partner_id LIMIT 1"
+        )).await;
+        let partner: i64 = proposed.first().cloned().flatten().expect("the seed has a negotiating partner").parse().unwrap();
+        let accepted = answer(&app, &acme, with(base(campaign, ids(&[partner])), json!({ "accept": true }))).await;
+        assert_eq!(counts(&accepted), (1, 1, vec![]));
+        assert_eq!(with_status(&app, campaign, partner, "UPCOMING").await.len(), 1, "upcoming until its date");
+        apply_due_in(&app, 31).await;
+        assert_eq!(standing_of(&app, campaign, partner).await, ("ACTIVE".to_owned(), "JOINED".to_owned()));
+        assert!(current_template(&app, campaign, partner).await.is_some(), "the first contract");
+        let joined = app.texts(&format!(
+            "SELECT CAST(date_joined AS TEXT) FROM campaign_partners WHERE campaign_id = {campaign} AND partner_id = {partner}"
+        )).await;
+        assert!(joined[0].is_some(), "joined on its date");
     }
 }

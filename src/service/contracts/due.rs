@@ -24,6 +24,8 @@ pub struct Applied {
     pub fell_back: u64,
     /// Contracts that expired.
     pub expired: u64,
+    /// Campaigns whose due changes failed (rolled back and logged; applied at a later run).
+    pub failed: u64,
 }
 
 /// The due records of a campaign (over `$1`, the time), one condition per index: an upcoming
@@ -55,9 +57,8 @@ pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult
     )
     .await?;
     let mut total = Applied::default();
-    // A campaign whose changes fail (rolled back, logged) does not hold up the others; the run
-    // then ends with the first failure, after every other campaign was applied.
-    let mut failed = None;
+    // A campaign whose changes fail (rolled back, logged, counted in `failed`) does not hold
+    // up the others.
     for row in campaigns {
         let campaign: i64 = row.try_get_by_index(0)?;
         let applied = write_transaction(db, &(), |txn, _| {
@@ -75,14 +76,11 @@ pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult
             }
             Err(err) => {
                 tracing::error!(campaign, error = ?err, "scheduled contract changes of a campaign failed");
-                failed.get_or_insert(err);
+                total.failed += 1;
             }
         }
     }
-    match failed {
-        Some(err) => Err(err),
-        None => Ok(total),
-    }
+    Ok(total)
 }
 
 /// Applies what is due now, then again every `every`, for as long as the server runs; a failed
@@ -237,14 +235,17 @@ async fn apply_campaign(
     )
     .await?;
 
-    // 2. Switches. One for a partner without a current contract (expired meanwhile) is
-    //    withdrawn; the others take over the current contract's standing (active or
-    //    suspended) and a scheduled expiry it carried.
+    // 2. Switches. One for a partner whose partnership expired meanwhile is withdrawn; the
+    //    others take over the current contract's standing (active or suspended) and a
+    //    scheduled expiry it carried, or, for a partner without any contract yet (an accepted
+    //    first proposal), become its first contract.
     exec(
         db,
         &format!(
             "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {} \
-             AND status = 'UPCOMING' AND NOT {}",
+             AND status = 'UPCOMING' AND NOT {} AND EXISTS (SELECT 1 FROM campaign_partners cp \
+             WHERE cp.campaign_id = {c} AND cp.partner_id = partner_contracts.partner_id \
+             AND cp.contract_status = 'EXPIRED')",
             among("id", &of("SWITCH", "id")),
             current("partner_contracts.partner_id")
         ),
@@ -275,14 +276,15 @@ async fn apply_campaign(
          AND cur.is_temporary = $1 AND cur.end_date IS NOT NULL"
     );
     // The scheduled expiry of the contract being replaced carries over to the new one when it
-    // comes first: the new contract then ends on that day and expires (a temporary one no
-    // longer falls back). A temporary contract ending earlier keeps its end and fallback.
+    // comes first (or on the same day): the new contract then ends on that day and expires (a
+    // temporary one no longer falls back). A temporary contract ending earlier keeps its end
+    // and fallback.
     exec(
         db,
         &format!(
             "UPDATE partner_contracts SET end_date = ({scheduled_expiry}), is_temporary = $1, \
              fallback_template_id = NULL WHERE {} AND ({scheduled_expiry}) IS NOT NULL \
-             AND (end_date IS NULL OR ({scheduled_expiry}) < end_date)",
+             AND (end_date IS NULL OR ({scheduled_expiry}) <= end_date)",
             among("id", switching)
         ),
         vec![false.into()],
@@ -312,7 +314,8 @@ async fn apply_campaign(
     exec(
         db,
         &format!(
-            "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', updated_at = $1 \
+            "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', \
+             date_joined = COALESCE(date_joined, $1), updated_at = $1 \
              WHERE campaign_id = {c} AND {} AND {}",
             among("partner_id", &of("SWITCH", "partner_id")),
             differs("ACTIVE", Some("JOINED"))

@@ -160,7 +160,7 @@ impl AnswerProposal {
                 &format!("SELECT partner_id FROM contract_targets WHERE {starts} {when} $1"),
             )
         };
-        let starting_now = starting("<=");
+        let (starting_now, starting_later) = (starting("<="), starting(">"));
         let changed;
         if self.accept {
             exec(
@@ -172,13 +172,16 @@ impl AnswerProposal {
                 now(),
             )
             .await?;
-            // An older scheduled switch would undo the accepted terms on its date, whether they
-            // start now or later.
+            // Accepted terms that start later are the partner's one upcoming switch. Terms that
+            // start now keep a switch scheduled after the proposal was made (a later decision),
+            // but not an older one, which would undo them on its date.
             exec(
                 db,
                 &format!(
                     "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                     WHERE campaign_id = {c} AND status = 'UPCOMING' AND {}",
+                     WHERE campaign_id = {c} AND status = 'UPCOMING' AND {} AND ({starting_later} \
+                     OR created_at < (SELECT p.created_at FROM partner_contracts p JOIN contract_targets t \
+                     ON p.id = t.record_id WHERE t.partner_id = partner_contracts.partner_id))",
                     targets::partners(run.backend)
                 ),
                 now(),
@@ -196,7 +199,8 @@ impl AnswerProposal {
             exec(
                 db,
                 &format!(
-                    "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', updated_at = $1 \
+                    "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', \
+                     date_joined = COALESCE(date_joined, $1), updated_at = $1 \
                      WHERE campaign_id = {c} AND {starting_now} AND {}",
                     sql::standing_differs("ACTIVE", Some("JOINED"))
                 ),
