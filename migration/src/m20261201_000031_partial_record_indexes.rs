@@ -16,6 +16,11 @@
 //! stays whole: a partner's contracts list all its records), an expired one three. At a million
 //! partners, replacing 100,000 current records took 1.31 s instead of 1.68 s and 1.10 s instead
 //! of 1.54 s (rolled-back trials). SQLite is left as it is.
+//!
+//! The list's filters bind the status as a parameter: PostgreSQL can use a partial index for
+//! them only in a plan made for the value, which the server's `plan_cache_mode =
+//! force_custom_plan` (`src/db/mod.rs`) guarantees; a generic plan could not prove the
+//! predicate.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;

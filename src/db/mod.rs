@@ -144,7 +144,8 @@ const RANDOM_PAGE_COST: &str = "1.1";
 /// connection (sqlx caches them), but each execution is planned for its own values: after five
 /// executions PostgreSQL would otherwise try a generic plan, and for a search pattern that plan
 /// bitmaps the whole campaign (25–30 ms more per statement for a common term such as `coupon`
-/// at a million partners) where the pattern's own plan walks the sort index.
+/// at a million partners) where the pattern's own plan walks the sort index. The partial
+/// indexes of contract records (migration 000031) also need plans made for the bound status.
 const PLAN_CACHE_MODE: &str = "force_custom_plan";
 
 /// SQLite's memory-mapped I/O per connection, in bytes (its 2 GiB cap).
