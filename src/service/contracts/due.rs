@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbBackend};
 
-use super::sql::{exec, query, standing_differs as differs};
+use super::sql::{exec, joined, query, standing_differs as differs};
 use crate::error::AppResult;
 use crate::service::bulk::fixed;
 use crate::service::write::{analyze_filled, lock_campaign, write_transaction, Finish};
@@ -313,13 +313,7 @@ async fn apply_campaign(
     .await?;
     exec(
         db,
-        &format!(
-            "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', \
-             date_joined = COALESCE(date_joined, $1), updated_at = $1 \
-             WHERE campaign_id = {c} AND {} AND {}",
-            among("partner_id", &of("SWITCH", "partner_id")),
-            differs("ACTIVE", Some("JOINED"))
-        ),
+        &joined(c, &among("partner_id", &of("SWITCH", "partner_id"))),
         at(),
     )
     .await?;

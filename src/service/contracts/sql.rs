@@ -46,6 +46,18 @@ pub async fn query(
     Ok(db.query_all_raw(statement(backend, sql, values)).await?)
 }
 
+/// SQL (over `$1`, the time): the partners `partners` (a condition over `partner_id`) of
+/// campaign `c` are under an active contract and have joined — the date they joined set if they
+/// had none (a first contract) — where their row says otherwise.
+pub fn joined(c: i64, partners: &str) -> String {
+    format!(
+        "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', \
+         date_joined = COALESCE(date_joined, $1), updated_at = $1 \
+         WHERE campaign_id = {c} AND {partners} AND {}",
+        standing_differs("ACTIVE", Some("JOINED"))
+    )
+}
+
 /// SQL: the relationship row's contract status (and, given, relationship stage) differ from
 /// these — so an update writes only rows it changes (on PostgreSQL every row updated is a new
 /// row version in each of the table's indexes).

@@ -196,17 +196,7 @@ impl AnswerProposal {
                 now(),
             )
             .await? as i64;
-            exec(
-                db,
-                &format!(
-                    "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', \
-                     date_joined = COALESCE(date_joined, $1), updated_at = $1 \
-                     WHERE campaign_id = {c} AND {starting_now} AND {}",
-                    sql::standing_differs("ACTIVE", Some("JOINED"))
-                ),
-                now(),
-            )
-            .await?;
+            exec(db, &sql::joined(c, &starting_now), now()).await?;
         } else {
             changed = exec(
                 db,
