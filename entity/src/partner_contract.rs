@@ -18,6 +18,8 @@ pub struct Model {
     pub end_date: Option<DateTimeUtc>,
     pub is_temporary: bool,
     pub fallback_template_id: Option<i64>,
+    /// A scheduled expiry of an open record (null when none, and once the record closes).
+    pub expires_at: Option<DateTimeUtc>,
     pub approval_option: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub comment: Option<String>,

@@ -34,6 +34,7 @@ mod m20261201_000028_bulk_write_triggers;
 mod m20261201_000029_open_contract_records;
 mod m20261201_000030_single_change_rows;
 mod m20261201_000031_partial_record_indexes;
+mod m20261201_000032_scheduled_expiries;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000029_open_contract_records::Migration),
             Box::new(m20261201_000030_single_change_rows::Migration),
             Box::new(m20261201_000031_partial_record_indexes::Migration),
+            Box::new(m20261201_000032_scheduled_expiries::Migration),
         ]
     }
 }

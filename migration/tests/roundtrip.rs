@@ -42,6 +42,8 @@ mod bulk_writes;
 mod change_rows;
 #[path = "roundtrip/record_indexes.rs"]
 mod record_indexes;
+#[path = "roundtrip/scheduled_expiries.rs"]
+mod scheduled_expiries;
 #[path = "roundtrip/steps.rs"]
 mod steps;
 #[path = "roundtrip/support.rs"]
@@ -96,8 +98,9 @@ async fn roundtrip(db: &DatabaseConnection) {
     }
     // Migration 000022 drops four indexes on PostgreSQL and one on SQLite, and adds one;
     // 000023 adds two (notes and activity by campaign), 000024 two (access tokens), 000025 one
-    // (export tokens), 000027 one (action tracker names), 000029 one on PostgreSQL (open contract records).
-    let expected_indexes = if postgres { 61 } else { 62 };
+    // (export tokens), 000027 one (action tracker names), 000029 one on PostgreSQL (open contract records),
+    // 000032 one (scheduled expiries).
+    let expected_indexes = if postgres { 62 } else { 63 };
     assert_eq!(
         indexes(db).await.len(),
         expected_indexes,
@@ -224,6 +227,7 @@ async fn sqlite_roundtrip() {
     bulk_writes::bulk_write_triggers(&db).await;
     change_rows::single_change_rows(&db).await;
     record_indexes::partial_record_indexes(&db).await;
+    scheduled_expiries::scheduled_expiries(&db).await;
     db.close().await.unwrap();
 }
 
@@ -263,6 +267,7 @@ async fn postgres_roundtrip() {
     bulk_writes::bulk_write_triggers(&db).await;
     change_rows::single_change_rows(&db).await;
     record_indexes::partial_record_indexes(&db).await;
+    scheduled_expiries::scheduled_expiries(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;

@@ -270,7 +270,8 @@ storage_enum! {
         RecentlyExpired => "RECENTLY_EXPIRED",
         /// A switch to other terms is scheduled.
         UpcomingSwitch => "UPCOMING_SWITCH",
-        /// The current contract is scheduled to end.
+        /// The current contract (active or suspended) ends later: a scheduled expiry, or a
+        /// temporary contract's own end.
         UpcomingExpiry => "UPCOMING_EXPIRY",
     }
 }

@@ -114,7 +114,7 @@ impl Generator {
             .then(|| end_of_day(days_ahead(&mut self.rng, now, 5, 60)));
         let proposed = switched && (forced || chance(&mut self.rng, 0.5));
         let mut active = Contract::new(current, Status::Active, start);
-        active.end = expiry;
+        active.expires = expiry;
         active.approval = switched.then_some(if proposed {
             ApprovalOption::Propose
         } else {

@@ -35,6 +35,8 @@ pub(crate) struct Contract {
     pub(crate) start: DateTime<Utc>,
     pub(crate) end: Option<DateTime<Utc>>,
     pub(crate) fallback: Option<i64>,
+    /// A scheduled expiry (`expires_at`).
+    pub(crate) expires: Option<DateTime<Utc>>,
     pub(crate) approval: Option<ApprovalOption>,
     pub(crate) comment: Option<&'static str>,
     pub(crate) created_at: DateTime<Utc>,
@@ -99,6 +101,7 @@ impl Generator {
                 || (contract.end.is_some() && contract.status == Status::Upcoming))
                 .into(),
             contract.fallback.into(),
+            contract.expires.into(),
             contract.approval.map(|a| a.as_str().to_owned()).into(),
             contract.comment.map(str::to_owned).into(),
             user.into(),
@@ -137,6 +140,7 @@ impl Contract {
             start: at,
             end: None,
             fallback: None,
+            expires: None,
             approval: None,
             comment: None,
             created_at: at,

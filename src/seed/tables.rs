@@ -94,7 +94,7 @@ pub(crate) static CONTRACT_TEMPLATES: Table = t(4, "contract_templates", true, &
 #[rustfmt::skip]
 pub(crate) static PARTNER_CONTRACTS: Table = t(11, "partner_contracts", true, &[
     "id", "account_id", "campaign_id", "partner_id", "template_id", "name", "status", "start_date",
-    "end_date", "is_temporary", "fallback_template_id", "approval_option", "comment",
+    "end_date", "is_temporary", "fallback_template_id", "expires_at", "approval_option", "comment",
     "created_by_user_id", "created_at", "updated_at",
 ]);
 

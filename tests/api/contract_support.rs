@@ -147,7 +147,7 @@ pub async fn active_partners(app: &TestApp, _acme: &NewAccount, campaign: i64) -
         "SELECT CAST(cp.partner_id AS TEXT) FROM campaign_partners cp WHERE cp.campaign_id = {campaign} \
          AND cp.contract_status = 'ACTIVE' AND EXISTS (SELECT 1 FROM partner_contracts c \
            WHERE c.campaign_id = cp.campaign_id AND c.partner_id = cp.partner_id AND c.status = 'ACTIVE' \
-           AND c.end_date IS NULL) ORDER BY cp.partner_id"
+           AND c.end_date IS NULL AND c.expires_at IS NULL) ORDER BY cp.partner_id"
     ))
     .await
     .into_iter()
@@ -183,6 +183,25 @@ pub async fn current_template(app: &TestApp, campaign: i64, partner: i64) -> Opt
     .cloned()
     .flatten()
     .and_then(|t| t.parse().ok())
+}
+
+/// A partner's current contract as the API shows it: `endDate`, `expiresAt`, `isTemporary`,
+/// `fallbackTemplate { templateId }`, `template { templateId }` and `status` (null without one).
+pub async fn current_contract(
+    app: &TestApp,
+    acme: &NewAccount,
+    campaign: i64,
+    partner: i64,
+) -> Value {
+    let data = app
+        .data_as(
+            acme,
+            "query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) { currentContract { \
+             status endDate expiresAt isTemporary fallbackTemplate { templateId } template { templateId } } } }",
+            json!({ "c": campaign.to_string(), "p": partner.to_string() }),
+        )
+        .await;
+    data["partner"]["currentContract"].clone()
 }
 
 /// Partner ids the list shows for `filter`.

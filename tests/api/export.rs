@@ -19,7 +19,7 @@ const EXPORT: &str = "mutation($i: ExportPartnersInput!) { exportPartners(input:
 
 const LIST: &str = "query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!], $cf: [ID!]) {
   partners(campaignId: $c, filter: $f, orderBy: $o, first: 500) { totalCount edges { node {
-    partnerId name groups { name } socialReach currentContract { name status }
+    partnerId name groups { name } socialReach currentContract { name status expiresAt }
     customFields(ids: $cf) { text number date options { label } } } } } }";
 
 /// The id of the first custom field of `display` type in `campaign`.
@@ -118,6 +118,7 @@ backend_tests! {
         assert_eq!(rows.len(), total, "every row the list shows, once");
         let nodes: Vec<&Value> = listed["edges"].as_array().unwrap().iter().map(|e| &e["node"]).collect();
         let mut answered = 0;
+        let mut expiring = 0;
         for (row, node) in rows.iter().zip(&nodes) {
             assert_eq!(row[0], node["partnerId"].as_i64().unwrap().to_string(), "the list's order");
             let name = node["name"].as_str().unwrap();
@@ -131,12 +132,19 @@ backend_tests! {
             // The contract in force first, as "name (STATUS…)"; records replaced or expired
             // are history, not shown.
             match node["currentContract"].as_object() {
-                Some(current) => assert!(row[5].starts_with(&format!("{} ({}", current["name"].as_str().unwrap(), current["status"].as_str().unwrap())), "{row:?}"),
+                Some(current) => {
+                    assert!(row[5].starts_with(&format!("{} ({}", current["name"].as_str().unwrap(), current["status"].as_str().unwrap())), "{row:?}");
+                    // A scheduled expiry shows as ", expires YYYY-MM-DD" inside the parentheses.
+                    let expires = current["expiresAt"].as_str().map(|at| format!(", expires {})", &at[..10]));
+                    expiring += usize::from(expires.is_some());
+                    if let Some(e) = &expires { assert!(row[5].contains(e.as_str()), "{row:?}"); } else { assert!(!row[5].contains("expires"), "{row:?}"); }
+                }
                 None => assert!(!row[5].contains("ACTIVE") && !row[5].contains("SUSPENDED"), "{row:?}"),
             }
             assert!(!row[5].contains("REPLACED") && !row[5].contains("EXPIRED"), "{row:?}");
         }
         assert!(answered > 0, "some partners answered the custom field");
+        assert!(expiring > 0, "some partners have a scheduled expiry");
         let text = String::from_utf8(body[3..].to_vec()).unwrap();
         assert!(rows.iter().any(|r| r[1].starts_with("'=HYPERLINK")), "the formula is neutralised");
         assert!(!text.contains("\n=HYPERLINK") && !text.contains(",=HYPERLINK"), "no cell starts with a formula");

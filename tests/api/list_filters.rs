@@ -90,6 +90,10 @@ backend_tests! {
         let has = |p: &Value, f: &dyn Fn(&Value) -> bool| p["contracts"].as_array().unwrap().iter().any(f);
         check(&app, &l, "pending proposal", json!({ "termsUpdates": ["PENDING_PROPOSAL"] }), |p| has(p, &|c| c["status"] == "PENDING")).await;
         check(&app, &l, "upcoming switch", json!({ "termsUpdates": ["UPCOMING_SWITCH"] }), |p| has(p, &|c| c["status"] == "UPCOMING")).await;
+        check(&app, &l, "upcoming expiry", json!({ "termsUpdates": ["UPCOMING_EXPIRY"] }), |p| {
+            let later = |v: &Value| date(v).is_some_and(|d| d > now);
+            has(p, &|c| matches!(c["status"].as_str(), Some("ACTIVE" | "SUSPENDED")) && (later(&c["expiresAt"]) || later(&c["endDate"])))
+        }).await;
         check(&app, &l, "recently expired (365 days)", json!({ "termsUpdates": ["RECENTLY_EXPIRED"], "recentlyExpiredWithinDays": 365 }), |p| {
             has(p, &|c| c["status"] == "EXPIRED" && date(&c["endDate"]).is_some_and(|d| d <= now && d >= now - Duration::days(365)))
         }).await;

@@ -9,7 +9,7 @@ use partnergraph::service::accounts::NewAccount;
 pub const FIELDS: &str = "partnerId name websiteUrl country stateProvince size socialReach mozDomainAuthority
   relationshipType relationshipStage prospectingSource contractStatus dateJoined marketplaceApplicationDate
   assignedTo { userId } groups { groupId } businessModels audienceCountries promotionalAreas
-  contracts { status endDate template { templateId } }
+  contracts { status endDate expiresAt template { templateId } }
   customFields { customFieldId text number date options { optionId } }";
 
 /// A seeded account and all its first campaign's partners.

@@ -1,7 +1,9 @@
 //! A scheduled expiry is never dropped by the changes that meet it: a partner's accepted
-//! proposal skips it (as a switch does), and a scheduled switch that takes effect before it
-//! carries it over, even when the new contract is temporary and would end later. An accepted
-//! proposal also withdraws an older scheduled switch that would undo it on its date.
+//! proposal skips it (as a switch does), a scheduled switch that takes effect before it carries
+//! it over, even when the new contract is temporary, and so does the fallback of a temporary
+//! contract that ends first. It sits beside a temporary contract's own end and fallback, so
+//! withdrawing it leaves the contract as it was. An accepted proposal also withdraws an older
+//! scheduled switch that would undo it on its date.
 
 use serde_json::json;
 
@@ -101,10 +103,65 @@ backend_tests! {
             assert_eq!(current_template(&app, campaign, partner).await, None);
             assert!(with_status(&app, campaign, partner, "ACTIVE").await.is_empty(), "no fallback");
         }
-        // The second partner's temporary contract ended first and fell back, as it should.
+        // The second partner's temporary contract ended first and fell back, as it should; the
+        // fallback carries the expiry and expires on its day.
         assert_eq!(current_template(&app, campaign, outliving).await, Some(fallback));
+        let fell_back = current_contract(&app, &acme, campaign, outliving).await;
+        assert!(fell_back["expiresAt"].as_str().unwrap().starts_with(&day(30)), "{fell_back}");
+        assert_eq!(fell_back["isTemporary"], false);
         apply_due_in(&app, 25).await;
         assert_eq!(current_template(&app, campaign, outlived).await, None, "nothing revived it");
+        assert_eq!(current_template(&app, campaign, outliving).await, Some(fallback), "not yet");
+        apply_due_in(&app, 31).await;
+        assert_eq!(standing_of(&app, campaign, outliving).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()));
+        let since = json!({ "termsUpdates": ["RECENTLY_EXPIRED"], "recentlyExpiredWithinDays": 365 });
+        assert!(!listed(&app, &acme, campaign, since).await.contains(&outliving), "expired on day 30: not yet recent today");
+    }
+
+    async fn an_expiry_on_a_temporary_contract_keeps_its_end_and_fallback(app) {
+        let acme = app.seed_account(60, 97).await;
+        let campaign = acme.campaign_ids[0];
+        let templates = template_ids(&app, &acme, campaign).await;
+        let (temporary, fallback) = (templates[templates.len() - 1], templates[templates.len() - 2]);
+        let chosen = active_not_on(&app, &acme, campaign, temporary, 2).await;
+        let (reverted, kept) = (chosen[0], chosen[1]);
+        let input = json!({ "templateId": temporary.to_string(), "endDate": day(20), "fallbackTemplateId": fallback.to_string() });
+        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&chosen)), input)).await), (2, 2, vec![]));
+        let before = current_contract(&app, &acme, campaign, reverted).await;
+        assert_eq!(before["expiresAt"], json!(null));
+
+        // An expiry on day 10, before the contract's own end: both are kept and shown.
+        let scheduled = expire(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "expireOn": day(10) }))).await;
+        assert_eq!(counts(&scheduled), (2, 2, vec![]));
+        let both = current_contract(&app, &acme, campaign, reverted).await;
+        assert!(both["expiresAt"].as_str().unwrap().starts_with(&day(10)), "{both}");
+        assert_eq!((&both["endDate"], &both["isTemporary"], &both["fallbackTemplate"]),
+            (&before["endDate"], &json!(true), &json!({ "templateId": fallback })));
+        let upcoming = listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_EXPIRY"] })).await;
+        assert!(chosen.iter().all(|p| upcoming.contains(p)));
+        let again = expire(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "expireOn": day(10) }))).await;
+        assert_eq!(counts(&again), (2, 0, vec!["ALREADY_SCHEDULED:2".to_owned()]));
+
+        // Withdrawn, the contract is exactly as it was: it falls back on day 20.
+        let withdrawn = withdraw(&app, &acme, with(base(campaign, ids(&[reverted])), json!({ "expiries": true }))).await;
+        assert_eq!(counts(&withdrawn), (1, 1, vec![]));
+        assert_eq!(current_contract(&app, &acme, campaign, reverted).await, before);
+        let nothing = withdraw(&app, &acme, with(base(campaign, ids(&[reverted])), json!({ "expiries": true }))).await;
+        assert_eq!(counts(&nothing), (1, 0, vec!["NOTHING_TO_WITHDRAW:1".to_owned()]));
+
+        apply_due_in(&app, 11).await;
+        assert_eq!(current_template(&app, campaign, reverted).await, Some(temporary), "no expiry any more");
+        assert_eq!(standing_of(&app, campaign, kept).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()), "the kept expiry came first");
+        let expired = records(&app, campaign, kept).await;
+        assert_eq!(expired.last().map(String::as_str), Some(format!("EXPIRED:{temporary}").as_str()), "{expired:?}");
+        let data = app.data_as(&acme, "query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) { contracts { status endDate expiresAt } } }",
+            json!({ "c": campaign.to_string(), "p": kept.to_string() })).await;
+        let ended = data["partner"]["contracts"].as_array().unwrap().iter().find(|c| c["status"] == "EXPIRED").unwrap().clone();
+        assert!(ended["endDate"].as_str().unwrap().starts_with(&day(10)), "ended on the expiry's day, not its own end: {ended}");
+        assert_eq!(ended["expiresAt"], json!(null), "nothing scheduled on a closed record");
+        apply_due_in(&app, 21).await;
+        assert_eq!(current_template(&app, campaign, reverted).await, Some(fallback), "fell back at its own end");
+        assert_eq!(current_template(&app, campaign, kept).await, None, "nothing revived the expired one");
     }
 
     async fn an_accepted_first_contract_that_starts_later_applies_on_its_date(app) {

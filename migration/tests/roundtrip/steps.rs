@@ -367,7 +367,7 @@ pub async fn stage_order(db: &DatabaseConnection) {
     Migrator::reset(db).await.unwrap();
 }
 
-/// Migration 000026 (followed by 000027 to 000031 only) adds `custom_fields.description` and the `deleted_at` tombstone;
+/// Migration 000026 (followed by 000027 to 000032 only) adds `custom_fields.description` and the `deleted_at` tombstone;
 /// its `down` drops both and keeps the fields.
 pub async fn custom_field_management(db: &DatabaseConnection) {
     Migrator::up(db, None).await.unwrap();
@@ -379,8 +379,8 @@ pub async fn custom_field_management(db: &DatabaseConnection) {
     assert_eq!(kept.len(), 1);
     assert!(kept[0].starts_with("Tier:Which tier?:"), "{kept:?}");
 
-    // Down through 000031 to 000027 (client cost exceptions) to before 000026.
-    Migrator::down(db, Some(6)).await.unwrap();
+    // Down through 000032 to 000027 (client cost exceptions) to before 000026.
+    Migrator::down(db, Some(7)).await.unwrap();
     assert!(db
         .execute_unprepared("SELECT description FROM custom_fields")
         .await

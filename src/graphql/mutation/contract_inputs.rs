@@ -57,7 +57,8 @@ pub struct ExpirePartnersInput {
     /// Which partners.
     pub selection: PartnerSelectionInput,
     /// The contracts end at 23:59:59 of this day (account's time zone); today or earlier
-    /// expires them now, a later day schedules the expiry.
+    /// expires them now, a later day schedules the expiry (the contract's `expiresAt`; a
+    /// temporary contract keeps its own end and fallback beside it).
     pub expire_on: Date,
     /// Also withdraw the partners' pending proposals and scheduled switches.
     #[graphql(default)]
@@ -82,7 +83,8 @@ pub struct WithdrawUpcomingContractChangesInput {
     /// Withdraw scheduled switches.
     #[graphql(default)]
     pub switches: bool,
-    /// Withdraw scheduled expiries (the current contract then runs on).
+    /// Withdraw scheduled expiries (the current contract then runs on as it was, a temporary one
+    /// to its own end and fallback).
     #[graphql(default)]
     pub expiries: bool,
     /// Withdraw pending proposals.

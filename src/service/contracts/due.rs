@@ -1,9 +1,10 @@
 //! Scheduled changes apply themselves: an upcoming switch becomes the contract on its date, a
 //! temporary contract falls back to its fallback (or expires) at its end, a scheduled expiry
-//! expires. [`apply_due`] does all that is due at `now`, one campaign per transaction: it takes
-//! the campaign's write lock (the one every bulk action takes, so an action and the runner never
-//! interleave on a campaign) and claims the due records with row locks (`FOR UPDATE SKIP
-//! LOCKED` on PostgreSQL). A change applied is no longer due, so running twice — or two runners
+//! expires (when it and the contract's own end have both come, the expiry wins). [`apply_due`]
+//! does all that is due at `now`, one campaign per transaction: it takes the campaign's write
+//! lock (the one every bulk action takes, so an action and the runner never interleave on a
+//! campaign) and claims the due records with row locks (`FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL). A change applied is no longer due, so running twice — or two runners
 //! at once, in several server processes — applies each change exactly once.
 
 use chrono::{DateTime, Utc};
@@ -29,14 +30,20 @@ pub struct Applied {
 }
 
 /// The due records of a campaign (over `$1`, the time), one condition per index: an upcoming
-/// switch by its start (`ix_pc_campaign_status_start`), a current contract by its end
-/// (`ix_pc_campaign_status_end`).
+/// switch by its start (`ix_pc_campaign_status_start`), a scheduled expiry
+/// (`ix_pc_campaign_expiry`), a current contract by its own end (`ix_pc_campaign_status_end`;
+/// one whose expiry has come too is the expiry's).
 /// Each is claimed in a statement of its own: joined by OR, SQLite read the whole campaign's
 /// records through the first index's campaign prefix (3.2 s) instead of two ranges.
-const DUE: [(&str, &str); 2] = [
+const DUE: [(&str, &str); 3] = [
     ("status = 'UPCOMING' AND start_date <= $1", "'SWITCH'"),
     (
-        "status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1",
+        "status IN ('ACTIVE', 'SUSPENDED') AND expires_at <= $1",
+        "'EXPIRE'",
+    ),
+    (
+        "status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1 \
+         AND (expires_at IS NULL OR expires_at > $1)",
         "CASE WHEN is_temporary AND fallback_template_id IS NOT NULL THEN 'FALLBACK' ELSE 'EXPIRE' END",
     ),
 ];
@@ -52,7 +59,9 @@ pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult
          EXISTS (SELECT 1 FROM partner_contracts WHERE campaign_id = campaigns.id \
            AND status = 'UPCOMING' AND start_date <= $1) \
          OR EXISTS (SELECT 1 FROM partner_contracts WHERE campaign_id = campaigns.id \
-           AND status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1) ORDER BY id",
+           AND status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1) \
+         OR EXISTS (SELECT 1 FROM partner_contracts WHERE campaign_id = campaigns.id \
+           AND expires_at <= $1 AND status IN ('ACTIVE', 'SUSPENDED')) ORDER BY id",
         vec![now.into()],
     )
     .await?;
@@ -160,15 +169,15 @@ async fn apply_campaign(
 
     // 1. What ends comes first (it ends before a later switch would start).
     // 1a. Temporary contracts with a fallback: the fallback's terms take over, in the same
-    //     standing (active or suspended).
+    //     standing (active or suspended) and a scheduled expiry (which comes later).
     exec(
         db,
         &format!(
             "INSERT INTO partner_contracts (account_id, campaign_id, partner_id, template_id, name, status, \
-             start_date, end_date, is_temporary, fallback_template_id, approval_option, comment, \
+             start_date, end_date, is_temporary, fallback_template_id, expires_at, approval_option, comment, \
              created_by_user_id, created_at, updated_at) \
              SELECT old.account_id, old.campaign_id, old.partner_id, t.id, t.name, old.status, old.end_date, NULL, $2, \
-             NULL, 'REPLACE', NULL, NULL, $1, $1 FROM partner_contracts old \
+             NULL, old.expires_at, 'REPLACE', NULL, NULL, $1, $1 FROM partner_contracts old \
              JOIN contract_templates t ON t.id = old.fallback_template_id \
              WHERE {} AND old.status IN ('ACTIVE', 'SUSPENDED')",
             among("old.id", &of("FALLBACK", "id"))
@@ -179,8 +188,8 @@ async fn apply_campaign(
     applied.fell_back = exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET status = 'REPLACED', updated_at = $1 WHERE {} \
-             AND status IN ('ACTIVE', 'SUSPENDED')",
+            "UPDATE partner_contracts SET status = 'REPLACED', expires_at = NULL, updated_at = $1 \
+             WHERE {} AND status IN ('ACTIVE', 'SUSPENDED')",
             among("id", &of("FALLBACK", "id"))
         ),
         at(),
@@ -193,13 +202,15 @@ async fn apply_campaign(
     );
     exec(db, &history("FELL_BACK", &fallen_back), with_flag()).await?;
 
-    // 1b. Expiries: scheduled ones, and temporary contracts without a fallback. An expired
-    //     partner keeps nothing pending: its proposal and upcoming switch are withdrawn.
+    // 1b. Expiries: scheduled ones, and temporary contracts without a fallback; the record
+    //     ends at whichever came first. An expired partner keeps nothing pending: its proposal
+    //     and upcoming switch are withdrawn.
     applied.expired = exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET status = 'EXPIRED', updated_at = $1 WHERE {} \
-             AND status IN ('ACTIVE', 'SUSPENDED')",
+            "UPDATE partner_contracts SET status = 'EXPIRED', updated_at = $1, expires_at = NULL, \
+             end_date = CASE WHEN expires_at IS NOT NULL AND (end_date IS NULL OR expires_at < end_date) \
+             THEN expires_at ELSE end_date END WHERE {} AND status IN ('ACTIVE', 'SUSPENDED')",
             among("id", &of("EXPIRE", "id"))
         ),
         at(),
@@ -237,8 +248,9 @@ async fn apply_campaign(
 
     // 2. Switches. One for a partner whose partnership expired meanwhile is withdrawn; the
     //    others take over the current contract's standing (active or suspended) and a
-    //    scheduled expiry it carried, or, for a partner without any contract yet (an accepted
-    //    first proposal), become its first contract.
+    //    scheduled expiry it carried (a temporary switch keeps its own end and fallback beside
+    //    it), or, for a partner without any contract yet (an accepted first proposal), become
+    //    its first contract.
     exec(
         db,
         &format!(
@@ -271,29 +283,24 @@ async fn apply_campaign(
     // partner only and filtered every record of the partner's history for its status (4.9 s
     // for 100,000 switching partners with 35 records each).
     let scheduled_expiry = format!(
-        "SELECT cur.end_date FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+        "SELECT cur.expires_at FROM partner_contracts cur WHERE cur.campaign_id = {c} \
          AND cur.partner_id = partner_contracts.partner_id AND cur.status IN ('ACTIVE', 'SUSPENDED') \
-         AND cur.is_temporary = $1 AND cur.end_date IS NOT NULL"
+         AND cur.expires_at IS NOT NULL"
     );
-    // The scheduled expiry of the contract being replaced carries over to the new one when it
-    // comes first (or on the same day): the new contract then ends on that day and expires (a
-    // temporary one no longer falls back). A temporary contract ending earlier keeps its end
-    // and fallback.
     exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET end_date = ({scheduled_expiry}), is_temporary = $1, \
-             fallback_template_id = NULL WHERE {} AND ({scheduled_expiry}) IS NOT NULL \
-             AND (end_date IS NULL OR ({scheduled_expiry}) <= end_date)",
+            "UPDATE partner_contracts SET expires_at = ({scheduled_expiry}) \
+             WHERE {} AND ({scheduled_expiry}) IS NOT NULL",
             among("id", switching)
         ),
-        vec![false.into()],
+        vec![],
     )
     .await?;
     exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 \
+            "UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, expires_at = NULL, updated_at = $1 \
              WHERE campaign_id = {c} AND status IN ('ACTIVE', 'SUSPENDED') AND {}",
             among("partner_id", switching_partners)
         ),

@@ -1,6 +1,7 @@
 //! Expire the selected partners' contracts: at once (an "expire on" date of today or earlier),
-//! or scheduled (a later date: the current contract's end, which the "upcoming expiry" filter
-//! lists and the scheduled-change runner applies). Needs `EXPIRE_PARTNERS`.
+//! or scheduled (a later date: the current record's `expires_at`, which the "upcoming expiry"
+//! filter lists and the scheduled-change runner applies; a temporary contract keeps its own end
+//! and fallback beside it). Needs `EXPIRE_PARTNERS`.
 
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
@@ -42,7 +43,7 @@ impl Expire {
                 record: targets::CURRENT_RECORD.to_owned(),
                 reason: format!(
                     "CASE WHEN {RECORD}.id IS NULL THEN 'NO_CURRENT_CONTRACT' \
-                     WHEN $1 AND {RECORD}.end_date = $2 THEN 'ALREADY_SCHEDULED' END"
+                     WHEN $1 AND {RECORD}.expires_at = $2 THEN 'ALREADY_SCHEDULED' END"
                 ),
                 values: vec![(!self.now).into(), self.end.into()],
             },
@@ -64,7 +65,8 @@ impl Expire {
             let changed = exec(
                 db,
                 &format!(
-                    "UPDATE partner_contracts SET status = 'EXPIRED', end_date = $1, updated_at = $1 WHERE {in_records}"
+                    "UPDATE partner_contracts SET status = 'EXPIRED', end_date = $1, expires_at = NULL, \
+                     updated_at = $1 WHERE {in_records}"
                 ),
                 vec![run.now.into()],
             )
@@ -81,14 +83,14 @@ impl Expire {
             .await?;
             (changed, "EXPIRED", run.now)
         } else {
-            // A scheduled expiry replaces a temporary contract's own end and fallback.
+            // A later date replaces an expiry scheduled before; a temporary contract keeps its
+            // own end and fallback (withdrawing the expiry leaves it as it was).
             let changed = exec(
                 db,
                 &format!(
-                    "UPDATE partner_contracts SET end_date = $1, is_temporary = $2, fallback_template_id = NULL, \
-                     updated_at = $3 WHERE {in_records}"
+                    "UPDATE partner_contracts SET expires_at = $1, updated_at = $2 WHERE {in_records}"
                 ),
-                vec![self.end.into(), false.into(), run.now.into()],
+                vec![self.end.into(), run.now.into()],
             )
             .await?;
             (changed, "EXPIRY_SCHEDULED", self.end)

@@ -1,8 +1,9 @@
 //! The contract lifecycle. A partner's contract records (`partner_contracts`) hold at most one
 //! current contract (ACTIVE or SUSPENDED), at most one pending proposal (PENDING) and at most one
-//! scheduled switch (UPCOMING); a scheduled expiry is the current contract's `end_date` (with
-//! `is_temporary` false). `campaign_partners.contract_status` mirrors the current record so the
-//! list filters and facets by it.
+//! scheduled switch (UPCOMING); a scheduled expiry is the current record's `expires_at`, beside
+//! its own `end_date` (a temporary contract's end, after which it falls back to
+//! `fallback_template_id` or expires). `campaign_partners.contract_status` mirrors the current
+//! record so the list filters and facets by it.
 //!
 //! Every action is a bulk action on the engine ([`crate::service::bulk`]): switch (REPLACE or
 //! PROPOSE, now or later, permanent or temporary), suspend, reinstate, expire (now or later),
@@ -120,14 +121,15 @@ pub(crate) fn check_comment(comment: Option<&str>, check: &mut Checker) {
 /// `ix_pc_open_records` of migration 000029, holds exactly these).
 pub(crate) const OPEN_RECORDS: &str = "status IN ('PENDING', 'UPCOMING', 'ACTIVE', 'SUSPENDED')";
 
-/// `{"contractStatus", "stage", "current", "template", "ends", "open", "upcoming", "pending"}`:
+/// `{"contractStatus", "stage", "current", "template", "ends", "expires", "open", "upcoming",
+/// "pending"}`:
 /// every contract action changes one of these for a partner it applies to. The relationship
 /// row's columns, and one aggregate over its open contract records (at most one current, one
 /// scheduled and one proposed, so the cost does not grow with a partner's history), as the
 /// engine reads the state of every selected partner twice. `current`, `upcoming` and
 /// `pending` are record ids (a new record shows); `open` weighs the open records by status
 /// (pending 1, upcoming 10, active 100, suspended 1,000), so any move between those statuses
-/// shows; `ends` is the current record's end (a scheduled expiry).
+/// shows; `ends` is the current record's end, `expires` its scheduled expiry.
 pub(crate) fn state(run: Run<'_>) -> String {
     let c = run.campaign_id;
     let p = fixed::STATE_PARTNER;
@@ -140,13 +142,17 @@ pub(crate) fn state(run: Run<'_>) -> String {
     );
     let records = format!(
         "SELECT '\"current\":' || {} || ',\"template\":' || {} || ',\"ends\":' || {} \
-         || ',\"open\":' || {} || ',\"upcoming\":' || {} || ',\"pending\":' || {} \
+         || ',\"expires\":' || {} || ',\"open\":' || {} || ',\"upcoming\":' || {} \
+         || ',\"pending\":' || {} \
          FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {p} \
          AND {OPEN_RECORDS}",
         json::int(&format!("MAX(CASE WHEN {current} THEN id END)")),
         json::int(&format!("MAX(CASE WHEN {current} THEN template_id END)")),
         json::plain_text(&format!(
             "CAST(MAX(CASE WHEN {current} THEN end_date END) AS TEXT)"
+        )),
+        json::plain_text(&format!(
+            "CAST(MAX(CASE WHEN {current} THEN expires_at END) AS TEXT)"
         )),
         json::int(
             "SUM(CASE status WHEN 'PENDING' THEN 1 WHEN 'UPCOMING' THEN 10 \

@@ -140,12 +140,12 @@ impl AnswerProposal {
                      THEN 'SUSPENDED' \
                      WHEN $1 AND EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
                        AND cur.partner_id = contract_targets.partner_id AND cur.status = 'ACTIVE' \
-                       AND cur.end_date IS NOT NULL AND cur.is_temporary = $2) \
+                       AND cur.expires_at IS NOT NULL) \
                      THEN 'EXPIRY_SCHEDULED' END"
                 ),
                 // A scheduled expiry skips the partner, as it does a switch: the accepted
                 // terms would otherwise replace the contract that carries it, and drop it.
-                values: vec![self.accept.into(), false.into()],
+                values: vec![self.accept.into()],
             },
         )
         .await?;

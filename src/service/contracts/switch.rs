@@ -87,13 +87,12 @@ impl Switch {
                 reason: format!(
                     "CASE WHEN {RECORD}.id IS NULL THEN 'NO_CURRENT_CONTRACT' \
                      WHEN {RECORD_STATUS} = 'SUSPENDED' THEN 'SUSPENDED' \
-                     WHEN {RECORD}.end_date IS NOT NULL AND {RECORD}.is_temporary = $3 \
-                       THEN 'EXPIRY_SCHEDULED' \
+                     WHEN {RECORD}.expires_at IS NOT NULL THEN 'EXPIRY_SCHEDULED' \
                      WHEN {RECORD}.template_id = $1 THEN 'ALREADY_ON_TEMPLATE' \
                      WHEN COALESCE((SELECT t.notice_period_days FROM contract_templates t \
                        WHERE t.id = {RECORD}.template_id), 0) > $2 THEN 'IN_NOTICE_PERIOD' END"
                 ),
-                values: vec![template_id.into(), self.days_ahead.into(), false.into()],
+                values: vec![template_id.into(), self.days_ahead.into()],
             },
         )
         .await?;

@@ -19,7 +19,8 @@ use crate::service::validation::Checker;
 pub struct WithdrawUpcoming {
     /// Scheduled switches (UPCOMING).
     pub switches: bool,
-    /// Scheduled expiries (the current contract's end, when it is not a temporary contract's).
+    /// Scheduled expiries (the current record's `expires_at`; a temporary contract's own end
+    /// and fallback stay).
     pub expiries: bool,
     /// Pending proposals.
     pub proposals: bool,
@@ -44,9 +45,7 @@ impl WithdrawUpcoming {
             any.push(has("PENDING"));
         }
         if self.expiries {
-            any.push(format!(
-                "COALESCE({RECORD}.end_date > $1 AND {RECORD}.is_temporary = $2, $3)"
-            ));
+            any.push(format!("COALESCE({RECORD}.expires_at > $1, $2)"));
         }
         let skipped = targets::pick(
             db,
@@ -58,7 +57,7 @@ impl WithdrawUpcoming {
                     any.join(" OR ")
                 ),
                 values: if self.expiries {
-                    vec![run.now.into(), false.into(), false.into()]
+                    vec![run.now.into(), false.into()]
                 } else {
                     vec![]
                 },
@@ -88,10 +87,10 @@ impl WithdrawUpcoming {
             exec(
                 db,
                 &format!(
-                    "UPDATE partner_contracts SET end_date = NULL, updated_at = $1 \
-                     WHERE {in_records} AND end_date > $1 AND is_temporary = $2"
+                    "UPDATE partner_contracts SET expires_at = NULL, updated_at = $1 \
+                     WHERE {in_records} AND expires_at > $1"
                 ),
-                vec![run.now.into(), false.into()],
+                vec![run.now.into()],
             )
             .await?;
         }

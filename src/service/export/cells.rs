@@ -238,6 +238,11 @@ impl Related {
                         .end_date
                         .map(|d| format!(", ends {}", date(d)))
                         .unwrap_or_default();
+                    let expires = c
+                        .expires_at
+                        .map(|d| format!(", expires {}", date(d)))
+                        .unwrap_or_default();
+                    let ends = ends + &expires;
                     parts.push((0, format!("{} ({}{ends})", c.name, status.as_str())));
                 }
                 Some(ContractRecordStatus::Pending) => {

@@ -202,9 +202,18 @@ fn terms_update(update: TermsUpdate, f: &PartnerFilter, cx: &FilterContext) -> S
         TermsUpdate::UpcomingSwitch => contracts_where(cx, |q| {
             q.and_where(contract_status(ContractRecordStatus::Upcoming));
         }),
+        // The current contract (active or suspended) ends later: a scheduled expiry, or a
+        // temporary contract's own end.
         TermsUpdate::UpcomingExpiry => contracts_where(cx, |q| {
-            q.and_where(contract_status(ContractRecordStatus::Active))
-                .and_where(end().gt(cx.now));
+            let expires = Expr::col((pc::Entity, pc::Column::ExpiresAt));
+            q.and_where(
+                Expr::col((pc::Entity, pc::Column::Status))
+                    .is_in([
+                        ContractRecordStatus::Active.as_str(),
+                        ContractRecordStatus::Suspended.as_str(),
+                    ])
+                    .and(expires.gt(cx.now).or(end().gt(cx.now))),
+            );
         }),
     }
 }
