@@ -114,8 +114,10 @@ backend_tests! {
         assert_eq!(current_template(&app, campaign, outliving).await, Some(fallback), "not yet");
         apply_due_in(&app, 31).await;
         assert_eq!(standing_of(&app, campaign, outliving).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()));
-        let since = json!({ "termsUpdates": ["RECENTLY_EXPIRED"], "recentlyExpiredWithinDays": 365 });
-        assert!(!listed(&app, &acme, campaign, since).await.contains(&outliving), "expired on day 30: not yet recent today");
+        let data = app.data_as(&acme, "query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) { contracts { status endDate } } }",
+            json!({ "c": campaign.to_string(), "p": outliving.to_string() })).await;
+        let ended = data["partner"]["contracts"].as_array().unwrap().iter().find(|c| c["status"] == "EXPIRED").unwrap().clone();
+        assert!(ended["endDate"].as_str().unwrap().starts_with(&day(30)), "ended on the expiry's day: {ended}");
     }
 
     async fn an_expiry_on_a_temporary_contract_keeps_its_end_and_fallback(app) {
@@ -123,15 +125,16 @@ backend_tests! {
         let campaign = acme.campaign_ids[0];
         let templates = template_ids(&app, &acme, campaign).await;
         let (temporary, fallback) = (templates[templates.len() - 1], templates[templates.len() - 2]);
-        let chosen = active_not_on(&app, &acme, campaign, temporary, 2).await;
-        let (reverted, kept) = (chosen[0], chosen[1]);
+        let chosen = active_not_on(&app, &acme, campaign, temporary, 3).await;
+        let (reverted, kept, permanent) = (chosen[0], chosen[1], chosen[2]);
+        let chosen = &chosen[..2];
         let input = json!({ "templateId": temporary.to_string(), "endDate": day(20), "fallbackTemplateId": fallback.to_string() });
-        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&chosen)), input)).await), (2, 2, vec![]));
+        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(chosen)), input)).await), (2, 2, vec![]));
         let before = current_contract(&app, &acme, campaign, reverted).await;
         assert_eq!(before["expiresAt"], json!(null));
 
         // An expiry on day 10, before the contract's own end: both are kept and shown.
-        let scheduled = expire(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "expireOn": day(10) }))).await;
+        let scheduled = expire(&app, &acme, with(base(campaign, ids(chosen)), json!({ "expireOn": day(10) }))).await;
         assert_eq!(counts(&scheduled), (2, 2, vec![]));
         let both = current_contract(&app, &acme, campaign, reverted).await;
         assert!(both["expiresAt"].as_str().unwrap().starts_with(&day(10)), "{both}");
@@ -139,7 +142,15 @@ backend_tests! {
             (&before["endDate"], &json!(true), &json!({ "templateId": fallback })));
         let upcoming = listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_EXPIRY"] })).await;
         assert!(chosen.iter().all(|p| upcoming.contains(p)));
-        let again = expire(&app, &acme, with(base(campaign, ids(&chosen)), json!({ "expireOn": day(10) }))).await;
+        // A permanent contract is listed by its expiry alone, until the expiry is withdrawn.
+        assert!(!upcoming.contains(&permanent));
+        let on_permanent = expire(&app, &acme, with(base(campaign, ids(&[permanent])), json!({ "expireOn": day(10) }))).await;
+        assert_eq!(counts(&on_permanent), (1, 1, vec![]));
+        assert!(listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_EXPIRY"] })).await.contains(&permanent));
+        assert_eq!(current_contract(&app, &acme, campaign, permanent).await["endDate"], json!(null), "no end of its own");
+        withdraw(&app, &acme, with(base(campaign, ids(&[permanent])), json!({ "expiries": true }))).await;
+        assert!(!listed(&app, &acme, campaign, json!({ "termsUpdates": ["UPCOMING_EXPIRY"] })).await.contains(&permanent));
+        let again = expire(&app, &acme, with(base(campaign, ids(chosen)), json!({ "expireOn": day(10) }))).await;
         assert_eq!(counts(&again), (2, 0, vec!["ALREADY_SCHEDULED:2".to_owned()]));
 
         // Withdrawn, the contract is exactly as it was: it falls back on day 20.

@@ -3,7 +3,7 @@
 //! stay where they are. Down moves the expiries back.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::support::{exec, indexes, insert_account, strings};
 
@@ -69,8 +69,24 @@ pub async fn scheduled_expiries(db: &DatabaseConnection) {
         .await
         .contains(&"ix_pc_campaign_expiry".to_owned()));
 
+    // A temporary contract whose expiry comes on (or before) its own end: down keeps the expiry
+    // as the end of a permanent contract (the old model held one end).
+    exec(
+        db,
+        "UPDATE partner_contracts SET expires_at = end_date WHERE name = 'b temporary'",
+    )
+    .await;
+
     Migrator::down(db, Some(1)).await.unwrap();
-    assert_eq!(records(db, false).await, before);
+    let mut after = before.clone();
+    after[1] = "b temporary: ACTIVE, end, -, permanent".to_owned();
+    assert_eq!(records(db, false).await, after);
+    assert!(
+        db.execute_unprepared("SELECT expires_at FROM partner_contracts")
+            .await
+            .is_err(),
+        "the column is gone"
+    );
     assert!(!indexes(db)
         .await
         .contains(&"ix_pc_campaign_expiry".to_owned()));

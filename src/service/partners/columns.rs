@@ -76,7 +76,7 @@ const BUILTIN: &[Builtin] = &[
         ColumnType::Contracts,
         None,
         Some("contractTemplateIds"),
-        "currentContract { name status endDate } pendingContracts { name startDate } upcomingContracts { name startDate }",
+        "currentContract { name status endDate expiresAt } pendingContracts { name startDate } upcomingContracts { name startDate }",
     ),
     ("dateJoined", "Date joined", ColumnType::DateTime, Some(PartnerOrderField::DateJoined), Some("dateJoined"), "dateJoined"),
     ("country", "Country", ColumnType::Text, Some(PartnerOrderField::Country), Some("countries"), "country"),
