@@ -175,6 +175,23 @@ backend_tests! {
         assert!(matches!(sheet.get((1, 3)), Some(calamine::Data::Float(_))), "numbers are numbers: {:?}", sheet.get((1, 3)));
     }
 
+    async fn contract_dates_are_the_accounts_calendar_days(app) {
+        let acme = app.seed_account(40, 12).await;
+        let campaign = acme.campaign_ids[0];
+        // New York: an expiry on day 10 ends at 23:59:59 there, 03:59:59 of day 11 in UTC.
+        app.db.execute_unprepared(&format!("UPDATE accounts SET time_zone = 'America/New_York' WHERE id = {}", acme.account_id)).await.unwrap();
+        let partner = crate::contract_support::active_partners(&app, &acme, campaign).await[0];
+        let input = json!({ "campaignId": campaign.to_string(), "selection": { "ids": [partner.to_string()] }, "expireOn": crate::contract_support::day(10) });
+        assert_eq!(crate::contract_support::counts(&crate::contract_support::expire(&app, &acme, input).await).1, 1);
+        let issued = export(&app, &acme, json!({ "campaignId": campaign.to_string(), "columns": ["partnerId", "contract"], "format": "CSV" })).await;
+        let (status, _, _, body) = download(&app, issued["url"].as_str().unwrap()).await;
+        assert_eq!(status, 200);
+        let mut reader = csv::Reader::from_reader(body.as_slice());
+        let row = reader.records().map(|r| r.unwrap()).find(|r| r[0] == partner.to_string()).unwrap();
+        let (local, utc) = (crate::contract_support::day(10), crate::contract_support::day(11));
+        assert!(row[1].contains(&format!(", expires {local})")) && !row[1].contains(&format!("expires {utc}")), "{row:?}");
+    }
+
     async fn bad_exports_are_user_errors_and_urls_are_short_lived(app) {
         let acme = app.seed_account(30, 12).await;
         let campaign = acme.campaign_ids[0].to_string();

@@ -162,6 +162,8 @@ pub struct Related {
     contacts: HashMap<i64, Vec<partner_contact::Model>>,
     attributes: HashMap<i64, Vec<partner_attribute::Model>>,
     answers: HashMap<PartnerKey, Vec<AnswerRecord>>,
+    /// The account's time zone: a contract's dates are its calendar days.
+    zone: chrono_tz::Tz,
 }
 
 impl Related {
@@ -169,13 +171,17 @@ impl Related {
     pub async fn load(
         db: &impl ConnectionTrait,
         auth: &AuthContext,
+        zone: chrono_tz::Tz,
         sources: &[Source],
         records: &[PartnerRecord],
     ) -> AppResult<Related> {
         let needs = |wanted: &[Source]| sources.iter().any(|s| wanted.contains(s));
         let keys: Vec<PartnerKey> = records.iter().map(key).collect();
         let ids: Vec<i64> = records.iter().map(|r| r.profile.id).collect();
-        let mut related = Related::default();
+        let mut related = Related {
+            zone,
+            ..Related::default()
+        };
         if records.is_empty() {
             return Ok(related);
         }
@@ -229,7 +235,9 @@ impl Related {
     /// start first), as the list's contract column shows them.
     fn contract_cell(&self, record: &PartnerRecord) -> Cell {
         let all = self.contracts.get(&key(record)).into_iter().flatten();
-        let date = |d: DateTime<Utc>| d.format("%Y-%m-%d").to_string();
+        // The account's calendar day: a contract starts at its first instant and ends at
+        // 23:59:59 of its last, in the account's time zone.
+        let date = |d: DateTime<Utc>| d.with_timezone(&self.zone).format("%Y-%m-%d").to_string();
         let mut parts: Vec<(u8, String)> = Vec::new();
         for c in all {
             match ContractRecordStatus::parse(&c.status) {

@@ -249,6 +249,8 @@ pub struct Export {
     pub format: ExportFormat,
     /// CSV with a byte order mark.
     pub bom: bool,
+    /// The account's time zone: contract dates are its calendar days.
+    pub zone: chrono_tz::Tz,
 }
 
 impl Export {
@@ -280,6 +282,11 @@ pub async fn prepare(
     let query =
         partners::prepare(db, &opened.auth, opened.campaign_id, filter, &order, now).await?;
     let catalog = columns::for_campaign(db, &opened.auth, opened.campaign_id).await?;
+    let zone = crate::service::accounts::current_account(db, &opened.auth)
+        .await?
+        .time_zone
+        .parse()
+        .unwrap_or_default();
     let columns = opened
         .spec
         .columns
@@ -302,5 +309,6 @@ pub async fn prepare(
         columns,
         format: opened.format,
         bom: opened.spec.bom,
+        zone,
     })
 }

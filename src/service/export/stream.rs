@@ -277,7 +277,14 @@ impl Pages<'_> {
             return Ok(None);
         }
         let sources: Vec<Source> = self.export.columns.iter().map(|(_, s)| *s).collect();
-        let related = Related::load(self.txn, &self.export.auth, &sources, &page.items).await?;
+        let related = Related::load(
+            self.txn,
+            &self.export.auth,
+            self.export.zone,
+            &sources,
+            &page.items,
+        )
+        .await?;
         Ok(Some((page.items, related)))
     }
 }
