@@ -12,6 +12,7 @@ mod auth;
 mod bounds_support;
 mod checkpoint;
 mod cli;
+mod contract_catch_up;
 mod contract_clock;
 mod contract_races;
 mod contract_support;

@@ -23,9 +23,14 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            // Exactly `YYYY-MM-DD`: chrono alone also takes `+2027-01-01`, `2027-1-1` and a
+            // leading space.
+            Value::String(s) if is_full_date(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(Date)
                 .map_err(|_| InputValueError::custom(format!("{s:?} is not a date (YYYY-MM-DD)"))),
+            Value::String(s) => Err(InputValueError::custom(format!(
+                "{s:?} is not a date (YYYY-MM-DD)"
+            ))),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -33,6 +38,19 @@ impl ScalarType for Date {
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
     }
+}
+
+/// Whether `s` has the shape of an RFC 3339 `full-date`: four, two and two digits joined by `-`.
+fn is_full_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// An instant, RFC 3339 (`2026-11-21T14:30:00+00:00`).
@@ -142,5 +160,30 @@ impl InputType for FileUpload {
 
     fn as_raw_value(&self) -> Option<&Self::RawValueType> {
         Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_is_exactly_yyyy_mm_dd() {
+        let parse = |s: &str| <Date as ScalarType>::parse(Value::String(s.to_owned())).ok();
+        assert_eq!(
+            parse("2027-01-31").map(|d| d.0),
+            NaiveDate::from_ymd_opt(2027, 1, 31)
+        );
+        for bad in [
+            "+2027-01-01",
+            "2027-1-1",
+            " 2027-01-01",
+            "2027-01-01 ",
+            "2027-02-30",
+            "02027-01-01",
+            "２０２７-01-01",
+        ] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
     }
 }

@@ -12,6 +12,7 @@
 //! Scheduled changes apply themselves ([`due`]).
 
 pub mod due;
+mod due_round;
 mod expire;
 pub mod history;
 pub(crate) mod sql;

@@ -1,0 +1,272 @@
+//! One round of the scheduled-change runner over a campaign ([`apply`]): every partner's
+//! earliest due change, applied set-based in a constant number of statements. The runner
+//! repeats rounds until nothing is due, so a run that comes late (the server was down for days)
+//! applies a partner's changes in the order they fell due — a switch, then the new contract's
+//! own end and its fallback, then an expiry — each taking effect at its own time: a replaced
+//! record ends when its successor starts, history entries carry the change's date.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
+
+use super::due::Applied;
+use super::sql::{exec, joined, standing_differs as differs};
+use crate::error::AppResult;
+use crate::service::bulk::fixed;
+use crate::service::write::analyze_filled;
+
+/// The due records of a campaign (over `$1`, the time): the record, the change's kind and when
+/// it fell due; one condition per index: an upcoming switch by its start
+/// (`ix_pc_campaign_status_start`), a scheduled expiry (`ix_pc_campaign_expiry`), a current
+/// contract by its own end (`ix_pc_campaign_status_end`). A contract whose end and expiry have
+/// both come is the earlier one's (the expiry's on the same instant).
+/// Each is claimed in a statement of its own: joined by OR, SQLite read the whole campaign's
+/// records through the first index's campaign prefix (3.2 s) instead of two ranges.
+const DUE: [(&str, &str, &str); 3] = [
+    ("status = 'UPCOMING' AND start_date <= $1", "'SWITCH'", "start_date"),
+    (
+        "status IN ('ACTIVE', 'SUSPENDED') AND expires_at <= $1 \
+         AND (end_date IS NULL OR expires_at <= end_date)",
+        "'EXPIRE'",
+        "expires_at",
+    ),
+    (
+        "status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1 \
+         AND (expires_at IS NULL OR expires_at > end_date)",
+        "CASE WHEN is_temporary AND fallback_template_id IS NOT NULL THEN 'FALLBACK' ELSE 'EXPIRE' END",
+        "end_date",
+    ),
+];
+
+/// Applies every partner's earliest change due at `now` in campaign `c` (over the runner's
+/// `due_records`, emptied first); `None` when nothing is due.
+pub(super) async fn apply(
+    db: &DatabaseTransaction,
+    c: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Applied>> {
+    let backend = db.get_database_backend();
+    let lock = match backend {
+        DbBackend::Postgres => " FOR UPDATE SKIP LOCKED",
+        _ => "",
+    };
+    db.execute_unprepared("DELETE FROM due_records").await?;
+    let mut found = 0;
+    for (due, kind, at) in DUE {
+        found += exec(
+            db,
+            &format!(
+                "INSERT INTO due_records (id, partner_id, kind, at) SELECT id, partner_id, {kind}, {at} \
+                 FROM partner_contracts WHERE campaign_id = {c} AND {due}{lock}"
+            ),
+            vec![now.into()],
+        )
+        .await?;
+    }
+    if found == 0 {
+        return Ok(None);
+    }
+    // A partner's earliest change only (what ends before what starts on the same instant); the
+    // later ones are due again in the next round, unless this one withdrew them.
+    db.execute_unprepared(
+        "DELETE FROM due_records WHERE EXISTS (SELECT 1 FROM due_records d \
+         WHERE d.partner_id = due_records.partner_id AND d.id <> due_records.id \
+         AND (d.at < due_records.at OR (d.at = due_records.at AND due_records.kind = 'SWITCH')))",
+    )
+    .await?;
+    analyze_filled(db, "due_records").await?;
+    let of = |kind: &str, col: &str| format!("SELECT {col} FROM due_records WHERE kind = '{kind}'");
+    // `column` among the ids of a query ([`fixed::among`]: by index on PostgreSQL).
+    let among = |column: &str, ids: &str| fixed::among(backend, column, ids);
+    // History entries for the records this round really changed (updated or created at
+    // `now`), effective when the change fell due (`effective`, a column of the record).
+    let history = |action: &str, effective: &str, changed: &str| {
+        format!(
+            "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
+             template_id, effective_date, comment, user_id, created_at, non_compliant) \
+             SELECT p.account_id, p.campaign_id, p.partner_id, p.id, '{action}', p.template_id, p.{effective}, \
+             NULL, NULL, $1, $2 FROM partner_contracts p WHERE p.campaign_id = {c} AND {changed}"
+        )
+    };
+    let with_flag = || vec![now.into(), false.into()];
+    let at = || vec![now.into()];
+    let current = |partner: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+             AND cur.partner_id = {partner} AND cur.status IN ('ACTIVE', 'SUSPENDED'))"
+        )
+    };
+    let mut applied = Applied::default();
+
+    // 1. What ends. (A partner has one change in a round: the order of the steps does not
+    //    decide between a partner's changes, the time they fell due does.)
+    // 1a. Temporary contracts with a fallback: the fallback's terms take over, in the same
+    //     standing (active or suspended) and a scheduled expiry (which comes later).
+    exec(
+        db,
+        &format!(
+            "INSERT INTO partner_contracts (account_id, campaign_id, partner_id, template_id, name, status, \
+             start_date, end_date, is_temporary, fallback_template_id, expires_at, approval_option, comment, \
+             created_by_user_id, created_at, updated_at) \
+             SELECT old.account_id, old.campaign_id, old.partner_id, t.id, t.name, old.status, old.end_date, NULL, $2, \
+             NULL, old.expires_at, 'REPLACE', NULL, NULL, $1, $1 FROM partner_contracts old \
+             JOIN contract_templates t ON t.id = old.fallback_template_id \
+             WHERE {} AND old.status IN ('ACTIVE', 'SUSPENDED')",
+            among("old.id", &of("FALLBACK", "id"))
+        ),
+        with_flag(),
+    )
+    .await?;
+    applied.fell_back = exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'REPLACED', expires_at = NULL, updated_at = $1 \
+             WHERE {} AND status IN ('ACTIVE', 'SUSPENDED')",
+            among("id", &of("FALLBACK", "id"))
+        ),
+        at(),
+    )
+    .await?;
+    let fallen_back = format!(
+        "p.created_at = $1 AND p.status IN ('ACTIVE', 'SUSPENDED') AND p.created_by_user_id IS NULL \
+         AND {}",
+        among("p.partner_id", &of("FALLBACK", "partner_id"))
+    );
+    exec(
+        db,
+        &history("FELL_BACK", "start_date", &fallen_back),
+        with_flag(),
+    )
+    .await?;
+
+    // 1b. Expiries: scheduled ones, and temporary contracts without a fallback; the record
+    //     ends at whichever came first. An expired partner keeps nothing pending: its proposal
+    //     and upcoming switch are withdrawn.
+    applied.expired = exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'EXPIRED', updated_at = $1, expires_at = NULL, \
+             end_date = CASE WHEN expires_at IS NOT NULL AND (end_date IS NULL OR expires_at < end_date) \
+             THEN expires_at ELSE end_date END WHERE {} AND status IN ('ACTIVE', 'SUSPENDED')",
+            among("id", &of("EXPIRE", "id"))
+        ),
+        at(),
+    )
+    .await?;
+    let expired = format!(
+        "{} AND p.status = 'EXPIRED' AND p.updated_at = $1",
+        among("p.id", &of("EXPIRE", "id"))
+    );
+    exec(db, &history("EXPIRED", "end_date", &expired), with_flag()).await?;
+    let expired_partners = format!(
+        "SELECT p.partner_id FROM partner_contracts p WHERE p.campaign_id = {c} AND {expired}"
+    );
+    exec(
+        db,
+        &format!(
+            "UPDATE campaign_partners SET contract_status = 'EXPIRED', relationship_stage = 'EXPIRED', \
+             updated_at = $1 WHERE campaign_id = {c} AND {} AND {}",
+            among("partner_id", &expired_partners),
+            differs("EXPIRED", Some("EXPIRED"))
+        ),
+        at(),
+    )
+    .await?;
+    exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE campaign_id = {c} \
+             AND status IN ('PENDING', 'UPCOMING') AND {}",
+            among("partner_id", &expired_partners)
+        ),
+        at(),
+    )
+    .await?;
+
+    // 2. Switches. One for a partner whose partnership expired meanwhile is withdrawn; the
+    //    others take over the current contract's standing (active or suspended) and a
+    //    scheduled expiry it carried (a temporary switch keeps its own end and fallback beside
+    //    it), or, for a partner without any contract yet (an accepted first proposal), become
+    //    its first contract.
+    exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {} \
+             AND status = 'UPCOMING' AND NOT {} AND EXISTS (SELECT 1 FROM campaign_partners cp \
+             WHERE cp.campaign_id = {c} AND cp.partner_id = partner_contracts.partner_id \
+             AND cp.contract_status = 'EXPIRED')",
+            among("id", &of("SWITCH", "id")),
+            current("partner_contracts.partner_id")
+        ),
+        at(),
+    )
+    .await?;
+    db.execute_unprepared(
+        "DELETE FROM due_records WHERE kind = 'SWITCH' AND NOT EXISTS \
+         (SELECT 1 FROM partner_contracts p WHERE p.id = due_records.id AND p.status = 'UPCOMING')",
+    )
+    .await?;
+    db.execute_unprepared(&format!(
+        "UPDATE due_records SET kind = 'SWITCH_SUSPENDED' WHERE kind = 'SWITCH' AND EXISTS \
+         (SELECT 1 FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+          AND cur.partner_id = due_records.partner_id AND cur.status = 'SUSPENDED')"
+    ))
+    .await?;
+    analyze_filled(db, "due_records").await?;
+    let switching = "SELECT id FROM due_records WHERE kind IN ('SWITCH', 'SWITCH_SUSPENDED')";
+    let switching_partners =
+        "SELECT partner_id FROM due_records WHERE kind IN ('SWITCH', 'SWITCH_SUSPENDED')";
+    // A scalar lookup, not EXISTS: as a semi-join PostgreSQL probed the records by campaign and
+    // partner only and filtered every record of the partner's history for its status (4.9 s
+    // for 100,000 switching partners with 35 records each).
+    let scheduled_expiry = format!(
+        "SELECT cur.expires_at FROM partner_contracts cur WHERE cur.campaign_id = {c} \
+         AND cur.partner_id = partner_contracts.partner_id AND cur.status IN ('ACTIVE', 'SUSPENDED') \
+         AND cur.expires_at IS NOT NULL"
+    );
+    exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET expires_at = ({scheduled_expiry}) \
+             WHERE {} AND ({scheduled_expiry}) IS NOT NULL",
+            among("id", switching)
+        ),
+        vec![],
+    )
+    .await?;
+    exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'REPLACED', expires_at = NULL, updated_at = $1, \
+             end_date = COALESCE((SELECT d.at FROM due_records d WHERE d.partner_id = partner_contracts.partner_id \
+             AND d.kind IN ('SWITCH', 'SWITCH_SUSPENDED')), $1) \
+             WHERE campaign_id = {c} AND status IN ('ACTIVE', 'SUSPENDED') AND {}",
+            among("partner_id", switching_partners)
+        ),
+        at(),
+    )
+    .await?;
+    applied.switched = exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET updated_at = $1, status = CASE WHEN id IN ({}) \
+             THEN 'SUSPENDED' ELSE 'ACTIVE' END WHERE {}",
+            of("SWITCH_SUSPENDED", "id"),
+            among("id", switching)
+        ),
+        at(),
+    )
+    .await?;
+    exec(
+        db,
+        &joined(c, &among("partner_id", &of("SWITCH", "partner_id"))),
+        at(),
+    )
+    .await?;
+    exec(
+        db,
+        &history("SWITCH_APPLIED", "start_date", &among("p.id", switching)),
+        with_flag(),
+    )
+    .await?;
+    Ok(Some(applied))
+}
