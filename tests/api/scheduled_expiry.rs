@@ -175,6 +175,36 @@ backend_tests! {
         assert_eq!(current_template(&app, campaign, kept).await, None, "nothing revived the expired one");
     }
 
+    async fn a_scheduled_expiry_keeps_its_comment_and_flag_when_it_applies(app) {
+        let acme = app.seed_account(40, 96).await;
+        let campaign = acme.campaign_ids[0];
+        let templates = template_ids(&app, &acme, campaign).await;
+        let temporary = templates[templates.len() - 1];
+        let chosen = active_not_on(&app, &acme, campaign, temporary, 2).await;
+        let (flagged, ending) = (chosen[0], chosen[1]);
+        let scheduled = json!({ "expireOn": day(4), "nonCompliant": true, "comment": "Coupon policy breach" });
+        assert_eq!(counts(&expire(&app, &acme, with(base(campaign, ids(&[flagged])), scheduled)).await).1, 1);
+        // A temporary contract without a fallback expires at its own end: no brand's words.
+        let own_end = json!({ "templateId": temporary.to_string(), "endDate": day(3) });
+        assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[ending])), own_end)).await).1, 1);
+        apply_due_in(&app, 5).await;
+        let expired_entry = |partner: i64| {
+            let app = &app;
+            let acme = &acme;
+            async move {
+                let data = app.data_as(acme, "query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) { contractHistory(first: 1, actions: [EXPIRED]) { nodes { comment nonCompliant effectiveDate user { userId } } } } }",
+                    json!({ "c": campaign.to_string(), "p": partner.to_string() })).await;
+                data["partner"]["contractHistory"]["nodes"][0].clone()
+            }
+        };
+        let entry = expired_entry(flagged).await;
+        assert_eq!((&entry["comment"], &entry["nonCompliant"], &entry["user"]), (&json!("Coupon policy breach"), &json!(true), &json!(null)), "{entry}");
+        assert!(entry["effectiveDate"].as_str().unwrap().starts_with(&day(4)), "{entry}");
+        let entry = expired_entry(ending).await;
+        assert_eq!((&entry["comment"], &entry["nonCompliant"]), (&json!(null), &json!(false)), "{entry}");
+        assert!(entry["effectiveDate"].as_str().unwrap().starts_with(&day(3)), "{entry}");
+    }
+
     async fn an_accepted_first_contract_that_starts_later_applies_on_its_date(app) {
         let acme = app.seed_account(60, 99).await;
         let campaign = acme.campaign_ids[0];
