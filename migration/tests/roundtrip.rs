@@ -40,6 +40,8 @@ const TABLES: [&str; 28] = [
 mod bulk_writes;
 #[path = "roundtrip/change_rows.rs"]
 mod change_rows;
+#[path = "roundtrip/custom_fields.rs"]
+mod custom_fields;
 #[path = "roundtrip/record_indexes.rs"]
 mod record_indexes;
 #[path = "roundtrip/scheduled_expiries.rs"]
@@ -49,9 +51,9 @@ mod steps;
 #[path = "roundtrip/support.rs"]
 mod support;
 
+use custom_fields::custom_field_management;
 use steps::{
-    campaign_emails, contract_writes, custom_field_management, date_joined_changes,
-    lean_foreign_keys, stage_order,
+    campaign_emails, contract_writes, date_joined_changes, lean_foreign_keys, stage_order,
 };
 use support::{count, exec, indexes, insert_account, strings, tables};
 

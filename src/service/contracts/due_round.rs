@@ -83,11 +83,11 @@ pub(super) async fn apply(
     // History entries for the records this round really changed (updated or created at
     // `now`), effective when the change fell due (`effective`, a column of the record).
     let history = |action: &str, effective: &str, changed: &str| {
-        format!(
-            "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
-             template_id, effective_date, comment, user_id, created_at, non_compliant) \
-             SELECT p.account_id, p.campaign_id, p.partner_id, p.id, '{action}', p.template_id, p.{effective}, \
-             NULL, NULL, $1, $2 FROM partner_contracts p WHERE p.campaign_id = {c} AND {changed}"
+        entries(
+            action,
+            effective,
+            ("NULL", "$2"),
+            &format!("partner_contracts p WHERE p.campaign_id = {c} AND {changed}"),
         )
     };
     let with_flag = || vec![now.into(), false.into()];
@@ -171,16 +171,18 @@ pub(super) async fn apply(
              ORDER BY h.id DESC LIMIT 1) END"
         )
     };
+    let words = (
+        scheduled("comment"),
+        format!("COALESCE({}, $2)", scheduled("non_compliant")),
+    );
     exec(
         db,
-        &format!(
-            "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
-             template_id, effective_date, comment, user_id, created_at, non_compliant) \
-             SELECT p.account_id, p.campaign_id, p.partner_id, p.id, 'EXPIRED', p.template_id, p.end_date, \
-             {}, NULL, $1, COALESCE({}, $2) FROM due_records d JOIN partner_contracts p ON p.id = d.id \
+        &entries(
+            "EXPIRED",
+            "end_date",
+            (&words.0, &words.1),
+            "due_records d JOIN partner_contracts p ON p.id = d.id \
              WHERE d.kind IN ('EXPIRE', 'SCHEDULED_EXPIRY') AND p.status = 'EXPIRED' AND p.updated_at = $1",
-            scheduled("comment"),
-            scheduled("non_compliant")
         ),
         with_flag(),
     )
@@ -297,4 +299,17 @@ pub(super) async fn apply(
     )
     .await?;
     Ok(Some(applied))
+}
+
+/// SQL (over `$1`, the time, and `$2`, no non-compliance): a history entry by the runner (no
+/// user) for each record `p` of `from` (tables and conditions after `FROM`), doing `action`,
+/// effective at the record's column `effective`, with the SQL of its comment and
+/// non-compliance flag.
+fn entries(action: &str, effective: &str, (comment, flag): (&str, &str), from: &str) -> String {
+    format!(
+        "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
+         template_id, effective_date, comment, user_id, created_at, non_compliant) \
+         SELECT p.account_id, p.campaign_id, p.partner_id, p.id, '{action}', p.template_id, p.{effective}, \
+         {comment}, NULL, $1, {flag} FROM {from}"
+    )
 }
