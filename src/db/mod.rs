@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType, DbErr,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseConnectionType,
+    DbBackend, DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use crate::config::{DatabaseConfig, ServingConfig};
@@ -152,6 +152,15 @@ const PLAN_CACHE_MODE: &str = "force_custom_plan";
 pub const SQLITE_MMAP_SIZE: &str = "2147418112";
 /// SQLite's page cache per connection (negative: KiB), 64 MiB.
 pub const SQLITE_CACHE_SIZE: &str = "-65536";
+/// SQLite's page cache of a write transaction (negative: KiB), 1 GiB, from its `BEGIN` until
+/// just before its `COMMIT` or `ROLLBACK` ([`widen_write_cache`], [`narrow_write_cache`]). A
+/// bulk action over 100,000 partners dirties more pages than the usual 64 MiB hold, and SQLite
+/// then spills dirty pages into the log in the middle of the transaction, writing a page again
+/// each time a later statement changes it once more: scheduling 100,000 switches took 4.5–4.7 s
+/// that way, 3.1 s with this cache (`cargo bench --bench bulk`, BENCHMARKS.md). The memory is
+/// taken only as pages are dirtied, one writer at a time (SQLite has a single writer), and given
+/// back when the commit has written them.
+pub const SQLITE_WRITE_CACHE_SIZE: &str = "-1048576";
 
 /// PostgreSQL's `jit` for our connections: off. Our statements are key lookups and index walks
 /// whose cost is in the rows they touch, not in evaluating expressions; compiling them is pure
@@ -244,6 +253,27 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), AppError> {
     Migrator::up(db, None)
         .await
         .map_err(|e| AppError::internal(format!("migration failed: {e}")))
+}
+
+/// Gives a SQLite write transaction its larger page cache ([`SQLITE_WRITE_CACHE_SIZE`]); other
+/// backends have no per-connection page cache to change.
+pub async fn widen_write_cache(txn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    set_sqlite_cache(txn, SQLITE_WRITE_CACHE_SIZE).await
+}
+
+/// Puts a SQLite connection's usual page cache back ([`SQLITE_CACHE_SIZE`]), before its write
+/// transaction ends: the pages the transaction dirtied stay until its commit (or rollback) has
+/// written (or dropped) them, then SQLite frees them down to the usual size.
+pub async fn narrow_write_cache(txn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    set_sqlite_cache(txn, SQLITE_CACHE_SIZE).await
+}
+
+async fn set_sqlite_cache(db: &impl ConnectionTrait, size: &str) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared(&format!("PRAGMA cache_size = {size}"))
+            .await?;
+    }
+    Ok(())
 }
 
 /// Begins a transaction that will write. On SQLite it starts as `BEGIN IMMEDIATE`: a deferred

@@ -55,8 +55,14 @@ where
             Err(err) => return Err(busy_if_contention(err.into())),
         };
         let attempt = async {
+            crate::db::widen_write_cache(&txn).await?;
+            let finish = write(&txn, context).await;
+            // Before the transaction ends, whichever way: see `narrow_write_cache`.
+            let narrowed = crate::db::narrow_write_cache(&txn).await;
             // On an error the transaction is dropped, which rolls it back.
-            match write(&txn, context).await? {
+            let finish = finish?;
+            narrowed?;
+            match finish {
                 Finish::Commit(value) => {
                     txn.commit().await?;
                     Ok(value)

@@ -146,3 +146,56 @@ async fn a_database_busy_at_begin_is_not_tried_again() {
         std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
     }
 }
+
+async fn cache_size(db: &impl ConnectionTrait) -> i64 {
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        "PRAGMA cache_size",
+    ))
+    .await
+    .expect("pragma")
+    .expect("row")
+    .try_get_by_index(0)
+    .expect("cache_size")
+}
+
+#[tokio::test]
+async fn a_sqlite_write_has_the_large_page_cache_and_gives_it_back_however_it_ends() {
+    let db = database().await;
+    let during = write_transaction(&db, &(), |txn, _| {
+        Box::pin(async move { Ok(Finish::Commit(cache_size(txn).await)) })
+    })
+    .await
+    .expect("commit");
+    assert_eq!(during.to_string(), crate::db::SQLITE_WRITE_CACHE_SIZE);
+    assert_eq!(
+        cache_size(&db).await.to_string(),
+        crate::db::SQLITE_CACHE_SIZE
+    );
+    // A rollback, and a write that fails, give it back too.
+    let rolled_back = write_transaction(&db, &(), |txn, _| {
+        Box::pin(async move { Ok(Finish::Rollback(cache_size(txn).await)) })
+    })
+    .await
+    .expect("rollback");
+    assert_eq!(rolled_back.to_string(), crate::db::SQLITE_WRITE_CACHE_SIZE);
+    assert_eq!(
+        cache_size(&db).await.to_string(),
+        crate::db::SQLITE_CACHE_SIZE
+    );
+    let failed: AppResult<()> = write_transaction(&db, &(), |txn, _| {
+        Box::pin(async move {
+            assert_eq!(
+                cache_size(txn).await.to_string(),
+                crate::db::SQLITE_WRITE_CACHE_SIZE
+            );
+            Err(AppError::Validation("refused".into()))
+        })
+    })
+    .await;
+    assert!(matches!(failed, Err(AppError::Validation(_))));
+    assert_eq!(
+        cache_size(&db).await.to_string(),
+        crate::db::SQLITE_CACHE_SIZE
+    );
+}
