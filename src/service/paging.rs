@@ -86,9 +86,23 @@ pub fn check_time(name: &str, at: Option<DateTime<Utc>>) -> AppResult<()> {
     }
 }
 
+/// The `VALIDATION` error of a cursor that is not one: it quotes the cursor's first 40
+/// characters at most (a client's garbage is not echoed back whole).
+pub fn malformed_cursor(text: &str) -> AppError {
+    const QUOTED: usize = 40;
+    match text.char_indices().nth(QUOTED) {
+        Some((end, _)) => AppError::Validation(format!(
+            "malformed cursor: {:?}… ({} characters)",
+            &text[..end],
+            text.chars().count()
+        )),
+        None => AppError::Validation(format!("malformed cursor: {text:?}")),
+    }
+}
+
 /// Reads a [`newest_first_cursor`] of the list `tag`; anything else is a `VALIDATION` error.
 pub fn read_newest_first_cursor(tag: &str, text: &str) -> AppResult<(DateTime<Utc>, i64)> {
-    let malformed = || AppError::Validation(format!("malformed cursor: {text:?}"));
+    let malformed = || malformed_cursor(text);
     let bytes = URL_SAFE_NO_PAD
         .decode(text.get(..100).unwrap_or(text))
         .map_err(|_| malformed())?;
@@ -153,6 +167,20 @@ impl<T> Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_malformed_cursor_is_quoted_short() {
+        let message = |text: &str| match malformed_cursor(text) {
+            AppError::Validation(m) => m,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(message("abc"), r#"malformed cursor: "abc""#);
+        let long = "é".repeat(5_000);
+        let quoted = message(&long);
+        assert!(quoted.chars().count() < 100, "{quoted}");
+        assert!(quoted.ends_with("… (5000 characters)"), "{quoted}");
+        assert!(read_newest_first_cursor("a", &long).is_err_and(|e| format!("{e:?}").len() < 200));
+    }
 
     #[test]
     fn first_and_last_together_are_rejected() {

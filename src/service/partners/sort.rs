@@ -200,7 +200,7 @@ impl SortOrder {
 
     /// Reads a cursor issued for this order; anything else is a `VALIDATION` error.
     pub fn decode(&self, text: &str) -> AppResult<Cursor> {
-        let malformed = || AppError::Validation(format!("malformed cursor: {text:?}"));
+        let malformed = || crate::service::paging::malformed_cursor(text);
         let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| malformed())?;
         let doc: Json = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
         if doc["o"].as_str() != Some(self.signature().as_str()) {
