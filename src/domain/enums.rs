@@ -99,6 +99,12 @@ storage_enum! {
     }
 }
 
+impl ContractRecordStatus {
+    /// The statuses of the contract in force, the one a partner is currently signed to: active,
+    /// or paused by a suspension.
+    pub const CURRENT: [&'static str; 2] = ["ACTIVE", "SUSPENDED"];
+}
+
 storage_enum! {
     /// How a contract change takes effect.
     ApprovalOption {
@@ -361,7 +367,8 @@ storage_enum! {
         /// The current contract has a scheduled expiry: withdraw it first (a switch, or an
         /// accepted proposal, would otherwise drop it silently).
         ExpiryScheduled => "EXPIRY_SCHEDULED",
-        /// The same expiry is scheduled already.
+        /// The same change is scheduled already: an expiry on that day, or a switch (or a
+        /// proposal) to the same template with the same dates and fallback.
         AlreadyScheduled => "ALREADY_SCHEDULED",
     }
 }
@@ -393,7 +400,9 @@ storage_enum! {
         ExpiryScheduled => "EXPIRY_SCHEDULED",
         /// The contract expired.
         Expired => "EXPIRED",
-        /// Upcoming changes (switches, expiries, proposals) were withdrawn.
+        /// An upcoming change was withdrawn: the entry names the withdrawn switch or proposal
+        /// (whoever withdrew it: the brand, or a change that overtook it), or the contract whose
+        /// scheduled expiry was withdrawn.
         Reverted => "REVERTED",
     }
 }

@@ -269,6 +269,9 @@ backend_tests! {
         let sel = base(campaign, ids(&chosen));
         for (extra, field, code) in [
             (json!({ "templateId": template.to_string(), "effectiveDate": day(5), "endDate": day(2) }), "endDate", "INVALID"),
+            // An end date must come after the effective date: not on it, nor today by default.
+            (json!({ "templateId": template.to_string(), "effectiveDate": day(5), "endDate": day(5) }), "endDate", "INVALID"),
+            (json!({ "templateId": template.to_string(), "endDate": day(0), "approval": "PROPOSE" }), "endDate", "INVALID"),
             (json!({ "templateId": template.to_string(), "fallbackTemplateId": template.to_string() }), "fallbackTemplateId", "INVALID"),
             (json!({ "templateId": second_campaign.to_string() }), "templateId", "WRONG_CAMPAIGN"),
             (json!({ "templateId": "987654" }), "templateId", "NOT_FOUND"),
@@ -384,8 +387,11 @@ backend_tests! {
             assert_eq!(standing_of(&app, campaign, *p).await, ("EXPIRED".to_owned(), "EXPIRED".to_owned()), "partner {p} stays expired");
             assert_eq!(current_template(&app, campaign, *p).await, None);
         }
-        let last = app.texts(&format!("SELECT action FROM contract_history WHERE campaign_id = {campaign} AND partner_id = {} ORDER BY created_at DESC, id DESC LIMIT 1", chosen[1])).await;
-        assert_eq!(last[0].as_deref(), Some("EXPIRED"), "no SWITCH_APPLIED after the expiry");
+        // The expiry, then the switch it withdrew (named, as every withdrawal is); no SWITCH_APPLIED.
+        let last = app.texts(&format!("SELECT h.action || ' ' || COALESCE(c.status, '-') FROM contract_history h \
+            LEFT JOIN partner_contracts c ON c.id = h.contract_id WHERE h.campaign_id = {campaign} AND h.partner_id = {} \
+            ORDER BY h.created_at DESC, h.id DESC LIMIT 2", chosen[1])).await;
+        assert_eq!(last, vec![Some("REVERTED WITHDRAWN".to_owned()), Some("EXPIRED EXPIRED".to_owned())], "no SWITCH_APPLIED after the expiry");
         assert_eq!(current_template(&app, campaign, chosen[2]).await, Some(target));
         assert_eq!(with_status(&app, campaign, chosen[2], "SUSPENDED").await, vec![format!("SUSPENDED:{target}")]);
         assert_eq!(standing_of(&app, campaign, chosen[2]).await.0, "SUSPENDED", "still suspended, on the new terms");
@@ -470,6 +476,11 @@ backend_tests! {
             "name": "Bad", "payoutType": "PERCENT_OF_SALE", "payoutValue": 5, "currency": "EURO", "noticePeriodDays": 400 } } })).await;
         let fields: Vec<Value> = refused["createContractTemplate"]["userErrors"].as_array().unwrap().iter().map(|e| e["field"].clone()).collect();
         assert_eq!(fields, vec![json!(["input", "template", "currency"]), json!(["input", "template", "noticePeriodDays"])]);
+        // A blank currency is none (the campaign's), as it reads; never stored as "".
+        let blank = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {
+            "name": "Blank", "payoutType": "FIXED_PER_ACTION", "payoutValue": 3, "currency": "  " } } })).await;
+        assert_eq!(blank["createContractTemplate"]["template"]["currency"], Value::Null, "{blank}");
+        assert_eq!(app.count_rows("contract_templates WHERE currency = ''").await, 0);
         let theirs = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": other.campaign_ids[0].to_string(), "template": {
             "name": "Sneaky", "payoutType": "PERCENT_OF_SALE", "payoutValue": 5 } } })).await;
         assert_eq!(theirs["createContractTemplate"]["userErrors"][0]["code"], "NOT_FOUND");

@@ -56,7 +56,8 @@ pub struct PartnerFilterFields {
     pub group_ids: Option<Vec<ID>>,
     /// Member of no group at all (combined with `groupIds`: either).
     pub in_no_group: Option<bool>,
-    /// Currently signed to any of these contract templates.
+    /// Currently signed to any of these contract templates (the contract in force, active or
+    /// suspended).
     pub contract_template_ids: Option<Vec<ID>>,
     /// Has any of these updates to its terms.
     pub terms_updates: Option<Vec<TermsUpdate>>,

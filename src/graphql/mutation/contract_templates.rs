@@ -20,7 +20,7 @@ pub struct NewContractTemplateInput {
     pub payout_type: PayoutType,
     /// A percentage (0 to 100) or an amount per action.
     pub payout_value: f64,
-    /// Currency of a fixed payout (ISO 4217); null: the campaign's.
+    /// Currency of a fixed payout (ISO 4217); null or blank: the campaign's.
     pub currency: Option<String>,
     /// Days' notice a switch away from these terms needs (0 to 365).
     #[graphql(default)]

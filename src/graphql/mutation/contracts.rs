@@ -41,7 +41,8 @@ pub struct ContractActionPayload {
     pub affected_count: i64,
     /// Partners skipped, per reason (in a dry run too).
     pub skipped: Vec<SkippedPartners>,
-    /// A switch's template (the new one's id for `newTemplate`).
+    /// A switch's template (the new one's id for `newTemplate`; null when no partner was
+    /// switched to the new terms, which are then not kept, and in a dry run).
     pub template_id: Option<ID>,
     /// Whether this was a dry run (nothing written).
     pub dry_run: bool,
@@ -81,7 +82,7 @@ impl Reported for SwitchCounts {
         &self.skipped
     }
     fn template_id(&self) -> Option<i64> {
-        Some(self.template_id)
+        self.template_id
     }
     fn created_template(&self) -> bool {
         self.created
@@ -197,6 +198,7 @@ fn switch_of(
         effective: contracts::start_of(day, tz),
         days_ahead: (day - today).num_days(),
         end: input.end_date.as_ref().map(|d| contracts::end_of(d.0, tz)),
+        end_days_ahead: input.end_date.as_ref().map(|d| (d.0 - today).num_days()),
         fallback: input
             .fallback_template_id
             .as_ref()

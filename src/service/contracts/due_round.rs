@@ -81,7 +81,7 @@ pub(super) async fn apply(
     // `column` among the ids of a query ([`fixed::among`]: by index on PostgreSQL).
     let among = |column: &str, ids: &str| fixed::among(backend, column, ids);
     // History entries for the records this round really changed (updated or created at
-    // `now`), effective when the change fell due (`effective`, a column of the record).
+    // `now`), effective when the change fell due (`effective`, SQL over the record `p`).
     let history = |action: &str, effective: &str, changed: &str| {
         entries(
             action,
@@ -136,7 +136,7 @@ pub(super) async fn apply(
     );
     exec(
         db,
-        &history("FELL_BACK", "start_date", &fallen_back),
+        &history("FELL_BACK", "p.start_date", &fallen_back),
         with_flag(),
     )
     .await?;
@@ -179,7 +179,7 @@ pub(super) async fn apply(
         db,
         &entries(
             "EXPIRED",
-            "end_date",
+            "p.end_date",
             (&words.0, &words.1),
             "due_records d JOIN partner_contracts p ON p.id = d.id \
              WHERE d.kind IN ('EXPIRE', 'SCHEDULED_EXPIRY') AND p.status = 'EXPIRED' AND p.updated_at = $1",
@@ -201,12 +201,27 @@ pub(super) async fn apply(
         at(),
     )
     .await?;
+    // What the runner withdraws gets a `REVERTED` entry naming it, effective when the change
+    // that withdrew it fell due (the partner's one change of the round).
+    let withdrawn_at =
+        "COALESCE((SELECT MIN(d.at) FROM due_records d WHERE d.partner_id = p.partner_id), $1)";
+    let pending = |t: &str| {
+        format!(
+            "{t}.campaign_id = {c} AND {t}.status IN ('PENDING', 'UPCOMING') AND {}",
+            among(&format!("{t}.partner_id"), &expired_partners)
+        )
+    };
+    exec(
+        db,
+        &history("REVERTED", withdrawn_at, &pending("p")),
+        with_flag(),
+    )
+    .await?;
     exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE campaign_id = {c} \
-             AND status IN ('PENDING', 'UPCOMING') AND {}",
-            among("partner_id", &expired_partners)
+            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {}",
+            pending("partner_contracts")
         ),
         at(),
     )
@@ -217,15 +232,26 @@ pub(super) async fn apply(
     //    scheduled expiry it carried (a temporary switch keeps its own end and fallback beside
     //    it), or, for a partner without any contract yet (an accepted first proposal), become
     //    its first contract.
+    let orphaned = |t: &str| {
+        format!(
+            "{} AND {t}.status = 'UPCOMING' AND NOT {} AND EXISTS (SELECT 1 FROM campaign_partners cp \
+             WHERE cp.campaign_id = {c} AND cp.partner_id = {t}.partner_id \
+             AND cp.contract_status = 'EXPIRED')",
+            among(&format!("{t}.id"), &of("SWITCH", "id")),
+            current(&format!("{t}.partner_id"))
+        )
+    };
+    exec(
+        db,
+        &history("REVERTED", withdrawn_at, &orphaned("p")),
+        with_flag(),
+    )
+    .await?;
     exec(
         db,
         &format!(
-            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {} \
-             AND status = 'UPCOMING' AND NOT {} AND EXISTS (SELECT 1 FROM campaign_partners cp \
-             WHERE cp.campaign_id = {c} AND cp.partner_id = partner_contracts.partner_id \
-             AND cp.contract_status = 'EXPIRED')",
-            among("id", &of("SWITCH", "id")),
-            current("partner_contracts.partner_id")
+            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {}",
+            orphaned("partner_contracts")
         ),
         at(),
     )
@@ -288,13 +314,19 @@ pub(super) async fn apply(
     .await?;
     exec(
         db,
-        &joined(c, &among("partner_id", &of("SWITCH", "partner_id"))),
+        // A late run: the partner joined when the contract started, not at the run.
+        &joined(
+            c,
+            &among("partner_id", &of("SWITCH", "partner_id")),
+            "COALESCE((SELECT d.at FROM due_records d WHERE d.partner_id = campaign_partners.partner_id \
+             AND d.kind = 'SWITCH'), $1)",
+        ),
         at(),
     )
     .await?;
     exec(
         db,
-        &history("SWITCH_APPLIED", "start_date", &among("p.id", switching)),
+        &history("SWITCH_APPLIED", "p.start_date", &among("p.id", switching)),
         with_flag(),
     )
     .await?;
@@ -303,13 +335,13 @@ pub(super) async fn apply(
 
 /// SQL (over `$1`, the time, and `$2`, no non-compliance): a history entry by the runner (no
 /// user) for each record `p` of `from` (tables and conditions after `FROM`), doing `action`,
-/// effective at the record's column `effective`, with the SQL of its comment and
-/// non-compliance flag.
+/// effective at `effective` (SQL: a column of the record, or an expression over `p`), with the
+/// SQL of its comment and non-compliance flag.
 fn entries(action: &str, effective: &str, (comment, flag): (&str, &str), from: &str) -> String {
     format!(
         "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
          template_id, effective_date, comment, user_id, created_at, non_compliant) \
-         SELECT p.account_id, p.campaign_id, p.partner_id, p.id, '{action}', p.template_id, p.{effective}, \
+         SELECT p.account_id, p.campaign_id, p.partner_id, p.id, '{action}', p.template_id, {effective}, \
          {comment}, NULL, $1, {flag} FROM {from}"
     )
 }

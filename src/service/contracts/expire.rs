@@ -51,15 +51,7 @@ impl Expire {
         .await?;
         // An expired partner keeps nothing pending; a scheduled expiry withdraws on request.
         if self.withdraw_pending_switches || self.now {
-            exec(
-                db,
-                &format!(
-                    "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                     WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND {in_partners}"
-                ),
-                vec![run.now.into()],
-            )
-            .await?;
+            sql::withdraw(db, run, &in_partners).await?;
         }
         let (changed, action, effective) = if self.now {
             let changed = exec(

@@ -47,12 +47,13 @@ pub async fn query(
 }
 
 /// SQL (over `$1`, the time): the partners `partners` (a condition over `partner_id`) of
-/// campaign `c` are under an active contract and have joined — the date they joined set if they
-/// had none (a first contract) — where their row says otherwise.
-pub fn joined(c: i64, partners: &str) -> String {
+/// campaign `c` are under an active contract and have joined — the date they joined set to
+/// `since` (SQL of when their contract started, over the `campaign_partners` row) if they had
+/// none (a first contract) — where their row says otherwise.
+pub fn joined(c: i64, partners: &str, since: &str) -> String {
     format!(
         "UPDATE campaign_partners SET contract_status = 'ACTIVE', relationship_stage = 'JOINED', \
-         date_joined = COALESCE(date_joined, $1), updated_at = $1 \
+         date_joined = COALESCE(date_joined, {since}), updated_at = $1 \
          WHERE campaign_id = {c} AND {partners} AND {}",
         standing_differs("ACTIVE", Some("JOINED"))
     )
@@ -80,6 +81,8 @@ pub struct History<'a> {
     pub template: &'a str,
     /// When the change takes effect.
     pub effective: DateTime<Utc>,
+    /// SQL of when it takes effect, per partner, instead of `effective`.
+    pub effective_sql: Option<&'a str>,
     /// The comment given with the action.
     pub comment: Option<&'a str>,
     /// An expiry for non-compliance.
@@ -95,6 +98,7 @@ impl<'a> History<'a> {
             template:
                 "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
             effective,
+            effective_sql: None,
             comment,
             non_compliant: false,
         }
@@ -103,11 +107,13 @@ impl<'a> History<'a> {
 
 /// One history entry per partner left in `contract_targets`, in one statement.
 pub async fn record(db: &impl ConnectionTrait, run: Run<'_>, h: History<'_>) -> AppResult<u64> {
-    let sql = format!(
+    let sql =
+        format!(
         "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
          template_id, effective_date, comment, user_id, created_at, non_compliant) \
          SELECT {account}, {campaign}, contract_targets.partner_id, ({contract}), '{action}', \
-         ({template}), $1, $2, {user}, $3, $4 FROM contract_targets",
+         ({template}), {effective}, $2, {user}, $3, $4 FROM contract_targets",
+        effective = h.effective_sql.map_or("$1".to_owned(), |e| format!("COALESCE(({e}), $1)")),
         account = run.auth.account_id,
         campaign = run.campaign_id,
         contract = h.contract,
@@ -124,6 +130,49 @@ pub async fn record(db: &impl ConnectionTrait, run: Run<'_>, h: History<'_>) -> 
             run.now.into(),
             h.non_compliant.into(),
         ],
+    )
+    .await
+}
+
+/// Withdraws the contract records of the campaign meeting `condition` (SQL over the columns of
+/// `partner_contracts`, with `$1` the time and no other parameter): upcoming switches and
+/// pending proposals, which become `WITHDRAWN`, each with a `REVERTED` history entry naming it —
+/// whether the brand withdrew it or another change did (a switch now, an expiry, an accepted
+/// proposal). Returns how many.
+pub async fn withdraw(db: &impl ConnectionTrait, run: Run<'_>, condition: &str) -> AppResult<u64> {
+    let c = run.campaign_id;
+    let records =
+        format!("campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND {condition}");
+    revert_entries(db, run, &records).await?;
+    exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
+             WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND {condition}"
+        ),
+        vec![run.now.into()],
+    )
+    .await
+}
+
+/// A `REVERTED` history entry by the caller, at the run's time, about each contract record
+/// meeting `records` (SQL over `partner_contracts`, with `$1` the time).
+pub async fn revert_entries(
+    db: &impl ConnectionTrait,
+    run: Run<'_>,
+    records: &str,
+) -> AppResult<u64> {
+    exec(
+        db,
+        &format!(
+            "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
+             template_id, effective_date, comment, user_id, created_at, non_compliant) \
+             SELECT {account}, campaign_id, partner_id, id, 'REVERTED', template_id, $1, NULL, \
+             {user}, $1, $2 FROM partner_contracts WHERE {records}",
+            account = run.auth.account_id,
+            user = run.auth.user_id,
+        ),
+        vec![run.now.into(), false.into()],
     )
     .await
 }

@@ -175,28 +175,30 @@ impl AnswerProposal {
             // Accepted terms that start later are the partner's one upcoming switch. Terms that
             // start now keep a switch scheduled after the proposal was made (a later decision),
             // but not an older one, which would undo them on its date.
-            exec(
+            sql::withdraw(
                 db,
+                run,
                 &format!(
-                    "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                     WHERE campaign_id = {c} AND status = 'UPCOMING' AND {} AND ({starting_later} \
+                    "status = 'UPCOMING' AND {} AND ({starting_later} \
                      OR created_at < (SELECT p.created_at FROM partner_contracts p JOIN contract_targets t \
                      ON p.id = t.record_id WHERE t.partner_id = partner_contracts.partner_id))",
                     targets::partners(run.backend)
                 ),
-                now(),
             )
             .await?;
+            // Terms whose day has come start now, as the replaced contract ends: never before
+            // the partner agreed to them.
             changed = exec(
                 db,
                 &format!(
                     "UPDATE partner_contracts SET status = CASE WHEN start_date <= $1 THEN 'ACTIVE' ELSE 'UPCOMING' END, \
+                     start_date = CASE WHEN start_date <= $1 THEN $1 ELSE start_date END, \
                      updated_at = $1 WHERE {in_records}"
                 ),
                 now(),
             )
             .await? as i64;
-            exec(db, &sql::joined(c, &starting_now), now()).await?;
+            exec(db, &sql::joined(c, &starting_now, "$1"), now()).await?;
         } else {
             changed = exec(
                 db,
@@ -205,8 +207,17 @@ impl AnswerProposal {
             )
             .await? as i64;
         }
-        let action = if self.accept { "ACCEPTED" } else { "DECLINED" };
-        sql::record(db, run, History::of_record(action, run.now, None)).await?;
+        // Accepted terms take effect when they start (now, or on their later day).
+        let (action, effective) = if self.accept {
+            ("ACCEPTED", Some(starts))
+        } else {
+            ("DECLINED", None)
+        };
+        let history = History {
+            effective_sql: effective,
+            ..History::of_record(action, run.now, None)
+        };
+        sql::record(db, run, history).await?;
         targets::release(db).await?;
         Ok(ChangeCounts { changed, skipped })
     }

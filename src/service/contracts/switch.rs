@@ -39,6 +39,8 @@ pub struct Switch {
     pub days_ahead: i64,
     /// A temporary contract's end (23:59:59 of its end date).
     pub end: Option<DateTime<Utc>>,
+    /// Whole days from today to the end date.
+    pub end_days_ahead: Option<i64>,
     /// What a temporary contract falls back to.
     pub fallback: Option<i64>,
     /// REPLACE or PROPOSE.
@@ -50,8 +52,9 @@ pub struct Switch {
 /// What a switch did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SwitchCounts {
-    /// The template switched to (a new one's id).
-    pub template_id: i64,
+    /// The template switched to (a new one's id); `None` for new terms no partner was switched
+    /// to (not kept).
+    pub template_id: Option<i64>,
     /// Partners switched now, scheduled or proposed to.
     pub switched: i64,
     /// Partners skipped, per reason.
@@ -79,6 +82,18 @@ impl Switch {
                 (model.id, model.name)
             }
         };
+        let (status, action) = self.now_or_later(run.now);
+        let c = run.campaign_id;
+        let start = self.effective.max(run.now);
+        // The same switch scheduled, or the same terms proposed, already (as an expiry on the
+        // same day is): a repeat changes nothing. Terms that start at once match terms proposed
+        // for a day that has come (both start when the partner accepts).
+        let repeated = format!(
+            "$3 AND EXISTS (SELECT 1 FROM partner_contracts s WHERE s.campaign_id = {c} \
+             AND s.partner_id = contract_targets.partner_id AND s.status = '{status}' \
+             AND s.template_id = $1 AND (s.start_date = $4 OR ($5 AND s.start_date <= $4)) \
+             AND s.end_date IS NOT DISTINCT FROM $6 AND s.fallback_template_id IS NOT DISTINCT FROM $7)"
+        );
         let skipped = targets::pick(
             db,
             run.campaign_id,
@@ -89,28 +104,26 @@ impl Switch {
                      WHEN {RECORD_STATUS} = 'SUSPENDED' THEN 'SUSPENDED' \
                      WHEN {RECORD}.expires_at IS NOT NULL THEN 'EXPIRY_SCHEDULED' \
                      WHEN {RECORD}.template_id = $1 THEN 'ALREADY_ON_TEMPLATE' \
+                     WHEN {repeated} THEN 'ALREADY_SCHEDULED' \
                      WHEN COALESCE((SELECT t.notice_period_days FROM contract_templates t \
                        WHERE t.id = {RECORD}.template_id), 0) > $2 THEN 'IN_NOTICE_PERIOD' END"
                 ),
-                values: vec![template_id.into(), self.days_ahead.into()],
+                values: vec![
+                    template_id.into(),
+                    self.days_ahead.into(),
+                    (status != "ACTIVE").into(),
+                    start.into(),
+                    (start == run.now).into(),
+                    self.end.into(),
+                    self.fallback.into(),
+                ],
             },
         )
         .await?;
-        let (status, action) = self.now_or_later(run.now);
-        let c = run.campaign_id;
-        let start = self.effective.max(run.now);
         match status {
             // Switched now: an older scheduled switch or proposal would undo it later.
             "ACTIVE" => {
-                exec(
-                    db,
-                    &format!(
-                        "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                         WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND {in_partners}"
-                    ),
-                    vec![run.now.into()],
-                )
-                .await?;
+                sql::withdraw(db, run, &in_partners).await?;
                 exec(
                     db,
                     &format!("UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 WHERE {in_records}"),
@@ -120,15 +133,7 @@ impl Switch {
             }
             // One scheduled switch and one proposal at a time: a new one withdraws the old.
             other => {
-                exec(
-                    db,
-                    &format!(
-                        "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                         WHERE campaign_id = {c} AND status = '{other}' AND {in_partners}"
-                    ),
-                    vec![run.now.into()],
-                )
-                .await?
+                sql::withdraw(db, run, &format!("status = '{other}' AND {in_partners}")).await?
             }
         };
         let switched = exec(
@@ -163,17 +168,29 @@ impl Switch {
                 contract: &sql::newest_record(run, status),
                 template: &template_id.to_string(),
                 effective: start,
+                effective_sql: None,
                 comment: self.comment.as_deref(),
                 non_compliant: false,
             },
         )
         .await?;
         targets::release(db).await?;
+        let created = matches!(self.template, TemplateRef::New(_));
+        // New terms nobody was switched to are not kept: a retry would pile up copies.
+        let kept = !created || switched > 0;
+        if !kept {
+            exec(
+                db,
+                "DELETE FROM contract_templates WHERE id = $1",
+                vec![template_id.into()],
+            )
+            .await?;
+        }
         Ok(SwitchCounts {
-            template_id,
+            template_id: kept.then_some(template_id),
             switched,
             skipped,
-            created: matches!(self.template, TemplateRef::New(_)),
+            created,
         })
     }
 }
@@ -191,8 +208,9 @@ impl ContractStep for Switch {
                 "the effective date must be today or later",
             );
         }
-        if let Some(end) = self.end {
-            if end <= self.effective {
+        // Compared as dates: a contract ending on its first day is no temporary contract.
+        if let Some(end) = self.end_days_ahead {
+            if end <= self.days_ahead {
                 check.push(
                     "endDate",
                     UserErrorCode::Invalid,

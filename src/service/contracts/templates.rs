@@ -93,10 +93,13 @@ impl NewTemplate {
             payout_value: Set(self.payout_value),
             is_default: Set(false),
             created_at: Set(run.now),
+            // Blank is no currency (the campaign's), as the check reads it.
             currency: Set(self
                 .currency
                 .as_deref()
-                .map(|c| c.trim().to_ascii_uppercase())),
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_ascii_uppercase)),
             notice_period_days: Set(self.notice_period_days),
             ..Default::default()
         }

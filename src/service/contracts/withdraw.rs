@@ -4,7 +4,7 @@
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseTransaction;
 
-use super::sql::{self, exec, History};
+use super::sql::{self, exec, query};
 use super::standing::ChangeCounts;
 use super::targets::{self, Targeting, RECORD};
 use super::ContractStep;
@@ -71,19 +71,18 @@ impl WithdrawUpcoming {
         if self.proposals {
             statuses.push("'PENDING'");
         }
+        // Each withdrawn switch or proposal, and each current contract whose expiry is
+        // withdrawn, gets a `REVERTED` entry naming it.
         if !statuses.is_empty() {
-            exec(
+            sql::withdraw(
                 db,
-                &format!(
-                    "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-                     WHERE campaign_id = {c} AND status IN ({}) AND {in_partners}",
-                    statuses.join(", ")
-                ),
-                vec![run.now.into()],
+                run,
+                &format!("status IN ({}) AND {in_partners}", statuses.join(", ")),
             )
             .await?;
         }
         if self.expiries {
+            sql::revert_entries(db, run, &format!("{in_records} AND expires_at > $1")).await?;
             exec(
                 db,
                 &format!(
@@ -94,8 +93,12 @@ impl WithdrawUpcoming {
             )
             .await?;
         }
-        let changed =
-            sql::record(db, run, History::of_record("REVERTED", run.now, None)).await? as i64;
+        let changed = query(db, "SELECT COUNT(*) FROM contract_targets", vec![])
+            .await?
+            .first()
+            .map(|row| row.try_get_by_index::<i64>(0))
+            .transpose()?
+            .unwrap_or(0);
         targets::release(db).await?;
         Ok(ChangeCounts { changed, skipped })
     }

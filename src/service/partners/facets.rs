@@ -129,7 +129,7 @@ pub async fn facet(
                 pc::Entity,
                 joins_relationship(pc::Entity, pc::Column::CampaignId, pc::Column::PartnerId).add(
                     Expr::col((pc::Entity, pc::Column::Status))
-                        .eq(ContractRecordStatus::Active.as_str()),
+                        .is_in(ContractRecordStatus::CURRENT),
                 ),
             )
             .join(

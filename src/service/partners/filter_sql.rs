@@ -208,10 +208,7 @@ fn terms_update(update: TermsUpdate, f: &PartnerFilter, cx: &FilterContext) -> S
             let expires = Expr::col((pc::Entity, pc::Column::ExpiresAt));
             q.and_where(
                 Expr::col((pc::Entity, pc::Column::Status))
-                    .is_in([
-                        ContractRecordStatus::Active.as_str(),
-                        ContractRecordStatus::Suspended.as_str(),
-                    ])
+                    .is_in(ContractRecordStatus::CURRENT)
                     .and(expires.gt(cx.now).or(end().gt(cx.now))),
             );
         }),
@@ -283,8 +280,11 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
     if !f.contract_template_ids.is_empty() {
         let ids = f.contract_template_ids.clone();
         all.push(contracts_where(cx, |q| {
-            q.and_where(contract_status(ContractRecordStatus::Active))
-                .and_where(Expr::col((pc::Entity, pc::Column::TemplateId)).is_in(ids));
+            // Signed to: under the contract in force, active or suspended.
+            q.and_where(
+                Expr::col((pc::Entity, pc::Column::Status)).is_in(ContractRecordStatus::CURRENT),
+            )
+            .and_where(Expr::col((pc::Entity, pc::Column::TemplateId)).is_in(ids));
         }));
     }
     if !f.terms_updates.is_empty() {

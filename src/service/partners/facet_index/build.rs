@@ -284,9 +284,7 @@ pub(super) async fn related(
         .from(pc::Entity)
         .and_where(Expr::col((pc::Entity, pc::Column::AccountId)).eq(auth.account_id))
         .and_where(Expr::col((pc::Entity, pc::Column::CampaignId)).eq(campaign_id))
-        .and_where(
-            Expr::col((pc::Entity, pc::Column::Status)).eq(ContractRecordStatus::Active.as_str()),
-        )
+        .and_where(Expr::col((pc::Entity, pc::Column::Status)).is_in(ContractRecordStatus::CURRENT))
         .and_where(Expr::col((pc::Entity, pc::Column::TemplateId)).is_not_null())
         .and_where(partners.condition(Expr::col((pc::Entity, pc::Column::PartnerId))))
         .to_owned();
