@@ -108,7 +108,7 @@ backend_tests! {
             counts(facets, "contractTemplates"),
             tally(under(), |p| {
                 let mut t: Vec<Option<String>> = p["contracts"].as_array().unwrap().iter()
-                    .filter(|c| c["status"] == "ACTIVE")
+                    .filter(|c| c["status"] == "ACTIVE" || c["status"] == "SUSPENDED")
                     .filter_map(|c| c["template"]["templateId"].as_i64().map(|t| Some(t.to_string())))
                     .collect();
                 t.sort();

@@ -107,13 +107,14 @@ impl<'a> History<'a> {
 
 /// One history entry per partner left in `contract_targets`, in one statement.
 pub async fn record(db: &impl ConnectionTrait, run: Run<'_>, h: History<'_>) -> AppResult<u64> {
-    let sql =
-        format!(
+    let effective = h
+        .effective_sql
+        .map_or("$1".to_owned(), |e| format!("COALESCE(({e}), $1)"));
+    let sql = format!(
         "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
          template_id, effective_date, comment, user_id, created_at, non_compliant) \
          SELECT {account}, {campaign}, contract_targets.partner_id, ({contract}), '{action}', \
          ({template}), {effective}, $2, {user}, $3, $4 FROM contract_targets",
-        effective = h.effective_sql.map_or("$1".to_owned(), |e| format!("COALESCE(({e}), $1)")),
         account = run.auth.account_id,
         campaign = run.campaign_id,
         contract = h.contract,
