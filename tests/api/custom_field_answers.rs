@@ -125,6 +125,17 @@ backend_tests! {
         let after = |key: &str| nodes.iter().find(|n| !n["after"][key].is_null()).map(|n| n["after"][key].clone());
         assert_eq!(after("text"), Some(json!("Weekly newsletter\nand a blog post")));
         assert_eq!(after("number"), Some(json!(12500.5)));
+        // A change in the 16th or 17th significant digit is a change, shown exactly.
+        for (value, entries) in [(1.0, 9), (1.000_000_000_000_000_2, 10), (123_456_789.123_456_7, 11), (123_456_789.123_456_78, 12)] {
+            set(&app, p[0], number, json!({ "number": value })).await;
+            let logged = app.count_rows(&format!("activity_log WHERE action = 'CUSTOM_FIELD_ANSWER_CHANGED' AND partner_id = {}", p[0])).await;
+            assert_eq!(logged, entries, "{value} is a change");
+            let last = app.texts(&format!(
+                "SELECT details FROM activity_log WHERE action = 'CUSTOM_FIELD_ANSWER_CHANGED' AND partner_id = {} ORDER BY id DESC LIMIT 1", p[0]
+            )).await;
+            let last: Value = serde_json::from_str(last[0].as_deref().unwrap()).unwrap();
+            assert_eq!(last["after"]["number"].as_f64(), Some(value), "{last}");
+        }
         assert_eq!(after("date"), Some(json!("2027-03-01")));
         assert_eq!(after("fileUrl"), Some(json!("https://cdn.partner.example/kit.pdf")));
         assert!(nodes.iter().all(|n| n["before"].is_null() || n["before"]["optionIds"].is_array()), "{feed}");

@@ -180,6 +180,24 @@ backend_tests! {
         assert_alive(&app).await;
     }
 
+    async fn a_workbook_whose_cells_point_nowhere_is_damaged_not_an_internal_error(app) {
+        // Shared-string cells without a table, past its end, or not a number: the XLSX reader
+        // gives up on each (it panicked); the answer is the user error of a damaged workbook.
+        let cell = |v: &str| format!(r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>{v}</v></c></row></sheetData></worksheet>"#);
+        let one_string = r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>Partner Id</t></si></sst>"#;
+        for (name, parts) in [
+            ("no table", vec![stored("xl/worksheets/sheet1.xml", &cell("0"))]),
+            ("past the end", vec![stored("xl/worksheets/sheet1.xml", &cell("1")), stored("xl/sharedStrings.xml", one_string)]),
+            ("not a number", vec![stored("xl/worksheets/sheet1.xml", &cell("abc"))]),
+            ("too large", vec![stored("xl/worksheets/sheet1.xml", &cell("18446744073709551616"))]),
+        ] {
+            let payload = upload(&app, workbook(parts)).await;
+            assert_eq!(payload["applied"], false, "{name}");
+            assert_user_error(&payload, &["file"], "INVALID", "damaged");
+        }
+        assert_alive(&app).await;
+    }
+
     async fn a_crafted_workbook_within_bounds_is_still_read(app) {
         let sheet = r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Partner Id</t></is></c><c r="B1" t="inlineStr"><is><t>Add To</t></is></c></row><row r="2"><c r="A2"><v>999999</v></c><c r="B2"><v>12345</v></c></row></sheetData></worksheet>"#;
         let payload = upload(&app, workbook(vec![stored("xl/worksheets/sheet1.xml", sheet)])).await;

@@ -21,6 +21,22 @@ pub fn int(expr: &str) -> String {
     format!("COALESCE(CAST(({expr}) AS TEXT), 'null')")
 }
 
+/// A floating-point expression as JSON (`null` when null), exact: two different numbers never
+/// read as the same text. PostgreSQL's text of a `double precision` is the shortest that reads
+/// back as the same number; SQLite's keeps 15 significant digits (1 and 1.0000000000000002 both
+/// read `1.0`), so there a number those digits do not give back is written with 17 (`%!.17g`:
+/// SQLite's `printf` stops at 16 digits without the `!`).
+pub fn number(backend: DbBackend, expr: &str) -> String {
+    match backend {
+        DbBackend::Postgres => int(expr),
+        _ => format!(
+            "CASE WHEN ({expr}) IS NULL THEN 'null' \
+             WHEN CAST(CAST(({expr}) AS TEXT) AS REAL) = ({expr}) THEN CAST(({expr}) AS TEXT) \
+             ELSE printf('%!.17g', ({expr})) END"
+        ),
+    }
+}
+
 /// A text expression holding an enum name (or a date in ISO form) as a JSON string.
 pub fn plain_text(expr: &str) -> String {
     format!("COALESCE('\"' || ({expr}) || '\"', 'null')")

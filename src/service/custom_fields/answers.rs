@@ -283,7 +283,7 @@ pub fn answer_state(run: Run<'_>, field: i64) -> String {
     );
     let object = json::object(&[
         ("text", quoted(run.backend, "text_value")),
-        ("number", json::int("number_value")),
+        ("number", json::number(run.backend, "number_value")),
         ("date", json::plain_text("CAST(date_value AS TEXT)")),
         ("fileUrl", quoted(run.backend, "file_url")),
         ("optionIds", options),

@@ -65,10 +65,19 @@ pub async fn bulk_edit(
         auth.require(Permission::ManageGroups)?;
     }
     campaigns::get(db, auth, campaign_id).await?;
-    // Parsing up to 10 MB is CPU work: keep it off the async workers.
+    // Parsing up to 10 MB is CPU work: keep it off the async workers. The XLSX reader panics on
+    // some damaged workbooks (a shared string index past the table's end, say): that is a
+    // damaged file, the client's, never an internal error.
     let rows = tokio::task::spawn_blocking(move || parse::parse(&bytes))
         .await
-        .map_err(AppError::internal)??;
+        .map_err(|err| {
+            if err.is_panic() {
+                tracing::warn!("the workbook reader gave up on a damaged upload (panicked)");
+                AppError::Validation("the workbook is damaged: its cells cannot be read".into())
+            } else {
+                AppError::internal(err)
+            }
+        })??;
     if !apply {
         // A preview reads one consistent picture and writes nothing.
         let txn = db.begin().await?;
