@@ -33,7 +33,9 @@ pub async fn list(
     )
     .await?;
     let ids: Vec<i64> = page.iter().map(|group| group.id).collect();
-    let shown = members_per_listed_group(request.size);
+    // By the groups the page holds, not the size asked for: a short last page, or a large
+    // `PageSize` over a few groups, still shows 100 members each.
+    let shown = members_per_listed_group(page.len() as u64);
     // One more than shown tells whether there are more.
     let mut members = groups::first_members(&state.db, &caller.auth, &ids, shown + 1).await?;
     let sid = caller.sid();
@@ -63,8 +65,8 @@ pub async fn list(
 
 /// How many members each group of a list page shows: 100, fewer when the page holds so many
 /// groups that 100 each would pass 20,000 members in all (at least one).
-pub fn members_per_listed_group(groups_page_size: u64) -> u64 {
-    (MAX_LISTED_MEMBERS / groups_page_size.max(1)).clamp(1, MAX_MEMBERS_PER_LISTED_GROUP)
+pub fn members_per_listed_group(groups_on_page: u64) -> u64 {
+    (MAX_LISTED_MEMBERS / groups_on_page.max(1)).clamp(1, MAX_MEMBERS_PER_LISTED_GROUP)
 }
 
 /// `POST .../Campaigns/{CampaignId}/MediaPartnerGroups`: form `Name`, optional `MediaPartners`.

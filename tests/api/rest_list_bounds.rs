@@ -1,8 +1,8 @@
 //! The REST group list is bounded: each listed group shows its first 100 members (fewer on
-//! pages of many groups: 20,000 members per response at most) and, when it has more, the URI
+//! pages holding many groups: 20,000 members per response at most) and, when it has more, the URI
 //! of its next page of members; groups that fit keep the product's shape exactly.
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ActiveModelTrait, ConnectionTrait};
 use serde_json::{json, Value};
 
 use crate::rest_support::{last_segment, Rest};
@@ -55,9 +55,33 @@ backend_tests! {
         assert_eq!(keys, ["Id", "Name", "MediaPartners", "Uri"]);
         assert_eq!(member_ids(&listed[1]), all[..3].to_vec());
 
-        // Pages of many groups show fewer members of each: 20,000 / PageSize.
-        for (page_size, shown) in [(1_000, 20), (20_000, 1)] {
+        // A large PageSize over a few groups still shows 100 members of each: the split goes
+        // by the groups the page holds.
+        let groups_now = |body: &Value| body["Groups"].as_array().unwrap().len();
+        let body = rest.get(&format!("{}?PageSize=20000", rest.groups(c))).await.json();
+        assert!(groups_now(&body) < 200, "{}", groups_now(&body));
+        assert_eq!(member_ids(&body["Groups"][0]), all[..100].to_vec());
+
+        // Pages of many groups show fewer members of each: 20,000 / the groups on the page.
+        let now = chrono::Utc::now();
+        for i in 0..400 {
+            entity::partner_group::ActiveModel {
+                account_id: sea_orm::Set(acme.account_id),
+                campaign_id: sea_orm::Set(c),
+                name: sea_orm::Set(format!("ZZ filler {i:03}")),
+                created_at: sea_orm::Set(now),
+                updated_at: sea_orm::Set(now),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        }
+        for page_size in [1_000, 20_000] {
             let body = rest.get(&format!("{}?PageSize={page_size}", rest.groups(c))).await.json();
+            let on_page = groups_now(&body);
+            assert!(on_page > 400, "{on_page}");
+            let shown = 20_000 / on_page;
             let first = &body["Groups"][0];
             assert_eq!(member_ids(first), all[..shown].to_vec(), "PageSize {page_size}");
             assert_eq!(first["@mediapartnersnextpageuri"], json!(format!("{}?PageSize={shown}&Page=2", rest.group(c, big))));
