@@ -106,6 +106,8 @@ backend_tests! {
             (json!({ "filter": { "countries": ["XX"] } }), "filter", "INVALID"),
             (json!({ "filter": { "noSuchField": 1 } }), "filter", "INVALID"),
             (json!({ "filter": { "socialReach": { "min": 5, "max": 1 } } }), "filter", "INVALID"),
+            // The sort's mistake is reported on the sort.
+            (json!({ "orderBy": [{ "field": "NAME" }, { "field": "NAME" }] }), "orderBy", "INVALID"),
         ] {
             let mut input = base.clone();
             for (k, v) in patch.as_object().unwrap() {

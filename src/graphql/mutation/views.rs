@@ -125,24 +125,29 @@ async fn checked_filter(
     campaign_id: i64,
     filter: &serde_json::Value,
     order: &[SortKey],
-) -> async_graphql::Result<Result<(), String>> {
+) -> async_graphql::Result<Result<(), (&'static str, String)>> {
+    // The sort's own mistakes (a key named twice) are the sort's, not the filter's.
+    if let Err(err) = partners::sort::SortOrder::new(order) {
+        return Ok(Err(("orderBy", err.public_message())));
+    }
+    let filter_error = |message: String| Ok(Err(("filter", message)));
     let value = async_graphql::Value::from_json(filter.clone())
         .map_err(|e| AppError::Validation(e.to_string()))?;
     let input = match PartnerFilterInput::parse(Some(value)) {
         Ok(input) => input,
         Err(err) => {
-            return Ok(Err(format!(
+            return filter_error(format!(
                 "not a PartnerFilter: {}",
                 err.into_server_error(Default::default()).message
-            )))
+            ))
         }
     };
     if let Some(path) = unknown_key(filter, &input.to_value().into_json().unwrap_or_default()) {
-        return Ok(Err(format!("not a PartnerFilter: unknown field {path}")));
+        return filter_error(format!("not a PartnerFilter: unknown field {path}"));
     }
     let service_filter = match input.into_service() {
         Ok(f) => f,
-        Err(err) => return Ok(Err(err.public_message())),
+        Err(err) => return filter_error(err.public_message()),
     };
     match partners::prepare(
         db(ctx)?,
@@ -155,7 +160,7 @@ async fn checked_filter(
     .await
     {
         Ok(_) => Ok(Ok(())),
-        Err(AppError::Validation(message)) => Ok(Err(message)),
+        Err(AppError::Validation(message)) => filter_error(message),
         Err(other) => Err(other.into()),
     }
 }
@@ -179,8 +184,8 @@ impl ViewMutation {
             Some(FilterJson::OverBounds(message)) => return Ok(over_bounds(message)),
         };
         let order: Vec<SortKey> = input.order_by.into_iter().map(SortKey::from).collect();
-        if let Err(message) = checked_filter(ctx, campaign_id, &filter, &order).await? {
-            return Ok(refused("filter", UserErrorCode::Invalid, message));
+        if let Err((field, message)) = checked_filter(ctx, campaign_id, &filter, &order).await? {
+            return Ok(refused(field, UserErrorCode::Invalid, message));
         }
         let content = ViewContent {
             name: input.name,
@@ -213,8 +218,10 @@ impl ViewMutation {
             Some(keys) => keys.into_iter().map(SortKey::from).collect(),
             None => views::order_of(&view),
         };
-        if let Err(message) = checked_filter(ctx, view.campaign_id, &filter, &order).await? {
-            return Ok(refused("filter", UserErrorCode::Invalid, message));
+        if let Err((field, message)) =
+            checked_filter(ctx, view.campaign_id, &filter, &order).await?
+        {
+            return Ok(refused(field, UserErrorCode::Invalid, message));
         }
         let content = ViewContent {
             name: input.name.unwrap_or_else(|| view.name.clone()),
