@@ -77,7 +77,7 @@ const MAX_MULTIPART_FIELDS: usize = 50;
 impl FormBody {
     /// Reads the body: `application/x-www-form-urlencoded` or `multipart/form-data` (text
     /// fields; a file part is refused). Anything else is a 400 saying so.
-    pub async fn read(request: Request) -> Result<Self, RestError> {
+    pub async fn read(mut request: Request) -> Result<Self, RestError> {
         let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -89,6 +89,14 @@ impl FormBody {
             .starts_with("multipart/form-data")
         {
             return Self::read_multipart(&content_type, request).await;
+        }
+        // Media types are case-insensitive (RFC 9110); the form extractor compares them as
+        // written, so hand it the type in lower case.
+        let lowered = content_type.to_ascii_lowercase();
+        if lowered != content_type {
+            if let Ok(value) = header::HeaderValue::from_str(&lowered) {
+                request.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
         }
         match Form::<Vec<(String, String)>>::from_request(request, &()).await {
             Ok(Form(pairs)) => Ok(FormBody { pairs }),

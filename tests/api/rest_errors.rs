@@ -137,6 +137,17 @@ backend_tests! {
         let (_, _) = envelope(&answer, 400);
         assert!(answer.json()["Message"].as_str().unwrap().contains("application/x-www-form-urlencoded"));
         assert_eq!(rows(&app).await.0, 0);
+        // A form is a form whatever the case of its media type (RFC 9110).
+        let answer = reqwest::Client::new()
+            .post(format!("{}{}", app.base_url, rest.groups(app.campaign_id())))
+            .basic_auth(&app.account.account_sid, Some(&app.account.auth_token))
+            .header("Content-Type", "Application/X-WWW-Form-URLEncoded; charset=UTF-8")
+            .body("Name=VIP")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), 200, "{}", answer.text().await.unwrap());
+        assert_eq!(rows(&app).await.0, 1);
     }
 
     async fn a_duplicate_name_is_409(app) {
