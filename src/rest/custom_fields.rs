@@ -1,6 +1,7 @@
 //! `GET /Advertisers/{AccountSID}/Campaigns/{CampaignId}/CustomFields`: the campaign's custom
 //! fields, read only, in the product's Custom Fields API shape (`Page`, `PageSize`,
-//! `TotalCount`, `CustomFields`).
+//! `TotalCount`, `CustomFields`; a field `{Id, Name, Description, DisplayType, Enumerations:
+//! [{Id, Value}]}` with the product's display type names).
 
 use axum::extract::State;
 use axum::http::Uri;
@@ -8,8 +9,9 @@ use axum::Json;
 
 use super::caller::Caller;
 use super::envelope::RestError;
-use super::paging::{PageRequest, DEFAULT_GROUPS_PAGE_SIZE};
-use super::resources::{CustomField, CustomFieldList};
+use super::paging::{PageRequest, DEFAULT_CUSTOM_FIELDS_PAGE_SIZE};
+use super::resources::{CustomField, CustomFieldList, Enumeration};
+use crate::domain::CustomFieldDisplayType;
 use crate::http::AppState;
 use crate::service::{campaigns, catalog};
 
@@ -22,7 +24,7 @@ pub async fn list(
     uri: Uri,
 ) -> Result<Json<CustomFieldList>, RestError> {
     let campaign_id = caller.id("CampaignId")?;
-    let request = PageRequest::from_uri(&uri, DEFAULT_GROUPS_PAGE_SIZE)?;
+    let request = PageRequest::from_uri(&uri, DEFAULT_CUSTOM_FIELDS_PAGE_SIZE)?;
     campaigns::get(&state.db, &caller.auth, campaign_id).await?;
     let fields = catalog::custom_fields(&state.db, &caller.auth, campaign_id).await?;
     let total = fields.len();
@@ -42,12 +44,65 @@ pub async fn list(
                 enumerations: options
                     .iter()
                     .filter(|o| o.field_id == f.id)
-                    .map(|o| o.label.clone())
+                    .map(|o| Enumeration {
+                        id: o.id.to_string(),
+                        value: o.label.clone(),
+                    })
                     .collect(),
+                display_type: product_display_type(&f.display_type),
                 name: f.name,
                 description: f.description.unwrap_or_default(),
-                display_type: f.display_type,
             })
             .collect(),
     }))
+}
+
+/// The product's name of a display type (`date_picker`, `multiple_checkbox`, ...).
+fn product_display_type(stored: &str) -> String {
+    use CustomFieldDisplayType as T;
+    match CustomFieldDisplayType::parse(stored) {
+        Some(T::Paragraph) => "paragraph",
+        Some(T::Number) => "number",
+        Some(T::Date) => "date_picker",
+        Some(T::Dropdown) => "dropdown",
+        Some(T::MultipleChoice) => "multiple_choice",
+        Some(T::Checkboxes) => "multiple_checkbox",
+        Some(T::File) => "file",
+        // Not one we write; shown as stored rather than hidden.
+        None => return stored.to_ascii_lowercase(),
+    }
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_types_read_in_the_products_words() {
+        let named: Vec<String> = [
+            "PARAGRAPH",
+            "NUMBER",
+            "DATE",
+            "DROPDOWN",
+            "MULTIPLE_CHOICE",
+            "CHECKBOXES",
+            "FILE",
+        ]
+        .iter()
+        .map(|t| product_display_type(t))
+        .collect();
+        assert_eq!(
+            named,
+            [
+                "paragraph",
+                "number",
+                "date_picker",
+                "dropdown",
+                "multiple_choice",
+                "multiple_checkbox",
+                "file"
+            ]
+        );
+    }
 }

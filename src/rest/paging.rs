@@ -13,6 +13,9 @@ pub const MAX_PAGE_SIZE: u64 = 20_000;
 /// The default `PageSize` of the list of groups.
 pub const DEFAULT_GROUPS_PAGE_SIZE: u64 = 100;
 
+/// The default `PageSize` of the list of custom fields (the product's).
+pub const DEFAULT_CUSTOM_FIELDS_PAGE_SIZE: u64 = 50;
+
 /// The default `PageSize` of a group's members: large enough that ordinary groups come whole.
 pub const DEFAULT_MEMBERS_PAGE_SIZE: u64 = MAX_PAGE_SIZE;
 

@@ -209,11 +209,21 @@ pub struct CustomField {
     pub name: String,
     /// Its description (`""`: fields hold none yet).
     pub description: String,
-    /// How it is answered: `PARAGRAPH`, `NUMBER`, `DATE`, `DROPDOWN`, `MULTIPLE_CHOICE`,
-    /// `CHECKBOXES` or `FILE`.
+    /// How it is answered, in the product's words: `paragraph`, `number`, `date_picker`,
+    /// `dropdown`, `multiple_choice` (one option), `multiple_checkbox` (any number) or `file`.
     pub display_type: String,
-    /// The labels of its options, in display order (empty for fields without options).
-    pub enumerations: Vec<String>,
+    /// Its options, in display order (empty for fields without options).
+    pub enumerations: Vec<Enumeration>,
+}
+
+/// One option of a custom field.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Enumeration {
+    /// The option's id.
+    pub id: String,
+    /// Its label.
+    pub value: String,
 }
 
 /// `GET .../CustomFields`: the product's Custom Fields API page shape.

@@ -207,11 +207,23 @@ backend_tests! {
             let keys: Vec<&str> = field.as_object().unwrap().keys().map(String::as_str).collect();
             assert_eq!(keys, ["Id", "Name", "Description", "DisplayType", "Enumerations"]);
             let id = field["Id"].as_str().unwrap();
-            let labels: Vec<Value> = app.texts(&format!(
-                "SELECT label FROM custom_field_options WHERE field_id = {id} ORDER BY position, id"
-            )).await.into_iter().map(|l| json!(l.unwrap())).collect();
-            assert_eq!(field["Enumerations"], json!(labels), "{field}");
+            let options: Vec<Value> = app.texts(&format!(
+                "SELECT CAST(id AS TEXT) || ' ' || label FROM custom_field_options WHERE field_id = {id} ORDER BY position, id"
+            )).await.into_iter().map(|l| {
+                let l = l.unwrap();
+                let (id, label) = l.split_once(' ').unwrap();
+                json!({ "Id": id, "Value": label })
+            }).collect();
+            assert_eq!(field["Enumerations"], json!(options), "{field}");
+            let options: Vec<&str> = field["Enumerations"].as_array().unwrap().iter()
+                .flat_map(|o| o.as_object().unwrap().keys().map(String::as_str)).collect();
+            assert!(options.chunks(2).all(|k| k == ["Id", "Value"]), "{field}");
+            // The product's display type names.
+            let display = field["DisplayType"].as_str().unwrap();
+            assert!(["paragraph", "number", "date_picker", "dropdown", "multiple_choice", "multiple_checkbox", "file"].contains(&display), "{field}");
         }
+        // Fifty fields a page unless asked otherwise, as the product.
+        assert_eq!(rest.get(&uri).await.json()["PageSize"], "50");
         let theirs = rest.get(&format!("/Advertisers/{}/Campaigns/{}/CustomFields", rest.sid, app.campaign_id())).await;
         assert_eq!(theirs.status, 404, "another account's campaign: {}", theirs.text);
     }
