@@ -11,7 +11,7 @@
 //! | `GET` | `.../MediaPartnerGroups/{PartnerGroupId}` | page fields of the members, `Id`, `Name`, `MediaPartners`, `Uri` |
 //! | `PUT` | same, form `Name`, `MediaPartnersAdd`, `MediaPartnersRemove` | `{"Status":"OK","Uri":...}` |
 //! | `DELETE` | same | `{"Status":"DELETED"}` |
-//! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}/CustomFields` | `Page`, `PageSize`, `TotalCount`, `CustomFields` (`Id`, `Name`, `Description`, `DisplayType`, `Enumerations`: option labels), in display order |
+//! | `GET` | `/Advertisers/{AccountSID}/Campaigns/{CampaignId}/CustomFields` | `Page`, `PageSize`, `TotalCount`, `CustomFields` (`Id`, `Name`, `Description`, `DisplayType`, `Enumerations`: `{Id, Value}` options; the product's display type names), 50 a page by default, in display order |
 //! | `GET` | `/Advertisers/{AccountSID}/MediaPartners/{PartnerId}` | `Id`, `Name`, `Description`, `Website`, `Country`, `State`, `Email`, `Size`, `DateJoined`, `Uri` |
 //! | `GET` | `/Advertisers/{AccountSID}/CompanyInformation` | one record: `CompanyName`, `Website`, `PrimaryPhoneNumber`, `Currency`, `Timezone`, `AccountSid`, `DateCreated`, `CampaignsUri`, `Uri` (no page fields) |
 //! | `GET` | `/Advertisers/{AccountSID}/Campaigns` | page fields, `Campaigns` (`Id`, `Name`, `State`, `Currency`, `DateCreated`, `MediaPartnerGroupsUri`, `NotesUri`, `CustomFieldsUri`, `Uri`), by id, `PageSize` 20,000 by default |
