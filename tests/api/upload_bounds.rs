@@ -198,6 +198,19 @@ backend_tests! {
         assert_alive(&app).await;
     }
 
+    async fn an_upload_variable_that_names_no_file_is_a_validation_error(app) {
+        // A client's string where the file should be, or the marker the multipart `map` writes
+        // naming a file the request does not carry (or not a number): refused before anything
+        // runs, never a failing field or a panic.
+        for value in ["aGVsbG8=", "#__graphql_file__:0", "#__graphql_file__:7", "#__graphql_file__:abc", "#__graphql_file__:"] {
+            let (status, body) = app.graphql(BULK_EDIT, json!({ "c": app.campaign_id().to_string(), "file": value })).await;
+            assert_eq!(status, 200, "{value}: {body}");
+            assert_eq!(crate::first_error_code(&body), "VALIDATION", "{value}: {body}");
+            assert!(body["data"].is_null(), "{value}: {body}");
+        }
+        assert_alive(&app).await;
+    }
+
     async fn a_crafted_workbook_within_bounds_is_still_read(app) {
         let sheet = r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Partner Id</t></is></c><c r="B1" t="inlineStr"><is><t>Add To</t></is></c></row><row r="2"><c r="A2"><v>999999</v></c><c r="B2"><v>12345</v></c></row></sheetData></worksheet>"#;
         let payload = upload(&app, workbook(vec![stored("xl/worksheets/sheet1.xml", sheet)])).await;

@@ -113,12 +113,14 @@ pub fn server_error(err: AppError) -> ServerError {
     server
 }
 
-/// Checks a request's text, variables and document against `limits` and computes its cost.
+/// Checks a request's text, variables (with the `uploads` files it carries) and document
+/// against `limits` and computes its cost.
 pub fn check(
     limits: &Limits,
     types: &TypeMap,
     query: &str,
     variables: &Variables,
+    uploads: usize,
     operation_name: Option<&str>,
 ) -> Result<Checked, Refused> {
     document::check_text(query, limits).map_err(Refused::Limit)?;
@@ -132,7 +134,8 @@ pub fn check(
     })?;
     expansion::check_shape(&doc, limits).map_err(Refused::Limit)?;
     let (requested, defaults) = match Operation::find(&doc, operation_name, variables, types) {
-        Some(op) => {
+        Some(mut op) => {
+            op.uploads = uploads;
             shape::variables::coerce(&op).map_err(Refused::Limit)?;
             (cost::requested(&op), shape::variables::defaults(&op))
         }

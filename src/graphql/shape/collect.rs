@@ -28,6 +28,8 @@ pub struct Operation<'a> {
     pub variables: &'a Variables,
     /// The schema's types.
     pub types: &'a TypeMap,
+    /// How many files the request carries (multipart): an `Upload` variable names one of them.
+    pub uploads: usize,
 }
 
 impl<'a> Operation<'a> {
@@ -52,6 +54,7 @@ impl<'a> Operation<'a> {
             definition,
             variables,
             types,
+            uploads: 0,
         })
     }
 

@@ -13,6 +13,9 @@ use super::types::Kind;
 use crate::error::AppError;
 use crate::graphql::types::scalars::{Date, DateTime};
 
+/// What async-graphql puts in an `Upload` variable for the request's file of that index.
+const UPLOAD_PREFIX: &str = "#__graphql_file__:";
+
 /// The defaults of the variables the operation declares and the request leaves out: the
 /// executor must see them as given (`@skip(if: $flag)` with `$flag: Boolean = true` reads the
 /// variable, not its default).
@@ -131,7 +134,15 @@ fn named(
                 // so a malformed value is a request error, not a field error.
                 ("Date", value) => Date::parse(value.clone()).is_ok(),
                 ("DateTime", value) => DateTime::parse(value.clone()).is_ok(),
-                // `JSON` takes any value; `Upload` is filled from the multipart body.
+                // An `Upload` is filled from the multipart body: the value the `map` put there,
+                // naming one of the request's files. Anything else (a string of the client's,
+                // a file that is not there) would fail, or worse, when the field runs.
+                ("Upload", ConstValue::String(s)) => s
+                    .strip_prefix(UPLOAD_PREFIX)
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .is_some_and(|i| i < op.uploads),
+                ("Upload", _) => false,
+                // `JSON` takes any value.
                 _ => true,
             };
             if fits {

@@ -153,6 +153,7 @@ async fn run(
         &endpoint.types,
         &request.query,
         &request.variables,
+        request.uploads.len(),
         request.operation_name.as_deref(),
     ) {
         Ok(checked) => checked,
