@@ -185,8 +185,22 @@ async fn resolve(
             partner,
             joins: joins.into_values().collect(),
             leaves: leaves.into_values().collect(),
-            errors,
+            errors: bounded(errors),
         });
     }
     Ok(plan)
+}
+
+/// The most problems one row lists: a cell naming a million unknown groups is a million
+/// problems of one row, and the answer must stay a readable size.
+pub const MAX_ROW_ERRORS: usize = 20;
+
+/// A row's first [`MAX_ROW_ERRORS`] problems, and how many more there are.
+fn bounded(mut errors: Vec<String>) -> Vec<String> {
+    if errors.len() > MAX_ROW_ERRORS {
+        let more = errors.len() - MAX_ROW_ERRORS;
+        errors.truncate(MAX_ROW_ERRORS);
+        errors.push(format!("and {more} more problems on this row"));
+    }
+    errors
 }
