@@ -87,6 +87,11 @@ backend_tests! {
         let details: Value = serde_json::from_str(details[0].as_deref().unwrap_or("{}")).unwrap();
         assert_eq!(details["before"]["type"], "PHONE", "{details}");
         assert_eq!(details["after"]["body"], "Assets sent", "{details}");
+        // The same text and type again change nothing: the same updatedAt, no second entry.
+        let again = app.data(UPDATE, json!({ "i": { "id": first_id.to_string(), "body": "Assets sent", "type": "EMAIL" } })).await["updateNote"].clone();
+        assert_eq!(again["userErrors"], json!([]), "{again}");
+        assert_eq!(again["note"]["updatedAt"], updated["note"]["updatedAt"], "{again}");
+        assert_eq!(activity(&app, "NOTE_UPDATED").await, 1);
 
         let deleted = app.data(DELETE, json!({ "i": { "id": second_id.to_string() } })).await["deleteNote"].clone();
         assert_eq!(deleted, json!({ "deletedNoteId": second_id, "userErrors": [] }));

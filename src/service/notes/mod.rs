@@ -179,6 +179,15 @@ pub async fn update(
     let Some(before) = find(&txn, auth, note_id).await? else {
         return Ok(Err(not_found(note_id)));
     };
+    // The same text and type again change nothing: no new `updatedAt`, no activity entry.
+    let same_body = text.as_ref().is_none_or(|t| *t == before.body);
+    let same_type = change
+        .note_type
+        .is_none_or(|kind| kind.as_str() == before.note_type);
+    if same_body && same_type {
+        txn.rollback().await?;
+        return Ok(Ok(before));
+    }
     let mut active: note::ActiveModel = before.clone().into();
     if let Some(text) = text {
         active.body = Set(text);
