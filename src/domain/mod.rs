@@ -4,6 +4,7 @@
 mod enum_macro;
 
 pub mod attribute;
+pub mod contract_enums;
 pub mod country;
 pub mod enums;
 pub mod global_id;
@@ -12,6 +13,7 @@ pub mod permissions;
 pub mod setting_enums;
 pub mod text;
 
+pub use contract_enums::*;
 pub use enums::*;
 pub use global_id::GlobalId;
 pub use permissions::PermissionSet;

@@ -211,19 +211,11 @@ pub(super) async fn apply(
             among(&format!("{t}.partner_id"), &expired_partners)
         )
     };
-    exec(
+    withdraw(
         db,
+        now,
         &history("REVERTED", withdrawn_at, &pending("p")),
-        with_flag(),
-    )
-    .await?;
-    exec(
-        db,
-        &format!(
-            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {}",
-            pending("partner_contracts")
-        ),
-        at(),
+        &pending("partner_contracts"),
     )
     .await?;
 
@@ -241,19 +233,11 @@ pub(super) async fn apply(
             current(&format!("{t}.partner_id"))
         )
     };
-    exec(
+    withdraw(
         db,
+        now,
         &history("REVERTED", withdrawn_at, &orphaned("p")),
-        with_flag(),
-    )
-    .await?;
-    exec(
-        db,
-        &format!(
-            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {}",
-            orphaned("partner_contracts")
-        ),
-        at(),
+        &orphaned("partner_contracts"),
     )
     .await?;
     db.execute_unprepared(
@@ -331,6 +315,26 @@ pub(super) async fn apply(
     )
     .await?;
     Ok(Some(applied))
+}
+
+/// Withdraws the records meeting `condition` (SQL over `partner_contracts`) at `now`, after
+/// writing their `REVERTED` entries (`entries`: the runner's [`entries`] of the same records).
+async fn withdraw(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    entries: &str,
+    condition: &str,
+) -> AppResult<()> {
+    exec(db, entries, vec![now.into(), false.into()]).await?;
+    exec(
+        db,
+        &format!(
+            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {condition}"
+        ),
+        vec![now.into()],
+    )
+    .await?;
+    Ok(())
 }
 
 /// SQL (over `$1`, the time, and `$2`, no non-compliance): a history entry by the runner (no
