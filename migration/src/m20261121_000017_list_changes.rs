@@ -55,8 +55,8 @@ pub(crate) const CAMPAIGN_PARTNER_COLUMNS: &str =
 /// Profile attributes belong to a partner: a change counts in every campaign it is in.
 const ATTRIBUTES: &str = "partner_attributes";
 
-const BUMP: &str = "INSERT INTO campaign_list_versions (campaign_id, version)";
-const ON_CONFLICT: &str =
+pub(crate) const BUMP: &str = "INSERT INTO campaign_list_versions (campaign_id, version)";
+pub(crate) const ON_CONFLICT: &str =
     "ON CONFLICT (campaign_id) DO UPDATE SET version = campaign_list_versions.version + 1";
 
 pub(crate) fn sqlite_log(campaign: &str, partner: &str) -> String {
@@ -125,9 +125,33 @@ fn sqlite_up() -> Vec<String> {
 /// A statement-level function: `changed` is SQL of the (campaign_id, partner_id) pairs a
 /// statement changed, per operation (over `new_rows` / `old_rows`).
 fn postgres_function(name: &str, insert: &str, delete: &str, update: &str) -> String {
-    let log = |changed: &str| {
+    postgres_log_function(name, [insert, delete, update], false)
+}
+
+/// The rows of each operation a function reads, for a paused campaign's check.
+const OPERATION_ROWS: [&[&str]; 3] = [&["new_rows"], &["old_rows"], &["new_rows", "old_rows"]];
+
+/// [`postgres_function`] over the changed pairs of INSERT, DELETE and UPDATE; with
+/// `honour_pauses` (migration 000033) it leaves out the campaigns a writer paused
+/// (`change_log_pauses`), and returns at once when every row of the statement is of one.
+pub(crate) fn postgres_log_function(name: &str, changed: [&str; 3], honour_pauses: bool) -> String {
+    let unpaused = "campaign_id NOT IN (SELECT campaign_id FROM change_log_pauses)";
+    let log = |changed: &str, rows: &[&str]| {
+        let (skip, only) = if honour_pauses {
+            let none = rows
+                .iter()
+                .map(|r| format!("NOT EXISTS (SELECT 1 FROM {r} WHERE {unpaused})"))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            (
+                format!("IF {none} THEN RETURN NULL; END IF; "),
+                format!(" WHERE c.{unpaused}"),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         format!(
-            "WITH changed AS (SELECT DISTINCT campaign_id, partner_id FROM ({changed}) c), \
+            "{skip}WITH changed AS (SELECT DISTINCT campaign_id, partner_id FROM ({changed}) c{only}), \
              bumped AS ({BUMP} SELECT DISTINCT campaign_id, 1 FROM changed ORDER BY campaign_id \
              {ON_CONFLICT} RETURNING campaign_id, version) \
              INSERT INTO campaign_list_changes (campaign_id, version, partner_id) \
@@ -135,14 +159,16 @@ fn postgres_function(name: &str, insert: &str, delete: &str, update: &str) -> St
              JOIN changed c ON c.campaign_id = b.campaign_id;"
         )
     };
+    let [insert, delete, update] = changed;
+    let [on_insert, on_delete, on_update] = OPERATION_ROWS;
     format!(
         "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
          IF TG_OP = 'INSERT' THEN {} \
          ELSIF TG_OP = 'DELETE' THEN {} \
          ELSE {} END IF; RETURN NULL; END $$",
-        log(insert),
-        log(delete),
-        log(update),
+        log(insert, on_insert),
+        log(delete, on_delete),
+        log(update, on_update),
     )
 }
 
@@ -158,7 +184,7 @@ pub(crate) enum Compare {
 }
 
 /// The (campaign_id, partner_id) pairs an UPDATE of `columns` changed.
-fn changed_by_update(columns: &str, compare: Compare) -> String {
+pub(crate) fn changed_by_update(columns: &str, compare: Compare) -> String {
     let cols: Vec<&str> = columns.split(',').map(str::trim).collect();
     match compare {
         Compare::Paired => {
@@ -186,13 +212,23 @@ fn changed_by_update(columns: &str, compare: Compare) -> String {
 /// The function of a table compared by id whose UPDATE counts when one of `columns` changed,
 /// with `compare`'s UPDATE form.
 pub(crate) fn postgres_function_by_id(table: &str, columns: &str, compare: Compare) -> String {
+    let [insert, delete, update] = changed_pairs(Some((columns, compare)));
+    postgres_function(&format!("log_{table}_changes"), &insert, &delete, &update)
+}
+
+/// SQL of the (campaign_id, partner_id) pairs an INSERT, a DELETE and an UPDATE changed in a
+/// table with a campaign and a partner: the UPDATE compared by id over `columns` with
+/// `compare`, or (`None`, a table without an id) every row it touched.
+pub(crate) fn changed_pairs(by_id: Option<(&str, Compare)>) -> [String; 3] {
     let pairs = "SELECT campaign_id, partner_id FROM";
-    postgres_function(
-        &format!("log_{table}_changes"),
-        &format!("{pairs} new_rows"),
-        &format!("{pairs} old_rows"),
-        &changed_by_update(columns, compare),
-    )
+    [
+        format!("{pairs} new_rows"),
+        format!("{pairs} old_rows"),
+        match by_id {
+            Some((columns, compare)) => changed_by_update(columns, compare),
+            None => format!("{pairs} new_rows UNION ALL {pairs} old_rows"),
+        },
+    ]
 }
 
 /// The functions of the tables compared by id, with `compare`'s UPDATE form.
@@ -207,15 +243,10 @@ pub(crate) fn postgres_functions_by_id(compare: Compare) -> Vec<String> {
 fn postgres_up() -> Vec<String> {
     let mut sql = postgres_functions_by_id(Compare::Paired);
     for (table, _, id) in BY_CAMPAIGN {
-        let pairs = "SELECT campaign_id, partner_id FROM";
         let function = format!("log_{table}_changes");
         if !*id {
-            sql.push(postgres_function(
-                &function,
-                &format!("{pairs} new_rows"),
-                &format!("{pairs} old_rows"),
-                &format!("{pairs} new_rows UNION ALL {pairs} old_rows"),
-            ));
+            let [insert, delete, update] = changed_pairs(None);
+            sql.push(postgres_function(&function, &insert, &delete, &update));
         }
         sql.extend(statement_triggers(table, "changes", &function));
     }

@@ -21,7 +21,7 @@ pub struct Migration;
 
 /// The tables with a campaign and a partner whose updates are logged, with the columns the
 /// facet index reads (`campaign_partners` with `date_joined`, migration 000021).
-fn tables() -> [(&'static str, String); 3] {
+pub(crate) fn tables() -> [(&'static str, String); 3] {
     [
         (
             "campaign_partners",
@@ -50,13 +50,19 @@ fn differs(columns: &[&str]) -> String {
 /// The two update triggers of `table`: one for a row that keeps its campaign and partner,
 /// logged once, and one for a row that moves, logged for both.
 fn split(table: &str, columns: &str) -> String {
+    split_update_triggers(table, columns, "")
+}
+
+/// [`split`], the first trigger's `WHEN` ending with `also` (SQL starting with ` AND `, or
+/// empty).
+pub(crate) fn split_update_triggers(table: &str, columns: &str, also: &str) -> String {
     let all: Vec<&str> = columns.split(',').map(str::trim).collect();
     let keys = ["campaign_id", "partner_id"];
     let others: Vec<&str> = all.iter().copied().filter(|c| !keys.contains(c)).collect();
     format!(
         "DROP TRIGGER IF EXISTS tr_{table}_changes_update; \
          CREATE TRIGGER tr_{table}_changes_update AFTER UPDATE OF {columns} ON {table} \
-         WHEN NOT ({moved}) AND ({changed}) BEGIN {once} END; \
+         WHEN NOT ({moved}) AND ({changed}){also} BEGIN {once} END; \
          CREATE TRIGGER tr_{table}_changes_move AFTER UPDATE OF {columns} ON {table} \
          WHEN {moved} BEGIN {old} {new} END",
         moved = differs(&keys),

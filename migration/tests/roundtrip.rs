@@ -5,7 +5,7 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
-const TABLES: [&str; 28] = [
+const TABLES: [&str; 29] = [
     "accounts",
     "account_users",
     "api_credentials",
@@ -34,10 +34,13 @@ const TABLES: [&str; 28] = [
     "partner_access_tokens",
     "partner_exports",
     "action_trackers",
+    "change_log_pauses",
 ];
 
 #[path = "roundtrip/bulk_writes.rs"]
 mod bulk_writes;
+#[path = "roundtrip/change_log_pauses.rs"]
+mod change_log_pauses;
 #[path = "roundtrip/change_rows.rs"]
 mod change_rows;
 #[path = "roundtrip/custom_fields.rs"]
@@ -230,6 +233,7 @@ async fn sqlite_roundtrip() {
     change_rows::single_change_rows(&db).await;
     record_indexes::partial_record_indexes(&db).await;
     scheduled_expiries::scheduled_expiries(&db).await;
+    change_log_pauses::change_log_pauses(&db).await;
     db.close().await.unwrap();
 }
 
@@ -270,6 +274,7 @@ async fn postgres_roundtrip() {
     change_rows::single_change_rows(&db).await;
     record_indexes::partial_record_indexes(&db).await;
     scheduled_expiries::scheduled_expiries(&db).await;
+    change_log_pauses::change_log_pauses(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;

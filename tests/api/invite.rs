@@ -62,9 +62,25 @@ backend_tests! {
             (Some(4), Some(3), Some(1)), "{dry}");
         assert_eq!((app.count_rows(&in_b).await, app.count_rows("partner_contracts").await), (rows_b, contracts), "a dry run writes nothing");
 
+        let version = |c: i64| { let app = &app; async move {
+            ids(app, &format!("SELECT CAST(COALESCE(MAX(version), 0) AS TEXT) FROM campaign_list_versions WHERE campaign_id = {c}")).await[0]
+        } };
+        let (version_a, version_b) = (version(a).await, version(b).await);
         let done = invite(&app, &brand, input(json!({}))).await;
         assert_eq!((done["invitedCount"].as_i64(), done["affectedCount"].as_i64(), &done["userErrors"]), (Some(3), Some(3), &json!([])), "{done}");
         assert_eq!(app.count_rows(&in_b).await, rows_b + 3);
+        // The engine logs its own campaign's selection once, at one version (the triggers skip
+        // it while the action runs); the other campaign's new rows are logged by the triggers.
+        let logged_a = ids(&app, &format!("SELECT CAST(partner_id AS TEXT) FROM campaign_list_changes \
+            WHERE campaign_id = {a} AND version > {version_a} ORDER BY partner_id")).await;
+        let mut selected_ids: Vec<i64> = only_a.iter().chain(&both).copied().collect();
+        selected_ids.sort_unstable();
+        assert_eq!(logged_a, selected_ids, "each selected partner once");
+        assert_eq!(version(a).await, version_a + 1, "one version for the whole action");
+        let logged_b = ids(&app, &format!("SELECT DISTINCT CAST(partner_id AS TEXT) FROM campaign_list_changes \
+            WHERE campaign_id = {b} AND version > {version_b}")).await;
+        assert!(version(b).await > version_b && only_a.iter().all(|p| logged_b.contains(p)), "{logged_b:?}");
+        assert_eq!(app.count_rows("change_log_pauses").await, 0, "no pause outlives its action");
         for p in &only_a {
             let partner = app.data_as(&brand, "query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) {
                 relationshipStage pendingContracts { status template { templateId } } } }",

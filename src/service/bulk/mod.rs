@@ -12,10 +12,13 @@
 //! 4. the selection fixed once ([`fixed`]), with a snapshot of each partner's state;
 //! 5. the action's set-based statements, whose number does not grow with the selection;
 //! 6. one activity entry per partner whose state changed (one shape for every action) — the
-//!    affected count is that number, so counts and activity cover only what really changed;
+//!    affected count is that number, so counts and activity cover only what really changed —
+//!    and the selected partners logged once for the facet index ([`changes`]: the change-log
+//!    triggers skip the campaign while the action runs);
 //! 7. commit, or for a dry run roll back: a dry run runs the very same statements, so its
 //!    counts are the real run's.
 
+mod changes;
 pub mod fixed;
 pub mod json;
 mod selection;
@@ -202,6 +205,7 @@ pub async fn execute<A: BulkAction>(
         counts: A::Counts::default(),
     };
     if outcome.matched > 0 {
+        changes::pause(txn, run.campaign_id).await?;
         outcome.counts = action.apply(txn, run).await?;
         outcome.affected = fixed::record_changes(
             txn,
@@ -213,6 +217,7 @@ pub async fn execute<A: BulkAction>(
             run.now,
         )
         .await?;
+        changes::log_selected(txn, run.campaign_id).await?;
     }
     fixed::release(txn).await?;
     Ok(outcome)
