@@ -1,9 +1,11 @@
 //! `GET /partner-access/{token}`: redeems a partner access URL once. A working token answers
 //! `200 {"campaignId","partnerId"}` (the partner the holder may now act for) and is spent; a
 //! token unknown, spent or expired answers `410 Gone` alike, so the answer tells nothing more.
+//! `HEAD` answers the same status without spending the token: link previewers and mail
+//! scanners send it before the partner opens the link.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -12,8 +14,21 @@ use super::export::{error_response, private};
 use super::AppState;
 use crate::service::access_url;
 
-/// Redeems the token of the path.
-pub async fn redeem(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+/// Redeems the token of the path (`GET`), or tells whether it would (`HEAD`).
+pub async fn redeem(
+    State(state): State<AppState>,
+    method: Method,
+    Path(token): Path<String>,
+) -> Response {
+    if method == Method::HEAD {
+        return private(
+            match access_url::redeemable(&state.db, &token, state.clock.now()).await {
+                Ok(true) => StatusCode::OK.into_response(),
+                Ok(false) => StatusCode::GONE.into_response(),
+                Err(err) => error_response(&err),
+            },
+        );
+    }
     private(
         match access_url::redeem(&state.db, &token, state.clock.now()).await {
             Ok(Some(key)) => Json(json!({

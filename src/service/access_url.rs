@@ -113,6 +113,25 @@ pub async fn issue(
     }))
 }
 
+/// Whether a token would be spent now ([`redeem`] would grant access), without spending it:
+/// for `HEAD`, which link previewers and mail scanners send and which must change nothing.
+pub async fn redeemable(
+    db: &impl ConnectionTrait,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    if secret.is_empty() || secret.chars().count() > MAX_TOKEN_CHARS {
+        return Ok(false);
+    }
+    Ok(token::Entity::find()
+        .filter(token::Column::TokenHash.eq(hash_token(secret)))
+        .filter(token::Column::UsedAt.is_null())
+        .filter(token::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Spends a token: the partner it grants access to, once, before it expires; `None` for a
 /// token unknown, spent or expired (one answer for all three).
 pub async fn redeem(

@@ -45,11 +45,17 @@ backend_tests! {
         assert!(token.len() >= 40, "{url}");
         assert!(app.texts("SELECT token_hash FROM partner_access_tokens").await[0].as_deref() != Some(token.as_str()), "only the hash is kept");
 
+        // HEAD (a link previewer, a mail scanner) tells whether the URL works and spends nothing.
+        for _ in 0..2 {
+            assert_eq!(app.request(reqwest::Method::HEAD, &url, &[], "").await.status().as_u16(), 200);
+        }
+        assert_eq!(app.request(reqwest::Method::HEAD, "/partner-access/not-a-token", &[], "").await.status().as_u16(), 410);
         let (status, body) = app.get(&url, &[]).await;
         assert_eq!(status, 200, "{body}");
         let body: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(body, json!({ "campaignId": app.campaign_id().to_string(), "partnerId": p[0].to_string() }));
         assert_eq!(app.get(&url, &[]).await.0, 410, "single use");
+        assert_eq!(app.request(reqwest::Method::HEAD, &url, &[], "").await.status().as_u16(), 410, "spent");
         assert_eq!(app.get("/partner-access/not-a-token", &[]).await.0, 410);
         assert_eq!(app.get(&format!("/partner-access/{}", "x".repeat(5_000)), &[]).await.0, 410);
 
