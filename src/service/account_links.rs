@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -17,6 +17,7 @@ use crate::auth::{AuthContext, Permission};
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
 use crate::service::validation::{Checker, UserError};
+use crate::service::write::{write_transaction, Finish};
 
 use entity::{activity_log, campaign_partner as cp, partner, partner_account_link as link};
 
@@ -152,57 +153,85 @@ pub async fn link(
             "a partner cannot be linked to itself",
         );
     }
-    let txn = db.begin().await?;
-    let found = in_account(&txn, auth, [partner_id, linked_partner_id]).await?;
-    for (field, id) in [
-        ("partnerId", partner_id),
-        ("linkedPartnerId", linked_partner_id),
-    ] {
-        if !found.contains(&id) {
-            check.push(
-                field,
-                UserErrorCode::NotFound,
-                format!("partner {id} not found"),
-            );
-        }
+    let link = (partner_id, linked_partner_id, reason);
+    write_transaction(
+        db,
+        &(auth, &link, check),
+        |txn, &(auth, link, ref check)| {
+            Box::pin(async move {
+                let (partner_id, linked_partner_id, reason) = (link.0, link.1, &link.2);
+                let mut check = check.clone();
+                let found = in_account(txn, auth, [partner_id, linked_partner_id]).await?;
+                for (field, id) in [
+                    ("partnerId", partner_id),
+                    ("linkedPartnerId", linked_partner_id),
+                ] {
+                    if !found.contains(&id) {
+                        check.push(
+                            field,
+                            UserErrorCode::NotFound,
+                            format!("partner {id} not found"),
+                        );
+                    }
+                }
+                if found.len() == 2 {
+                    lock_pair(txn, [partner_id, linked_partner_id]).await?;
+                }
+                let pair = |a: i64, b: i64| {
+                    Condition::all()
+                        .add(Expr::col(link::Column::PartnerId).eq(a))
+                        .add(Expr::col(link::Column::LinkedPartnerId).eq(b))
+                };
+                let existing = link::Entity::find()
+                    .filter(link::Column::AccountId.eq(auth.account_id))
+                    .filter(
+                        Condition::any()
+                            .add(pair(partner_id, linked_partner_id))
+                            .add(pair(linked_partner_id, partner_id)),
+                    )
+                    .one(txn)
+                    .await?;
+                if existing.is_some() {
+                    check.push(
+                        "linkedPartnerId",
+                        UserErrorCode::Conflict,
+                        format!("partners {partner_id} and {linked_partner_id} are already linked"),
+                    );
+                }
+                if let Err(errors) = check.finish() {
+                    return Ok(Finish::Rollback(Err(errors)));
+                }
+                let created = link::ActiveModel {
+                    account_id: Set(auth.account_id),
+                    partner_id: Set(partner_id),
+                    linked_partner_id: Set(linked_partner_id),
+                    link_reason: Set(reason.clone()),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+                record(txn, auth, "PARTNERS_LINKED", &created, now).await?;
+                Ok(Finish::Commit(Ok(created)))
+            })
+        },
+    )
+    .await
+}
+
+/// PostgreSQL: locks the two partners' rows, in id order, until the transaction ends, so that
+/// two links of the same pair (either way round) are decided one after the other. SQLite's
+/// writer holds the whole database.
+async fn lock_pair(db: &impl ConnectionTrait, ids: [i64; 2]) -> AppResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        partner::Entity::find()
+            .filter(partner::Column::Id.is_in(ids))
+            .order_by_asc(partner::Column::Id)
+            .lock_exclusive()
+            .all(db)
+            .await?;
     }
-    let pair = |a: i64, b: i64| {
-        Condition::all()
-            .add(Expr::col(link::Column::PartnerId).eq(a))
-            .add(Expr::col(link::Column::LinkedPartnerId).eq(b))
-    };
-    let existing = link::Entity::find()
-        .filter(link::Column::AccountId.eq(auth.account_id))
-        .filter(
-            Condition::any()
-                .add(pair(partner_id, linked_partner_id))
-                .add(pair(linked_partner_id, partner_id)),
-        )
-        .one(&txn)
-        .await?;
-    if existing.is_some() {
-        check.push(
-            "linkedPartnerId",
-            UserErrorCode::Conflict,
-            format!("partners {partner_id} and {linked_partner_id} are already linked"),
-        );
-    }
-    if let Err(errors) = check.finish() {
-        return Ok(Err(errors));
-    }
-    let created = link::ActiveModel {
-        account_id: Set(auth.account_id),
-        partner_id: Set(partner_id),
-        linked_partner_id: Set(linked_partner_id),
-        link_reason: Set(reason),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    record(&txn, auth, "PARTNERS_LINKED", &created, now).await?;
-    txn.commit().await?;
-    Ok(Ok(created))
+    Ok(())
 }
 
 /// Removes a link of the caller's account (another account's, or none, is `NOT_FOUND`).
@@ -213,22 +242,30 @@ pub async fn unlink(
     now: DateTime<Utc>,
 ) -> AppResult<Result<link::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
-    let txn = db.begin().await?;
-    let Some(gone) = link::Entity::find_by_id(link_id)
-        .filter(link::Column::AccountId.eq(auth.account_id))
-        .one(&txn)
-        .await?
-    else {
-        let mut check = Checker::default();
-        check.push(
-            "linkId",
-            UserErrorCode::NotFound,
-            format!("link {link_id} not found"),
-        );
-        return Ok(Err(check.finish().err().unwrap_or_default()));
-    };
-    link::Entity::delete_by_id(gone.id).exec(&txn).await?;
-    record(&txn, auth, "PARTNERS_UNLINKED", &gone, now).await?;
-    txn.commit().await?;
-    Ok(Ok(gone))
+    write_transaction(db, auth, |txn, auth| {
+        Box::pin(async move {
+            // Locked: of two concurrent removals one removes, the other finds nothing.
+            let Some(gone) = link::Entity::find_by_id(link_id)
+                .filter(link::Column::AccountId.eq(auth.account_id))
+                .lock_exclusive()
+                .one(txn)
+                .await?
+            else {
+                let mut check = Checker::default();
+                check.push(
+                    "linkId",
+                    UserErrorCode::NotFound,
+                    format!("link {link_id} not found"),
+                );
+                return Ok(Finish::Rollback(Err(check
+                    .finish()
+                    .err()
+                    .unwrap_or_default())));
+            };
+            link::Entity::delete_by_id(gone.id).exec(txn).await?;
+            record(txn, auth, "PARTNERS_UNLINKED", &gone, now).await?;
+            Ok(Finish::Commit(Ok(gone)))
+        })
+    })
+    .await
 }

@@ -68,4 +68,21 @@ backend_tests! {
         assert_eq!(gone, json!({ "unlinkedLinkId": id, "userErrors": [] }));
         assert_eq!(links_of(&app, p[0]).await, json!([]));
     }
+
+    async fn the_same_pair_linked_both_ways_at_once_is_linked_once(app) {
+        let p = create_partners(&app, &["Ann", "Ben", "Cy", "Dee", "Eve", "Fay"]).await;
+        for pair in p.chunks(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let both_ways = [(a, b), (b, a), (a, b)].map(|(x, y)| app.graphql(LINK,
+                json!({ "i": { "partnerId": x.to_string(), "linkedPartnerId": y.to_string(), "reason": "same person" } })));
+            let mut linked = 0;
+            for (status, answer) in futures_util::future::join_all(both_ways).await {
+                assert_eq!((status, &answer["errors"]), (200, &Value::Null), "no retry-later error: {answer}");
+                let payload = &answer["data"]["linkPartners"];
+                if codes(payload).is_empty() { linked += 1 } else { assert_eq!(codes(payload), ["CONFLICT"], "{payload}") }
+            }
+            assert_eq!(linked, 1, "one link for the pair");
+            assert_eq!(links_of(&app, a).await.as_array().unwrap().len(), 1);
+        }
+    }
 }

@@ -155,4 +155,39 @@ backend_tests! {
         assert_eq!(read["partner"]["notes"]["nodes"][0]["body"], "Kept");
         assert_eq!(app.count_rows("notes").await, their_notes);
     }
+
+    async fn concurrent_edits_and_deletions_of_one_note_each_get_an_answer(app) {
+        let p = create_partners(&app, &["Racer"]).await;
+        for round in 0..5 {
+            let id = create(&app, p[0], "start", None).await["note"]["noteId"].clone();
+            let edits = (0..4).map(|i| app.graphql(UPDATE, json!({ "i": { "id": id, "body": format!("r{round}-{i}") } })));
+            for (status, answer) in futures_util::future::join_all(edits).await {
+                assert_eq!((status, &answer["errors"]), (200, &Value::Null), "no retry-later error: {answer}");
+                assert!(answer["data"]["updateNote"]["note"]["body"].as_str().is_some_and(|b| b.starts_with(&format!("r{round}-"))), "{answer}");
+            }
+            // Each edit saw the one before it: the entries' befores and afters form one chain.
+            let entries = app.texts(&format!("SELECT details FROM activity_log WHERE action = 'NOTE_UPDATED' \
+                AND details LIKE '%\"r{round}-%' ORDER BY id")).await;
+            let chain: Vec<(String, String)> = entries.iter().map(|d| {
+                let d: Value = serde_json::from_str(d.as_deref().unwrap()).unwrap();
+                (d["before"]["body"].as_str().unwrap().to_owned(), d["after"]["body"].as_str().unwrap().to_owned())
+            }).collect();
+            assert_eq!(chain.len(), 4, "{chain:?}");
+            assert_eq!(chain[0].0, "start");
+            assert!(chain.windows(2).all(|w| w[0].1 == w[1].0), "{chain:?}");
+
+            let deletions = (0..3).map(|_| app.graphql(DELETE, json!({ "i": { "id": id } })));
+            let mut deleted = 0;
+            for (status, answer) in futures_util::future::join_all(deletions).await {
+                assert_eq!((status, &answer["errors"]), (200, &Value::Null), "{answer}");
+                let payload = &answer["data"]["deleteNote"];
+                if payload["deletedNoteId"].is_null() {
+                    assert_eq!(codes(payload), [("id".to_owned(), "NOT_FOUND".to_owned())], "{payload}");
+                } else {
+                    deleted += 1;
+                }
+            }
+            assert_eq!(deleted, 1, "exactly one deletes it");
+        }
+    }
 }

@@ -8,7 +8,7 @@ pub mod read;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 
@@ -19,6 +19,7 @@ use crate::service::activity;
 use crate::service::campaigns;
 use crate::service::partners::{self, PartnerKey};
 use crate::service::validation::{Checker, UserError};
+use crate::service::write::{write_transaction, Finish};
 
 use entity::note;
 
@@ -175,39 +176,61 @@ pub async fn update(
     if let Err(errors) = check.finish() {
         return Ok(Err(errors));
     }
-    let txn = db.begin().await?;
-    let Some(before) = find(&txn, auth, note_id).await? else {
-        return Ok(Err(not_found(note_id)));
+    let change = NoteChange {
+        body: text,
+        note_type: change.note_type,
     };
-    // The same text and type again change nothing: no new `updatedAt`, no activity entry.
-    let same_body = text.as_ref().is_none_or(|t| *t == before.body);
-    let same_type = change
-        .note_type
-        .is_none_or(|kind| kind.as_str() == before.note_type);
-    if same_body && same_type {
-        txn.rollback().await?;
-        return Ok(Ok(before));
-    }
-    let mut active: note::ActiveModel = before.clone().into();
-    if let Some(text) = text {
-        active.body = Set(text);
-    }
-    if let Some(kind) = change.note_type {
-        active.note_type = Set(kind.as_str().to_owned());
-    }
-    active.updated_at = Set(Some(now));
-    let after = active.update(&txn).await?;
-    activity::record(
-        &txn,
-        auth,
-        Some(key(&after)),
-        UPDATED,
-        Some(json!({ "before": details(&before), "after": details(&after) })),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(after))
+    write_transaction(db, &(auth, &change), |txn, &(auth, change)| {
+        Box::pin(async move {
+            // Locked: of two concurrent edits the second sees the first's text as its before.
+            let Some(before) = find_locked(txn, auth, note_id).await? else {
+                return Ok(Finish::Rollback(Err(not_found(note_id))));
+            };
+            // The same text and type again change nothing: no new `updatedAt`, no activity
+            // entry.
+            let same_body = change.body.as_ref().is_none_or(|t| *t == before.body);
+            let same_type = change
+                .note_type
+                .is_none_or(|kind| kind.as_str() == before.note_type);
+            if same_body && same_type {
+                return Ok(Finish::Rollback(Ok(before)));
+            }
+            let mut active: note::ActiveModel = before.clone().into();
+            if let Some(text) = &change.body {
+                active.body = Set(text.clone());
+            }
+            if let Some(kind) = change.note_type {
+                active.note_type = Set(kind.as_str().to_owned());
+            }
+            active.updated_at = Set(Some(now));
+            let after = active.update(txn).await?;
+            activity::record(
+                txn,
+                auth,
+                Some(key(&after)),
+                UPDATED,
+                Some(json!({ "before": details(&before), "after": details(&after) })),
+                now,
+            )
+            .await?;
+            Ok(Finish::Commit(Ok(after)))
+        })
+    })
+    .await
+}
+
+/// [`find`], the note's row locked for the rest of the transaction (PostgreSQL; SQLite's
+/// writer holds the whole database).
+async fn find_locked(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    note_id: i64,
+) -> AppResult<Option<note::Model>> {
+    Ok(note::Entity::find_by_id(note_id)
+        .filter(note::Column::AccountId.eq(auth.account_id))
+        .lock_exclusive()
+        .one(db)
+        .await?)
 }
 
 /// Deletes a note (an unknown note, or another account's, is `NOT_FOUND`); the activity entry
@@ -219,20 +242,24 @@ pub async fn delete(
     now: DateTime<Utc>,
 ) -> AppResult<Result<note::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
-    let txn = db.begin().await?;
-    let Some(gone) = find(&txn, auth, note_id).await? else {
-        return Ok(Err(not_found(note_id)));
-    };
-    note::Entity::delete_by_id(gone.id).exec(&txn).await?;
-    activity::record(
-        &txn,
-        auth,
-        Some(key(&gone)),
-        DELETED,
-        Some(json!({ "before": details(&gone) })),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(gone))
+    write_transaction(db, auth, |txn, auth| {
+        Box::pin(async move {
+            // Locked: of two concurrent deletions one deletes, the other finds nothing.
+            let Some(gone) = find_locked(txn, auth, note_id).await? else {
+                return Ok(Finish::Rollback(Err(not_found(note_id))));
+            };
+            note::Entity::delete_by_id(gone.id).exec(txn).await?;
+            activity::record(
+                txn,
+                auth,
+                Some(key(&gone)),
+                DELETED,
+                Some(json!({ "before": details(&gone) })),
+                now,
+            )
+            .await?;
+            Ok(Finish::Commit(Ok(gone)))
+        })
+    })
+    .await
 }
