@@ -13,9 +13,14 @@ pub const MAX_URL_BYTES: usize = 2_048;
 
 /// The URL in its normal form, or why it is refused.
 pub fn check(raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
+    let raw = raw.trim_matches(' ');
+    // Before parsing: the parser drops tabs and line breaks and percent-encodes other control
+    // characters, so a URL holding them would be stored as another one.
+    if let Some(c) = crate::domain::text::forbidden_char(raw, crate::domain::text::Lines::Single) {
+        return Err(crate::domain::text::forbidden_char_message(c));
+    }
     if raw.len() > MAX_URL_BYTES {
-        return Err(format!("is longer than {MAX_URL_BYTES} characters"));
+        return Err(format!("is longer than {MAX_URL_BYTES} bytes"));
     }
     let url = Url::parse(raw).map_err(|e| format!("is not a URL ({e})"))?;
     if url.scheme() != "https" {
@@ -63,6 +68,14 @@ pub fn check(raw: &str) -> Result<String, String> {
     // The normal form percent-encodes quotes and control characters; refuse anything left.
     if normal.contains(['"', '\\']) || normal.chars().any(char::is_control) {
         return Err("holds characters a URL may not".into());
+    }
+    // The stored form is the limit: percent-encoding makes a URL of non-ASCII text or spaces
+    // up to three times as long as the one given.
+    if normal.len() > MAX_URL_BYTES {
+        return Err(format!(
+            "is longer than {MAX_URL_BYTES} bytes once percent-encoded ({} bytes)",
+            normal.len()
+        ));
     }
     Ok(normal)
 }
@@ -143,6 +156,26 @@ mod tests {
         }
         let long = format!("https://partner.example.com/{}", "a".repeat(MAX_URL_BYTES));
         assert!(check(&long).is_err());
+        // The limit holds for the stored, percent-encoded form: "é" is 2 bytes given, 6 stored.
+        let encoded = format!("https://a.example/{}", "é".repeat(1_000));
+        assert!(encoded.len() <= MAX_URL_BYTES);
+        let err = check(&encoded).expect_err("too long once encoded");
+        assert!(err.contains("percent-encoded"), "{err}");
+        assert!(check(&format!("https://a.example/{}", "é".repeat(300)))
+            .is_ok_and(|u| u.len() <= MAX_URL_BYTES));
+        // Control characters are refused, not dropped or encoded into another URL.
+        for bad in [
+            "https://a.example/x?y=\u{0}",
+            "https://a.example/x\u{1}y",
+            "https://a.example/x\ty",
+            "\thttps://a.example/x",
+            "https://a.example/x\n",
+        ] {
+            assert!(
+                check(bad).expect_err("a control character").contains("control characters"),
+                "{bad:?} passed"
+            );
+        }
         assert!(check("https://8.8.8.8/p").is_ok());
         assert!(check("https://[2606:4700::1111]/p").is_ok());
         assert!(check("https://partner.example.com:443/p").is_ok());
