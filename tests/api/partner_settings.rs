@@ -172,6 +172,10 @@ backend_tests! {
                 input(&app, &p, json!({ "enabled": true, "exceptions": exceptions }))).await;
             assert_eq!(errors(&payload), expected, "{payload}");
         }
+        // A dry run refused for an unreadable id still says it was one.
+        let dry = mutate(&app, "updateClientCostSettings", "UpdateClientCostSettingsInput",
+            input(&app, &p, json!({ "exceptions": [{ "actionTrackerId": " 1", "costType": "FIXED_FEE" }], "dryRun": true }))).await;
+        assert_eq!((&dry["dryRun"], errors(&dry)), (&json!(true), refused("actionTrackerId", "INVALID")), "{dry}");
         assert_eq!(read(p[0]).await, expected, "refusals write nothing");
         assert_eq!(settings(&app, p[1]).await["clientCostSettings"]["enabled"], false);
 

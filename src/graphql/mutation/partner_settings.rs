@@ -215,6 +215,7 @@ impl PartnerSettingsMutation {
                             let at = i.to_string();
                             let path = ["exceptions", at.as_str(), "actionTrackerId"];
                             return Ok(PartnerSettingsPayload {
+                                dry_run: input.dry_run,
                                 user_errors: UserError::unreadable(&path, &err),
                                 ..Default::default()
                             });
