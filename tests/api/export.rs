@@ -212,6 +212,8 @@ backend_tests! {
             (json!({ "campaignId": "999999" }), "campaignId", "NOT_FOUND"),
             (json!({ "filter": { "customFields": [{ "fieldId": other_field.to_string(), "hasAnswer": true }] } }), "filter", "INVALID"),
             (json!({ "filter": { "groupIds": ["not-an-id"] } }), "filter", "INVALID"),
+            // The sort's mistakes are the sort's, not the filter's.
+            (json!({ "orderBy": [{ "field": "NAME" }, { "field": "NAME" }] }), "orderBy", "INVALID"),
         ];
         for (extra, field, code) in refused {
             let payload = export(&app, &acme, input(extra.clone())).await;

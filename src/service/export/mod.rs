@@ -134,6 +134,11 @@ pub async fn issue(
     now: DateTime<Utc>,
 ) -> AppResult<Result<Issued, Vec<UserError>>> {
     let mut check = Checker::default();
+    // The sort's own mistakes (a key named twice) are the sort's, not the filter's.
+    if let Err(err) = partners::sort::SortOrder::new(&request.order) {
+        check.push("orderBy", UserErrorCode::Invalid, err.public_message());
+        return Ok(Err(check.finish().err().unwrap_or_default()));
+    }
     match partners::prepare(
         db,
         auth,
