@@ -172,7 +172,9 @@ mod tests {
             "https://a.example/x\n",
         ] {
             assert!(
-                check(bad).expect_err("a control character").contains("control characters"),
+                check(bad)
+                    .expect_err("a control character")
+                    .contains("control characters"),
                 "{bad:?} passed"
             );
         }
