@@ -224,9 +224,15 @@ pub async fn apply_due_in(
     days: i64,
 ) -> partnergraph::service::contracts::due::Applied {
     let at = chrono::Utc::now() + chrono::Duration::days(days);
-    partnergraph::service::contracts::due::apply_due(&app.db, at)
+    let applied = partnergraph::service::contracts::due::apply_due(&app.db, at)
         .await
-        .unwrap()
+        .unwrap();
+    assert_eq!(
+        app.count_rows("change_log_pauses").await,
+        0,
+        "the runner's pause of the change log ends with it"
+    );
+    applied
 }
 
 /// `n` partners with an active contract on another template than `template`.

@@ -217,6 +217,24 @@ backend_tests! {
             agrees(&app, &l, under.clone()).await;
             agrees(&app, &l, json!({ "assignedUserIds": [user] })).await;
         }
+        // A contract switch scheduled for tomorrow, then applied by the runner: each writes
+        // records and relationship rows under a paused trigger log and logs its partners itself.
+        let template = app.texts(&format!("SELECT CAST(MIN(id) AS TEXT) FROM contract_templates WHERE campaign_id = {campaign}")).await[0].clone().unwrap();
+        let only_template = json!({ "contractTemplateIds": [template] });
+        let (on_template, _) = agrees(&app, &l, only_template.clone()).await;
+        let switched = app.data_as(&l.account, "mutation($i: SwitchPartnerContractsInput!) { switchPartnerContracts(input: $i) { affectedCount userErrors { message } } }",
+            json!({ "i": { "campaignId": l.campaign, "selection": { "ids": some }, "templateId": template, "effectiveDate": crate::contract_support::day(1) } })).await;
+        assert_eq!(switched["switchPartnerContracts"]["userErrors"], json!([]), "{switched}");
+        let scheduled = switched["switchPartnerContracts"]["affectedCount"].as_i64().unwrap();
+        assert!(scheduled > 0, "{switched}");
+        agrees(&app, &l, json!({ "termsUpdates": ["UPCOMING_SWITCH"] })).await;
+        // The index applies the scheduling now: the switch is not the contract yet.
+        assert_eq!(agrees(&app, &l, only_template.clone()).await.0, on_template);
+        let applied = crate::contract_support::apply_due_in(&app, 2).await;
+        assert_eq!(applied.switched, scheduled as u64);
+        assert_eq!(agrees(&app, &l, only_template).await.0, on_template + scheduled, "the switched partners show under their template");
+        agrees(&app, &l, under.clone()).await;
+
         assert_eq!(app.facet_usage.reads(), reads, "the index was not read whole again");
         assert!(app.facet_usage.patches() >= patches + 5, "each write was applied: {} patches", app.facet_usage.patches() - patches);
 

@@ -1,40 +1,52 @@
-//! A bulk action logs the partners it changed once (migration 000033). The change-log triggers
-//! would log each row every statement of the action writes, two or three times for the same
-//! partners in a contract action; while the engine runs an action its campaign is paused
-//! (`change_log_pauses`, a row never committed), the triggers skip that campaign's rows, and the
-//! engine then logs every selected partner at one new version of the campaign — whatever the
-//! action wrote about them, so the facet index (`campaign_list_changes`) reads each one again.
+//! A bulk write logs the partners it changed itself, once (migration 000033). The change-log
+//! triggers would log each row every statement of the write changes: two or three times for
+//! the same partners in a contract action. While the engine (or the scheduled-change runner)
+//! writes, its campaign is paused (`change_log_pauses`, a row of the transaction that is
+//! deleted before the transaction ends, so never committed) and the triggers skip that
+//! campaign's rows; the writer logs its partners at one new version of the campaign instead —
+//! whatever it wrote about them, so the facet index (`campaign_list_changes`) reads each again.
 //! Writes to other campaigns in the same transaction (an invitation's) are logged by the
 //! triggers as always.
 
+use std::future::Future;
+
 use sea_orm::ConnectionTrait;
 
-use super::fixed;
 use crate::error::AppResult;
 use crate::service::contracts::sql::exec;
 
-/// Pauses the triggers' logging of `campaign_id` for the rest of the transaction, or until
-/// [`log_selected`].
-pub async fn pause(db: &impl ConnectionTrait, campaign_id: i64) -> AppResult<()> {
-    exec(
-        db,
-        "INSERT INTO change_log_pauses (campaign_id) VALUES ($1)",
-        vec![campaign_id.into()],
-    )
-    .await?;
-    Ok(())
-}
-
-/// Ends the pause of `campaign_id` and logs the selected partners ([`fixed::TABLE`]) as changed
-/// at one new version of the campaign.
-pub async fn log_selected(db: &impl ConnectionTrait, campaign_id: i64) -> AppResult<()> {
+/// Runs `write` with the triggers' logging of `campaign_id` paused, and ends the pause however
+/// `write` ends (before its result is returned, so no pause outlives it, even where a caller
+/// would go on after an error). `write` logs what it changed with [`log`].
+pub async fn paused<C, T>(
+    db: &C,
+    campaign_id: i64,
+    write: impl Future<Output = AppResult<T>>,
+) -> AppResult<T>
+where
+    C: ConnectionTrait,
+{
     let c = vec![campaign_id.into()];
     exec(
         db,
-        "DELETE FROM change_log_pauses WHERE campaign_id = $1",
+        "INSERT INTO change_log_pauses (campaign_id) VALUES ($1)",
         c.clone(),
     )
     .await?;
+    let result = write.await;
+    exec(
+        db,
+        "DELETE FROM change_log_pauses WHERE campaign_id = $1",
+        c,
+    )
+    .await?;
+    result
+}
+
+/// Logs the partners `partners` selects (SQL of distinct `partner_id`s) as changed at one new
+/// version of `campaign_id`.
+pub async fn log(db: &impl ConnectionTrait, campaign_id: i64, partners: &str) -> AppResult<()> {
+    let c = vec![campaign_id.into()];
     exec(
         db,
         "INSERT INTO campaign_list_versions (campaign_id, version) VALUES ($1, 1) \
@@ -46,9 +58,8 @@ pub async fn log_selected(db: &impl ConnectionTrait, campaign_id: i64) -> AppRes
         db,
         &format!(
             "INSERT INTO campaign_list_changes (campaign_id, version, partner_id) \
-             SELECT v.campaign_id, v.version, s.partner_id FROM campaign_list_versions v, {} s \
-             WHERE v.campaign_id = $1",
-            fixed::TABLE
+             SELECT v.campaign_id, v.version, s.partner_id FROM campaign_list_versions v, \
+             ({partners}) s WHERE v.campaign_id = $1"
         ),
         c,
     )

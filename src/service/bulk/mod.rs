@@ -18,7 +18,7 @@
 //! 7. commit, or for a dry run roll back: a dry run runs the very same statements, so its
 //!    counts are the real run's.
 
-mod changes;
+pub mod changes;
 pub mod fixed;
 pub mod json;
 mod selection;
@@ -205,19 +205,29 @@ pub async fn execute<A: BulkAction>(
         counts: A::Counts::default(),
     };
     if outcome.matched > 0 {
-        changes::pause(txn, run.campaign_id).await?;
-        outcome.counts = action.apply(txn, run).await?;
-        outcome.affected = fixed::record_changes(
-            txn,
-            run.auth,
-            run.campaign_id,
-            A::ACTIVITY,
-            &state,
-            &action.input(),
-            run.now,
-        )
+        let (counts, affected) = changes::paused(txn, run.campaign_id, async {
+            let counts = action.apply(txn, run).await?;
+            let affected = fixed::record_changes(
+                txn,
+                run.auth,
+                run.campaign_id,
+                A::ACTIVITY,
+                &state,
+                &action.input(),
+                run.now,
+            )
+            .await?;
+            changes::log(
+                txn,
+                run.campaign_id,
+                &format!("SELECT partner_id FROM {}", fixed::TABLE),
+            )
+            .await?;
+            Ok((counts, affected))
+        })
         .await?;
-        changes::log_selected(txn, run.campaign_id).await?;
+        outcome.counts = counts;
+        outcome.affected = affected;
     }
     fixed::release(txn).await?;
     Ok(outcome)

@@ -13,6 +13,7 @@ use sea_orm::{DatabaseConnection, DbBackend};
 use super::due_round as round;
 use super::sql::query;
 use crate::error::AppResult;
+use crate::service::bulk::changes;
 use crate::service::write::{lock_campaign, write_transaction, Finish};
 
 /// What one run applied.
@@ -122,15 +123,20 @@ async fn apply_campaign(
     };
     db.execute_unprepared(create).await?;
     db.execute_unprepared(index).await?;
-    let mut applied = Applied::default();
-    for _ in 0..MAX_ROUNDS {
-        let Some(round) = round::apply(db, c, now).await? else {
-            break;
-        };
-        applied.switched += round.switched;
-        applied.fell_back += round.fell_back;
-        applied.expired += round.expired;
-    }
+    // Each round logs its partners for the facet index itself (`bulk::changes`).
+    let applied = changes::paused(db, c, async {
+        let mut applied = Applied::default();
+        for _ in 0..MAX_ROUNDS {
+            let Some(round) = round::apply(db, c, now).await? else {
+                break;
+            };
+            applied.switched += round.switched;
+            applied.fell_back += round.fell_back;
+            applied.expired += round.expired;
+        }
+        Ok(applied)
+    })
+    .await?;
     if backend != DbBackend::Postgres {
         db.execute_unprepared("DROP TABLE temp.due_records").await?;
     }

@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
 use super::due::Applied;
 use super::sql::{exec, joined, standing_differs as differs};
 use crate::error::AppResult;
-use crate::service::bulk::fixed;
+use crate::service::bulk::{changes, fixed};
 use crate::service::write::analyze_filled;
 
 /// The records expiring in a round: scheduled expiries, and contracts ending without a fallback.
@@ -77,6 +77,9 @@ pub(super) async fn apply(
     )
     .await?;
     analyze_filled(db, "due_records").await?;
+    // Everything the round writes is about these partners (the runner pauses the triggers'
+    // log of the campaign: `bulk::changes`).
+    changes::log(db, c, "SELECT DISTINCT partner_id FROM due_records").await?;
     let of = |kind: &str, col: &str| format!("SELECT {col} FROM due_records WHERE kind = '{kind}'");
     // `column` among the ids of a query ([`fixed::among`]: by index on PostgreSQL).
     let among = |column: &str, ids: &str| fixed::among(backend, column, ids);
