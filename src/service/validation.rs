@@ -174,11 +174,12 @@ impl Checker {
         }
     }
 
-    /// An optional ISO 4217 currency code (three letters), upper-cased.
+    /// An optional ISO 4217 currency code (three letters, case-insensitive), upper-cased.
     pub fn currency(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-        if value.len() == 3 && value.bytes().all(|b| b.is_ascii_alphabetic()) {
-            Some(value.to_ascii_uppercase())
+        let code = value.to_ascii_uppercase();
+        if value.len() == 3 && iso_currency::Currency::from_code(&code).is_some() {
+            Some(code)
         } else {
             self.push(
                 field,
@@ -223,23 +224,54 @@ fn is_email(value: &str) -> bool {
         && domain.split('.').all(|label| !label.is_empty())
 }
 
+/// An `http` or `https` URL of a website: a host name with a dot (or an IPv4 address), a
+/// valid port if any, and no whitespace or characters a URL may not hold unencoded.
 fn is_http_url(value: &str) -> bool {
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"));
-    let Some(rest) = rest else { return false };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    !value.chars().any(char::is_whitespace)
-        && host.contains('.')
-        && host
-            .split('.')
-            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    let unsafe_char = |c: char| {
+        c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^')
+    };
+    let scheme_given = ["http://", "https://"].iter().any(|s| {
+        value
+            .get(..s.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    });
+    if !scheme_given || value.chars().any(unsafe_char) {
+        return false;
+    }
+    let Ok(url) = url::Url::parse(value) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(host)) => {
+            host.contains('.')
+                && host.split('.').all(|l| {
+                    !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+        }
+        Some(url::Host::Ipv4(_)) => true,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn currencies_are_iso_4217_codes() {
+        let mut check = Checker::default();
+        assert_eq!(
+            check.currency("currency", Some(" eur ")),
+            Some("EUR".to_owned())
+        );
+        assert_eq!(check.currency("currency", Some("  ")), None);
+        assert!(check.is_ok("currency"));
+        for bad in ["QQQ", "dollars", "US", "ÉUR"] {
+            let mut check = Checker::default();
+            assert_eq!(check.currency("currency", Some(bad)), None, "{bad}");
+            assert!(!check.is_ok("currency"), "{bad} passed");
+        }
+    }
 
     #[test]
     fn emails_and_urls_are_checked() {
@@ -252,6 +284,14 @@ mod tests {
         assert!(!is_http_url("ftp://example.com"));
         assert!(!is_http_url("https://no spaces.com"));
         assert!(!is_http_url("https://localhost"));
+        // A port must be a port; quotes and angle brackets are no part of a URL.
+        assert!(!is_http_url("http://a.b:notaport/x"));
+        assert!(!is_http_url("http://a.b:99999999999/"));
+        assert!(!is_http_url("https://a.b/\"><script>alert(1)</script>"));
+        assert!(!is_http_url("https://exa_mple.com/"));
+        assert!(is_http_url("HTTPS://Deals.Example.com/a?b=c#d"));
+        assert!(is_http_url("https://déals.example.com/"));
+        assert!(is_http_url("http://93.184.216.34/"));
     }
 
     #[test]

@@ -86,6 +86,15 @@ backend_tests! {
         }
         assert_eq!(app.count_rows("partners").await, 0);
         assert_eq!(app.count_rows("campaign_partners").await, 0);
+        // A URL with a port that is none, or markup in it, and a currency ISO 4217 does not list.
+        for (field, value) in [("websiteUrl", "http://a.example:notaport/x"), ("websiteUrl", "http://a.example:99999999999/"),
+            ("websiteUrl", "https://a.example/\"><script>alert(1)</script>"), ("currency", "QQQ")] {
+            let mut input = valid(&app);
+            input[field] = json!(value);
+            let payload = create(&app, input).await;
+            assert_eq!(error_fields(&payload), vec![(field.to_owned(), "INVALID".to_owned())], "{value}");
+        }
+        assert_eq!(app.count_rows("partners").await, 0);
     }
 
     async fn a_state_must_belong_to_the_country(app) {
