@@ -102,10 +102,18 @@ fn public_v4(ip: Ipv4Addr) -> bool {
 /// also leaves out every IPv4-mapped, -compatible or -translated and NAT64 spelling of an
 /// address, which lie outside `2000::/3`.
 fn public_v6(ip: Ipv6Addr) -> bool {
-    let [first, second, ..] = ip.segments();
+    let [first, second, third, ..] = ip.segments();
     (first & 0xe000) == 0x2000
         && first != 0x2002
-        && !(first == 0x2001 && (second == 0 || second == 0x0db8))
+        // Teredo 2001::/32, documentation 2001:db8::/32, benchmarking 2001:2::/48, ORCHIDv2
+        // 2001:20::/28 (RFC 6890's special-purpose registry).
+        && !(first == 0x2001
+            && (second == 0
+                || second == 0x0db8
+                || (second == 2 && third == 0)
+                || (second & 0xfff0) == 0x0020))
+        // Documentation 3fff::/20 (RFC 9637).
+        && !(first == 0x3fff && (second & 0xf000) == 0)
 }
 
 #[cfg(test)]
@@ -146,6 +154,10 @@ mod tests {
             "https://[2002:7f00:1::]/p",
             "https://[2001::1]/p",
             "https://[fec0::1]/p",
+            "https://[2001:2::1]/p",
+            "https://[2001:20::1]/p",
+            "https://[3fff::1]/p",
+            "https://[2001:db8::1]/p",
             "https://192.0.0.8/p",
             "https://kubernetes.default.svc/p",
             "https://partner.example.com:6379/p",
@@ -180,6 +192,11 @@ mod tests {
         }
         assert!(check("https://8.8.8.8/p").is_ok());
         assert!(check("https://[2606:4700::1111]/p").is_ok());
+        assert!(check("https://[2001:4860:4860::8888]/p").is_ok());
+        assert!(
+            check("https://[2001:2:1::1]/p").is_ok(),
+            "outside the benchmarking /48"
+        );
         assert!(check("https://partner.example.com:443/p").is_ok());
     }
 }
