@@ -82,6 +82,13 @@ backend_tests! {
         let feed = app.data(CAMPAIGN, json!({ "c": app.campaign_id().to_string(), "actions": ["NOTE_ADDED"] })).await;
         let partners: Vec<i64> = feed["campaign"]["activity"]["nodes"].as_array().unwrap().iter().map(|n| n["partnerId"].as_i64().unwrap()).collect();
         assert_eq!(partners, [p[1], p[0]], "the campaign's feed, newest first: {feed}");
+        // A group made and deleted: the campaign's own entries, without a partner.
+        let group = app.data("mutation($c: ID!) { createPartnerGroup(input: { campaignId: $c, name: \"Feed Watchers\" }) { group { id } } }",
+            json!({ "c": app.campaign_id().to_string() })).await["createPartnerGroup"]["group"]["id"].clone();
+        app.data("mutation($g: ID!) { deletePartnerGroup(input: { id: $g }) { userErrors { code } } }", json!({ "g": group })).await;
+        let feed = app.data(CAMPAIGN, json!({ "c": app.campaign_id().to_string(), "actions": ["PARTNER_GROUP_CREATED", "PARTNER_GROUP_DELETED"] })).await;
+        assert_eq!(actions(&feed["campaign"]["activity"]), ["PARTNER_GROUP_DELETED", "PARTNER_GROUP_CREATED"], "{feed}");
+        assert_eq!(feed["campaign"]["activity"]["nodes"][0]["partnerId"], Value::Null);
 
         // Bounds and tenancy.
         let many: Vec<String> = (0..51).map(|i| format!("A{i}")).collect();

@@ -258,5 +258,6 @@ pub(super) async fn record(
     action: &str,
 ) -> AppResult<()> {
     let details = serde_json::json!({ "groupId": group.id, "name": group.name, "campaignId": group.campaign_id });
-    activity::record(db, auth, None, action, Some(details), Utc::now()).await
+    // The group's campaign's entry: it shows in that campaign's feed.
+    activity::record_for_campaign(db, auth, group.campaign_id, action, details, Utc::now()).await
 }
