@@ -34,6 +34,15 @@ pub fn partner_id(id: &ID, campaign_id: i64) -> Result<i64, AppError> {
     })
 }
 
+/// A partner id argument outside a campaign (account links): a numeric partner id, or a global
+/// partner id of any campaign (the partner is the same; the service checks it is the caller's).
+pub fn account_partner_id(id: &ID) -> Result<i64, AppError> {
+    numeric_or_global(id, "partner", |g| match g {
+        GlobalId::Partner { partner_id, .. } => Some(partner_id),
+        _ => None,
+    })
+}
+
 /// A partner group id argument.
 pub fn group_id(id: &ID) -> Result<i64, AppError> {
     numeric_or_global(id, "partner group", |g| match g {

@@ -85,4 +85,17 @@ backend_tests! {
             assert_eq!(links_of(&app, a).await.as_array().unwrap().len(), 1);
         }
     }
+
+    async fn partners_are_linked_by_their_global_ids_too(app) {
+        let p = create_partners(&app, &["Gil", "Hal"]).await;
+        let global = |id: i64| { let app = &app; async move {
+            app.data("query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) { id } }",
+                json!({ "c": app.campaign_id().to_string(), "p": id.to_string() })).await["partner"]["id"].as_str().unwrap().to_owned()
+        } };
+        let (a, b) = (global(p[0]).await, global(p[1]).await);
+        assert_ne!(a, p[0].to_string(), "a global id");
+        let linked = app.data(LINK, json!({ "i": { "partnerId": a, "linkedPartnerId": b, "reason": "same owner" } })).await["linkPartners"].clone();
+        assert_eq!(codes(&linked), Vec::<String>::new(), "{linked}");
+        assert_eq!(linked["link"]["linkedPartnerId"].as_i64(), Some(p[1]), "{linked}");
+    }
 }

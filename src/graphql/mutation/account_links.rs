@@ -11,9 +11,9 @@ use crate::service::account_links;
 /// Two partners of the account to link.
 #[derive(InputObject)]
 pub struct LinkPartnersInput {
-    /// One partner (numeric id).
+    /// One partner (numeric id, or its global id in any campaign).
     pub partner_id: ID,
-    /// The other partner (numeric id).
+    /// The other partner (numeric id, or its global id in any campaign).
     pub linked_partner_id: ID,
     /// Why they are linked (required, at most 200 characters).
     pub reason: String,
@@ -62,11 +62,11 @@ impl AccountLinkMutation {
             link: None,
             user_errors,
         };
-        let partner_id = match ids::plain(&input.partner_id, "partner") {
+        let partner_id = match ids::account_partner_id(&input.partner_id) {
             Ok(id) => id,
             Err(err) => return Ok(refused(UserError::unreadable(&["partnerId"], &err))),
         };
-        let linked = match ids::plain(&input.linked_partner_id, "partner") {
+        let linked = match ids::account_partner_id(&input.linked_partner_id) {
             Ok(id) => id,
             Err(err) => return Ok(refused(UserError::unreadable(&["linkedPartnerId"], &err))),
         };
