@@ -5,9 +5,10 @@
 //! log rows; on SQLite one version bump and one log row per row changed).
 //!
 //! `change_log_pauses` holds the campaigns whose changes the writer of the transaction logs
-//! itself. The bulk engine inserts its campaign after fixing its selection, runs the action, and
-//! before the transaction ends deletes the row and logs the selected partners once, at one new
-//! version (`src/service/bulk/changes.rs`). The row is never committed: other transactions do
+//! itself. The bulk engine inserts its campaign after fixing its selection, runs the action, logs
+//! the selected partners once, at one new version, and deletes the row before the transaction
+//! ends; the scheduled-change runner does the same for each round's partners
+//! (`src/service/bulk/changes.rs`). The row is never committed: other transactions do
 //! not see it (SQLite has one writer; PostgreSQL's uncommitted rows are the writer's own), and
 //! a transaction that fails takes it with it. The triggers skip the rows of a paused campaign
 //! (SQLite in each trigger's `WHEN`; PostgreSQL's functions return at once when every row of the
