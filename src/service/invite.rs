@@ -157,6 +157,8 @@ impl BulkAction for Invite {
     type Counts = InviteCounts;
     const ACTIVITY: &'static str = ACTIVITY_ACTION;
     const PERMISSION: Permission = Permission::EditPartners;
+    // Its source campaign is not written (the triggers log the target campaign).
+    const CHANGES_FACETS: bool = false;
 
     /// The other campaign must be another of the caller's, the template one of it; the other
     /// campaign is locked too.

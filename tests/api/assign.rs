@@ -93,9 +93,13 @@ backend_tests! {
         assert_eq!(counts(&assign(&app, &acme, input.clone()).await), (7, 7));
         assert_eq!(assigned_to(&app, &acme, campaign, Some(kim)).await, (7, 7), "filter and facet agree at once");
         assert_eq!(entries(&app).await, 7, "one entry per affected partner");
-        // Idempotent: nothing changes, nothing is logged.
+        // Idempotent: nothing changes, nothing is logged — no activity, and no change for the
+        // facet index (the list version stays).
+        let version = format!("SELECT CAST(version AS TEXT) FROM campaign_list_versions WHERE campaign_id = {campaign}");
+        let was = app.texts(&version).await;
         assert_eq!(counts(&assign(&app, &acme, input).await), (7, 0));
         assert_eq!(entries(&app).await, 7);
+        assert_eq!(app.texts(&version).await, was, "no list version for a change of nothing");
 
         // The entry says who did it and what changed, in the engine's shape.
         let details = app.texts("SELECT details FROM activity_log WHERE action = 'PARTNERS_ASSIGNED' ORDER BY id LIMIT 1").await;

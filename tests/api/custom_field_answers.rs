@@ -246,6 +246,8 @@ backend_tests! {
         let c = app.campaign_id().to_string();
         let input = |dry: bool| json!({ "i": { "campaignId": c, "fieldId": tier.to_string(),
             "selection": { "filter": {}, "exceptIds": [p[4].to_string()] }, "optionIds": [tiers[0].to_string()], "dryRun": dry } });
+        let changes = || app.count_rows("campaign_list_changes");
+        let logged_changes = changes().await;
         let dry = payload(&app.data(BULK, input(true)).await);
         assert_eq!(dry, json!({ "matchedCount": 4, "affectedCount": 3, "dryRun": true, "userErrors": [] }));
         assert_eq!(entries().await, logged, "a dry run writes nothing");
@@ -253,6 +255,7 @@ backend_tests! {
         let real = payload(&app.data(BULK, input(false)).await);
         assert_eq!((real["matchedCount"].clone(), real["affectedCount"].clone()), (dry["matchedCount"].clone(), dry["affectedCount"].clone()), "{real}");
         assert_eq!(entries().await, logged + 3);
+        assert_eq!(changes().await, logged_changes, "answers are no facet: nothing for the facet index to read again");
         let mut gold = listed(&app, on(tier, json!({ "equals": tiers[0].to_string() }))).await;
         gold.sort_unstable();
         assert_eq!(gold, p[..4].to_vec());

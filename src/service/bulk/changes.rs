@@ -15,9 +15,12 @@ use sea_orm::ConnectionTrait;
 use crate::error::AppResult;
 use crate::service::contracts::sql::exec;
 
-/// Runs `write` with the triggers' logging of `campaign_id` paused, and ends the pause however
-/// `write` ends (before its result is returned, so no pause outlives it, even where a caller
-/// would go on after an error). `write` logs what it changed with [`log`].
+/// Runs `write` with the triggers' logging of `campaign_id` paused, and ends the pause before
+/// its result is returned, so no pause outlives it. `write` logs what it changed with [`log`].
+/// After an error the pause is ended as far as the transaction still can (SQLite's goes on
+/// after a failed statement; PostgreSQL's is aborted and rolls back, taking the pause with it),
+/// and `write`'s own error is returned: a deadlock stays a deadlock (retried), a statement
+/// timeout a timeout.
 pub async fn paused<C, T>(
     db: &C,
     campaign_id: i64,
@@ -34,13 +37,15 @@ where
     )
     .await?;
     let result = write.await;
-    exec(
+    let resumed = exec(
         db,
         "DELETE FROM change_log_pauses WHERE campaign_id = $1",
         c,
     )
-    .await?;
-    result
+    .await;
+    let value = result?;
+    resumed?;
+    Ok(value)
 }
 
 /// Logs the partners `partners` selects (SQL of distinct `partner_id`s) as changed at one new

@@ -78,6 +78,13 @@ pub trait BulkAction: Send + Sync {
     /// The permission the caller needs.
     const PERMISSION: Permission;
 
+    /// Whether the action may change what the facet index holds (relationship rows' facet
+    /// columns, contract records, group memberships). One that may runs with the change-log
+    /// triggers paused for its campaign and logs its selection itself ([`changes`]); one that
+    /// cannot (custom field answers, settings the index does not hold, an invitation's source
+    /// campaign) leaves the triggers on, which log nothing for it.
+    const CHANGES_FACETS: bool = true;
+
     /// Checks of the input alone.
     fn validate(&self, _check: &mut Checker) {}
 
@@ -205,7 +212,7 @@ pub async fn execute<A: BulkAction>(
         counts: A::Counts::default(),
     };
     if outcome.matched > 0 {
-        let (counts, affected) = changes::paused(txn, run.campaign_id, async {
+        let write = async {
             let counts = action.apply(txn, run).await?;
             let affected = fixed::record_changes(
                 txn,
@@ -217,15 +224,18 @@ pub async fn execute<A: BulkAction>(
                 run.now,
             )
             .await?;
-            changes::log(
-                txn,
-                run.campaign_id,
-                &format!("SELECT partner_id FROM {}", fixed::TABLE),
-            )
-            .await?;
+            // Nobody's state changed: nothing the index holds changed either.
+            if A::CHANGES_FACETS && affected > 0 {
+                let selected = format!("SELECT partner_id FROM {}", fixed::TABLE);
+                changes::log(txn, run.campaign_id, &selected).await?;
+            }
             Ok((counts, affected))
-        })
-        .await?;
+        };
+        let (counts, affected) = if A::CHANGES_FACETS {
+            changes::paused(txn, run.campaign_id, write).await?
+        } else {
+            write.await?
+        };
         outcome.counts = counts;
         outcome.affected = affected;
     }

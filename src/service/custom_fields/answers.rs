@@ -135,6 +135,8 @@ impl BulkAction for SetAnswer {
     type Counts = ();
     const ACTIVITY: &'static str = ACTIVITY_ACTION;
     const PERMISSION: Permission = Permission::EditPartners;
+    // Custom field answers are not facets.
+    const CHANGES_FACETS: bool = false;
 
     fn validate(&self, check: &mut Checker) {
         match &self.value {

@@ -35,6 +35,8 @@ impl BulkAction for DropOption {
     type Counts = Dropped;
     const ACTIVITY: &'static str = ACTIVITY_ACTION;
     const PERMISSION: Permission = Permission::EditPartners;
+    // Custom field answers are not facets.
+    const CHANGES_FACETS: bool = false;
 
     fn state(&self, run: Run<'_>) -> String {
         answer_state(run, self.field_id)

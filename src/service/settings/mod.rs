@@ -41,6 +41,8 @@ pub trait PartnerSetting: Send + Sync {
     const PERMISSION: Permission;
     /// The columns shown before and after in the activity entry: key, column, kind.
     const STATE: &'static [(&'static str, cp::Column, Kind)];
+    /// Whether it writes a column the facet index holds ([`BulkAction::CHANGES_FACETS`]).
+    const CHANGES_FACETS: bool = false;
 
     /// Checks of the input alone (each problem a user error).
     fn validate(&self, check: &mut Checker);
@@ -71,6 +73,7 @@ pub struct Settings<S>(pub S);
 impl<S: PartnerSetting> BulkAction for Settings<S> {
     type Counts = ();
     const ACTIVITY: &'static str = S::ACTIVITY;
+    const CHANGES_FACETS: bool = S::CHANGES_FACETS;
     const PERMISSION: Permission = S::PERMISSION;
 
     fn validate(&self, check: &mut Checker) {

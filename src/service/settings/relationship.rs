@@ -33,6 +33,8 @@ pub struct Relationship {
 
 impl PartnerSetting for Relationship {
     const ACTIVITY: &'static str = "RELATIONSHIP_CHANGED";
+    // The relationship stage and prospecting source are facets.
+    const CHANGES_FACETS: bool = true;
     const PERMISSION: Permission = Permission::EditPartners;
     const STATE: &'static [(&'static str, cp::Column, Kind)] = &[
         ("stage", cp::Column::RelationshipStage, Kind::Text),
