@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -220,14 +220,15 @@ pub async fn link(
 }
 
 /// PostgreSQL: locks the two partners' rows, in id order, until the transaction ends, so that
-/// two links of the same pair (either way round) are decided one after the other. SQLite's
-/// writer holds the whole database.
+/// two links of the same pair (either way round) are decided one after the other. `FOR NO KEY
+/// UPDATE`: it does not block (or deadlock with) writes whose foreign keys point at the
+/// partners, which take `FOR KEY SHARE`. SQLite's writer holds the whole database.
 async fn lock_pair(db: &impl ConnectionTrait, ids: [i64; 2]) -> AppResult<()> {
     if db.get_database_backend() == DbBackend::Postgres {
         partner::Entity::find()
             .filter(partner::Column::Id.is_in(ids))
             .order_by_asc(partner::Column::Id)
-            .lock_exclusive()
+            .lock(LockType::NoKeyUpdate)
             .all(db)
             .await?;
     }
