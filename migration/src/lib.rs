@@ -36,6 +36,7 @@ mod m20261201_000030_single_change_rows;
 mod m20261201_000031_partial_record_indexes;
 mod m20261201_000032_scheduled_expiries;
 mod m20261201_000033_change_log_pauses;
+mod m20261201_000034_group_entries_in_campaign;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000031_partial_record_indexes::Migration),
             Box::new(m20261201_000032_scheduled_expiries::Migration),
             Box::new(m20261201_000033_change_log_pauses::Migration),
+            Box::new(m20261201_000034_group_entries_in_campaign::Migration),
         ]
     }
 }

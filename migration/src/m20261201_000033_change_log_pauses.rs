@@ -13,8 +13,10 @@
 //! a transaction that fails takes it with it. The triggers skip the rows of a paused campaign
 //! (SQLite in each trigger's `WHEN`; PostgreSQL's functions return at once when every row of the
 //! statement is of one, and leave such rows out otherwise), so a write to another campaign in
-//! the same transaction (an invitation's) is still logged. The triggers of an UPDATE that moves a
-//! row to another campaign or partner, and of profile attributes, are unchanged.
+//! the same transaction (an invitation's) is still logged. SQLite's trigger of an UPDATE that
+//! moves a row to another campaign or partner is unchanged (PostgreSQL's functions leave out a
+//! paused side of a move too; no paused writer moves rows), and so are the triggers of profile
+//! attributes.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
@@ -99,10 +101,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ChangeLogPauses::Table)
+                    // A key (a transaction pauses a campaign once at a time), so that a
+                    // PostgreSQL publication of every table can replicate its deletes.
                     .col(
                         ColumnDef::new(ChangeLogPauses::CampaignId)
                             .big_integer()
-                            .not_null(),
+                            .not_null()
+                            .primary_key(),
                     )
                     .to_owned(),
             )

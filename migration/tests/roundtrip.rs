@@ -45,6 +45,8 @@ mod change_log_pauses;
 mod change_rows;
 #[path = "roundtrip/custom_fields.rs"]
 mod custom_fields;
+#[path = "roundtrip/group_entries.rs"]
+mod group_entries;
 #[path = "roundtrip/record_indexes.rs"]
 mod record_indexes;
 #[path = "roundtrip/scheduled_expiries.rs"]
@@ -234,6 +236,7 @@ async fn sqlite_roundtrip() {
     record_indexes::partial_record_indexes(&db).await;
     scheduled_expiries::scheduled_expiries(&db).await;
     change_log_pauses::change_log_pauses(&db).await;
+    group_entries::group_entries_in_campaign(&db).await;
     db.close().await.unwrap();
 }
 
@@ -275,6 +278,7 @@ async fn postgres_roundtrip() {
     record_indexes::partial_record_indexes(&db).await;
     scheduled_expiries::scheduled_expiries(&db).await;
     change_log_pauses::change_log_pauses(&db).await;
+    group_entries::group_entries_in_campaign(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;
