@@ -178,7 +178,11 @@ impl Checker {
     pub fn currency(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
         let code = value.to_ascii_uppercase();
-        if value.len() == 3 && iso_currency::Currency::from_code(&code).is_some() {
+        // Money only: not the special codes (XXX, XTS, gold and the like), funds or codes
+        // another has replaced.
+        let money = iso_currency::Currency::from_code(&code)
+            .is_some_and(|c| !c.is_special() && !c.is_fund() && c.is_superseded().is_none());
+        if value.len() == 3 && money {
             Some(code)
         } else {
             self.push(
@@ -266,7 +270,10 @@ mod tests {
         );
         assert_eq!(check.currency("currency", Some("  ")), None);
         assert!(check.is_ok("currency"));
-        for bad in ["QQQ", "dollars", "US", "ÉUR"] {
+        for good in ["USD", "GBP", "JPY", "XOF", "XCD", "CHF"] {
+            assert!(check.currency("currency", Some(good)).is_some(), "{good}");
+        }
+        for bad in ["QQQ", "dollars", "US", "ÉUR", "XXX", "XTS", "XAU", "CHE"] {
             let mut check = Checker::default();
             assert_eq!(check.currency("currency", Some(bad)), None, "{bad}");
             assert!(!check.is_ok("currency"), "{bad} passed");
