@@ -8,7 +8,7 @@ pub mod read;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -105,35 +105,44 @@ pub async fn create(
     if let Err(errors) = check.finish() {
         return Ok(Err(errors));
     }
-    let txn = db.begin().await?;
-    let created = note::ActiveModel {
-        account_id: Set(auth.account_id),
-        campaign_id: Set(input.campaign_id),
-        partner_id: Set(input.partner_id),
-        author_user_id: Set(Some(auth.user_id)),
-        note_type: Set(input
-            .note_type
-            .unwrap_or(NoteType::None)
-            .as_str()
-            .to_owned()),
-        body: Set(text),
-        created_at: Set(now),
-        updated_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    activity::record(
-        &txn,
-        auth,
-        Some(key(&created)),
-        CREATED,
-        Some(json!({ "after": details(&created) })),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(created))
+    let new = (input, text);
+    write_transaction(db, &(auth, &new), |txn, &(auth, (input, text))| {
+        Box::pin(async move {
+            let created = note::ActiveModel {
+                account_id: Set(auth.account_id),
+                campaign_id: Set(input.campaign_id),
+                partner_id: Set(input.partner_id),
+                author_user_id: Set(Some(auth.user_id)),
+                note_type: Set(input
+                    .note_type
+                    .unwrap_or(NoteType::None)
+                    .as_str()
+                    .to_owned()),
+                body: Set(text.clone()),
+                created_at: Set(now),
+                updated_at: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            let after = json!({ "after": details(&created) });
+            record(txn, auth, &created, CREATED, after, now).await?;
+            Ok(Finish::Commit(Ok(created)))
+        })
+    })
+    .await
+}
+
+/// The activity entry of `action` on `note`, with `change` (its before and/or after).
+async fn record(
+    db: &impl ConnectionTrait,
+    auth: &AuthContext,
+    note: &note::Model,
+    action: &str,
+    change: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    activity::record(db, auth, Some(key(note)), action, Some(change), now).await
 }
 
 /// One note of the caller's account, if it exists (another account's is absent).
@@ -204,15 +213,8 @@ pub async fn update(
             }
             active.updated_at = Set(Some(now));
             let after = active.update(txn).await?;
-            activity::record(
-                txn,
-                auth,
-                Some(key(&after)),
-                UPDATED,
-                Some(json!({ "before": details(&before), "after": details(&after) })),
-                now,
-            )
-            .await?;
+            let change = json!({ "before": details(&before), "after": details(&after) });
+            record(txn, auth, &after, UPDATED, change, now).await?;
             Ok(Finish::Commit(Ok(after)))
         })
     })
@@ -249,15 +251,8 @@ pub async fn delete(
                 return Ok(Finish::Rollback(Err(not_found(note_id))));
             };
             note::Entity::delete_by_id(gone.id).exec(txn).await?;
-            activity::record(
-                txn,
-                auth,
-                Some(key(&gone)),
-                DELETED,
-                Some(json!({ "before": details(&gone) })),
-                now,
-            )
-            .await?;
+            let before = json!({ "before": details(&gone) });
+            record(txn, auth, &gone, DELETED, before, now).await?;
             Ok(Finish::Commit(Ok(gone)))
         })
     })
