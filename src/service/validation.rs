@@ -229,11 +229,11 @@ fn is_email(value: &str) -> bool {
 }
 
 /// An `http` or `https` URL of a website: a host name with a dot (or an IPv4 address), a
-/// valid port if any, and no whitespace or characters a URL may not hold unencoded.
+/// valid port if any, and no whitespace, quotes or angle brackets (what would end the URL, or
+/// the attribute holding it, in text or markup). Other characters browsers take as they are
+/// (a backslash, braces) are kept as given.
 fn is_http_url(value: &str) -> bool {
-    let unsafe_char = |c: char| {
-        c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^')
-    };
+    let unsafe_char = |c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>');
     let scheme_given = ["http://", "https://"].iter().any(|s| {
         value
             .get(..s.len())
@@ -299,6 +299,7 @@ mod tests {
         assert!(is_http_url("HTTPS://Deals.Example.com/a?b=c#d"));
         assert!(is_http_url("https://déals.example.com/"));
         assert!(is_http_url("http://93.184.216.34/"));
+        assert!(is_http_url("https://direct0.example/o'neil\\path"));
     }
 
     #[test]
