@@ -5,7 +5,7 @@
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -39,7 +39,9 @@ pub fn private(mut response: Response) -> Response {
     response
 }
 
-async fn respond(state: &AppState, token: &str) -> Result<Response, AppError> {
+/// The download of `token`'s export; for `HEAD` (`head`), its headers only: the export is
+/// checked and prepared as for `GET`, but no export slot is taken and no row is read.
+async fn respond(state: &AppState, token: &str, head: bool) -> Result<Response, AppError> {
     let now = state.clock.now();
     let Some(opened) = export::open(&state.db, token, now).await? else {
         return Ok((
@@ -50,6 +52,27 @@ async fn respond(state: &AppState, token: &str) -> Result<Response, AppError> {
     };
     let filter = PartnerFilterInput::from_json(&opened.spec.filter)?;
     let export = export::prepare(&state.db, opened, filter, now).await?;
+    let content_type = match export.format {
+        ExportFormat::Csv => "text/csv; charset=utf-8",
+        ExportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
+    let disposition = format!("attachment; filename=\"{}\"", export.file_name());
+    let with_headers = |mut response: Response| -> Result<Response, AppError> {
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&disposition).map_err(AppError::internal)?,
+        );
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        Ok(response)
+    };
+    if head {
+        return with_headers(StatusCode::OK.into_response());
+    }
     let Some(permit) = state.exports.try_start() else {
         let busy = AppError::Unavailable {
             message: "as many exports as the server runs at once are running: retry shortly"
@@ -63,30 +86,20 @@ async fn respond(state: &AppState, token: &str) -> Result<Response, AppError> {
             .insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_AFTER));
         return Ok(response);
     };
-    let content_type = match export.format {
-        ExportFormat::Csv => "text/csv; charset=utf-8",
-        ExportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    };
-    let disposition = format!("attachment; filename=\"{}\"", export.file_name());
     let stream = state.exports.spawn(state.db.clone(), export, permit);
-    let mut response = Body::from_stream(stream).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(AppError::internal)?,
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(response)
+    with_headers(Body::from_stream(stream).into_response())
 }
 
-/// Streams the export of the path's token.
-pub async fn download(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    private(match respond(&state, &token).await {
-        Ok(response) => response,
-        Err(err) => error_response(&err),
-    })
+/// Streams the export of the path's token (`GET`), or answers its headers (`HEAD`).
+pub async fn download(
+    State(state): State<AppState>,
+    method: Method,
+    Path(token): Path<String>,
+) -> Response {
+    private(
+        match respond(&state, &token, method == Method::HEAD).await {
+            Ok(response) => response,
+            Err(err) => error_response(&err),
+        },
+    )
 }

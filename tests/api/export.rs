@@ -105,7 +105,17 @@ backend_tests! {
         assert!(url.starts_with("/exports/") && url.len() > 50, "{url}");
         assert!(app.texts("SELECT token_hash FROM partner_exports").await[0].as_deref() != Some(&url[9..]), "only the hash is kept");
 
+        // HEAD (a link checker) gets the download's headers: no export runs, no row is read.
+        let before = app.statements();
+        let head = app.request(reqwest::Method::HEAD, &url, &[], "").await;
+        let head_statements = app.statements() - before;
+        assert_eq!(head.status().as_u16(), 200);
+        let head_kind = head.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        assert_eq!(head.bytes().await.unwrap().len(), 0);
+        let before = app.statements();
         let (status, kind, disposition, body) = download(&app, &url).await;
+        assert!(app.statements() - before > head_statements, "GET reads the rows, HEAD does not");
+        assert_eq!(head_kind, kind);
         assert_eq!(status, 200);
         assert_eq!(kind, "text/csv; charset=utf-8");
         assert!(disposition.starts_with(&format!("attachment; filename=\"partners-campaign-{campaign}-")) && disposition.ends_with(".csv\""), "{disposition}");
