@@ -8,7 +8,6 @@ use sea_orm::{
 use serde_json::{json, Value as Json};
 
 use crate::auth::AuthContext;
-use crate::domain::limits::MAX_VIEW_COLUMNS;
 use crate::domain::UserErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::service::partners::columns;
@@ -55,38 +54,8 @@ async fn check_content(
     check: &mut Checker,
 ) -> AppResult<String> {
     let name = check.required_text("name", &content.name, 100);
-    let known: Vec<String> = columns::for_campaign(db, auth, campaign_id)
-        .await?
-        .into_iter()
-        .map(|c| c.key)
-        .collect();
-    if content.columns.len() > MAX_VIEW_COLUMNS {
-        check.push(
-            "columns",
-            UserErrorCode::TooLong,
-            format!(
-                "columns has {} entries; at most {MAX_VIEW_COLUMNS} are allowed",
-                content.columns.len()
-            ),
-        );
-        return Ok(name);
-    }
-    if content.columns.is_empty() {
-        check.push(
-            "columns",
-            UserErrorCode::Required,
-            "choose at least one column",
-        );
-    }
-    for key in &content.columns {
-        if !known.contains(key) {
-            check.push(
-                "columns",
-                UserErrorCode::Invalid,
-                format!("unknown column {key:?}"),
-            );
-        }
-    }
+    let catalog = columns::for_campaign(db, auth, campaign_id).await?;
+    columns::check(check, &content.columns, &catalog);
     let mut taken = partner_view::Entity::find()
         .filter(partner_view::Column::UserId.eq(auth.user_id))
         .filter(partner_view::Column::CampaignId.eq(campaign_id))

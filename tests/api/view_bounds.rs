@@ -38,6 +38,11 @@ backend_tests! {
         wide["columns"] = json!(vec!["partner"; 501]);
         let payload = app.data(SAVE, json!({ "i": wide })).await["savePartnerView"].clone();
         assert_user_error(&payload, &["input", "columns"], "TOO_LONG", "at most 500");
+        // A column chosen twice is refused, as an export of the view would refuse it.
+        let mut repeated = view(c, json!({}));
+        repeated["columns"] = json!(["partner", "country", "partner"]);
+        let payload = app.data(SAVE, json!({ "i": repeated })).await["savePartnerView"].clone();
+        assert_user_error(&payload, &["input", "columns"], "INVALID", "\"partner\" is chosen twice");
         assert_eq!(app.count_rows("partner_views").await, 0, "nothing saved");
 
         // Written into the document 20 levels deep: the filter's bound; 140 levels deep (the
@@ -61,8 +66,11 @@ backend_tests! {
         let id = saved["view"]["id"].clone();
         let payload = app.data(UPDATE, json!({ "i": { "id": id, "filter": nested("or", 9) } })).await["updatePartnerView"].clone();
         assert_user_error(&payload, &["input", "filter"], "INVALID", "at most 8 levels");
-        let kept = app.data("query($c: ID!) { partnerViews(campaignId: $c) { filter } }", json!({ "c": c.to_string() })).await;
+        let payload = app.data(UPDATE, json!({ "i": { "id": id, "columns": ["country", "country"] } })).await["updatePartnerView"].clone();
+        assert_user_error(&payload, &["input", "columns"], "INVALID", "chosen twice");
+        let kept = app.data("query($c: ID!) { partnerViews(campaignId: $c) { filter columns } }", json!({ "c": c.to_string() })).await;
         assert_eq!(kept["partnerViews"][0]["filter"], nested("and", 7));
+        assert_eq!(kept["partnerViews"][0]["columns"], json!(["partner"]));
         assert_alive(&app).await;
     }
 

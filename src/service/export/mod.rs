@@ -22,7 +22,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::auth::{self, hash_token, AuthContext};
-use crate::domain::limits::MAX_VIEW_COLUMNS;
 use crate::domain::{ExportFormat, UserErrorCode};
 use crate::error::{AppError, AppResult};
 use crate::service::partners::filter::PartnerFilter;
@@ -86,44 +85,6 @@ pub struct Issued {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Checks the columns: at least one, each a key of the campaign's catalog, none twice.
-fn check_columns(check: &mut Checker, asked: &[String], catalog: &[columns::Column]) {
-    if asked.is_empty() {
-        check.push(
-            "columns",
-            UserErrorCode::Required,
-            "choose at least one column",
-        );
-    }
-    if asked.len() > MAX_VIEW_COLUMNS {
-        check.push(
-            "columns",
-            UserErrorCode::TooLong,
-            format!(
-                "columns has {} entries; at most {MAX_VIEW_COLUMNS} are allowed",
-                asked.len()
-            ),
-        );
-        return;
-    }
-    let mut seen = std::collections::HashSet::new();
-    for key in asked {
-        if !catalog.iter().any(|c| &c.key == key) {
-            check.push(
-                "columns",
-                UserErrorCode::Invalid,
-                format!("{key:?} is not a column of this campaign's partner list"),
-            );
-        } else if !seen.insert(key.as_str()) {
-            check.push(
-                "columns",
-                UserErrorCode::Invalid,
-                format!("column {key:?} is chosen twice"),
-            );
-        }
-    }
-}
-
 /// Checks an export as the list would check its filter and order, and issues its download
 /// URL. Problems with the request (an unknown campaign, a filter the list refuses, unknown
 /// columns) are user errors, and nothing is stored.
@@ -158,7 +119,7 @@ pub async fn issue(
         Err(other) => return Err(other),
     }
     let catalog = columns::for_campaign(db, auth, request.campaign_id).await?;
-    check_columns(&mut check, &request.columns, &catalog);
+    columns::check(&mut check, &request.columns, &catalog);
     if let Err(errors) = check.finish() {
         return Ok(Err(errors));
     }

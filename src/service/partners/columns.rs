@@ -5,9 +5,11 @@
 use sea_orm::ConnectionTrait;
 
 use crate::auth::AuthContext;
-use crate::domain::{CustomFieldDisplayType, PartnerOrderField};
+use crate::domain::limits::MAX_VIEW_COLUMNS;
+use crate::domain::{CustomFieldDisplayType, PartnerOrderField, UserErrorCode};
 use crate::error::AppResult;
 use crate::service::catalog;
+use crate::service::validation::Checker;
 
 /// The kind of value a column shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
@@ -169,6 +171,45 @@ pub async fn for_campaign(
         .map(|f| (f.id, f.name, CustomFieldDisplayType::parse(&f.display_type)))
         .collect();
     Ok(catalog(&fields))
+}
+
+/// Checks columns chosen for a view or an export (`columns` user errors): at least one, at most
+/// [`MAX_VIEW_COLUMNS`], each a key of the campaign's catalog, none twice.
+pub fn check(check: &mut Checker, asked: &[String], catalog: &[Column]) {
+    if asked.is_empty() {
+        check.push(
+            "columns",
+            UserErrorCode::Required,
+            "choose at least one column",
+        );
+    }
+    if asked.len() > MAX_VIEW_COLUMNS {
+        check.push(
+            "columns",
+            UserErrorCode::TooLong,
+            format!(
+                "columns has {} entries; at most {MAX_VIEW_COLUMNS} are allowed",
+                asked.len()
+            ),
+        );
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for key in asked {
+        if !catalog.iter().any(|c| &c.key == key) {
+            check.push(
+                "columns",
+                UserErrorCode::Invalid,
+                format!("{key:?} is not a column of this campaign's partner list"),
+            );
+        } else if !seen.insert(key.as_str()) {
+            check.push(
+                "columns",
+                UserErrorCode::Invalid,
+                format!("column {key:?} is chosen twice"),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
