@@ -2,7 +2,6 @@
 
 use serde_json::{json, Value};
 
-use crate::first_error_code;
 use crate::support::{backend_tests, TestApp};
 use partnergraph::domain::UserRole;
 use partnergraph::service::accounts;
@@ -90,6 +89,8 @@ backend_tests! {
         assert_eq!(theirs["data"]["partnerViews"], json!([]));
         let (_, body) = app.graphql_as(Some(&eve), DELETE, json!({ "i": { "id": view["id"] } })).await;
         assert_eq!(body["data"]["deletePartnerView"]["userErrors"][0]["code"], "NOT_FOUND");
+        let (_, body) = app.graphql_as(Some(&eve), UPDATE, json!({ "i": { "id": view["id"], "name": "Eve's" } })).await;
+        assert_eq!(codes(&body["data"]["updatePartnerView"]), vec![("id".to_owned(), "NOT_FOUND".to_owned())], "{body}");
 
         let deleted = app.data(DELETE, json!({ "i": { "id": view["id"] } })).await;
         assert_eq!(deleted["deletePartnerView"]["deletedViewId"], view["id"]);
@@ -118,7 +119,13 @@ backend_tests! {
             assert!(payload["view"].is_null());
         }
         assert_eq!(app.count_rows("partner_views").await, 0);
-        let (_, body) = app.graphql(SAVE, json!({ "i": { "campaignId": "424242", "name": "x", "columns": ["partner"] } })).await;
-        assert_eq!(first_error_code(&body), "NOT_FOUND");
+        // An unknown campaign, and a view that is not the caller's, are user errors on their
+        // field, as for groups and exports.
+        let payload = app.data(SAVE, json!({ "i": { "campaignId": "424242", "name": "x", "columns": ["partner"] } })).await["savePartnerView"].clone();
+        assert_eq!(codes(&payload), vec![("campaignId".to_owned(), "NOT_FOUND".to_owned())], "{payload}");
+        assert!(payload["view"].is_null());
+        let payload = app.data(UPDATE, json!({ "i": { "id": "424242", "name": "x" } })).await["updatePartnerView"].clone();
+        assert_eq!(codes(&payload), vec![("id".to_owned(), "NOT_FOUND".to_owned())], "{payload}");
+        assert_eq!(app.count_rows("partner_views").await, 0);
     }
 }

@@ -187,6 +187,28 @@ backend_tests! {
         // A temporary contract without a fallback expires at its own end: no brand's words.
         let own_end = json!({ "templateId": temporary.to_string(), "endDate": day(3) });
         assert_eq!(counts(&switch(&app, &acme, with(base(campaign, ids(&[ending])), own_end)).await).1, 1);
+        // The activity entries show the scheduled expiry and the temporary contract's end as the
+        // API writes instants, the same text on both databases.
+        let latest = |partner: i64| {
+            let (app, acme) = (&app, &acme);
+            async move {
+                let data = app.data_as(acme, "query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) { activity(first: 1) { nodes { action before after } } } }",
+                    json!({ "c": campaign.to_string(), "p": partner.to_string() })).await;
+                data["partner"]["activity"]["nodes"][0].clone()
+            }
+        };
+        let rfc3339_utc = |value: &serde_json::Value| {
+            let text = value.as_str().unwrap_or_default();
+            let shape = text.len() == 20 && text.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(text).is_ok();
+            assert!(shape, "{value} is not an RFC 3339 instant at UTC to the second");
+            text.to_owned()
+        };
+        let entry = latest(flagged).await;
+        assert_eq!((&entry["action"], &entry["before"]["expires"]), (&json!("CONTRACT_EXPIRED"), &json!(null)), "{entry}");
+        assert!(rfc3339_utc(&entry["after"]["expires"]).ends_with(":59:59Z"), "{entry}");
+        let entry = latest(ending).await;
+        assert_eq!(entry["action"], "CONTRACT_SWITCHED", "{entry}");
+        rfc3339_utc(&entry["after"]["ends"]);
         apply_due_in(&app, 5).await;
         let expired_entry = |partner: i64| {
             let app = &app;

@@ -9,9 +9,10 @@ use crate::graphql::ids;
 use crate::graphql::inputs::partner_filter::{FilterJson, PartnerFilterInput, PartnerOrder};
 use crate::graphql::types::user_error::UserError;
 use crate::graphql::types::views::PartnerView;
-use crate::service::partners;
 use crate::service::partners::sort::SortKey;
+use crate::service::validation::Checker;
 use crate::service::views::{self, ViewContent};
+use crate::service::{campaigns, partners};
 
 /// A new saved view.
 #[derive(InputObject)]
@@ -178,6 +179,10 @@ impl ViewMutation {
         #[graphql(desc = "The campaign, the view's name, and its columns, filter and sort.")] input: SavePartnerViewInput,
     ) -> async_graphql::Result<PartnerViewPayload> {
         let campaign_id = ids::campaign_id(&input.campaign_id)?;
+        let mut check = Checker::default();
+        if !campaigns::check_exists(db(ctx)?, auth(ctx)?, campaign_id, &mut check).await? {
+            return Ok(payload(Err(check.finish().err().unwrap_or_default())));
+        }
         let filter = match input.filter {
             None => serde_json::json!({}),
             Some(FilterJson::Json(json)) => json,
@@ -208,7 +213,12 @@ impl ViewMutation {
         input: UpdatePartnerViewInput,
     ) -> async_graphql::Result<PartnerViewPayload> {
         let (db, auth) = (db(ctx)?, auth(ctx)?);
-        let view = views::get(db, auth, ids::view_id(&input.id)?).await?;
+        let view = match views::get(db, auth, ids::view_id(&input.id)?).await {
+            Err(AppError::NotFound(message)) => {
+                return Ok(refused("id", UserErrorCode::NotFound, message))
+            }
+            found => found?,
+        };
         let filter = match input.filter {
             None => views::filter_of(&view),
             Some(FilterJson::Json(json)) => json,

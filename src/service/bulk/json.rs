@@ -42,6 +42,20 @@ pub fn plain_text(expr: &str) -> String {
     format!("COALESCE('\"' || ({expr}) || '\"', 'null')")
 }
 
+/// A timestamp expression as a JSON string in RFC 3339 at UTC to the second
+/// (`"2027-01-31T23:59:59Z"`, as the API writes instants), `null` when null. Its text cast would
+/// differ between the databases (`2027-01-31 23:59:59+00` on PostgreSQL, in the session's time
+/// zone; `2027-01-31T23:59:59+00:00` on SQLite).
+pub fn instant(backend: DbBackend, expr: &str) -> String {
+    let text = match backend {
+        DbBackend::Postgres => {
+            format!("to_char(({expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+        }
+        _ => format!("strftime('%Y-%m-%dT%H:%M:%SZ', ({expr}))"),
+    };
+    plain_text(&text)
+}
+
 /// A sorted JSON array of the integers `column` of `from_where` (`FROM ... WHERE ...`).
 pub fn int_array(backend: DbBackend, column: &str, from_where: &str) -> String {
     match backend {

@@ -130,7 +130,8 @@ pub(crate) const OPEN_RECORDS: &str = "status IN ('PENDING', 'UPCOMING', 'ACTIVE
 /// engine reads the state of every selected partner twice. `current`, `upcoming` and
 /// `pending` are record ids (a new record shows); `open` weighs the open records by status
 /// (pending 1, upcoming 10, active 100, suspended 1,000), so any move between those statuses
-/// shows; `ends` is the current record's end, `expires` its scheduled expiry.
+/// shows; `ends` is the current record's end, `expires` its scheduled expiry (RFC 3339 at UTC,
+/// the same text on both databases).
 pub(crate) fn state(run: Run<'_>) -> String {
     let c = run.campaign_id;
     let p = fixed::STATE_PARTNER;
@@ -149,12 +150,14 @@ pub(crate) fn state(run: Run<'_>) -> String {
          AND {OPEN_RECORDS}",
         json::int(&format!("MAX(CASE WHEN {current} THEN id END)")),
         json::int(&format!("MAX(CASE WHEN {current} THEN template_id END)")),
-        json::plain_text(&format!(
-            "CAST(MAX(CASE WHEN {current} THEN end_date END) AS TEXT)"
-        )),
-        json::plain_text(&format!(
-            "CAST(MAX(CASE WHEN {current} THEN expires_at END) AS TEXT)"
-        )),
+        json::instant(
+            run.backend,
+            &format!("MAX(CASE WHEN {current} THEN end_date END)")
+        ),
+        json::instant(
+            run.backend,
+            &format!("MAX(CASE WHEN {current} THEN expires_at END)")
+        ),
         json::int(
             "SUM(CASE status WHEN 'PENDING' THEN 1 WHEN 'UPCOMING' THEN 10 \
              WHEN 'ACTIVE' THEN 100 WHEN 'SUSPENDED' THEN 1000 ELSE 0 END)"
@@ -173,13 +176,20 @@ pub fn start_of(day: NaiveDate, tz: &str) -> DateTime<Utc> {
     local(day, NaiveTime::MIN, tz)
 }
 
-/// 23:59:59 of `day` in the time zone named `tz`: when a contract expiring that day ends.
+/// The last second of `day` in the time zone named `tz` (23:59:59 on a day without a clock
+/// change): when a contract expiring that day ends. It is the second before the next day
+/// starts, so a day whose clocks jump forward at 23:00 (America/Nuuk) ends at 22:59:59, and one
+/// whose 23:00–24:00 is repeated (Africa/Cairo in October) at the second 23:59:59; either way
+/// before anything starting the next day.
 pub fn end_of(day: NaiveDate, tz: &str) -> DateTime<Utc> {
-    local(
-        day,
-        NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
-        tz,
-    )
+    match day.succ_opt() {
+        Some(next) => start_of(next, tz) - chrono::Duration::seconds(1),
+        None => local(
+            day,
+            NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
+            tz,
+        ),
+    }
 }
 
 fn local(day: NaiveDate, time: NaiveTime, tz: &str) -> DateTime<Utc> {
@@ -220,5 +230,48 @@ mod tests {
             "2026-06-30T22:00:00+00:00"
         );
         assert_eq!(end_of(day, "No/Such_Zone"), end_of(day, "UTC"));
+    }
+
+    #[test]
+    fn a_day_with_a_clock_change_at_its_end_ends_just_before_the_next_day_starts() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        // Nuuk springs forward at 23:00 (-02:00) to 00:00 (-01:00): 23:59:59 never happens.
+        let (day, tz) = (date(2027, 3, 27), "America/Nuuk");
+        assert_eq!(
+            start_of(date(2027, 3, 28), tz).to_rfc3339(),
+            "2027-03-28T01:00:00+00:00"
+        );
+        assert_eq!(end_of(day, tz).to_rfc3339(), "2027-03-28T00:59:59+00:00");
+        // Cairo falls back at 24:00 (+03:00) to 23:00 (+02:00): 23:59:59 happens twice.
+        let (day, tz) = (date(2027, 10, 28), "Africa/Cairo");
+        assert_eq!(end_of(day, tz).to_rfc3339(), "2027-10-28T21:59:59+00:00");
+        assert_eq!(
+            start_of(date(2027, 10, 29), tz).to_rfc3339(),
+            "2027-10-28T22:00:00+00:00"
+        );
+        // Santiago skips midnight: the day starts at 01:00, the day before ends a second earlier.
+        let tz = "America/Santiago";
+        assert_eq!(
+            start_of(date(2026, 9, 6), tz).to_rfc3339(),
+            "2026-09-06T04:00:00+00:00"
+        );
+        assert_eq!(
+            end_of(date(2026, 9, 5), tz).to_rfc3339(),
+            "2026-09-06T03:59:59+00:00"
+        );
+        for tz in [
+            "UTC",
+            "America/Nuuk",
+            "Africa/Cairo",
+            "America/Santiago",
+            "Australia/Lord_Howe",
+        ] {
+            for offset in 0..366 {
+                let day = date(2027, 1, 1) + chrono::Duration::days(offset);
+                let end = end_of(day, tz);
+                assert_eq!(today(end, tz), day, "{tz} {day}: its end is still that day");
+                assert!(end < start_of(day + chrono::Duration::days(1), tz));
+            }
+        }
     }
 }
