@@ -50,18 +50,22 @@ async fn check_content(
     auth: &AuthContext,
     campaign_id: i64,
     content: &ViewContent,
-    except: Option<i64>,
+    except: Option<&partner_view::Model>,
     check: &mut Checker,
 ) -> AppResult<String> {
     let name = check.required_text("name", &content.name, 100);
-    let catalog = columns::for_campaign(db, auth, campaign_id).await?;
-    columns::check(check, &content.columns, &catalog);
+    // A view's own columns are not checked again: deleting a custom field removes its column
+    // from the views, which may leave one with none, and renaming it must still work.
+    if except.is_none_or(|view| columns_of(view) != content.columns) {
+        let catalog = columns::for_campaign(db, auth, campaign_id).await?;
+        columns::check(check, &content.columns, &catalog);
+    }
     let mut taken = partner_view::Entity::find()
         .filter(partner_view::Column::UserId.eq(auth.user_id))
         .filter(partner_view::Column::CampaignId.eq(campaign_id))
         .filter(partner_view::Column::Name.eq(name.clone()));
-    if let Some(id) = except {
-        taken = taken.filter(partner_view::Column::Id.ne(id));
+    if let Some(view) = except {
+        taken = taken.filter(partner_view::Column::Id.ne(view.id));
     }
     if check.is_ok("name") && taken.one(db).await?.is_some() {
         check.push(
@@ -150,7 +154,7 @@ pub async fn update(
         auth,
         view.campaign_id,
         &content,
-        Some(view.id),
+        Some(&view),
         &mut check,
     )
     .await?;

@@ -305,6 +305,10 @@ backend_tests! {
         let saved = app.data("mutation($i: SavePartnerViewInput!) { savePartnerView(input: $i) { view { filter } userErrors { code } } }",
             json!({ "i": { "campaignId": c, "name": "Gold tier", "columns": ["partner", format!("customField:{tier}")], "filter": filter } })).await;
         assert_eq!(saved["savePartnerView"]["userErrors"], json!([]), "{saved}");
+        let only = app.data("mutation($i: SavePartnerViewInput!) { savePartnerView(input: $i) { view { id } userErrors { code } } }",
+            json!({ "i": { "campaignId": c, "name": "Tier only", "columns": [format!("customField:{tier}")] } })).await;
+        let only = only["savePartnerView"]["view"]["id"].clone();
+        assert!(only.is_string(), "{only}");
         assert_eq!(listed(&app, filter.clone()).await, [p[0]]);
 
         // Removing an option: it leaves every answer; an answer left without options goes. Each
@@ -345,6 +349,19 @@ backend_tests! {
         let renamed = app.data("mutation($i: UpdatePartnerViewInput!) { updatePartnerView(input: $i) { view { name } userErrors { field code } } }",
             json!({ "i": { "id": views["partnerViews"][0]["id"], "name": "Gold tier (old)" } })).await;
         assert_eq!(renamed["updatePartnerView"]["userErrors"], json!([]), "the view can still be changed: {renamed}");
+        // A view left with no column can still be renamed; new columns are checked.
+        let rename = |input: Value| {
+            let app = &app;
+            async move {
+                app.data("mutation($i: UpdatePartnerViewInput!) { updatePartnerView(input: $i) { view { name columns } userErrors { field code } } }",
+                    json!({ "i": input })).await["updatePartnerView"].clone()
+            }
+        };
+        let renamed = rename(json!({ "id": only, "name": "Was tier only" })).await;
+        assert_eq!(renamed["userErrors"], json!([]), "{renamed}");
+        assert_eq!(renamed["view"], json!({ "name": "Was tier only", "columns": [] }), "{renamed}");
+        let refused = rename(json!({ "id": only, "columns": [format!("customField:{tier}")] })).await;
+        assert_eq!(refused["userErrors"], json!([{ "field": ["input", "columns"], "code": "INVALID" }]), "{refused}");
         let (status, body) = app.graphql(LIST, json!({ "c": c, "f": view_filter })).await;
         assert_eq!((status, body["errors"].clone()), (200, Value::Null), "{body}");
         assert_eq!(body["data"]["partners"]["totalCount"], 0, "{body}");
