@@ -130,6 +130,38 @@ backend_tests! {
         assert_eq!(codes(&body), vec!["BAD_REQUEST".to_owned()]);
     }
 
+    async fn get_requests_take_the_standard_parameters(app) {
+        let auth = app.auth_header();
+        let get = |params: &[(&str, &str)]| {
+            let (app, auth) = (&app, auth.clone());
+            let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
+            async move {
+                let response = app.request(Method::GET, &format!("/graphql?{query}"), &[("Authorization", &auth), ("Accept", "application/json")], "").await;
+                let status = response.status().as_u16();
+                (status, response.json::<Value>().await.unwrap())
+            }
+        };
+        // `operationName` picks one of several operations; variables are JSON.
+        let document = "query A($c: ID!) { a: campaign(id: $c) { __typename } } query B { b: __typename }";
+        let variables = json!({ "c": app.campaign_id().to_string() }).to_string();
+        let (status, body) = get(&[("query", document), ("operationName", "B")]).await;
+        assert_eq!((status, &body["data"]), (200, &json!({ "b": "Query" })), "{body}");
+        let (status, body) = get(&[("query", document), ("operationName", "A"), ("variables", &variables)]).await;
+        assert_eq!((status, &body["data"]), (200, &json!({ "a": { "__typename": "Campaign" } })), "{body}");
+        let (_, body) = get(&[("query", document)]).await;
+        assert_eq!(codes(&body), vec!["GRAPHQL_VALIDATION_FAILED".to_owned()], "{body}");
+        // A parameter twice, variables that are not a JSON object, no query: 400.
+        for params in [
+            vec![("query", "{ __typename }"), ("query", "{ viewer { user { name } } }")],
+            vec![("query", "{ __typename }"), ("variables", "[1]")],
+            vec![("query", "{ __typename }"), ("variables", "{nope")],
+            vec![("operationName", "A")],
+        ] {
+            let (status, body) = get(&params).await;
+            assert_eq!((status, codes(&body)), (400, vec!["BAD_REQUEST".to_owned()]), "{params:?}: {body}");
+        }
+    }
+
     async fn persisted_queries_register_once_and_then_run_by_hash(app) {
         let query = "{ viewer { user { name } } }";
         let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(query.as_bytes()));
@@ -203,6 +235,32 @@ backend_tests! {
         // One file per request.
         let (status, body) = send(Some(app.auth_header()), form(small.clone(), 2)).await;
         assert_eq!((status, first_error_code(&body)), (400, "BAD_REQUEST".to_owned()), "{body}");
+        // A file only fills a variable declared Upload that the request gives as null (or leaves
+        // out): mapped into a String it would be stored as the text "#__graphql_file__:0"; mapped
+        // to no variable it would be dropped.
+        let create = "mutation($c: ID!, $name: String!) { createPartnerGroup(input: { campaignId: $c, name: $name }) { group { name } } }";
+        let groups = app.count_rows("partner_groups").await;
+        for (operations, path) in [
+            (json!({ "query": create, "variables": { "c": c, "name": null } }), "variables.name"),
+            (json!({ "query": create, "variables": { "c": c, "name": "x" } }), "variables.nope"),
+            (json!({ "query": query, "variables": { "c": c, "file": "text" } }), "variables.file"),
+            (json!({ "query": query, "variables": { "c": c, "file": null } }), "variables.file.0"),
+            (json!({ "query": query, "variables": { "c": c, "file": null } }), "file"),
+            (json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "0".repeat(64) } }, "variables": { "c": c } }), "variables.file"),
+        ] {
+            let form = reqwest::multipart::Form::new()
+                .text("operations", operations.to_string())
+                .text("map", json!({ "0": [path] }).to_string())
+                .part("0", reqwest::multipart::Part::bytes(b"Partner ID,Groups\n1,\n".to_vec()).file_name("f.csv"));
+            let (status, body) = send(Some(app.auth_header()), form).await;
+            assert_eq!((status, first_error_code(&body)), (400, "BAD_REQUEST".to_owned()), "{path}: {body}");
+        }
+        assert_eq!(app.count_rows("partner_groups").await, groups, "no group named after a file");
+        // The file's variable left out of `variables` is filled all the same.
+        let omitted = json!({ "query": query, "variables": { "c": c } }).to_string();
+        let (status, body) = send(Some(app.auth_header()), form(omitted, 1)).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["data"]["bulkEditPartnerGroups"]["rowCount"].is_u64(), "{body}");
         // A well-formed request runs (the group_file tests upload through the same reader).
         let (status, body) = send(Some(app.auth_header()), form(small, 1)).await;
         assert_eq!(status, 200, "{body}");

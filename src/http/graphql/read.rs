@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::io::{Seek, Write};
 
+use async_graphql::parser::types::{BaseType, DocumentOperations, Type};
 use async_graphql::{Request, UploadValue, Variables};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method};
@@ -36,8 +37,7 @@ pub async fn request(
     body: Body,
 ) -> Result<Request, AppError> {
     if method == Method::GET {
-        return async_graphql::http::parse_query_string(query.unwrap_or_default())
-            .map_err(|_| AppError::bad_request("the query string is not a GraphQL request: give `query`, and `variables` and `extensions` as JSON objects"));
+        return query_string(query.unwrap_or_default());
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -61,6 +61,29 @@ pub async fn request(
         ("multipart/form-data", _) => multipart(content_type, body).await,
         _ => Err(unsupported(content_type)),
     }
+}
+
+/// A `GET` request's parameters (GraphQL over HTTP): `query`, `operationName`, and `variables`
+/// and `extensions` as JSON text; each at most once, read as a JSON body's members would be.
+/// (async-graphql's own reader expects `operation_name`, so a document of several operations
+/// could not be run by name over GET.)
+fn query_string(query: &str) -> Result<Request, AppError> {
+    let mut body = serde_json::Map::new();
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        let value = match name.as_ref() {
+            "query" | "operationName" => Value::String(value.into_owned()),
+            "variables" | "extensions" => serde_json::from_str(&value).map_err(|_| {
+                AppError::bad_request(format!("`{name}` is not JSON: give a JSON object"))
+            })?,
+            _ => continue,
+        };
+        if body.insert(name.clone().into_owned(), value).is_some() {
+            return Err(AppError::bad_request(format!(
+                "`{name}` is given more than once"
+            )));
+        }
+    }
+    operation(body)
 }
 
 fn unsupported(content_type: &str) -> AppError {
@@ -95,7 +118,7 @@ fn json(bytes: &[u8]) -> Result<Request, AppError> {
             err.column()
         ))
     })?;
-    let Value::Object(mut body) = value else {
+    let Value::Object(body) = value else {
         return Err(match value {
             Value::Array(_) => AppError::bad_request(
                 "batched requests are not supported: send one operation per request",
@@ -103,6 +126,11 @@ fn json(bytes: &[u8]) -> Result<Request, AppError> {
             _ => AppError::bad_request("the body must be a JSON object with a `query`"),
         });
     };
+    operation(body)
+}
+
+/// One operation from the members of a JSON body (or of a `GET` request's parameters).
+fn operation(mut body: serde_json::Map<String, Value>) -> Result<Request, AppError> {
     let query = match body.remove("query") {
         Some(Value::String(query)) => query,
         None | Some(Value::Null) => String::new(),
@@ -226,6 +254,7 @@ async fn multipart(content_type: &str, body: Body) -> Result<Request, AppError> 
         || AppError::bad_request("the multipart request's `map` does not match its files");
     if let Some((name, upload)) = file {
         let paths = map.remove(&name).ok_or_else(mismatch)?;
+        let declared = declared_variables(&request)?;
         if paths.len() > MAX_FILE_PATHS {
             return Err(AppError::bad_request(format!(
                 "the multipart request's `map` names {} variables for one file; at most {MAX_FILE_PATHS} are accepted",
@@ -233,6 +262,7 @@ async fn multipart(content_type: &str, body: Body) -> Result<Request, AppError> 
             )));
         }
         for path in paths {
+            check_upload_path(&mut request, &declared, &path)?;
             let upload = UploadValue {
                 filename: upload.filename.clone(),
                 content_type: upload.content_type.clone(),
@@ -245,6 +275,76 @@ async fn multipart(content_type: &str, body: Body) -> Result<Request, AppError> 
         return Err(mismatch());
     }
     Ok(request)
+}
+
+/// The variables the request's operation declares, with their types. An upload needs the
+/// query text (not only a persisted query's hash), so that where its file goes can be checked.
+fn declared_variables(request: &Request) -> Result<HashMap<String, Type>, AppError> {
+    let unreadable = || {
+        AppError::bad_request(
+            "the multipart request's `operations` must carry the query text of the operation its file is for",
+        )
+    };
+    let document = async_graphql::parser::parse_query(&request.query).map_err(|_| unreadable())?;
+    let operation = match (&document.operations, request.operation_name.as_deref()) {
+        (DocumentOperations::Single(operation), _) => operation,
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            operations.get(name).ok_or_else(unreadable)?
+        }
+        (DocumentOperations::Multiple(_), None) => return Err(unreadable()),
+    };
+    Ok(operation
+        .node
+        .variable_definitions
+        .iter()
+        .map(|v| (v.node.name.node.to_string(), v.node.var_type.node.clone()))
+        .collect())
+}
+
+/// A file may only fill a variable declared `Upload` (or an item of a list of them) that the
+/// request gives as `null` (or leaves out): in any other variable it would be read as the text
+/// `#__graphql_file__:0`, and a path naming no variable would leave the file unused.
+fn check_upload_path(
+    request: &mut Request,
+    declared: &HashMap<String, Type>,
+    path: &str,
+) -> Result<(), AppError> {
+    let refused = || {
+        let shown: String = path.chars().take(100).collect();
+        AppError::bad_request(format!(
+            "the multipart request's `map` names {shown:?}: a file may only fill a variable (or an item of a list variable) of type Upload that `variables` gives as null"
+        ))
+    };
+    let mut parts = path
+        .strip_prefix("variables.")
+        .ok_or_else(refused)?
+        .split('.');
+    let name = parts.next().unwrap_or_default();
+    let mut ty = declared.get(name).ok_or_else(refused)?;
+    let name = async_graphql::Name::new(name);
+    // A file variable left out of `variables` is taken as given as null.
+    if !request.variables.contains_key(&name) && path.matches('.').count() == 1 {
+        request
+            .variables
+            .insert(name.clone(), async_graphql::Value::Null);
+    }
+    let mut value = request.variables.get(&name).ok_or_else(refused)?;
+    for part in parts {
+        let index: usize = part.parse().map_err(|_| refused())?;
+        match (&ty.base, value) {
+            (BaseType::List(item), async_graphql::Value::List(values)) => {
+                ty = item;
+                value = values.get(index).ok_or_else(refused)?;
+            }
+            _ => return Err(refused()),
+        }
+    }
+    match (&ty.base, value) {
+        (BaseType::Named(named), async_graphql::Value::Null) if named.as_str() == "Upload" => {
+            Ok(())
+        }
+        _ => Err(refused()),
+    }
 }
 
 /// A server-side failure to keep an upload in a temporary file (a full disk, say).
