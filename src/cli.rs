@@ -52,16 +52,24 @@ pub enum ContractsCommand {
         /// The database.
         #[command(flatten)]
         db: DatabaseConfig,
-        /// The time to apply at (RFC 3339; default: now).
+        /// The time to apply at (RFC 3339, within 36,500 days of now; default: now).
         #[arg(long, value_parser = parse_instant)]
         now: Option<chrono::DateTime<chrono::Utc>>,
     },
 }
 
+/// An RFC 3339 time within [`MAX_DAYS_AWAY`](crate::service::contracts::MAX_DAYS_AWAY) days of
+/// the real clock, as contract dates are: a run at a time far off would stamp history with it
+/// (past 2262 beyond what a cursor can hold).
 fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    chrono::DateTime::parse_from_rfc3339(text)
+    let at = chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| t.to_utc())
-        .map_err(|e| format!("not an RFC 3339 time: {e}"))
+        .map_err(|e| format!("not an RFC 3339 time: {e}"))?;
+    let away = crate::service::contracts::MAX_DAYS_AWAY;
+    if (at - chrono::Utc::now()).num_days().abs() > away {
+        return Err(format!("more than {away} days from now"));
+    }
+    Ok(at)
 }
 
 /// Arguments of `migrate`.

@@ -154,6 +154,11 @@ async fn apply_due_once(app: TestApp) {
         &app.db_url(),
     );
     assert!(!ok && stderr.contains("RFC 3339"), "{stderr}");
+    let (ok, _, stderr) = partnergraph(
+        &["contracts", "apply-due", "--now", "9999-12-31T23:59:59Z"],
+        &app.db_url(),
+    );
+    assert!(!ok && stderr.contains("36500 days"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
