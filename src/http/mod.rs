@@ -1,5 +1,6 @@
 //! HTTP: the router, GraphQL endpoint, playground, health and readiness checks, metrics.
 
+pub mod content_coding;
 mod cors;
 mod export;
 mod graphql;

@@ -78,6 +78,8 @@ impl FormBody {
     /// Reads the body: `application/x-www-form-urlencoded` or `multipart/form-data` (text
     /// fields; a file part is refused). Anything else is a 400 saying so.
     pub async fn read(mut request: Request) -> Result<Self, RestError> {
+        crate::http::content_coding::check(request.headers())
+            .map_err(|message| RestError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message))?;
         let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)

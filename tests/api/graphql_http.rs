@@ -101,6 +101,7 @@ backend_tests! {
             (vec![("Content-Type", "application/graphql")], "{ __typename }", 415),
             (vec![("Content-Type", "text/plain")], "{ __typename }", 415),
             (vec![("Content-Type", "application/json; charset=latin1")], "{}", 415),
+            (vec![("Content-Type", "application/json"), ("Content-Encoding", "gzip")], "{\"query\": \"{ __typename }\"}", 415),
         ];
         for (headers, body, status) in cases {
             let (got, content_type, answer) = post(&app, &headers, body).await;

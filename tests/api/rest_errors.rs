@@ -148,6 +148,22 @@ backend_tests! {
             .unwrap();
         assert_eq!(answer.status().as_u16(), 200, "{}", answer.text().await.unwrap());
         assert_eq!(rows(&app).await.0, 1);
+        // A compressed body is not read as a plain one: 415, nothing written.
+        let mut gzipped = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gzipped, b"Name=Zipped").unwrap();
+        let answer = reqwest::Client::new()
+            .post(format!("{}{}", app.base_url, rest.groups(app.campaign_id())))
+            .basic_auth(&app.account.account_sid, Some(&app.account.auth_token))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Content-Encoding", "gzip")
+            .body(gzipped.finish().unwrap())
+            .send()
+            .await
+            .unwrap();
+        let answer = Answer { status: answer.status().as_u16(), headers: answer.headers().clone(), text: answer.text().await.unwrap() };
+        let (_, _) = envelope(&answer, 415);
+        assert!(answer.json()["Message"].as_str().unwrap().contains("Content-Encoding \"gzip\""), "{}", answer.text);
+        assert_eq!(rows(&app).await.0, 1);
     }
 
     async fn a_duplicate_name_is_409(app) {

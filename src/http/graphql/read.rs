@@ -39,6 +39,7 @@ pub async fn request(
     if method == Method::GET {
         return query_string(query.unwrap_or_default());
     }
+    crate::http::content_coding::check(headers).map_err(|message| status(415, message))?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
