@@ -271,6 +271,8 @@ backend_tests! {
             ("binary.bin", vec![0u8, 159, 146, 150, 0, 1, 2, 3], "neither CSV nor XLSX"),
             ("old.xls", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest".to_vec(), "neither CSV nor XLSX"),
             ("big.csv", too_large, "too large"),
+            // Cut off inside a quoted list: not applied as if whole.
+            ("cut.csv", format!("Partner Id,Add To\n{},\"{}, ", f.p[0], f.b).into_bytes(), "opened on line 2 is never closed"),
         ];
         let before = memberships(&app).await;
         for (name, bytes, needle) in cases {

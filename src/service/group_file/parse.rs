@@ -2,6 +2,7 @@
 
 mod archive;
 mod cells;
+mod quotes;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -81,10 +82,17 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<FileRow>, AppError> {
     } else {
         Cow::Borrowed(text)
     };
+    let delimiter = delimiter(&text);
+    if let Some(line) = quotes::unterminated(&text, delimiter) {
+        return Err(AppError::Validation(format!(
+            "the CSV file cannot be read: the quoted cell opened on line {line} is never closed \
+             (is the file cut off, or a quote missing?)"
+        )));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(delimiter(&text))
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut rows = Rows::default();
