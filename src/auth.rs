@@ -70,6 +70,10 @@ pub fn parse_basic(header: &str) -> Option<(String, String)> {
 /// Most credentials [`AuthCache`] holds (least recently used ones go first).
 const AUTH_CACHE_ENTRIES: usize = 10_000;
 
+/// The challenge a 401 names in `WWW-Authenticate`: HTTP Basic with the Account SID and Auth
+/// Token.
+pub const CHALLENGE: &str = "Basic realm=\"partnergraph\"";
+
 /// Verified credentials, for at most a configured time (`AUTH_CACHE_TTL_MS`): a request whose
 /// credential was verified moments ago runs no statement to authenticate. Keyed by the Account
 /// SID and the token's hash, so only the very same credential finds an entry (a wrong token

@@ -11,9 +11,6 @@ use crate::domain::UserErrorCode;
 use crate::error::AppError;
 use crate::service::validation::UserError;
 
-/// The realm a 401 response names in `WWW-Authenticate`.
-const REALM: &str = "Basic realm=\"partnergraph\"";
-
 /// One problem with one request parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -184,9 +181,10 @@ impl IntoResponse for RestError {
         };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(REALM));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(crate::auth::CHALLENGE),
+            );
         }
         if let Some(seconds) = self.retry_after {
             response

@@ -76,6 +76,24 @@ backend_tests! {
         assert_eq!(status, 401);
         assert_eq!(first_error_code(&body), "UNAUTHENTICATED");
         assert!(body["data"].is_null());
+        // The 401 names the scheme (RFC 9110), except to a page's script, whose browser would
+        // answer the challenge with a login prompt of its own.
+        let post = |headers: &'static [(&'static str, &'static str)]| {
+            let app = &app;
+            async move {
+                let mut all = vec![("Content-Type", "application/json")];
+                all.extend_from_slice(headers);
+                app.request(reqwest::Method::POST, "/graphql", &all, r#"{"query": "{ __typename }"}"#).await
+            }
+        };
+        let plain = post(&[]).await;
+        assert_eq!(plain.status().as_u16(), 401);
+        assert_eq!(plain.headers()["www-authenticate"], "Basic realm=\"partnergraph\"");
+        let wrong = post(&[("Authorization", "Basic bm9ib2R5Om5vdGhpbmc=")]).await;
+        assert_eq!(wrong.headers()["www-authenticate"], "Basic realm=\"partnergraph\"");
+        let script = post(&[("Sec-Fetch-Mode", "cors")]).await;
+        assert_eq!(script.status().as_u16(), 401);
+        assert!(script.headers().get("www-authenticate").is_none());
     }
 
     async fn wrong_token_gets_401(app) {

@@ -88,7 +88,16 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         Ok(caller) => caller,
         Err(err) => {
             GraphqlMetrics::start_named(None, "").fail(&err);
-            return write::failure(media, err, Some(&refused));
+            let mut response = write::failure(media, err, Some(&refused));
+            if response.status() == axum::http::StatusCode::UNAUTHORIZED
+                && !negotiate::from_page_script(&parts.headers)
+            {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static(auth::CHALLENGE),
+                );
+            }
+            return response;
         }
     };
 

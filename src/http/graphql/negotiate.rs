@@ -74,6 +74,18 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
+/// Whether the request is a page's script (`fetch`, XHR): browsers mark those with
+/// `Sec-Fetch-Mode` (`cors`, `same-origin`, `no-cors`), and answer a 401 with a Basic challenge
+/// by a login prompt of their own instead of letting the page show the error (a headless
+/// playground would hang on it). Other clients, and a browser opening the URL itself
+/// (`navigate`), get the challenge.
+pub fn from_page_script(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-mode")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|mode| !mode.eq_ignore_ascii_case("navigate"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,8 +110,8 @@ pub fn failure(media: Media, err: AppError, extensions: Option<&serde_json::Valu
     if let Some(seconds) = retry_after {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
-    // No `WWW-Authenticate` on a 401: for a page's fetch a browser would answer it with its
-    // own login prompt (which hangs a headless playground) instead of showing the error.
+    // `WWW-Authenticate` on a 401 is the caller's to add: not for a page's script
+    // (`negotiate::from_page_script`).
     if status == StatusCode::METHOD_NOT_ALLOWED {
         headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
     }
