@@ -94,6 +94,30 @@ backend_tests! {
         assert_eq!(body["errors"][0]["extensions"]["code"], "VALIDATION");
     }
 
+    async fn an_object_whose_fields_are_all_skipped_is_an_empty_object(app) {
+        let campaign = app.campaign_id().to_string();
+        // Skipped by a variable, a literal, at the root, through a fragment that does not apply:
+        // the object is there with no keys, never `null` (which in a non-null position nulled
+        // `data` without an error).
+        let cases = [
+            ("query($n: Boolean!) { viewer { user @skip(if: $n) { name } } }", json!({ "viewer": {} })),
+            ("{ viewer { user @include(if: false) { name } } }", json!({ "viewer": {} })),
+            ("{ viewer @skip(if: true) { user { name } } }", json!({})),
+            ("query($n: Boolean!) { a: __typename @include(if: $n) viewer @skip(if: $n) { user { name } } }", json!({ "a": "Query" })),
+            ("query($n: Boolean!) { viewer @skip(if: $n) { user { name } } }", json!({})),
+            ("{ viewer { ... on Viewer @skip(if: true) { user { name } } } }", json!({ "viewer": {} })),
+            ("query($c: ID!) { campaign(id: $c) { name @skip(if: true) } missing: campaign(id: \"999999\") { name @skip(if: true) } }",
+                json!({ "campaign": {}, "missing": null })),
+        ];
+        for (query, data) in cases {
+            let (status, body) = app.graphql(query, json!({ "n": true, "c": campaign })).await;
+            assert_eq!((status, &body["data"], body.get("errors")), (200, &data, None), "{query}: {body}");
+        }
+        // With the fields included, as ever; the hidden field never shows.
+        let (_, body) = app.graphql("query($n: Boolean!) { viewer { user @include(if: $n) { name } } }", json!({ "n": true })).await;
+        assert_eq!(body["data"], json!({ "viewer": { "user": { "name": "Account Administrator" } } }), "{body}");
+    }
+
     async fn response_keys_come_in_query_order(app) {
         let campaign = app.campaign_id();
         let query = format!(r#"{{ zeta: viewer {{ user {{ role name }} account {{ name }} }}

@@ -39,7 +39,11 @@ fn step(segment: &PathSegment) -> Step {
 }
 
 /// Asks every selection set of an interface or union type for the value's `__typename` (under
-/// [`RUNTIME_TYPE`]) before the document runs.
+/// [`RUNTIME_TYPE`]) before the document runs; and every selection set that may select nothing
+/// (each of its fields under `@skip`/`@include`, or in a fragment), the root's too: the executor
+/// answers an object of no fields as `null`, which would read as a missing object (and, in a
+/// non-null position, null its parents up to `data`). With the hidden field it stays an object,
+/// completed to `{}`.
 pub fn mark_abstract_selections(doc: &mut ExecutableDocument, types: &TypeMap) {
     let operations: Vec<&mut Positioned<async_graphql::parser::types::OperationDefinition>> =
         match &mut doc.operations {
@@ -55,6 +59,7 @@ pub fn mark_abstract_selections(doc: &mut ExecutableDocument, types: &TypeMap) {
             OperationType::Subscription => continue,
         };
         mark(&mut op.node.selection_set.node, &root, types);
+        keep_an_object(&mut op.node.selection_set.node);
     }
     for fragment in doc.fragments.values_mut() {
         let on = fragment.node.type_condition.node.on.node.to_string();
@@ -73,15 +78,12 @@ fn mark(set: &mut SelectionSet, parent: &str, types: &TypeMap) {
                 if field.node.selection_set.node.items.is_empty() {
                     continue;
                 }
+                let set = &mut field.node.selection_set.node;
                 if types.kind(&child) == Some(Kind::Abstract) {
-                    field
-                        .node
-                        .selection_set
-                        .node
-                        .items
-                        .push(runtime_type_field());
+                    set.items.push(runtime_type_field());
                 }
-                mark(&mut field.node.selection_set.node, &child, types);
+                mark(set, &child, types);
+                keep_an_object(set);
             }
             Selection::InlineFragment(inline) => {
                 let on = inline
@@ -93,6 +95,21 @@ fn mark(set: &mut SelectionSet, parent: &str, types: &TypeMap) {
             }
             Selection::FragmentSpread(_) => {}
         }
+    }
+}
+
+/// Adds the hidden `__typename` to `set` unless one of its fields is selected whatever the
+/// variables (no directive, not in a fragment) or it has the hidden field already.
+fn keep_an_object(set: &mut SelectionSet) {
+    let always = set.items.iter().any(|item| match &item.node {
+        Selection::Field(field) => {
+            field.node.directives.is_empty()
+                || field.node.response_key().node.as_str() == RUNTIME_TYPE
+        }
+        _ => false,
+    });
+    if !always {
+        set.items.push(runtime_type_field());
     }
 }
 
