@@ -94,6 +94,7 @@ backend_tests! {
         let script = post(&[("Sec-Fetch-Mode", "cors")]).await;
         assert_eq!(script.status().as_u16(), 401);
         assert!(script.headers().get("www-authenticate").is_none());
+        assert!(script.headers().get_all("vary").iter().any(|v| v.to_str().unwrap().contains("Sec-Fetch-Mode")));
     }
 
     async fn wrong_token_gets_401(app) {

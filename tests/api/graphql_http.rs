@@ -147,6 +147,9 @@ backend_tests! {
         let variables = json!({ "c": app.campaign_id().to_string() }).to_string();
         let (status, body) = get(&[("query", document), ("operationName", "B")]).await;
         assert_eq!((status, &body["data"]), (200, &json!({ "b": "Query" })), "{body}");
+        // An empty `operationName` is none.
+        let (status, body) = get(&[("query", "{ b: __typename }"), ("operationName", "")]).await;
+        assert_eq!((status, &body["data"]), (200, &json!({ "b": "Query" })), "{body}");
         let (status, body) = get(&[("query", document), ("operationName", "A"), ("variables", &variables)]).await;
         assert_eq!((status, &body["data"]), (200, &json!({ "a": { "__typename": "Campaign" } })), "{body}");
         let (_, body) = get(&[("query", document)]).await;
@@ -257,6 +260,22 @@ backend_tests! {
             assert_eq!((status, first_error_code(&body)), (400, "BAD_REQUEST".to_owned()), "{path}: {body}");
         }
         assert_eq!(app.count_rows("partner_groups").await, groups, "no group named after a file");
+        // A query text past the nesting bound is refused before it is parsed for the upload's
+        // variables (the parser recurses), and the server goes on.
+        let deep = format!("mutation($f: Upload!) {{ x(a: {}) }}", "[".repeat(50_000));
+        let operations = json!({ "query": deep, "variables": { "f": null } }).to_string();
+        let deep_form = reqwest::multipart::Form::new()
+            .text("operations", operations)
+            .text("map", json!({ "0": ["variables.f"] }).to_string())
+            .part("0", reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("f.csv"));
+        let (status, body) = send(Some(app.auth_header()), deep_form).await;
+        assert_eq!((status, first_error_code(&body)), (400, "VALIDATION".to_owned()), "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("nests brackets"), "{body}");
+        // One named operation needs no `operationName`.
+        let named = json!({ "query": query.replacen("mutation", "mutation BulkEdit", 1), "variables": { "c": c, "file": null } }).to_string();
+        let (status, body) = send(Some(app.auth_header()), form(named, 1)).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["data"]["bulkEditPartnerGroups"]["rowCount"].is_u64(), "{body}");
         // The file's variable left out of `variables` is filled all the same.
         let omitted = json!({ "query": query, "variables": { "c": c } }).to_string();
         let (status, body) = send(Some(app.auth_header()), form(omitted, 1)).await;

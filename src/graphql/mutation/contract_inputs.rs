@@ -56,7 +56,8 @@ pub struct ExpirePartnersInput {
     pub campaign_id: ID,
     /// Which partners.
     pub selection: PartnerSelectionInput,
-    /// The contracts end at 23:59:59 of this day (account's time zone); today or earlier
+    /// The contracts end at the last second of this day in the account's time zone (23:59:59,
+    /// or earlier on a day whose clocks change at its end); today or earlier
     /// expires them now, a later day schedules the expiry (the contract's `expiresAt`; a
     /// temporary contract keeps its own end and fallback beside it).
     pub expire_on: Date,

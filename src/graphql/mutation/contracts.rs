@@ -1,7 +1,7 @@
 //! The contract actions over a selection (switch, suspend, reinstate, expire, withdraw upcoming
 //! changes, a partner's answer to a proposal); their inputs are in `contract_inputs`. Dates are the
 //! account's calendar days: a switch starts at the first instant of its effective date, a
-//! contract ends at 23:59:59 of its end (or "expire on") date, in the account's time zone.
+//! contract ends at the last second of its end (or "expire on") date, in the account's time zone.
 
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};

@@ -124,8 +124,8 @@ impl PartnerContract {
         self.0.end_date.map(DateTime)
     }
 
-    /// A scheduled expiry: the partnership expires then (23:59:59 of the "expire on" day in the
-    /// account's time zone), even before a temporary contract's own end; null when none is
+    /// A scheduled expiry: the partnership expires then (the last second of the "expire on" day
+    /// in the account's time zone), even before a temporary contract's own end; null when none is
     /// scheduled. A switch or fallback taking over the contract keeps it; withdrawing it
     /// (`withdrawUpcomingContractChanges(expiries: true)`) leaves the contract as it was.
     async fn expires_at(&self) -> Option<DateTime> {

@@ -89,19 +89,28 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
         Err(err) => {
             GraphqlMetrics::start_named(None, "").fail(&err);
             let mut response = write::failure(media, err, Some(&refused));
-            if response.status() == axum::http::StatusCode::UNAUTHORIZED
-                && !negotiate::from_page_script(&parts.headers)
-            {
-                response.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    header::HeaderValue::from_static(auth::CHALLENGE),
-                );
+            if response.status() == axum::http::StatusCode::UNAUTHORIZED {
+                let headers = response.headers_mut();
+                headers.append(header::VARY, HeaderValue::from_static("Sec-Fetch-Mode"));
+                if !negotiate::from_page_script(&parts.headers) {
+                    headers.insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static(auth::CHALLENGE),
+                    );
+                }
             }
             return response;
         }
     };
 
-    let request = match read::request(&parts.method, &parts.headers, parts.uri.query(), body).await
+    let request = match read::request(
+        &parts.method,
+        &parts.headers,
+        parts.uri.query(),
+        body,
+        &state.endpoint.limits,
+    )
+    .await
     {
         Ok(request) => request,
         Err(err) => {

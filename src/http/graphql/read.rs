@@ -14,6 +14,8 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::Value;
 
 use crate::error::AppError;
+use crate::graphql::limits::document::check_text;
+use crate::graphql::limits::Limits;
 use crate::service::group_file::parse::MAX_FILE_BYTES;
 
 /// The largest `application/json` request body.
@@ -35,6 +37,7 @@ pub async fn request(
     headers: &HeaderMap,
     query: Option<&str>,
     body: Body,
+    limits: &Limits,
 ) -> Result<Request, AppError> {
     if method == Method::GET {
         return query_string(query.unwrap_or_default());
@@ -59,7 +62,7 @@ pub async fn request(
             let bytes = read_limited(body, MAX_JSON_BODY).await?;
             json(&bytes)
         }
-        ("multipart/form-data", _) => multipart(content_type, body).await,
+        ("multipart/form-data", _) => multipart(content_type, body, limits).await,
         _ => Err(unsupported(content_type)),
     }
 }
@@ -72,6 +75,8 @@ fn query_string(query: &str) -> Result<Request, AppError> {
     let mut body = serde_json::Map::new();
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
         let value = match name.as_ref() {
+            // An empty `operationName` is none (as forms send an empty field).
+            "operationName" if value.is_empty() => continue,
             "query" | "operationName" => Value::String(value.into_owned()),
             "variables" | "extensions" => serde_json::from_str(&value).map_err(|_| {
                 AppError::bad_request(format!("`{name}` is not JSON: give a JSON object"))
@@ -185,7 +190,11 @@ const MAX_FILE_PATHS: usize = 10;
 /// A GraphQL multipart request: the `operations` part (one operation, at most as large as a
 /// JSON body and read as one), the `map` part, and at most one file. Each part is bounded as it
 /// is read, so no part is held whole past its bound.
-async fn multipart(content_type: &str, body: Body) -> Result<Request, AppError> {
+async fn multipart(
+    content_type: &str,
+    body: Body,
+    query_limits: &Limits,
+) -> Result<Request, AppError> {
     let malformed = || {
         AppError::bad_request(
             "the body is not a GraphQL multipart request (operations, map, files)",
@@ -255,7 +264,7 @@ async fn multipart(content_type: &str, body: Body) -> Result<Request, AppError> 
         || AppError::bad_request("the multipart request's `map` does not match its files");
     if let Some((name, upload)) = file {
         let paths = map.remove(&name).ok_or_else(mismatch)?;
-        let declared = declared_variables(&request)?;
+        let declared = declared_variables(&request, query_limits)?;
         if paths.len() > MAX_FILE_PATHS {
             return Err(AppError::bad_request(format!(
                 "the multipart request's `map` names {} variables for one file; at most {MAX_FILE_PATHS} are accepted",
@@ -280,20 +289,31 @@ async fn multipart(content_type: &str, body: Body) -> Result<Request, AppError> 
 
 /// The variables the request's operation declares, with their types. An upload needs the
 /// query text (not only a persisted query's hash), so that where its file goes can be checked.
-fn declared_variables(request: &Request) -> Result<HashMap<String, Type>, AppError> {
-    let unreadable = || {
-        AppError::bad_request(
-            "the multipart request's `operations` must carry the query text of the operation its file is for",
-        )
+fn declared_variables(
+    request: &Request,
+    limits: &Limits,
+) -> Result<HashMap<String, Type>, AppError> {
+    let unreadable = |detail: &str| {
+        AppError::bad_request(format!(
+            "the multipart request's `operations` must carry the query text of the operation its file is for: {detail}"
+        ))
     };
-    let document = async_graphql::parser::parse_query(&request.query).map_err(|_| unreadable())?;
+    if request.query.is_empty() {
+        return Err(unreadable("it has none"));
+    }
+    // Bounded before it is parsed, as every query is: the parser recurses on nesting.
+    check_text(&request.query, limits)?;
+    let document = async_graphql::parser::parse_query(&request.query)
+        .map_err(|_| unreadable("it does not parse"))?;
     let operation = match (&document.operations, request.operation_name.as_deref()) {
-        (DocumentOperations::Single(operation), _) => operation,
-        (DocumentOperations::Multiple(operations), Some(name)) => {
-            operations.get(name).ok_or_else(unreadable)?
+        (DocumentOperations::Single(operation), _) => Some(operation),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next()
         }
-        (DocumentOperations::Multiple(_), None) => return Err(unreadable()),
+        (DocumentOperations::Multiple(_), None) => None,
     };
+    let operation = operation.ok_or_else(|| unreadable("name the operation (`operationName`)"))?;
     Ok(operation
         .node
         .variable_definitions

@@ -43,7 +43,7 @@ pub fn plain_text(expr: &str) -> String {
 }
 
 /// A timestamp expression as a JSON string in RFC 3339 at UTC to the second
-/// (`"2027-01-31T23:59:59Z"`, as the API writes instants), `null` when null. Its text cast would
+/// (`"2027-01-31T23:59:59Z"`, as an activity entry's `input` writes instants), `null` when null. Its text cast would
 /// differ between the databases (`2027-01-31 23:59:59+00` on PostgreSQL, in the session's time
 /// zone; `2027-01-31T23:59:59+00:00` on SQLite).
 pub fn instant(backend: DbBackend, expr: &str) -> String {
@@ -54,6 +54,15 @@ pub fn instant(backend: DbBackend, expr: &str) -> String {
         _ => format!("strftime('%Y-%m-%dT%H:%M:%SZ', ({expr}))"),
     };
     plain_text(&text)
+}
+
+/// SQL of a date expression as `YYYY-MM-DD` text on both databases (PostgreSQL's text of a date
+/// follows the session's `DateStyle`; SQLite stores dates as that text).
+pub fn day(backend: DbBackend, expr: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("to_char(({expr}), 'YYYY-MM-DD')"),
+        _ => format!("CAST(({expr}) AS TEXT)"),
+    }
 }
 
 /// A sorted JSON array of the integers `column` of `from_where` (`FROM ... WHERE ...`).

@@ -19,7 +19,7 @@ use crate::service::validation::Checker;
 /// An expiry of the selected partners' contracts.
 #[derive(Clone, Debug)]
 pub struct Expire {
-    /// When the contracts end: 23:59:59 of the "expire on" date in the account's time zone.
+    /// When the contracts end: the last second of the "expire on" date in the account's time zone.
     pub end: DateTime<Utc>,
     /// Whether the date is today or earlier: the contracts expire now.
     pub now: bool,

@@ -194,17 +194,14 @@ pub fn end_of(day: NaiveDate, tz: &str) -> DateTime<Utc> {
 
 fn local(day: NaiveDate, time: NaiveTime, tz: &str) -> DateTime<Utc> {
     let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
-    zone.from_local_datetime(&day.and_time(time))
-        .earliest()
-        // A time skipped by a clock change: the hour after it.
-        .or_else(|| {
-            let later = day
-                .and_time(time)
-                .checked_add_signed(chrono::Duration::hours(1))?;
-            zone.from_local_datetime(&later).earliest()
-        })
+    let at = day.and_time(time);
+    // A time a clock change skipped: the first local time after it that exists, looked for in
+    // steps of half an hour (gaps are an hour or half an hour; Pacific/Apia skipped a whole day).
+    (0..=96)
+        .filter_map(|step| at.checked_add_signed(chrono::Duration::minutes(30 * step)))
+        .find_map(|t| zone.from_local_datetime(&t).earliest())
         .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_time(time)))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&at))
 }
 
 /// Today's date in the time zone named `tz`.
@@ -258,6 +255,20 @@ mod tests {
         assert_eq!(
             end_of(date(2026, 9, 5), tz).to_rfc3339(),
             "2026-09-06T03:59:59+00:00"
+        );
+        // Apia skipped 30 December 2011 altogether: the 29th ends just before the 31st starts.
+        let tz = "Pacific/Apia";
+        assert_eq!(
+            start_of(date(2011, 12, 31), tz).to_rfc3339(),
+            "2011-12-30T10:00:00+00:00"
+        );
+        assert_eq!(
+            end_of(date(2011, 12, 29), tz).to_rfc3339(),
+            "2011-12-30T09:59:59+00:00"
+        );
+        assert_eq!(
+            today(end_of(date(2011, 12, 29), tz), tz),
+            date(2011, 12, 29)
         );
         for tz in [
             "UTC",

@@ -37,7 +37,7 @@ pub struct Switch {
     pub effective: DateTime<Utc>,
     /// Whole days from today to the effective date (0 or less: today).
     pub days_ahead: i64,
-    /// A temporary contract's end (23:59:59 of its end date).
+    /// A temporary contract's end (the last second of its end date).
     pub end: Option<DateTime<Utc>>,
     /// Whole days from today to the end date.
     pub end_days_ahead: Option<i64>,

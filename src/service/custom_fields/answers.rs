@@ -286,7 +286,10 @@ pub fn answer_state(run: Run<'_>, field: i64) -> String {
     let object = json::object(&[
         ("text", quoted(run.backend, "text_value")),
         ("number", json::number(run.backend, "number_value")),
-        ("date", json::plain_text("CAST(date_value AS TEXT)")),
+        (
+            "date",
+            json::plain_text(&json::day(run.backend, "date_value")),
+        ),
         ("fileUrl", quoted(run.backend, "file_url")),
         ("optionIds", options),
     ]);

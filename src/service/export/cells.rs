@@ -236,7 +236,7 @@ impl Related {
     fn contract_cell(&self, record: &PartnerRecord) -> Cell {
         let all = self.contracts.get(&key(record)).into_iter().flatten();
         // The account's calendar day: a contract starts at its first instant and ends at
-        // 23:59:59 of its last, in the account's time zone.
+        // the last second of its last, in the account's time zone.
         let date = |d: DateTime<Utc>| d.with_timezone(&self.zone).format("%Y-%m-%d").to_string();
         let mut parts: Vec<(u8, String)> = Vec::new();
         for c in all {
