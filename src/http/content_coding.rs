@@ -25,6 +25,7 @@ pub fn check(headers: &HeaderMap) -> Result<(), String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
