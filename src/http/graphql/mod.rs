@@ -5,6 +5,7 @@
 //! runs, execute, complete the response as the GraphQL specification says (query order, null
 //! propagation), and report its cost.
 
+mod multipart;
 mod negotiate;
 mod persisted;
 mod read;
