@@ -21,7 +21,8 @@ fn answer(p: &Value, field: i64) -> Option<&Value> {
         .find(|a| a["customFieldId"] == field)
 }
 
-/// Checks one filter: non-trivial (matches some partners, not all) and equal to the oracle.
+/// Checks one filter: non-trivial (matches some partners, not all) and equal to the oracle, and
+/// its `not` equal to the oracle's complement.
 async fn check(
     app: &crate::support::TestApp,
     l: &Listed,
@@ -29,7 +30,7 @@ async fn check(
     filter: Value,
     pred: impl Fn(&Value) -> bool,
 ) {
-    let expected = l.expected(pred);
+    let expected = l.expected(&pred);
     assert!(
         !expected.is_empty(),
         "{name}: the seeded data should have matches"
@@ -40,6 +41,9 @@ async fn check(
     );
     let got = l.ids(app, filter.clone()).await;
     assert_eq!(got, expected, "{name}: {filter}");
+    // Its `not` keeps everyone else, the partners without a value in the field too.
+    let negated = l.ids(app, json!({ "not": filter })).await;
+    assert_eq!(negated, l.expected(|p| !pred(p)), "not {name}: {filter}");
 }
 
 const CATALOG: &str = "query($c: ID!) { campaign(id: $c) {

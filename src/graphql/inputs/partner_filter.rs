@@ -99,7 +99,8 @@ pub struct PartnerFilterFields {
     pub and: Option<Vec<PartnerFilterFields>>,
     /// At least one of these filters holds.
     pub or: Option<Vec<PartnerFilterFields>>,
-    /// This filter does not hold.
+    /// This filter does not hold: every partner it does not keep, those with no value in its
+    /// fields too (`not: { sizes: [LARGE] }` keeps the partners of no size).
     pub not: Option<Box<PartnerFilterFields>>,
 }
 

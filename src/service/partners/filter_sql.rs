@@ -383,7 +383,11 @@ pub fn condition(f: &PartnerFilter, cx: &FilterContext) -> Condition {
         all.push(any.any());
     }
     if let Some(nested) = &f.not {
-        all.push(condition(nested, cx).not());
+        // Every partner the nested filter does not keep: SQL's NOT of an unknown (a condition
+        // on a column the partner has no value in, `size IN (...)` of a NULL size) is unknown
+        // too, which would leave such partners out of both the filter and its `not`.
+        let known = Func::coalesce([Expr::from(condition(nested, cx)), Expr::cust("FALSE")]);
+        all.push(Expr::from(known).not());
     }
     all.all()
 }
