@@ -13,6 +13,9 @@ pub struct Model {
     pub partner_id: i64,
     #[sea_orm(column_type = "Text", nullable)]
     pub text_value: Option<String>,
+    /// `text_value` case-folded by the server (`str::to_lowercase`), for `contains`.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub text_folded: Option<String>,
     pub number_value: Option<f64>,
     pub date_value: Option<Date>,
     pub file_url: Option<String>,

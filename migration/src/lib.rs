@@ -37,6 +37,7 @@ mod m20261201_000031_partial_record_indexes;
 mod m20261201_000032_scheduled_expiries;
 mod m20261201_000033_change_log_pauses;
 mod m20261201_000034_group_entries_in_campaign;
+mod m20261201_000035_folded_answer_text;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000032_scheduled_expiries::Migration),
             Box::new(m20261201_000033_change_log_pauses::Migration),
             Box::new(m20261201_000034_group_entries_in_campaign::Migration),
+            Box::new(m20261201_000035_folded_answer_text::Migration),
         ]
     }
 }

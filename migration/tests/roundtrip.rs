@@ -45,6 +45,8 @@ mod change_log_pauses;
 mod change_rows;
 #[path = "roundtrip/custom_fields.rs"]
 mod custom_fields;
+#[path = "roundtrip/folded_answers.rs"]
+mod folded_answers;
 #[path = "roundtrip/group_entries.rs"]
 mod group_entries;
 #[path = "roundtrip/record_indexes.rs"]
@@ -237,6 +239,7 @@ async fn sqlite_roundtrip() {
     scheduled_expiries::scheduled_expiries(&db).await;
     change_log_pauses::change_log_pauses(&db).await;
     group_entries::group_entries_in_campaign(&db).await;
+    folded_answers::folded_answer_text(&db).await;
     db.close().await.unwrap();
 }
 
@@ -279,6 +282,7 @@ async fn postgres_roundtrip() {
     scheduled_expiries::scheduled_expiries(&db).await;
     change_log_pauses::change_log_pauses(&db).await;
     group_entries::group_entries_in_campaign(&db).await;
+    folded_answers::folded_answer_text(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;

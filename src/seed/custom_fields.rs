@@ -202,6 +202,7 @@ impl Generator {
             let field_id = field.id;
             let id = next(&mut self.ids.answer);
             let updated_at = between(rng, rel.created_at, self.now);
+            let folded = text.as_deref().map(str::to_lowercase);
             self.batch.rows(&CUSTOM_FIELD_ANSWERS).push([
                 id.into(),
                 self.account_id.into(),
@@ -209,6 +210,7 @@ impl Generator {
                 field_id.into(),
                 rel.partner_id.into(),
                 text.into(),
+                folded.into(),
                 number.into(),
                 date.into(),
                 file.into(),

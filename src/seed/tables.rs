@@ -120,8 +120,8 @@ pub(crate) static CUSTOM_FIELD_OPTIONS: Table = t(7, "custom_field_options", tru
 /// `custom_field_answers`.
 #[rustfmt::skip]
 pub(crate) static CUSTOM_FIELD_ANSWERS: Table = t(13, "custom_field_answers", true, &[
-    "id", "account_id", "campaign_id", "field_id", "partner_id", "text_value", "number_value",
-    "date_value", "file_url", "updated_at",
+    "id", "account_id", "campaign_id", "field_id", "partner_id", "text_value", "text_folded",
+    "number_value", "date_value", "file_url", "updated_at",
 ]);
 
 /// `custom_field_answer_options`.

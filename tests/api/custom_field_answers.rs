@@ -71,6 +71,20 @@ fn on(field: i64, condition: Value) -> Value {
 }
 
 backend_tests! {
+    async fn contains_ignores_case_beyond_ascii(app) {
+        let p = create_partners(&app, &["Gamma Goods", "Delta Deals"]).await;
+        let (text, _) = create_field(&app, "Motto", "PARAGRAPH", &[]).await;
+        // SQLite's lower() folds ASCII only: the answer is folded by the server, as the term is.
+        set(&app, p[0], text, json!({ "text": "ÜBER Straße\nÉCOLE ΩMEGA" })).await;
+        set(&app, p[1], text, json!({ "text": "plain über" })).await;
+        for (term, expected) in [("ÜBER", &p[..]), ("école", &p[..1]), ("ÉCOLE", &p[..1]), ("straße", &p[..1]), ("ωmega", &p[..1]), ("über straße", &p[..1])] {
+            assert_eq!(listed(&app, on(text, json!({ "contains": term }))).await, expected, "{term}");
+        }
+        set(&app, p[0], text, json!({ "text": "Nothing special" })).await;
+        assert_eq!(listed(&app, on(text, json!({ "contains": "ÉCOLE" }))).await, Vec::<i64>::new(), "a changed answer is folded again");
+        assert_eq!(listed(&app, on(text, json!({ "contains": "SPECIAL" }))).await, [p[0]]);
+    }
+
     async fn answers_of_every_type_are_set_cleared_and_listed_at_once(app) {
         let p = create_partners(&app, &["Alpha Outdoors", "Beta Bikes"]).await;
         let (text, _) = create_field(&app, "Plan", "PARAGRAPH", &[]).await;

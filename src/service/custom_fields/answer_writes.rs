@@ -23,12 +23,15 @@ impl SetAnswer {
             AnswerValue::FileUrl(u) => file = Some(u.clone()),
             AnswerValue::Options(_) | AnswerValue::Clear => {}
         }
+        // Folded as the filter folds the text it looks for.
+        let folded = text.as_deref().map(str::to_lowercase);
         let mut rows = Query::select();
         rows.expr(Expr::val(run.auth.account_id))
             .expr(Expr::val(run.campaign_id))
             .expr(Expr::val(self.field_id))
             .column(Alias::new("partner_id"))
             .expr(Expr::val(text))
+            .expr(Expr::val(folded))
             .expr(Expr::val(number))
             .expr(Expr::val(date))
             .expr(Expr::val(file))
@@ -45,6 +48,7 @@ impl SetAnswer {
                 cfa::Column::FieldId,
                 cfa::Column::PartnerId,
                 cfa::Column::TextValue,
+                cfa::Column::TextFolded,
                 cfa::Column::NumberValue,
                 cfa::Column::DateValue,
                 cfa::Column::FileUrl,
@@ -56,6 +60,7 @@ impl SetAnswer {
                 OnConflict::columns([cfa::Column::FieldId, cfa::Column::PartnerId])
                     .update_columns([
                         cfa::Column::TextValue,
+                        cfa::Column::TextFolded,
                         cfa::Column::NumberValue,
                         cfa::Column::DateValue,
                         cfa::Column::FileUrl,

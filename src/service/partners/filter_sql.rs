@@ -156,11 +156,10 @@ fn custom_field(f: &CustomFieldFilter, cx: &FilterContext) -> Condition {
             }
         }
         CustomFieldCondition::Contains(text) => {
-            let lowered = Expr::expr(Func::lower(Expr::col((
-                cfa::Entity,
-                cfa::Column::TextValue,
-            ))));
-            let like = search_sql::contains(lowered, text);
+            // The answer's text folded by the server as the term is (SQLite's `lower()` folds
+            // ASCII only).
+            let folded = Expr::col((cfa::Entity, cfa::Column::TextFolded));
+            let like = search_sql::contains(folded, text);
             c.push(answer(id, cx, |q| {
                 q.and_where(like);
             }));
