@@ -6,6 +6,7 @@ use partnergraph::domain::UserRole;
 use partnergraph::service::accounts::{self, NewAccount};
 use serde_json::{json, Value};
 
+use crate::contract_support::{active_partners, base, counts, day, expire, ids, with};
 use crate::groups::{create_group, partner_ids};
 use crate::support::{backend_tests, TestApp};
 
@@ -62,15 +63,57 @@ async fn invite_setup(app: &TestApp, acme: &NewAccount) -> Invite {
     }
 }
 
-fn cases(
+/// What the matrix acts on in a campaign: partners with an active contract, a group, an
+/// invitation's target, a paragraph field, and partners with an open-ended active contract
+/// (three of them with an expiry scheduled).
+struct Fixture {
     campaign: i64,
-    partners: &[i64],
+    partners: Vec<i64>,
     group: i64,
-    user: i64,
-    n: usize,
-    invite: &Invite,
+    invite: Invite,
     field: i64,
-) -> Vec<Case> {
+    open: Vec<i64>,
+}
+
+async fn fixture(app: &TestApp, acme: &NewAccount, group_name: &str) -> Fixture {
+    let campaign = acme.campaign_ids[0];
+    let partners = partner_ids(
+        app,
+        acme,
+        campaign,
+        json!({ "contractStatuses": ["ACTIVE"] }),
+    )
+    .await;
+    let open: Vec<i64> = active_partners(app, acme, campaign)
+        .await
+        .into_iter()
+        .filter(|p| !partners[..10].contains(p))
+        .take(6)
+        .collect();
+    assert_eq!(open.len(), 6, "open-ended contracts for the matrix");
+    let scheduled = expire(
+        app,
+        acme,
+        with(
+            base(campaign, ids(&open[3..])),
+            json!({ "expireOn": day(400) }),
+        ),
+    )
+    .await;
+    assert_eq!(counts(&scheduled).1, 3, "{scheduled}");
+    Fixture {
+        campaign,
+        group: create_group(app, acme, campaign, group_name, &[]).await,
+        invite: invite_setup(app, acme).await,
+        field: paragraph_field(app, campaign).await,
+        partners,
+        open,
+    }
+}
+
+fn cases(f: &Fixture, user: i64, n: usize) -> Vec<Case> {
+    let (campaign, partners, group, invite, field) =
+        (f.campaign, &f.partners, f.group, &f.invite, f.field);
     let selection = json!({ "ids": [partners[n].to_string()] });
     let contract = |i: usize| json!({ "ids": [partners[3 + 2 * n + i].to_string()] });
     vec![
@@ -109,6 +152,24 @@ fn cases(
             operation: "mutation($i: ExpirePartnersInput!) { expirePartners(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": contract(1), "expireOn": "2020-01-01" } }),
             writes: format!("campaign_partners WHERE campaign_id = {campaign} AND partner_id = {} AND contract_status = 'EXPIRED'", partners[3 + 2 * n + 1]),
+        },
+        // A temporary contract without a fallback expires the partnership at its end.
+        Case {
+            permission: "EXPIRE_PARTNERS",
+            operation: "mutation($i: SwitchPartnerContractsInput!) { switchPartnerContracts(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": { "ids": [f.open[n].to_string()] },
+                "newTemplate": { "name": format!("Temporary {n}"), "payoutType": "PERCENT_OF_SALE", "payoutValue": 5 },
+                "effectiveDate": day(400), "endDate": day(401) } }),
+            writes: format!("partner_contracts WHERE partner_id = {} AND status = 'UPCOMING' AND template_id IN \
+                (SELECT id FROM contract_templates WHERE name = 'Temporary {n}')", f.open[n]),
+        },
+        // Withdrawing a scheduled expiry undoes an expiry.
+        Case {
+            permission: "EXPIRE_PARTNERS",
+            operation: "mutation($i: WithdrawUpcomingContractChangesInput!) { withdrawUpcomingContractChanges(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": { "ids": [f.open[3 + n].to_string()] }, "expiries": true } }),
+            writes: format!("partner_contracts WHERE campaign_id = {campaign} AND partner_id = {} AND status = 'ACTIVE' \
+                AND expires_at IS NULL", f.open[3 + n]),
         },
         Case {
             permission: "EDIT_PARTNERS",
@@ -206,11 +267,7 @@ const VIEWER: &str = "{ viewer { permissions user { permissions permissionsFromR
 backend_tests! {
     async fn each_role_may_do_exactly_what_its_preset_grants(app) {
         let acme = app.seed_account(40, 81).await;
-        let campaign = acme.campaign_ids[0];
-        let partners = partner_ids(&app, &acme, campaign, json!({ "contractStatuses": ["ACTIVE"] })).await;
-        let group = create_group(&app, &acme, campaign, "Matrix", &[]).await;
-        let invite = invite_setup(&app, &acme).await;
-        let field = paragraph_field(&app, campaign).await;
+        let f = fixture(&app, &acme, "Matrix").await;
         let roles = [
             (UserRole::Administrator, "ada", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EXPIRE_PARTNERS", "EDIT_PARTNERS", "MANAGE_USERS"]),
             (UserRole::Editor, "eve", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"]),
@@ -222,17 +279,13 @@ backend_tests! {
             assert_eq!(body["data"]["viewer"]["permissions"], json!(preset), "{name}");
             assert_eq!(body["data"]["viewer"]["user"]["permissions"], json!(preset), "{name}");
             assert_eq!(body["data"]["viewer"]["user"]["permissionsFromRole"], true);
-            try_all(&app, &header, &preset, cases(campaign, &partners, group, user, n, &invite, field), name).await;
+            try_all(&app, &header, &preset, cases(&f, user, n), name).await;
         }
     }
 
     async fn an_administrator_grants_and_withdraws_single_permissions(app) {
         let acme = app.seed_account(40, 82).await;
-        let campaign = acme.campaign_ids[0];
-        let partners = partner_ids(&app, &acme, campaign, json!({ "contractStatuses": ["ACTIVE"] })).await;
-        let group = create_group(&app, &acme, campaign, "Custom", &[]).await;
-        let invite = invite_setup(&app, &acme).await;
-        let field = paragraph_field(&app, campaign).await;
+        let f = fixture(&app, &acme, "Custom").await;
         let (ray, ray_id) = caller(&app, &acme, UserRole::ReadOnly, "ray").await;
         let (eve, eve_id) = caller(&app, &acme, UserRole::Editor, "eve").await;
         const SET: &str = "mutation($i: SetUserPermissionsInput!) { setUserPermissions(input: $i) {
@@ -244,14 +297,14 @@ backend_tests! {
 
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": ray_id.to_string(), "permissions": ["ASSIGN_PARTNERS"] } })).await;
         assert_eq!(set["setUserPermissions"]["user"], json!({ "permissions": ["ASSIGN_PARTNERS"], "permissionsFromRole": false }));
-        try_all(&app, &ray, &["ASSIGN_PARTNERS"], cases(campaign, &partners, group, ray_id, 0, &invite, field), "ray with ASSIGN_PARTNERS").await;
+        try_all(&app, &ray, &["ASSIGN_PARTNERS"], cases(&f, ray_id, 0), "ray with ASSIGN_PARTNERS").await;
 
         app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": [] } })).await;
-        try_all(&app, &eve, &[], cases(campaign, &partners, group, eve_id, 1, &invite, field), "eve with nothing").await;
+        try_all(&app, &eve, &[], cases(&f, eve_id, 1), "eve with nothing").await;
         // Back to the preset.
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": null } })).await;
         assert_eq!(set["setUserPermissions"]["user"]["permissionsFromRole"], true);
-        try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"], cases(campaign, &partners, group, eve_id, 2, &invite, field), "eve again").await;
+        try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"], cases(&f, eve_id, 2), "eve again").await;
 
         // No administrator locks themselves out; another account's user is unknown.
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": acme.user_id.to_string(), "permissions": ["MANAGE_GROUPS"] } })).await;

@@ -238,6 +238,10 @@ impl ContractStep for Switch {
         check: &'a mut Checker,
     ) -> BoxFuture<'a, AppResult<()>> {
         Box::pin(async move {
+            // A temporary contract without a fallback expires the partnership at its end.
+            if self.end.is_some() && self.fallback.is_none() {
+                run.auth.require(Permission::ExpirePartners)?;
+            }
             if let TemplateRef::Existing(id) = self.template {
                 templates::check_of_campaign(db, run, id, "templateId", check).await?;
             }
