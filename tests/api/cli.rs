@@ -147,7 +147,7 @@ async fn apply_due_once(app: TestApp) {
     assert!(ok);
     assert_eq!(
         serde_json::from_str::<Value>(again.trim()).unwrap(),
-        json!({ "switched": 0, "fellBack": 0, "expired": 0, "failed": 0 })
+        json!({ "switched": 0, "fellBack": 0, "expired": 0, "lapsed": 0, "failed": 0 })
     );
     let (ok, _, stderr) = partnergraph(
         &["contracts", "apply-due", "--now", "tomorrow"],

@@ -216,7 +216,9 @@ pub struct ContractMutation;
 /// The contract actions.
 #[Object]
 impl ContractMutation {
-    /// Switches the selected partners to existing or new terms (needs `MANAGE_CONTRACTS`).
+    /// Switches the selected partners to existing or new terms (needs `MANAGE_CONTRACTS`, and
+    /// `EXPIRE_PARTNERS` too for a temporary contract without a fallback, which expires the
+    /// partnership at its end).
     /// REPLACE effective today ends the current contract now; REPLACE later schedules an
     /// UPCOMING switch (replacing an earlier scheduled one); PROPOSE creates a PENDING proposal
     /// (replacing an earlier one) the partner must accept. Partners without a current contract,
@@ -312,7 +314,7 @@ impl ContractMutation {
 
     /// "Modify settings / revert": withdraws the selected partners' scheduled switches,
     /// scheduled expiries and/or pending proposals before they take effect; the current contract
-    /// stays (needs `MANAGE_CONTRACTS`).
+    /// stays (needs `MANAGE_CONTRACTS`, and `EXPIRE_PARTNERS` too to withdraw expiries).
     async fn withdraw_upcoming_contract_changes(
         &self,
         ctx: &Context<'_>,

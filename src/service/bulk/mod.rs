@@ -7,8 +7,9 @@
 //! 2. the action's checks that need no database;
 //! 3. in one write transaction holding the campaign's write lock (so what is checked is what is
 //!    written: nothing deleted meanwhile, no change counted twice by concurrent actions; a
-//!    deadlock or serialization failure retries the whole attempt): the action's checks against
-//!    the database and the selection's — any user error rolls back with nothing written;
+//!    deadlock or serialization failure retries the whole attempt): the action's preparation
+//!    (the contract actions apply what is due first), its checks against the database and the
+//!    selection's — any user error rolls back with nothing written;
 //! 4. the selection fixed once ([`fixed`]), with a snapshot of each partner's state;
 //! 5. the action's set-based statements, whose number does not grow with the selection;
 //! 6. one activity entry per partner whose state changed (one shape for every action) — the
@@ -88,6 +89,17 @@ pub trait BulkAction: Send + Sync {
     /// Checks of the input alone.
     fn validate(&self, _check: &mut Checker) {}
 
+    /// Brings the campaign up to date before anything is checked or selected, in the action's
+    /// transaction under the campaign's write lock: the contract actions apply the campaign's
+    /// scheduled changes that are due ([`crate::service::contracts::due::catch_up`]).
+    fn prepare<'a>(
+        &'a self,
+        _db: &'a DatabaseTransaction,
+        _run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// Checks against the database, inside the transaction, under the campaign's write lock.
     fn check<'a>(
         &'a self,
@@ -160,6 +172,7 @@ pub async fn run<A: BulkAction>(
         Box::pin(async move {
             let run = Run::new(txn, auth, request.campaign_id, request.now);
             lock_campaign(txn, run.campaign_id).await?;
+            request.action.prepare(txn, run).await?;
             let mut check = Checker::default();
             request.action.check(txn, run, &mut check).await?;
             let selected = selection::resolve(

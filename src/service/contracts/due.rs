@@ -26,6 +26,8 @@ pub struct Applied {
     pub fell_back: u64,
     /// Contracts that expired.
     pub expired: u64,
+    /// Pending proposals that lapsed (their end came before the partner accepted them).
+    pub lapsed: u64,
     /// Campaigns whose due changes failed (rolled back and logged; applied at a later run).
     pub failed: u64,
 }
@@ -37,13 +39,10 @@ pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult
     // belong to a campaign: campaigns are never deleted, and on SQLite a key says so.)
     let campaigns = query(
         db,
-        "SELECT id FROM campaigns WHERE \
-         EXISTS (SELECT 1 FROM partner_contracts WHERE campaign_id = campaigns.id \
-           AND status = 'UPCOMING' AND start_date <= $1) \
-         OR EXISTS (SELECT 1 FROM partner_contracts WHERE campaign_id = campaigns.id \
-           AND status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1) \
-         OR EXISTS (SELECT 1 FROM partner_contracts WHERE campaign_id = campaigns.id \
-           AND expires_at <= $1 AND status IN ('ACTIVE', 'SUSPENDED')) ORDER BY id",
+        &format!(
+            "SELECT id FROM campaigns WHERE {} ORDER BY id",
+            due_in("campaigns.id")
+        ),
         vec![now.into()],
     )
     .await?;
@@ -64,6 +63,7 @@ pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult
                 total.switched += applied.switched;
                 total.fell_back += applied.fell_back;
                 total.expired += applied.expired;
+                total.lapsed += applied.lapsed;
             }
             Err(err) => {
                 tracing::error!(campaign, error = ?err, "scheduled contract changes of a campaign failed");
@@ -72,6 +72,42 @@ pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult
         }
     }
     Ok(total)
+}
+
+/// Applies what is due at `now` in campaign `campaign_id`, inside a transaction holding the
+/// campaign's write lock: every contract action does this first, so it starts from the state
+/// the runner would have made (a temporary contract that has ended is no longer current, a
+/// switch whose day has come is no longer upcoming, a proposal past its end no longer pending)
+/// whether or not the runner has run since. One probe of the indexes when nothing is due.
+pub async fn catch_up(
+    db: &sea_orm::DatabaseTransaction,
+    campaign_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Applied> {
+    let due = query(
+        db,
+        &format!("SELECT 1 WHERE {}", due_in(&campaign_id.to_string())),
+        vec![now.into()],
+    )
+    .await?;
+    if due.is_empty() {
+        return Ok(Applied::default());
+    }
+    apply_campaign(db, campaign_id, now).await
+}
+
+/// SQL (over `$1`, the time): campaign `campaign` (SQL of its id) has a change due, one probe
+/// of the (campaign, status, date) indexes per kind ([`round::DUE`]).
+fn due_in(campaign: &str) -> String {
+    round::DUE
+        .iter()
+        .map(|(due, _, _)| {
+            format!(
+                "EXISTS (SELECT 1 FROM partner_contracts WHERE campaign_id = {campaign} AND {due})"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ")
 }
 
 /// Applies what is due now, then again every `every`, for as long as the server runs; a failed
@@ -133,6 +169,7 @@ async fn apply_campaign(
             applied.switched += round.switched;
             applied.fell_back += round.fell_back;
             applied.expired += round.expired;
+            applied.lapsed += round.lapsed;
         }
         Ok(applied)
     })

@@ -22,9 +22,11 @@ const EXPIRING: &str = "SELECT id FROM due_records WHERE kind IN ('EXPIRE', 'SCH
 /// (`ix_pc_campaign_status_start`), a scheduled expiry (`ix_pc_campaign_expiry`), a current
 /// contract by its own end (`ix_pc_campaign_status_end`). A contract whose end and expiry have
 /// both come is the earlier one's (the expiry's on the same instant).
+/// A pending proposal whose end has come lapses (`ix_pc_campaign_status_end`): the partner can
+/// no longer accept terms that are over.
 /// Each is claimed in a statement of its own: joined by OR, SQLite read the whole campaign's
 /// records through the first index's campaign prefix (3.2 s) instead of two ranges.
-const DUE: [(&str, &str, &str); 3] = [
+pub(super) const DUE: [(&str, &str, &str); 4] = [
     ("status = 'UPCOMING' AND start_date <= $1", "'SWITCH'", "start_date"),
     (
         "status IN ('ACTIVE', 'SUSPENDED') AND expires_at <= $1 \
@@ -38,6 +40,7 @@ const DUE: [(&str, &str, &str); 3] = [
         "CASE WHEN is_temporary AND fallback_template_id IS NOT NULL THEN 'FALLBACK' ELSE 'EXPIRE' END",
         "end_date",
     ),
+    ("status = 'PENDING' AND end_date <= $1", "'LAPSE'", "end_date"),
 ];
 
 /// Applies every partner's earliest change due at `now` in campaign `c` (over the runner's
@@ -102,6 +105,22 @@ pub(super) async fn apply(
         )
     };
     let mut applied = Applied::default();
+
+    // 0. Proposals past their end lapse: withdrawn, with a `REVERTED` entry effective at their
+    //    end (a partner's other changes touch other records).
+    let lapsing = |t: &str| {
+        format!(
+            "{t}.status = 'PENDING' AND {}",
+            among(&format!("{t}.id"), &of("LAPSE", "id"))
+        )
+    };
+    applied.lapsed = withdraw(
+        db,
+        now,
+        &history("REVERTED", "p.end_date", &lapsing("p")),
+        &lapsing("partner_contracts"),
+    )
+    .await?;
 
     // 1. What ends. (A partner has one change in a round: the order of the steps does not
     //    decide between a partner's changes, the time they fell due does.)
@@ -258,6 +277,24 @@ pub(super) async fn apply(
     let switching = "SELECT id FROM due_records WHERE kind IN ('SWITCH', 'SWITCH_SUSPENDED')";
     let switching_partners =
         "SELECT partner_id FROM due_records WHERE kind IN ('SWITCH', 'SWITCH_SUSPENDED')";
+    // A proposal made before the switch was scheduled is an older decision the switch
+    // overrides (as a switch made at once withdraws it): accepted later, it would undo the
+    // switch. One made after it stays: accepted, it replaces the switched contract.
+    let overridden = |t: &str| {
+        format!(
+            "{t}.campaign_id = {c} AND {t}.status = 'PENDING' AND {} AND {t}.id < \
+             (SELECT d.id FROM due_records d WHERE d.partner_id = {t}.partner_id \
+              AND d.kind IN ('SWITCH', 'SWITCH_SUSPENDED'))",
+            among(&format!("{t}.partner_id"), switching_partners)
+        )
+    };
+    withdraw(
+        db,
+        now,
+        &history("REVERTED", withdrawn_at, &overridden("p")),
+        &overridden("partner_contracts"),
+    )
+    .await?;
     // A scalar lookup, not EXISTS: as a semi-join PostgreSQL probed the records by campaign and
     // partner only and filtered every record of the partner's history for its status (4.9 s
     // for 100,000 switching partners with 35 records each).
@@ -327,7 +364,7 @@ async fn withdraw(
     now: DateTime<Utc>,
     entries: &str,
     condition: &str,
-) -> AppResult<()> {
+) -> AppResult<u64> {
     exec(db, entries, vec![now.into(), false.into()]).await?;
     exec(
         db,
@@ -336,8 +373,7 @@ async fn withdraw(
         ),
         vec![now.into()],
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// SQL (over `$1`, the time, and `$2`, no non-compliance): a history entry by the runner (no

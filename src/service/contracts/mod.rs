@@ -82,6 +82,21 @@ impl<T: ContractStep> BulkAction for T {
         ContractStep::validate(self, check)
     }
 
+    /// The campaign's due scheduled changes first, so the action starts from the state the
+    /// runner would have made by now, ran it or not: an ended temporary contract is not
+    /// switched again, a switch whose day has come is not withdrawn, a lapsed proposal is not
+    /// accepted.
+    fn prepare<'a>(
+        &'a self,
+        db: &'a DatabaseTransaction,
+        run: Run<'a>,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            due::catch_up(db, run.campaign_id, run.now).await?;
+            Ok(())
+        })
+    }
+
     fn check<'a>(
         &'a self,
         db: &'a DatabaseTransaction,
