@@ -3,7 +3,8 @@
 //! action over a selection of one id.
 //!
 //! [`run`] does what every action needs, in this order:
-//! 1. the caller's permission for the action (`FORBIDDEN`, nothing written) and the campaign;
+//! 1. the caller's permissions for the action and what it was asked (`FORBIDDEN`, nothing
+//!    written), and the campaign;
 //! 2. the action's checks that need no database;
 //! 3. in one write transaction holding the campaign's write lock (so what is checked is what is
 //!    written: nothing deleted meanwhile, no change counted twice by concurrent actions; a
@@ -86,6 +87,12 @@ pub trait BulkAction: Send + Sync {
     /// campaign) leaves the triggers on, which log nothing for it.
     const CHANGES_FACETS: bool = true;
 
+    /// Permissions the action needs besides [`Self::PERMISSION`] for what it was asked (an
+    /// expiry that also withdraws switches needs `MANAGE_CONTRACTS`): checked with it, first.
+    fn also_requires(&self) -> &'static [Permission] {
+        &[]
+    }
+
     /// Checks of the input alone.
     fn validate(&self, _check: &mut Checker) {}
 
@@ -160,6 +167,9 @@ pub async fn run<A: BulkAction>(
     request: &Request<A>,
 ) -> AppResult<Result<Outcome<A::Counts>, Vec<UserError>>> {
     auth.require(A::PERMISSION)?;
+    for permission in request.action.also_requires() {
+        auth.require(*permission)?;
+    }
     let mut check = Checker::default();
     if !campaigns::check_exists(db, auth, request.campaign_id, &mut check).await? {
         return Ok(Err(check.finish().err().unwrap_or_default()));

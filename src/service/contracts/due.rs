@@ -1,6 +1,8 @@
-//! Scheduled changes apply themselves: an upcoming switch becomes the contract on its date, a
-//! temporary contract falls back to its fallback (or expires) at its end, a scheduled expiry
-//! expires (when it and the contract's own end have both come, the expiry wins). [`apply_due`]
+//! Scheduled changes apply themselves: an upcoming switch becomes the contract on its date
+//! (withdrawing the partner's proposals made before it was scheduled), a temporary contract
+//! falls back to its fallback (or expires) at its end, a scheduled expiry expires (when it and
+//! the contract's own end have both come, the expiry wins), a pending proposal lapses at its
+//! end. Every contract action applies its campaign's due changes first ([`catch_up`]). [`apply_due`]
 //! does all that is due at `now`, one campaign per transaction: it takes the campaign's write
 //! lock (the one every bulk action takes, so an action and the runner never interleave on a
 //! campaign) and claims the due records with row locks (`FOR UPDATE SKIP LOCKED` on
@@ -134,8 +136,8 @@ pub async fn run_periodically(
 }
 
 /// At most this many rounds per campaign and run. A round applies each partner's earliest due
-/// change; a partner's changes chain at most four deep (a switch, the new contract's own end,
-/// its fallback, an expiry), so a run that catches up after days applies them all, in order.
+/// change; a partner's changes chain at most five deep (a lapse, a switch, the new contract's
+/// own end, its fallback, an expiry), so a run that catches up after days applies them all, in order.
 const MAX_ROUNDS: usize = 8;
 
 async fn apply_campaign(
@@ -174,8 +176,12 @@ async fn apply_campaign(
         Ok(applied)
     })
     .await?;
-    if backend != DbBackend::Postgres {
-        db.execute_unprepared("DROP TABLE temp.due_records").await?;
-    }
+    // Dropped now on both (PostgreSQL would drop it at commit): the transaction may go on.
+    let schema = match backend {
+        DbBackend::Postgres => "pg_temp",
+        _ => "temp",
+    };
+    db.execute_unprepared(&format!("DROP TABLE {schema}.due_records"))
+        .await?;
     Ok(applied)
 }

@@ -110,18 +110,12 @@ impl ContractStep for Expire {
     }
 
     /// Withdrawing switches and proposals is managing contracts.
-    fn check<'a>(
-        &'a self,
-        _db: &'a DatabaseTransaction,
-        run: Run<'a>,
-        _check: &'a mut Checker,
-    ) -> BoxFuture<'a, AppResult<()>> {
-        Box::pin(async move {
-            if self.withdraw_pending_switches {
-                run.auth.require(Permission::ManageContracts)?;
-            }
-            Ok(())
-        })
+    fn also_requires(&self) -> &'static [Permission] {
+        if self.withdraw_pending_switches {
+            &[Permission::ManageContracts]
+        } else {
+            &[]
+        }
     }
 
     fn input(&self) -> serde_json::Value {

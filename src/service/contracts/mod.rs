@@ -49,6 +49,11 @@ pub trait ContractStep: Send + Sync {
     /// The permission it needs.
     const PERMISSION: Permission = Permission::ManageContracts;
 
+    /// Permissions it needs besides [`Self::PERMISSION`] for what it was asked.
+    fn also_requires(&self) -> &'static [Permission] {
+        &[]
+    }
+
     /// Checks of the input alone.
     fn validate(&self, _check: &mut Checker) {}
 
@@ -77,6 +82,10 @@ impl<T: ContractStep> BulkAction for T {
     type Counts = T::Counts;
     const ACTIVITY: &'static str = T::ACTIVITY;
     const PERMISSION: Permission = T::PERMISSION;
+
+    fn also_requires(&self) -> &'static [Permission] {
+        ContractStep::also_requires(self)
+    }
 
     fn validate(&self, check: &mut Checker) {
         ContractStep::validate(self, check)

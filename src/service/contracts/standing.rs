@@ -173,15 +173,16 @@ impl AnswerProposal {
             )
             .await?;
             // Accepted terms that start later are the partner's one upcoming switch. Terms that
-            // start now keep a switch scheduled after the proposal was made (a later decision),
+            // start now keep a switch scheduled after the proposal was made (a later decision; made
+            // later is a larger record id, as the runner compares them),
             // but not an older one, which would undo them on its date.
             sql::withdraw(
                 db,
                 run,
                 &format!(
                     "status = 'UPCOMING' AND {} AND ({starting_later} \
-                     OR created_at < (SELECT p.created_at FROM partner_contracts p JOIN contract_targets t \
-                     ON p.id = t.record_id WHERE t.partner_id = partner_contracts.partner_id))",
+                     OR id < (SELECT t.record_id FROM contract_targets t \
+                     WHERE t.partner_id = partner_contracts.partner_id))",
                     targets::partners(run.backend)
                 ),
             )

@@ -200,6 +200,15 @@ impl ContractStep for Switch {
     const ACTIVITY: &'static str = "CONTRACT_SWITCHED";
     const PERMISSION: Permission = Permission::ManageContracts;
 
+    /// A temporary contract without a fallback expires the partnership at its end.
+    fn also_requires(&self) -> &'static [Permission] {
+        if self.end.is_some() && self.fallback.is_none() {
+            &[Permission::ExpirePartners]
+        } else {
+            &[]
+        }
+    }
+
     fn validate(&self, check: &mut Checker) {
         if self.days_ahead < 0 {
             check.push(
@@ -238,10 +247,6 @@ impl ContractStep for Switch {
         check: &'a mut Checker,
     ) -> BoxFuture<'a, AppResult<()>> {
         Box::pin(async move {
-            // A temporary contract without a fallback expires the partnership at its end.
-            if self.end.is_some() && self.fallback.is_none() {
-                run.auth.require(Permission::ExpirePartners)?;
-            }
             if let TemplateRef::Existing(id) = self.template {
                 templates::check_of_campaign(db, run, id, "templateId", check).await?;
             }

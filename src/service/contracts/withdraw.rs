@@ -120,18 +120,12 @@ impl ContractStep for WithdrawUpcoming {
     }
 
     /// Withdrawing a scheduled expiry undoes an expiry: that takes the permission to expire.
-    fn check<'a>(
-        &'a self,
-        _db: &'a DatabaseTransaction,
-        run: Run<'a>,
-        _check: &'a mut Checker,
-    ) -> BoxFuture<'a, AppResult<()>> {
-        Box::pin(async move {
-            if self.expiries {
-                run.auth.require(Permission::ExpirePartners)?;
-            }
-            Ok(())
-        })
+    fn also_requires(&self) -> &'static [Permission] {
+        if self.expiries {
+            &[Permission::ExpirePartners]
+        } else {
+            &[]
+        }
     }
 
     fn input(&self) -> serde_json::Value {
