@@ -36,14 +36,15 @@ pub struct Applied {
 
 /// Applies every change due at `now`.
 pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Applied> {
-    // One probe of the (campaign, status, date) indexes per campaign: reading the due records
-    // themselves to find their campaigns costs seconds when 100,000 are due. (Records always
+    // One probe of the (campaign, status, date) indexes per campaign and kind
+    // ([`round::due_probe`]): reading the due records themselves to find their campaigns costs
+    // seconds when 100,000 are due. (Records always
     // belong to a campaign: campaigns are never deleted, and on SQLite a key says so.)
     let campaigns = query(
         db,
         &format!(
             "SELECT id FROM campaigns WHERE {} ORDER BY id",
-            due_in("campaigns.id")
+            round::due_probe("campaigns.id")
         ),
         vec![now.into()],
     )
@@ -88,7 +89,10 @@ pub async fn catch_up(
 ) -> AppResult<Applied> {
     let due = query(
         db,
-        &format!("SELECT 1 WHERE {}", due_in(&campaign_id.to_string())),
+        &format!(
+            "SELECT 1 WHERE {}",
+            round::due_probe(&campaign_id.to_string())
+        ),
         vec![now.into()],
     )
     .await?;
@@ -96,20 +100,6 @@ pub async fn catch_up(
         return Ok(Applied::default());
     }
     apply_campaign(db, campaign_id, now).await
-}
-
-/// SQL (over `$1`, the time): campaign `campaign` (SQL of its id) has a change due, one probe
-/// of the (campaign, status, date) indexes per kind ([`round::DUE`]).
-fn due_in(campaign: &str) -> String {
-    round::DUE
-        .iter()
-        .map(|(due, _, _)| {
-            format!(
-                "EXISTS (SELECT 1 FROM partner_contracts WHERE campaign_id = {campaign} AND {due})"
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" OR ")
 }
 
 /// Applies what is due now, then again every `every`, for as long as the server runs; a failed
