@@ -15,6 +15,26 @@ fn ids(n: usize) -> Vec<String> {
 }
 
 backend_tests! {
+    async fn instants_outside_the_years_1_to_9999_are_refused_not_reversed(app) {
+        // `+10000-…` (not RFC 3339) compared as text on SQLite came before every date: a
+        // "joined since" filter matched everyone, and a bulk action over it changed them all.
+        let c = app.campaign_id();
+        let activity = format!("activity_log WHERE campaign_id = {c}");
+        let before = app.count_rows(&activity).await;
+        for at in ["+10000-01-01T00:00:00Z", "9999-12-31T23:59:59-00:01", "0000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z"] {
+            let (_, body) = app.graphql("query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, first: 1, filter: $f) { totalCount } }",
+                json!({ "c": c.to_string(), "f": { "dateJoined": { "from": at } } })).await;
+            assert_eq!(crate::first_error_code(&body), "VALIDATION", "{at}: {body}");
+            let (_, body) = app.graphql("mutation($i: AssignPartnersInput!) { assignPartners(input: $i) { affectedCount } }",
+                json!({ "i": { "campaignId": c.to_string(), "selection": { "filter": { "dateJoined": { "from": at } } }, "unassign": true } })).await;
+            assert_eq!(crate::first_error_code(&body), "VALIDATION", "{at}: {body}");
+        }
+        assert_eq!(app.count_rows(&activity).await, before, "nothing written");
+        let (_, body) = app.graphql("query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, first: 1, filter: $f) { totalCount } }",
+            json!({ "c": c.to_string(), "f": { "dateJoined": { "from": "9999-12-31T23:59:59Z" } } })).await;
+        assert_eq!(body["data"]["partners"]["totalCount"], 0, "{body}");
+    }
+
     async fn filters_nested_deeper_than_eight_levels_are_refused(app) {
         let c = app.campaign_id();
         for op in ["and", "or", "not"] {

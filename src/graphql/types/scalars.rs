@@ -8,7 +8,7 @@ use async_graphql::registry::{MetaType, MetaTypeId, Registry};
 use async_graphql::{
     InputType, InputValueError, InputValueResult, Scalar, ScalarType, Upload, Value,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 
 /// A calendar date, ISO 8601 (`2026-11-21`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +59,8 @@ pub struct DateTime(pub chrono::DateTime<Utc>);
 
 /// An instant as an RFC 3339 date-time string. Answers are in UTC
 /// (`2026-11-21T14:30:00+00:00`); inputs may carry any offset (`2026-11-21T09:30:00-05:00`,
-/// `2026-11-21T14:30:00Z`) and mean the same instant.
+/// `2026-11-21T14:30:00Z`) and mean the same instant, which must lie in the years 1 to 9999 at
+/// UTC.
 #[Scalar(
     name = "DateTime",
     specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
@@ -67,14 +68,20 @@ pub struct DateTime(pub chrono::DateTime<Utc>);
 impl ScalarType for DateTime {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => s
-                .parse::<chrono::DateTime<Utc>>()
-                .map(DateTime)
-                .map_err(|_| {
-                    InputValueError::custom(format!(
-                        "{s:?} is not an RFC 3339 date-time (e.g. 2026-11-21T14:30:00Z)"
-                    ))
-                }),
+            // RFC 3339 has four-digit years only (chrono also takes a sign and more digits, as
+            // `+10000-01-01T00:00:00Z`), and what is compared is the instant at UTC: it must
+            // lie in the years 1 to 9999 there, where both databases compare instants in order
+            // (SQLite compares their text).
+            Value::String(s) if is_full_date(s.get(..10).unwrap_or_default()) => {
+                match s.parse::<chrono::DateTime<Utc>>() {
+                    Ok(at) if (1..=9999).contains(&at.year()) => Ok(DateTime(at)),
+                    Ok(_) => Err(InputValueError::custom(format!(
+                        "{s:?} is out of range: instants lie between the years 1 and 9999 at UTC"
+                    ))),
+                    Err(_) => Err(not_a_date_time(s)),
+                }
+            }
+            Value::String(s) => Err(not_a_date_time(s)),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -82,6 +89,12 @@ impl ScalarType for DateTime {
     fn to_value(&self) -> Value {
         Value::String(self.0.to_rfc3339())
     }
+}
+
+fn not_a_date_time(s: &str) -> InputValueError<DateTime> {
+    InputValueError::custom(format!(
+        "{s:?} is not an RFC 3339 date-time (e.g. 2026-11-21T14:30:00Z)"
+    ))
 }
 
 impl From<chrono::DateTime<Utc>> for DateTime {
@@ -182,6 +195,31 @@ mod tests {
             "2027-02-30",
             "02027-01-01",
             "２０２７-01-01",
+        ] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_date_time_is_an_rfc_3339_instant_of_the_years_1_to_9999_at_utc() {
+        let parse = |s: &str| <DateTime as ScalarType>::parse(Value::String(s.to_owned())).ok();
+        assert!(parse("2026-11-21T14:30:00Z").is_some());
+        assert!(parse("9999-12-31T23:59:59Z").is_some());
+        assert!(parse("0001-01-01T00:00:00Z").is_some());
+        assert_eq!(
+            parse("2026-11-21T14:30:00+02:00").map(|t| t.0.to_rfc3339()),
+            Some("2026-11-21T12:30:00+00:00".to_owned())
+        );
+        for bad in [
+            "+10000-01-01T00:00:00Z",
+            "+2026-11-21T14:30:00Z",
+            "-0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59-00:01",
+            "0000-01-01T00:00:00Z",
+            "0001-01-01T00:00:00+00:01",
+            "2026-11-21",
+            "",
+            "ß",
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
