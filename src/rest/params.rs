@@ -1,10 +1,9 @@
 //! Request parameters on the wire: numeric ids (path segments and comma-separated lists) and
 //! `application/x-www-form-urlencoded` bodies.
 
-use axum::extract::rejection::FormRejection;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
-use axum::Form;
 
 use super::envelope::RestError;
 use crate::domain::limits::MAX_PARTNER_IDS;
@@ -61,6 +60,43 @@ pub fn id_list(field: &str, value: Option<&str>) -> Result<Vec<i64>, RestError> 
         .collect()
 }
 
+/// The fields of an `application/x-www-form-urlencoded` body (`+` a space, `%XX` a byte), in
+/// the order sent. Names and values must be UTF-8 once decoded: a value is never stored with
+/// bytes replaced (the form extractor decoded `caf%E9` as `caf\u{FFFD}`), a 400 names the field.
+fn decode_form(body: &[u8]) -> Result<Vec<(String, String)>, RestError> {
+    let decode = |raw: &[u8]| {
+        let spaced: Vec<u8> = raw
+            .iter()
+            .map(|b| if *b == b'+' { b' ' } else { *b })
+            .collect();
+        percent_encoding::percent_decode(&spaced)
+            .decode_utf8()
+            .map(|text| text.into_owned())
+            .ok()
+    };
+    let mut pairs = Vec::new();
+    for piece in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let (name, value) = match piece.iter().position(|b| *b == b'=') {
+            Some(at) => (&piece[..at], &piece[at + 1..]),
+            None => (piece, &b""[..]),
+        };
+        let name = decode(name).ok_or_else(|| {
+            RestError::new(
+                StatusCode::BAD_REQUEST,
+                "the request body is not a valid form: a field name is not UTF-8 text",
+            )
+        })?;
+        let value = decode(value).ok_or_else(|| not_utf8(&name))?;
+        pairs.push((name, value));
+    }
+    Ok(pairs)
+}
+
+/// The 400 of a field whose value is not UTF-8 text.
+fn not_utf8(field: &str) -> RestError {
+    RestError::bad_parameter(field, format!("{field} is not UTF-8 text"))
+}
+
 /// The fields of a form body, in the order sent.
 #[derive(Debug, Default)]
 pub struct FormBody {
@@ -100,14 +136,19 @@ impl FormBody {
                 request.headers_mut().insert(header::CONTENT_TYPE, value);
             }
         }
-        match Form::<Vec<(String, String)>>::from_request(request, &()).await {
-            Ok(Form(pairs)) => Ok(FormBody { pairs }),
-            Err(FormRejection::InvalidFormContentType(_)) => Err(RestError::new(
+        let essence = lowered.split(';').next().unwrap_or_default().trim();
+        if essence != "application/x-www-form-urlencoded" {
+            return Err(RestError::new(
                 StatusCode::BAD_REQUEST,
                 "the request body must be application/x-www-form-urlencoded or multipart/form-data",
-            )),
-            Err(other) => {
-                let status = match other.status() {
+            ));
+        }
+        match Bytes::from_request(request, &()).await {
+            Ok(body) => Ok(FormBody {
+                pairs: decode_form(&body)?,
+            }),
+            Err(rejection) => {
+                let status = match rejection.status() {
                     StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
                     _ => StatusCode::BAD_REQUEST,
                 };
@@ -115,7 +156,7 @@ impl FormBody {
                     status,
                     format!(
                         "the request body is not a valid form: {}",
-                        other.body_text()
+                        rejection.body_text()
                     ),
                 ))
             }
@@ -173,7 +214,9 @@ impl FormBody {
                     format!("{name} must be a text field, not a file"),
                 ));
             }
-            let value = part.text().await.map_err(fail)?;
+            // Strictly UTF-8: `text()` would replace bad bytes (or read another charset).
+            let value = String::from_utf8(part.bytes().await.map_err(fail)?.to_vec())
+                .map_err(|_| not_utf8(&name))?;
             pairs.push((name, value));
         }
         Ok(FormBody { pairs })
@@ -196,6 +239,38 @@ impl FormBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_bodies_decode_strictly() {
+        let pairs = decode_form(b"Name=caf%C3%A9+bar&Empty=&Flag&&MediaPartners=1%2C2").ok();
+        assert_eq!(
+            pairs,
+            Some(vec![
+                ("Name".to_owned(), "café bar".to_owned()),
+                ("Empty".to_owned(), String::new()),
+                ("Flag".to_owned(), String::new()),
+                ("MediaPartners".to_owned(), "1,2".to_owned()),
+            ])
+        );
+        for bad in [
+            &b"Content=caf%E9"[..],
+            b"Content=caf\xe9",
+            b"Name=%FF%FE",
+            b"%FF=1",
+        ] {
+            let err = decode_form(bad).err();
+            assert_eq!(
+                err.map(|e| e.status()),
+                Some(StatusCode::BAD_REQUEST),
+                "{bad:?}"
+            );
+        }
+        // A literal U+FFFD sent as such is text like any other.
+        assert_eq!(
+            decode_form("Name=%EF%BF%BD".as_bytes()).ok(),
+            Some(vec![("Name".to_owned(), "\u{FFFD}".to_owned())])
+        );
+    }
 
     #[test]
     fn ids_are_positive_integers() {

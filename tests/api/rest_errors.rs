@@ -166,6 +166,32 @@ backend_tests! {
         assert_eq!(rows(&app).await.0, 1);
     }
 
+    async fn a_form_that_is_not_utf8_is_400_naming_the_field(app) {
+        let rest = Rest::new(&app);
+        for (body, content_type, field) in [
+            (&b"Name=caf%E9"[..], "application/x-www-form-urlencoded", "Name"),
+            (b"Name=caf\xe9", "application/x-www-form-urlencoded", "Name"),
+            (b"Name=%FF%FE", "application/x-www-form-urlencoded; charset=ISO-8859-1", "Name"),
+            (b"--b\r\nContent-Disposition: form-data; name=\"Name\"\r\n\r\ncaf\xe9\r\n--b--\r\n", "multipart/form-data; boundary=b", "Name"),
+        ] {
+            let answer = reqwest::Client::new()
+                .post(format!("{}{}", app.base_url, rest.groups(app.campaign_id())))
+                .basic_auth(&app.account.account_sid, Some(&app.account.auth_token))
+                .header("Content-Type", content_type)
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            let answer = Answer { status: answer.status().as_u16(), headers: answer.headers().clone(), text: answer.text().await.unwrap() };
+            assert_eq!(envelope(&answer, 400).0, field, "{body:?}: {}", answer.text);
+            assert!(answer.json()["Message"].as_str().unwrap().contains("not UTF-8"), "{}", answer.text);
+        }
+        assert_eq!(rows(&app).await.0, 0, "nothing stored with its bytes replaced");
+        // Encoded UTF-8 is text as always.
+        let g = rest.create_group(app.campaign_id(), "Café", &[]).await;
+        assert_eq!(rest.get(&rest.group(app.campaign_id(), g)).await.json()["Name"], "Café");
+    }
+
     async fn a_duplicate_name_is_409(app) {
         let rest = Rest::new(&app);
         let c = app.campaign_id();
