@@ -47,6 +47,11 @@ backend_tests! {
         assert_refused(&list(&app, c, nested("not", 40)).await, "at most 8 levels");
         assert_refused(&list(&app, c, nested("and", 25)).await, "at most 8 levels");
         assert_refused(&list(&app, c, nested("not", 120)).await, "the variables nest deeper than 64 levels");
+        // Deeper than the JSON reader goes is a bound too, not a syntax error.
+        // (A 400, as every body the reader refuses.)
+        let (status, body) = app.graphql(crate::bounds_support::LIST, json!({ "c": c.to_string(), "f": nested("not", 130) })).await;
+        assert_eq!(status, 400, "{body}");
+        assert_refused(&body, "the body nests deeper than 128 levels");
         assert_alive(&app).await;
     }
 

@@ -110,9 +110,21 @@ pub(super) fn too_large(limit: usize) -> AppError {
     )
 }
 
+/// The deepest nesting of arrays and objects the JSON reader takes (serde_json's limit).
+const JSON_DEPTH: usize = 128;
+
 /// One operation from a JSON body: `query`, `operationName`, `variables`, `extensions`.
 pub(super) fn json(bytes: &[u8]) -> Result<Request, AppError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|err| {
+        // Valid JSON too deep for the reader (its recursion limit: 128 arrays and objects) is
+        // a bound, not a syntax error; the variables' own bound is lower.
+        if err.to_string().starts_with("recursion limit exceeded") {
+            return AppError::Validation(format!(
+                "the body nests deeper than {JSON_DEPTH} levels (line {}, column {})",
+                err.line(),
+                err.column()
+            ));
+        }
         AppError::bad_request(format!(
             "the body is not valid JSON (line {}, column {})",
             err.line(),
