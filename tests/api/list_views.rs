@@ -92,6 +92,14 @@ backend_tests! {
         let (_, body) = app.graphql_as(Some(&eve), UPDATE, json!({ "i": { "id": view["id"], "name": "Eve's" } })).await;
         assert_eq!(codes(&body["data"]["updatePartnerView"]), vec![("id".to_owned(), "NOT_FOUND".to_owned())], "{body}");
 
+        // A malformed id is a user error too, as for every other mutation.
+        for bad in ["0", "abc", "-1"] {
+            let body = app.data(DELETE, json!({ "i": { "id": bad } })).await;
+            assert_eq!(body["deletePartnerView"]["userErrors"][0]["code"], "INVALID", "{bad}: {body}");
+            let body = app.data(UPDATE, json!({ "i": { "id": bad, "name": "X" } })).await;
+            assert_eq!(codes(&body["updatePartnerView"]), vec![("id".to_owned(), "INVALID".to_owned())], "{bad}: {body}");
+        }
+
         let deleted = app.data(DELETE, json!({ "i": { "id": view["id"] } })).await;
         assert_eq!(deleted["deletePartnerView"]["deletedViewId"], view["id"]);
         assert_eq!(app.data(LIST, json!({ "c": c })).await["partnerViews"], json!([]));

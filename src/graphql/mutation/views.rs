@@ -213,7 +213,16 @@ impl ViewMutation {
         input: UpdatePartnerViewInput,
     ) -> async_graphql::Result<PartnerViewPayload> {
         let (db, auth) = (db(ctx)?, auth(ctx)?);
-        let view = match views::get(db, auth, ids::view_id(&input.id)?).await {
+        let id = match ids::view_id(&input.id) {
+            Ok(id) => id,
+            Err(err) => {
+                return Ok(PartnerViewPayload {
+                    view: None,
+                    user_errors: UserError::unreadable(&["id"], &err),
+                })
+            }
+        };
+        let view = match views::get(db, auth, id).await {
             Err(AppError::NotFound(message)) => {
                 return Ok(refused("id", UserErrorCode::NotFound, message))
             }
@@ -248,7 +257,15 @@ impl ViewMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The view to delete.")] input: DeletePartnerViewInput,
     ) -> async_graphql::Result<DeletePartnerViewPayload> {
-        let id = ids::view_id(&input.id)?;
+        let id = match ids::view_id(&input.id) {
+            Ok(id) => id,
+            Err(err) => {
+                return Ok(DeletePartnerViewPayload {
+                    deleted_view_id: None,
+                    user_errors: UserError::unreadable(&["id"], &err),
+                })
+            }
+        };
         Ok(match views::delete(db(ctx)?, auth(ctx)?, id).await {
             Ok(()) => DeletePartnerViewPayload {
                 deleted_view_id: Some(ID(crate::domain::GlobalId::PartnerView(id).encode())),
