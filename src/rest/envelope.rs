@@ -52,9 +52,19 @@ impl RestError {
 
     /// 400 for one bad or missing parameter; the message is also the envelope's `Message`.
     pub fn bad_parameter(field: &str, message: impl Into<String>) -> Self {
+        Self::of_parameter(StatusCode::BAD_REQUEST, field, message)
+    }
+
+    /// 404 for a path parameter naming nothing the caller can see, with the parameter named
+    /// as a service's `NOT_FOUND` is (the same envelope whichever finds it missing).
+    pub fn unknown_parameter(field: &str, message: impl Into<String>) -> Self {
+        Self::of_parameter(StatusCode::NOT_FOUND, field, message)
+    }
+
+    fn of_parameter(status: StatusCode, field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
         RestError {
-            status: StatusCode::BAD_REQUEST,
+            status,
             errors: vec![FieldError {
                 field: field.to_owned(),
                 message: message.clone(),

@@ -135,7 +135,7 @@ pub async fn get(State(state): State<AppState>, caller: Caller) -> Result<Json<N
     let listed = read::one(&state.db, &caller.auth, campaign_id, note_id)
         .await?
         .ok_or_else(|| {
-            RestError::new(StatusCode::NOT_FOUND, format!("note {note_id} not found"))
+            RestError::unknown_parameter("NoteId", format!("note {note_id} not found"))
         })?;
     Ok(Json(Note::new(caller.sid(), listed)))
 }
@@ -176,7 +176,7 @@ async fn note_of_path(state: &AppState, caller: &Caller) -> Result<entity::note:
     notes::find(&state.db, &caller.auth, note_id)
         .await?
         .filter(|n| n.campaign_id == campaign_id)
-        .ok_or_else(|| RestError::new(StatusCode::NOT_FOUND, format!("note {note_id} not found")))
+        .ok_or_else(|| RestError::unknown_parameter("NoteId", format!("note {note_id} not found")))
 }
 
 /// `PUT .../Notes/{NoteId}`: form `Content` and `Type`, each optional; a `MediaId` must be the
@@ -200,6 +200,13 @@ pub async fn update(
         body: form.get("Content").map(str::to_owned),
         note_type: note_type(&form)?,
     };
+    // In the wire's words (the service's names the GraphQL fields).
+    if change.body.is_none() && change.note_type.is_none() {
+        return Err(RestError::bad_parameter(
+            "Content",
+            "give Content, Type or both",
+        ));
+    }
     let note = notes::update(&state.db, &caller.auth, note.id, change, state.clock.now())
         .await?
         .map_err(refused)?;

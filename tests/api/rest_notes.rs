@@ -176,10 +176,17 @@ backend_tests! {
         assert_eq!(rest.get(&format!("{notes}/999999")).await.status, 404);
         assert_eq!(app.count_rows("notes").await, 2, "nothing written by the refused requests");
 
+        let nothing = rest.put(&uri, &[("AttachmentsAdd", "x")]).await;
+        assert_eq!(nothing.status, 400, "{}", nothing.text);
+        assert_eq!(nothing.json()["Message"], "give Content, Type or both");
         let gone = rest.delete(&uri).await;
         assert_eq!((gone.status, gone.text.as_str()), (200, r#"{"Status":"DELETED"}"#));
-        assert_eq!(rest.get(&uri).await.status, 404);
-        assert_eq!(rest.delete(&uri).await.status, 404);
+        // One envelope for a missing note, whether the path's lookup or the write finds it gone
+        // (two concurrent deletes).
+        for answer in [rest.get(&uri).await, rest.delete(&uri).await, rest.put(&uri, &[("Content", "x")]).await] {
+            assert_eq!(answer.status, 404, "{}", answer.text);
+            assert_eq!(answer.json()["Errors"][0]["Field"], "NoteId", "{}", answer.text);
+        }
         assert_eq!(app.count_rows("notes").await, 1);
     }
 
