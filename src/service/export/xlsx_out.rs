@@ -61,7 +61,7 @@ impl XlsxFile {
         for (col, label) in self.labels.iter().enumerate() {
             let col = u16::try_from(col).map_err(AppError::internal)?;
             sheet
-                .write_string_with_format(0, col, truncated(label), &self.bold)
+                .write_string_with_format(0, col, truncated(label).as_ref(), &self.bold)
                 .map_err(failed)?;
         }
         self.sheet = number - 1;
@@ -86,7 +86,7 @@ impl XlsxFile {
                     Cell::Empty => {}
                     Cell::Text(text) => {
                         sheet
-                            .write_string(row, col, truncated(text))
+                            .write_string(row, col, truncated(text).as_ref())
                             .map_err(failed)?;
                     }
                     // Exact up to 2^53, far beyond any id or count the list holds.
@@ -180,9 +180,33 @@ pub async fn write(
         .map_err(|e| AppError::internal(format!("the workbook writer stopped: {e}")))?
 }
 
-fn truncated(text: &str) -> &str {
+/// `text` as a cell holds it: a text longer than Excel keeps is cut to fit and ends with `…`,
+/// so a cut cell never looks whole (the CSV has the whole text).
+fn truncated(text: &str) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(CELL_CHARS) {
-        Some((at, _)) => &text[..at],
-        None => text,
+        Some(_) => {
+            let kept = text
+                .char_indices()
+                .nth(CELL_CHARS - 1)
+                .map_or(text, |(at, _)| &text[..at]);
+            std::borrow::Cow::Owned(format!("{kept}…"))
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_longer_than_excel_keeps_is_cut_with_a_mark() {
+        let fits = "é".repeat(CELL_CHARS);
+        assert_eq!(truncated(&fits), fits.as_str());
+        let long = "é".repeat(CELL_CHARS + 5);
+        let cut = truncated(&long);
+        assert_eq!(cut.chars().count(), CELL_CHARS);
+        assert!(cut.ends_with("é…"));
+        assert_eq!(truncated("short"), "short");
     }
 }
