@@ -214,9 +214,22 @@ impl FormBody {
                     format!("{name} must be a text field, not a file"),
                 ));
             }
-            // Strictly UTF-8: `text()` would replace bad bytes (or read another charset).
-            let value = String::from_utf8(part.bytes().await.map_err(fail)?.to_vec())
-                .map_err(|_| not_utf8(&name))?;
+            // A part in a charset it declares is read in it; otherwise strictly UTF-8 (`text()`
+            // would replace bad bytes), a leading byte-order mark dropped as `text()` does.
+            let declared = part
+                .content_type()
+                .and_then(|mime| mime.get_param("charset"))
+                .is_some_and(|charset| !charset.as_str().eq_ignore_ascii_case("utf-8"));
+            let value = if declared {
+                part.text().await.map_err(fail)?
+            } else {
+                let bytes = part.bytes().await.map_err(fail)?;
+                let text = String::from_utf8(bytes.to_vec()).map_err(|_| not_utf8(&name))?;
+                match text.strip_prefix('\u{FEFF}') {
+                    Some(rest) => rest.to_owned(),
+                    None => text,
+                }
+            };
             pairs.push((name, value));
         }
         Ok(FormBody { pairs })

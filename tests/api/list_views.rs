@@ -93,6 +93,9 @@ backend_tests! {
         assert_eq!(codes(&body["data"]["updatePartnerView"]), vec![("id".to_owned(), "NOT_FOUND".to_owned())], "{body}");
 
         // A malformed id is a user error too, as for every other mutation.
+        let body = app.data("mutation($i: SavePartnerViewInput!) { savePartnerView(input: $i) { userErrors { field code } } }",
+            json!({ "i": { "campaignId": "abc", "name": "Bad", "columns": ["partnerName"] } })).await;
+        assert_eq!(body["savePartnerView"]["userErrors"][0]["code"], "INVALID", "{body}");
         for bad in ["0", "abc", "-1"] {
             let body = app.data(DELETE, json!({ "i": { "id": bad } })).await;
             assert_eq!(body["deletePartnerView"]["userErrors"][0]["code"], "INVALID", "{bad}: {body}");

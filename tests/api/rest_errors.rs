@@ -187,6 +187,26 @@ backend_tests! {
             assert!(answer.json()["Message"].as_str().unwrap().contains("not UTF-8"), "{}", answer.text);
         }
         assert_eq!(rows(&app).await.0, 0, "nothing stored with its bytes replaced");
+        // A multipart part read in the charset it declares, a byte-order mark dropped.
+        for (part_head, bytes, name) in [
+            ("Content-Type: text/plain; charset=windows-1252\r\n", &b"Caf\xe9 1252"[..], "Café 1252"),
+            ("", b"\xef\xbb\xbfBOM", "BOM"),
+        ] {
+            let mut body = format!("--b\r\nContent-Disposition: form-data; name=\"Name\"\r\n{part_head}\r\n").into_bytes();
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n--b--\r\n");
+            let answer = reqwest::Client::new()
+                .post(format!("{}{}", app.base_url, rest.groups(app.campaign_id())))
+                .basic_auth(&app.account.account_sid, Some(&app.account.auth_token))
+                .header("Content-Type", "multipart/form-data; boundary=b")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status().as_u16(), 200, "{name}: {}", answer.text().await.unwrap());
+        }
+        let names = app.texts("SELECT name FROM partner_groups ORDER BY id").await;
+        assert!(names.ends_with(&[Some("Café 1252".to_owned()), Some("BOM".to_owned())]), "{names:?}");
         // Encoded UTF-8 is text as always.
         let g = rest.create_group(app.campaign_id(), "Café", &[]).await;
         assert_eq!(rest.get(&rest.group(app.campaign_id(), g)).await.json()["Name"], "Café");

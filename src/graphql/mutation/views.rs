@@ -178,7 +178,15 @@ impl ViewMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The campaign, the view's name, and its columns, filter and sort.")] input: SavePartnerViewInput,
     ) -> async_graphql::Result<PartnerViewPayload> {
-        let campaign_id = ids::campaign_id(&input.campaign_id)?;
+        let campaign_id = match ids::campaign_id(&input.campaign_id) {
+            Ok(id) => id,
+            Err(err) => {
+                return Ok(PartnerViewPayload {
+                    view: None,
+                    user_errors: UserError::unreadable(&["campaignId"], &err),
+                })
+            }
+        };
         let mut check = Checker::default();
         if !campaigns::check_exists(db(ctx)?, auth(ctx)?, campaign_id, &mut check).await? {
             return Ok(payload(Err(check.finish().err().unwrap_or_default())));

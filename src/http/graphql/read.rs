@@ -116,8 +116,9 @@ const JSON_DEPTH: usize = 128;
 /// One operation from a JSON body: `query`, `operationName`, `variables`, `extensions`.
 pub(super) fn json(bytes: &[u8]) -> Result<Request, AppError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|err| {
-        // Valid JSON too deep for the reader (its recursion limit: 128 arrays and objects) is
-        // a bound, not a syntax error; the variables' own bound is lower.
+        // JSON deeper than the reader goes (its recursion limit: 128 arrays and objects) is
+        // refused for its depth, whatever follows (the reader stops there); the variables' own
+        // bound is lower.
         if err.to_string().starts_with("recursion limit exceeded") {
             return AppError::Validation(format!(
                 "the body nests deeper than {JSON_DEPTH} levels (line {}, column {})",
