@@ -81,6 +81,14 @@ fn refused(field: &str, code: UserErrorCode, message: String) -> PartnerViewPayl
     }
 }
 
+/// An id input that is not one (`INVALID`).
+fn unreadable(field: &str, err: &AppError) -> PartnerViewPayload {
+    PartnerViewPayload {
+        view: None,
+        user_errors: UserError::unreadable(&[field], err),
+    }
+}
+
 fn over_bounds(message: String) -> PartnerViewPayload {
     refused(
         "filter",
@@ -180,12 +188,7 @@ impl ViewMutation {
     ) -> async_graphql::Result<PartnerViewPayload> {
         let campaign_id = match ids::campaign_id(&input.campaign_id) {
             Ok(id) => id,
-            Err(err) => {
-                return Ok(PartnerViewPayload {
-                    view: None,
-                    user_errors: UserError::unreadable(&["campaignId"], &err),
-                })
-            }
+            Err(err) => return Ok(unreadable("campaignId", &err)),
         };
         let mut check = Checker::default();
         if !campaigns::check_exists(db(ctx)?, auth(ctx)?, campaign_id, &mut check).await? {
@@ -223,12 +226,7 @@ impl ViewMutation {
         let (db, auth) = (db(ctx)?, auth(ctx)?);
         let id = match ids::view_id(&input.id) {
             Ok(id) => id,
-            Err(err) => {
-                return Ok(PartnerViewPayload {
-                    view: None,
-                    user_errors: UserError::unreadable(&["id"], &err),
-                })
-            }
+            Err(err) => return Ok(unreadable("id", &err)),
         };
         let view = match views::get(db, auth, id).await {
             Err(AppError::NotFound(message)) => {
