@@ -164,6 +164,11 @@ backend_tests! {
             let (status, body) = get(&params).await;
             assert_eq!((status, codes(&body)), (400, vec!["BAD_REQUEST".to_owned()]), "{params:?}: {body}");
         }
+        // Variables deeper than the JSON reader goes: refused for their depth, as in a body.
+        let deep = format!("{{\"c\":{}1{}}}", "[".repeat(200), "]".repeat(200));
+        let (status, body) = get(&[("query", "{ __typename }"), ("variables", &deep)]).await;
+        assert_eq!((status, codes(&body)), (400, vec!["VALIDATION".to_owned()]), "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("`variables` nests deeper than 128 levels"), "{body}");
     }
 
     async fn persisted_queries_register_once_and_then_run_by_hash(app) {

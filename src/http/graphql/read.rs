@@ -73,8 +73,10 @@ fn query_string(query: &str) -> Result<Request, AppError> {
             // An empty `operationName` is none (as forms send an empty field).
             "operationName" if value.is_empty() => continue,
             "query" | "operationName" => Value::String(value.into_owned()),
-            "variables" | "extensions" => serde_json::from_str(&value).map_err(|_| {
-                AppError::bad_request(format!("`{name}` is not JSON: give a JSON object"))
+            "variables" | "extensions" => serde_json::from_str(&value).map_err(|err| {
+                too_deep(&err, &format!("`{name}`")).unwrap_or_else(|| {
+                    AppError::bad_request(format!("`{name}` is not JSON: give a JSON object"))
+                })
             })?,
             _ => continue,
         };
@@ -113,24 +115,31 @@ pub(super) fn too_large(limit: usize) -> AppError {
 /// The deepest nesting of arrays and objects the JSON reader takes (serde_json's limit).
 const JSON_DEPTH: usize = 128;
 
+/// JSON deeper than the reader goes (its recursion limit: 128 arrays and objects) is refused
+/// for its depth, whatever follows (the reader stops there), as a bound (`VALIDATION`), not a
+/// syntax error; the variables' own bound is lower. `what` names the text.
+fn too_deep(err: &serde_json::Error, what: &str) -> Option<AppError> {
+    err.to_string()
+        .starts_with("recursion limit exceeded")
+        .then(|| {
+            AppError::Validation(format!(
+                "{what} nests deeper than {JSON_DEPTH} levels (line {}, column {})",
+                err.line(),
+                err.column()
+            ))
+        })
+}
+
 /// One operation from a JSON body: `query`, `operationName`, `variables`, `extensions`.
 pub(super) fn json(bytes: &[u8]) -> Result<Request, AppError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|err| {
-        // JSON deeper than the reader goes (its recursion limit: 128 arrays and objects) is
-        // refused for its depth, whatever follows (the reader stops there); the variables' own
-        // bound is lower.
-        if err.to_string().starts_with("recursion limit exceeded") {
-            return AppError::Validation(format!(
-                "the body nests deeper than {JSON_DEPTH} levels (line {}, column {})",
+        too_deep(&err, "the body").unwrap_or_else(|| {
+            AppError::bad_request(format!(
+                "the body is not valid JSON (line {}, column {})",
                 err.line(),
                 err.column()
-            ));
-        }
-        AppError::bad_request(format!(
-            "the body is not valid JSON (line {}, column {})",
-            err.line(),
-            err.column()
-        ))
+            ))
+        })
     })?;
     let Value::Object(body) = value else {
         return Err(match value {

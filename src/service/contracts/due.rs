@@ -2,8 +2,8 @@
 //! (withdrawing the partner's proposals made before it was scheduled), a temporary contract
 //! falls back to its fallback (or expires) at its end, a scheduled expiry expires (when it and
 //! the contract's own end have both come, the expiry wins), a pending proposal lapses at its
-//! end. Every contract action applies its campaign's due changes first ([`catch_up`]). [`apply_due`]
-//! does all that is due at `now`, one campaign per transaction: it takes the campaign's write
+//! end. Every contract action applies its campaign's due changes first ([`catch_up`]).
+//! [`apply_due`] does all that is due at `now`, one campaign per transaction: it takes the campaign's write
 //! lock (the one every bulk action takes, so an action and the runner never interleave on a
 //! campaign) and claims the due records with row locks (`FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL). A change applied is no longer due, so running twice — or two runners
@@ -38,8 +38,8 @@ pub struct Applied {
 pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Applied> {
     // One probe of the (campaign, status, date) indexes per campaign and kind
     // ([`round::due_probe`]): reading the due records themselves to find their campaigns costs
-    // seconds when 100,000 are due. (Records always
-    // belong to a campaign: campaigns are never deleted, and on SQLite a key says so.)
+    // seconds when 100,000 are due. (Records always belong to a campaign: campaigns are never
+    // deleted, and on SQLite a key says so.)
     let campaigns = query(
         db,
         &format!(
