@@ -12,6 +12,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbBackend};
 
+use super::due_kinds;
 use super::due_round as round;
 use super::sql::query;
 use crate::error::AppResult;
@@ -37,14 +38,14 @@ pub struct Applied {
 /// Applies every change due at `now`.
 pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Applied> {
     // One probe of the (campaign, status, date) indexes per campaign and kind
-    // ([`round::due_probe`]): reading the due records themselves to find their campaigns costs
-    // seconds when 100,000 are due. (Records always belong to a campaign: campaigns are never
+    // ([`due_kinds::due_probe`]): reading the due records themselves to find their campaigns
+    // costs seconds when 100,000 are due. (Records always belong to a campaign: campaigns are never
     // deleted, and on SQLite a key says so.)
     let campaigns = query(
         db,
         &format!(
             "SELECT id FROM campaigns WHERE {} ORDER BY id",
-            round::due_probe("campaigns.id")
+            due_kinds::due_probe("campaigns.id")
         ),
         vec![now.into()],
     )
@@ -91,7 +92,7 @@ pub async fn catch_up(
         db,
         &format!(
             "SELECT 1 WHERE {}",
-            round::due_probe(&campaign_id.to_string())
+            due_kinds::due_probe(&campaign_id.to_string())
         ),
         vec![now.into()],
     )

@@ -12,6 +12,7 @@
 //! Scheduled changes apply themselves ([`due`]).
 
 pub mod due;
+mod due_kinds;
 mod due_round;
 mod expire;
 pub mod history;
