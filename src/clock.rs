@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 
 /// What time it is. Clones share the time: setting one sets them all.
 #[derive(Clone, Debug, Default)]
@@ -20,10 +20,11 @@ impl Clock {
         Clock(Some(Arc::new(Mutex::new(at))))
     }
 
-    /// The time now.
+    /// The time now; the system clock's to the microsecond, as PostgreSQL keeps times, so
+    /// that what is written reads back the same from either database.
     pub fn now(&self) -> DateTime<Utc> {
         match &self.0 {
-            None => Utc::now(),
+            None => Utc::now().trunc_subsecs(6),
             Some(at) => *at.lock().unwrap_or_else(PoisonError::into_inner),
         }
     }
@@ -58,5 +59,10 @@ mod tests {
         assert!(other.advance(Duration::days(2)));
         assert_eq!(clock.now(), at + Duration::days(2));
         assert!(!Clock::system().set(at));
+        assert_eq!(
+            Clock::system().now().timestamp_subsec_nanos() % 1_000,
+            0,
+            "microseconds"
+        );
     }
 }

@@ -84,6 +84,34 @@ async fn entries(app: &TestApp) -> i64 {
 }
 
 backend_tests! {
+    async fn a_document_with_a_literal_that_is_no_date_runs_nothing(app) {
+        // Values written into the document are checked when it is validated, as variables are:
+        // the assignment beside the expiry must not run when the expiry's date is none.
+        let acme = app.seed_account(5, 75).await;
+        let campaign = acme.campaign_ids[0];
+        let ids = partner_ids(&app, &acme, campaign, Value::Null).await;
+        let kim = manager(&app, &acme, "Kim Literal").await;
+        let selection = format!("{{ ids: [\"{}\"] }}", ids[0]);
+        for bad in [
+            format!("b: expirePartners(input: {{ campaignId: \"{campaign}\", selection: {selection}, expireOn: \"2027-02-30\" }}) {{ matchedCount }}"),
+            format!("b: expirePartners(input: {{ campaignId: \"{campaign}\", selection: {selection}, expireOn: \"2027-1-1\" }}) {{ matchedCount }}"),
+        ] {
+            let document = format!(
+                "mutation {{ a: assignPartners(input: {{ campaignId: \"{campaign}\", selection: {selection}, userId: \"{kim}\" }}) {{ affectedCount }} {bad} }}"
+            );
+            let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), &document, Value::Null).await;
+            assert_eq!(crate::first_error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+            assert!(body.get("data").is_none() || body["data"].is_null(), "{body}");
+        }
+        let query = format!(
+            "{{ campaign(id: \"{campaign}\") {{ contractHistory(first: 1, since: \"2026-13-01T00:00:00Z\") {{ nodes {{ action }} }} }} }}"
+        );
+        let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), &query, Value::Null).await;
+        assert_eq!(crate::first_error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+        assert_eq!(entries(&app).await, 0, "nothing was assigned");
+        assert_eq!(assigned_to(&app, &acme, campaign, Some(kim)).await, (0, 0));
+    }
+
     async fn partners_chosen_by_id_are_assigned_once_and_the_list_shows_it(app) {
         let acme = app.seed_account(30, 71).await;
         let campaign = acme.campaign_ids[0];

@@ -8,7 +8,7 @@ use async_graphql::registry::{MetaType, MetaTypeId, Registry};
 use async_graphql::{
     InputType, InputValueError, InputValueResult, Scalar, ScalarType, Upload, Value,
 };
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
 
 /// A calendar date, ISO 8601 (`2026-11-21`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +33,13 @@ impl ScalarType for Date {
             ))),
             _ => Err(InputValueError::expected_type(value)),
         }
+    }
+
+    /// A value written into the document is checked as the validator reads it, so a document
+    /// with a date that is none is refused before any of it runs (a mutation beside it
+    /// included), as a variable's is.
+    fn is_valid(value: &Value) -> bool {
+        <Self as ScalarType>::parse(value.clone()).is_ok()
     }
 
     fn to_value(&self) -> Value {
@@ -86,8 +93,15 @@ impl ScalarType for DateTime {
         }
     }
 
+    /// As [`Date`]'s: checked when the document is validated.
+    fn is_valid(value: &Value) -> bool {
+        <Self as ScalarType>::parse(value.clone()).is_ok()
+    }
+
+    /// At most microseconds, what PostgreSQL keeps: an instant SQLite kept to the nanosecond
+    /// reads the same from either database.
     fn to_value(&self) -> Value {
-        Value::String(self.0.to_rfc3339())
+        Value::String(self.0.trunc_subsecs(6).to_rfc3339())
     }
 }
 
@@ -119,6 +133,11 @@ impl ScalarType for Json {
             .into_json()
             .map(Json)
             .map_err(|err| InputValueError::custom(format!("not a JSON value: {err}")))
+    }
+
+    /// As [`Date`]'s: checked when the document is validated.
+    fn is_valid(value: &Value) -> bool {
+        <Self as ScalarType>::parse(value.clone()).is_ok()
     }
 
     fn to_value(&self) -> Value {
@@ -223,5 +242,29 @@ mod tests {
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn values_in_the_document_are_checked_as_the_validator_reads_them() {
+        let text = |s: &str| Value::String(s.to_owned());
+        assert!(<Date as ScalarType>::is_valid(&text("2028-02-29")));
+        assert!(!<Date as ScalarType>::is_valid(&text("2027-02-29")));
+        assert!(!<Date as ScalarType>::is_valid(&Value::from(20270101)));
+        assert!(<DateTime as ScalarType>::is_valid(&text(
+            "2026-11-21T14:30:00Z"
+        )));
+        assert!(!<DateTime as ScalarType>::is_valid(&text(
+            "2026-13-01T00:00:00Z"
+        )));
+        assert!(<Json as ScalarType>::is_valid(&Value::from(1)));
+    }
+
+    #[test]
+    fn an_instant_is_answered_to_the_microsecond() {
+        let at = chrono::DateTime::from_timestamp(1_767_225_600, 123_456_789).unwrap_or_default();
+        assert_eq!(
+            <DateTime as ScalarType>::to_value(&DateTime(at)),
+            Value::String("2026-01-01T00:00:00.123456+00:00".to_owned())
+        );
     }
 }

@@ -243,6 +243,7 @@ async fn run(
         metrics.finish(&response);
         return write::request_errors(media, &response.errors, Some(&report.json()));
     }
+    response.errors = response.errors.into_iter().map(argument_code).collect();
     if let Some((hash, query)) = registered {
         endpoint.persisted.remember(hash, &query);
     }
@@ -264,15 +265,31 @@ async fn run(
     )
 }
 
+/// An argument async-graphql could not read while the operation ran (a value written into the
+/// document that its validator let through, such as an `Int` literal past 32 bits) carries no
+/// code of its own: it is the client's input, `VALIDATION`.
+fn argument_code(err: ServerError) -> ServerError {
+    if err.message.starts_with("Failed to parse ") {
+        coded(err, "VALIDATION")
+    } else {
+        err
+    }
+}
+
 /// An error of the validator, which carries no code of its own.
-fn validation_code(mut err: ServerError) -> ServerError {
+fn validation_code(err: ServerError) -> ServerError {
+    coded(err, "GRAPHQL_VALIDATION_FAILED")
+}
+
+/// `err` with `code` unless it has one.
+fn coded(mut err: ServerError, code: &str) -> ServerError {
     let has_code = err
         .extensions
         .as_ref()
         .is_some_and(|e| e.get("code").is_some());
     if !has_code {
         let mut extensions = err.extensions.take().unwrap_or_default();
-        extensions.set("code", "GRAPHQL_VALIDATION_FAILED");
+        extensions.set("code", code);
         err.extensions = Some(extensions);
     }
     err
