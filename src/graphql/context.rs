@@ -30,6 +30,12 @@ pub fn facet_indexes<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a FacetIn
     ctx.data::<FacetIndexes>()
 }
 
+/// The server's clock, for a service that reads the time itself (the bulk engine, once it
+/// holds the campaign's write lock).
+pub fn clock(ctx: &Context<'_>) -> async_graphql::Result<crate::clock::Clock> {
+    Ok(ctx.data::<crate::clock::Clock>()?.clone())
+}
+
 /// The server's clock: what "now" is for contract dates and bulk actions.
 pub fn now(ctx: &Context<'_>) -> async_graphql::Result<chrono::DateTime<chrono::Utc>> {
     Ok(ctx.data::<crate::clock::Clock>()?.now())

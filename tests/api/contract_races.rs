@@ -57,6 +57,8 @@ backend_tests! {
         let templates = template_ids(&app, &acme, campaign).await;
         let client = Client::new(&app, &acme);
         let history = format!("contract_history WHERE campaign_id = {campaign} AND action = 'SWITCHED'");
+        let seeded = app.texts(&format!("SELECT CAST(COALESCE(MAX(id), 0) AS TEXT) FROM contract_history WHERE campaign_id = {campaign}")).await;
+        let seeded = seeded[0].as_deref().unwrap_or("0").to_owned();
         for round in 0..rounds(&app, 20) {
             let before = app.count_rows(&history).await;
             let tasks = (0..4)
@@ -70,6 +72,14 @@ backend_tests! {
             assert_eq!(inconsistent(&app, campaign, &partners).await, (0, 0), "round {round}");
             assert_eq!(app.count_rows(&history).await - before, affected(&payloads), "round {round}: one history entry per change reported");
         }
+        // Each action reads its time once it holds the campaign's lock: one that waited for
+        // another never records an earlier time (a contract ending before it starts).
+        let list = strings(&partners).join(",");
+        assert_eq!(app.count_rows(&format!("partner_contracts WHERE campaign_id = {campaign} AND partner_id IN ({list}) AND end_date < start_date")).await, 0);
+        assert_eq!(app.count_rows(&format!(
+            "contract_history a, contract_history b WHERE a.campaign_id = {campaign} AND b.campaign_id = {campaign} \
+             AND a.partner_id = b.partner_id AND a.id > {seeded} AND a.id < b.id AND a.created_at > b.created_at")).await, 0,
+            "history in the order the changes were made");
     }
 
     async fn suspend_reinstate_and_expire_at_once_leave_each_partner_consistent(app) {

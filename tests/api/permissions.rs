@@ -264,7 +264,42 @@ async fn paragraph_field(app: &TestApp, campaign: i64) -> i64 {
 
 const VIEWER: &str = "{ viewer { permissions user { permissions permissionsFromRole } } }";
 
+/// Every bulk mutation, each with input it cannot read (a campaign id that is none, and what
+/// else it would refuse): a caller without the permission gets `FORBIDDEN`, never a user error
+/// that reads its input first.
+const UNREADABLE: &[&str] = &[
+    "changePartnerGroups(input: { campaignId: \"abc\", selection: { ids: [\"1\"] } }) { userErrors { code } }",
+    "assignPartners(input: { campaignId: \"abc\", selection: { ids: [\"1\"] }, userId: \"1\", unassign: true }) { userErrors { code } }",
+    "switchPartnerContracts(input: { campaignId: \"abc\", selection: { ids: [\"1\"] } }) { userErrors { code } }",
+    "suspendPartners(input: { campaignId: \"abc\", selection: { ids: [\"1\"] } }) { userErrors { code } }",
+    "reinstatePartners(input: { campaignId: \"abc\", selection: { ids: [\"1\"] } }) { userErrors { code } }",
+    "expirePartners(input: { campaignId: \"abc\", selection: { ids: [\"1\"] }, expireOn: \"2020-01-01\" }) { userErrors { code } }",
+    "withdrawUpcomingContractChanges(input: { campaignId: \"abc\", selection: { ids: [\"1\"] } }) { userErrors { code } }",
+    "recordProposalAnswer(input: { campaignId: \"abc\", selection: { ids: [\"1\"] }, accept: true }) { userErrors { code } }",
+    "updatePartnerRelationship(input: { campaignId: \"abc\", selection: { ids: [\"1\"] } }) { userErrors { code } }",
+    "updateComplianceSettings(input: { campaignId: \"abc\", selection: { ids: [\"1\"] } }) { userErrors { code } }",
+    "updateClientCostSettings(input: { campaignId: \"abc\", selection: { ids: [\"1\"] }, exceptions: [{ actionTrackerId: \"x\", costType: PAYOUT_PLUS_FEE }] }) { userErrors { code } }",
+    "updateTrackingSettings(input: { campaignId: \"abc\", selection: { ids: [\"1\"] }, integration: NONE }) { userErrors { code } }",
+    "invitePartners(input: { campaignId: \"abc\", selection: { ids: [\"1\"] }, targetCampaignId: \"x\", templateId: \"x\" }) { userErrors { code } }",
+    "setCustomFieldAnswer(input: { campaignId: \"abc\", partnerId: \"x\", fieldId: \"x\", text: \"t\" }) { userErrors { code } }",
+    "clearCustomFieldAnswer(input: { campaignId: \"abc\", partnerId: \"x\", fieldId: \"x\" }) { userErrors { code } }",
+    "setCustomFieldAnswers(input: { campaignId: \"abc\", selection: { ids: [\"1\"] }, fieldId: \"x\", clear: true }) { userErrors { code } }",
+];
+
 backend_tests! {
+    async fn a_caller_without_the_permission_is_refused_before_its_input_is_read(app) {
+        let acme = app.seed_account(3, 83).await;
+        let (ray, _) = caller(&app, &acme, UserRole::ReadOnly, "ray").await;
+        for mutation in UNREADABLE {
+            let (_, body) = app.graphql_as(Some(&ray), &format!("mutation {{ {mutation} }}"), json!({})).await;
+            assert_eq!(crate::first_error_code(&body), "FORBIDDEN", "{mutation}: {body}");
+            // An administrator is told what is wrong with it.
+            let answer = app.data_as(&acme, &format!("mutation {{ {mutation} }}"), json!({})).await;
+            let errors = &answer.as_object().unwrap().values().next().unwrap()["userErrors"];
+            assert_ne!(errors, &json!([]), "{mutation}: {answer}");
+        }
+    }
+
     async fn each_role_may_do_exactly_what_its_preset_grants(app) {
         let acme = app.seed_account(40, 81).await;
         let f = fixture(&app, &acme, "Matrix").await;

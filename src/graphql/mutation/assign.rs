@@ -71,6 +71,7 @@ impl AssignMutation {
         )]
         input: AssignPartnersInput,
     ) -> async_graphql::Result<AssignPartnersPayload> {
+        bulk::permitted::<Assign>(ctx)?;
         let dry_run = input.dry_run;
         let refused = |user_errors| AssignPartnersPayload {
             dry_run,

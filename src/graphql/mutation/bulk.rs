@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID};
 
-use crate::graphql::context::{auth, db, now};
+use crate::graphql::context::{auth, clock, db};
 use crate::graphql::ids;
 use crate::graphql::inputs::selection::PartnerSelectionInput;
 use crate::graphql::types::user_error::UserError;
@@ -19,6 +19,14 @@ pub fn target(
     Ok((campaign_id, selection.into_service(campaign_id)?))
 }
 
+/// Whether the caller may run `A` at all (`FORBIDDEN` otherwise): checked before the input is
+/// read, so a caller without the permission learns nothing about what it sent. The engine
+/// checks again, with the permissions what was asked needs besides ([`BulkAction::also_requires`]).
+pub fn permitted<A: BulkAction>(ctx: &Context<'_>) -> async_graphql::Result<()> {
+    auth(ctx)?.require(A::PERMISSION)?;
+    Ok(())
+}
+
 /// Runs `action` over the selection at the server's time: the outcome, or every user error.
 pub async fn run<A: BulkAction>(
     ctx: &Context<'_>,
@@ -31,7 +39,7 @@ pub async fn run<A: BulkAction>(
         selection,
         action,
         dry_run,
-        now: now(ctx)?,
+        clock: clock(ctx)?,
     };
     Ok(bulk::run(db(ctx)?, auth(ctx)?, &request)
         .await?

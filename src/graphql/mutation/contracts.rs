@@ -100,6 +100,7 @@ where
     A: BulkAction,
     A::Counts: Reported,
 {
+    bulk::permitted::<A>(ctx)?;
     let refused = |errors| Ok(ContractActionPayload::refused(errors, dry_run));
     let action = match action {
         Ok(action) => action,

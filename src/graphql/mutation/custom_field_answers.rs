@@ -217,6 +217,7 @@ impl CustomFieldAnswerMutation {
         #[graphql(desc = "The campaign, the partner, the field and the value.")]
         input: SetCustomFieldAnswerInput,
     ) -> async_graphql::Result<CustomFieldAnswerPayload> {
+        bulk::permitted::<SetAnswer>(ctx)?;
         let target = match one_partner(&input.campaign_id, &input.partner_id, &input.field_id) {
             Ok(target) => target,
             Err(errors) => return Ok(answer_refused(errors)),
@@ -242,6 +243,7 @@ impl CustomFieldAnswerMutation {
         #[graphql(desc = "The campaign, the partner and the field.")]
         input: ClearCustomFieldAnswerInput,
     ) -> async_graphql::Result<CustomFieldAnswerPayload> {
+        bulk::permitted::<SetAnswer>(ctx)?;
         match one_partner(&input.campaign_id, &input.partner_id, &input.field_id) {
             Ok(target) => for_one_partner(ctx, target, AnswerValue::Clear).await,
             Err(errors) => Ok(answer_refused(errors)),
@@ -260,6 +262,7 @@ impl CustomFieldAnswerMutation {
         )]
         input: SetCustomFieldAnswersInput,
     ) -> async_graphql::Result<SetCustomFieldAnswersPayload> {
+        bulk::permitted::<SetAnswer>(ctx)?;
         let dry_run = input.dry_run;
         let refused = |user_errors| SetCustomFieldAnswersPayload {
             dry_run,

@@ -4,7 +4,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 
 use crate::error::AppError;
-use crate::graphql::context::{auth, db};
+use crate::graphql::context::{auth, clock, db};
 use crate::graphql::ids;
 use crate::graphql::inputs::selection::PartnerSelectionInput;
 use crate::graphql::types::user_error::UserError;
@@ -95,6 +95,8 @@ impl GroupChangeMutation {
         )]
         input: ChangePartnerGroupsInput,
     ) -> async_graphql::Result<ChangePartnerGroupsPayload> {
+        // Before the input is read, as every bulk action's (`bulk::permitted`).
+        auth(ctx)?.require(groups::CHANGE_PERMISSION)?;
         let dry_run = input.dry_run;
         let read = || -> Result<GroupChange, Vec<UserError>> {
             let campaign_id = ids::campaign_id(&input.campaign_id)
@@ -113,7 +115,7 @@ impl GroupChangeMutation {
             Err(errors) => return Ok(ChangePartnerGroupsPayload::refused(errors, dry_run)),
         };
         Ok(
-            match groups::change_partner_groups(db(ctx)?, auth(ctx)?, change).await? {
+            match groups::change_partner_groups(db(ctx)?, auth(ctx)?, change, clock(ctx)?).await? {
                 Ok(outcome) => ChangePartnerGroupsPayload::done(outcome, dry_run),
                 Err(errors) => ChangePartnerGroupsPayload::refused(UserError::all(errors), dry_run),
             },

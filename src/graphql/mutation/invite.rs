@@ -63,6 +63,7 @@ impl InviteMutation {
         )]
         input: InvitePartnersInput,
     ) -> async_graphql::Result<InvitePartnersPayload> {
+        bulk::permitted::<Invite>(ctx)?;
         let dry_run = input.dry_run;
         let refused = |user_errors| InvitePartnersPayload {
             dry_run,

@@ -118,6 +118,7 @@ async fn run<S: PartnerSetting + 'static>(
     setting: S,
     dry_run: bool,
 ) -> async_graphql::Result<PartnerSettingsPayload> {
+    bulk::permitted::<Settings<S>>(ctx)?;
     let refused = |user_errors| PartnerSettingsPayload {
         dry_run,
         user_errors,
@@ -204,6 +205,7 @@ impl PartnerSettingsMutation {
         )]
         input: UpdateClientCostSettingsInput,
     ) -> async_graphql::Result<PartnerSettingsPayload> {
+        bulk::permitted::<Settings<ClientCost>>(ctx)?;
         let exceptions = match input.exceptions {
             None => None,
             Some(list) => {

@@ -8,7 +8,9 @@
 //! 2. the action's checks that need no database;
 //! 3. in one write transaction holding the campaign's write lock (so what is checked is what is
 //!    written: nothing deleted meanwhile, no change counted twice by concurrent actions; a
-//!    deadlock or serialization failure retries the whole attempt): the action's preparation
+//!    deadlock or serialization failure retries the whole attempt): the time, read from the
+//!    request's clock once the lock is held (so actions on a campaign happen in the order of
+//!    their times), the action's preparation
 //!    (the contract actions apply what is due first), its checks against the database and the
 //!    selection's — any user error rolls back with nothing written;
 //! 4. the selection fixed once ([`fixed`]), with a snapshot of each partner's state;
@@ -30,6 +32,7 @@ use futures_util::future::BoxFuture;
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend};
 
 use crate::auth::{AuthContext, Permission};
+use crate::clock::Clock;
 use crate::domain::UserErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::service::campaigns;
@@ -156,8 +159,11 @@ pub struct Request<A> {
     pub action: A,
     /// Count only; write nothing.
     pub dry_run: bool,
-    /// The time it happens at.
-    pub now: DateTime<Utc>,
+    /// The clock the action's time is read from, once the action holds the campaign's write
+    /// lock: actions on a campaign then happen in the order of their times (one that waited
+    /// for the lock does not record a time earlier than the action it waited for, such as a
+    /// contract that ends before it starts).
+    pub clock: Clock,
 }
 
 /// Runs `request` as described in the module documentation.
@@ -180,8 +186,8 @@ pub async fn run<A: BulkAction>(
     }
     write_transaction(db, &(auth, request), |txn, &(auth, request)| {
         Box::pin(async move {
-            let run = Run::new(txn, auth, request.campaign_id, request.now);
-            lock_campaign(txn, run.campaign_id).await?;
+            lock_campaign(txn, request.campaign_id).await?;
+            let run = Run::new(txn, auth, request.campaign_id, request.clock.now());
             request.action.prepare(txn, run).await?;
             let mut check = Checker::default();
             request.action.check(txn, run, &mut check).await?;

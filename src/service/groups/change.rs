@@ -1,7 +1,7 @@
 //! `changePartnerGroups`: the membership change of `plan` over a selection, with its checks
 //! (every problem reported together), on the bulk engine.
 
-use chrono::Utc;
+use crate::clock::Clock;
 use futures_util::future::BoxFuture;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 
@@ -53,6 +53,7 @@ pub async fn change_partner_groups(
     db: &DatabaseConnection,
     auth: &AuthContext,
     change: GroupChange,
+    clock: Clock,
 ) -> AppResult<Result<ChangeOutcome, Vec<UserError>>> {
     let request = bulk::Request {
         campaign_id: change.campaign_id,
@@ -63,7 +64,7 @@ pub async fn change_partner_groups(
             remove_from_all: change.remove_from_all,
         }),
         dry_run: change.dry_run,
-        now: Utc::now(),
+        clock,
     };
     Ok(bulk::run(db, auth, &request).await?.map(|o| ChangeOutcome {
         matched: o.matched,
@@ -73,13 +74,16 @@ pub async fn change_partner_groups(
     }))
 }
 
+/// The permission a change of memberships needs.
+pub const CHANGE_PERMISSION: Permission = Permission::ManageGroups;
+
 /// A membership change asked for by a caller: checked before it runs.
 struct Checked(MembershipChange);
 
 impl BulkAction for Checked {
     type Counts = MembershipCounts;
     const ACTIVITY: &'static str = ACTIVITY_ACTION;
-    const PERMISSION: Permission = Permission::ManageGroups;
+    const PERMISSION: Permission = CHANGE_PERMISSION;
 
     fn validate(&self, check: &mut Checker) {
         let change = &self.0;

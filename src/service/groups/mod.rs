@@ -24,7 +24,8 @@ use entity::{partner_group, partner_group_member as pgm};
 
 pub use crate::service::bulk::{Selection, MAX_SELECTED_IDS};
 pub use change::{
-    change_partner_groups, ChangeOutcome, GroupChange, ACTIVITY_ACTION, MAX_GROUPS_PER_CHANGE,
+    change_partner_groups, ChangeOutcome, GroupChange, ACTIVITY_ACTION, CHANGE_PERMISSION,
+    MAX_GROUPS_PER_CHANGE,
 };
 pub use delete::delete;
 pub use edit::{create, update, GroupUpdate, NewGroup};
