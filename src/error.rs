@@ -200,3 +200,13 @@ impl From<AppError> for async_graphql::Error {
 
 /// Result alias of the services.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// A client's `text` quoted for a message: its first 40 characters at most, then `…` and how
+/// many it has (a client's garbage is not echoed back whole).
+pub fn quoted(text: &str) -> String {
+    const QUOTED: usize = 40;
+    match text.char_indices().nth(QUOTED) {
+        Some((end, _)) => format!("{:?}… ({} characters)", &text[..end], text.chars().count()),
+        None => format!("{text:?}"),
+    }
+}

@@ -5,7 +5,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use crate::error::AppError;
+use crate::error::{quoted, AppError};
 
 /// A parsed global id: which kind of node, and its numeric key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,7 +55,7 @@ impl GlobalId {
 
     /// Parses the opaque string form; a malformed id is a `VALIDATION` error.
     pub fn decode(text: &str) -> Result<Self, AppError> {
-        let malformed = || AppError::Validation(format!("malformed id: {text:?}"));
+        let malformed = || AppError::Validation(format!("malformed id: {}", quoted(text)));
         let bytes = URL_SAFE_NO_PAD
             .decode(text.trim_end_matches('='))
             .map_err(|_| malformed())?;
@@ -109,12 +109,25 @@ pub fn numeric_or_global(
         };
     }
     let id = GlobalId::decode(text)?;
-    pick(id).ok_or_else(|| AppError::Validation(format!("id {text:?} is not a {what} id")))
+    pick(id).ok_or_else(|| AppError::Validation(format!("id {} is not a {what} id", quoted(text))))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_malformed_id_is_quoted_short() {
+        let garbage = "x".repeat(90_000);
+        for err in [
+            GlobalId::decode(&garbage).err(),
+            numeric_or_global(&garbage, "campaign", |_| None).err(),
+        ] {
+            let message = err.map(|e| format!("{e:?}")).unwrap_or_default();
+            assert!(message.contains("(90000 characters)"), "{message}");
+            assert!(message.len() < 200, "{}", message.len());
+        }
+    }
 
     #[test]
     fn partner_ids_round_trip() {

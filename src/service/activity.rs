@@ -114,6 +114,16 @@ pub async fn page(
             "at most {MAX_ACTIONS} actions of at most {MAX_ACTION_CHARS} characters"
         )));
     }
+    // No action has a control character (PostgreSQL takes no NUL as a parameter at all).
+    if filter
+        .actions
+        .iter()
+        .any(|a| a.chars().any(char::is_control))
+    {
+        return Err(AppError::Validation(
+            "an action has no control characters (NUL, line breaks, ...)".into(),
+        ));
+    }
     campaigns::get(db, auth, campaign_id).await?;
     let mut q = log::Entity::find()
         .filter(log::Column::AccountId.eq(auth.account_id))

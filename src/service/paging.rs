@@ -89,15 +89,7 @@ pub fn check_time(name: &str, at: Option<DateTime<Utc>>) -> AppResult<()> {
 /// The `VALIDATION` error of a cursor that is not one: it quotes the cursor's first 40
 /// characters at most (a client's garbage is not echoed back whole).
 pub fn malformed_cursor(text: &str) -> AppError {
-    const QUOTED: usize = 40;
-    match text.char_indices().nth(QUOTED) {
-        Some((end, _)) => AppError::Validation(format!(
-            "malformed cursor: {:?}… ({} characters)",
-            &text[..end],
-            text.chars().count()
-        )),
-        None => AppError::Validation(format!("malformed cursor: {text:?}")),
-    }
+    AppError::Validation(format!("malformed cursor: {}", crate::error::quoted(text)))
 }
 
 /// Reads a [`newest_first_cursor`] of the list `tag`; anything else is a `VALIDATION` error.

@@ -104,6 +104,14 @@ backend_tests! {
         assert_eq!(body["data"]["partner"], Value::Null, "{body}");
     }
 
+    async fn an_action_with_a_control_character_is_a_validation_error(app) {
+        // PostgreSQL takes no NUL as a parameter: this was `INTERNAL` there.
+        for action in ["a\u{0}b", "PARTNERS_\nASSIGNED"] {
+            let (_, body) = app.graphql(CAMPAIGN, json!({ "c": app.campaign_id().to_string(), "actions": [action] })).await;
+            assert_eq!(crate::first_error_code(&body), "VALIDATION", "{action:?}: {body}");
+        }
+    }
+
     async fn a_bulk_actions_entries_share_one_time_and_page_whole(app) {
         // One bulk action writes every entry at one time; paging through them must not skip
         // the rest of that time (SQLite keeps it to the nanosecond).

@@ -108,6 +108,41 @@ backend_tests! {
         }
         let (_, body) = app.graphql(PAGE, json!({ "c": "not-an-id" })).await;
         assert_eq!(first_error_code(&body), "VALIDATION");
+        // Written into the document past `Int`'s 32 bits: async-graphql reads it only as the
+        // field runs, and its error carries no code of its own.
+        let document = format!("{{ partners(campaignId: \"{campaign}\", first: 2147483648) {{ totalCount }} }}");
+        let (_, body) = app.graphql(&document, Value::Null).await;
+        assert_eq!(first_error_code(&body), "VALIDATION", "{body}");
+    }
+
+    async fn forged_cursors_with_values_no_row_holds_are_malformed(app) {
+        // A NUL in a text key (PostgreSQL takes none as a parameter: it was `INTERNAL`), and
+        // dates outside the years a row's date can have (the server sets them; a year 10000
+        // compared differently on each database, one before 1677 missed the facet index).
+        use base64::Engine;
+        let sorted = "query($c: ID!, $o: [PartnerOrder!], $f: PartnerFilter, $after: String) {
+          partners(campaignId: $c, orderBy: $o, filter: $f, first: 3, after: $after) { nodes { partnerId } } }";
+        let forge = |doc: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(doc.to_string());
+        let name = json!([{ "field": "NAME" }]);
+        let joined = json!([{ "field": "DATE_JOINED", "direction": "DESC" }]);
+        let joined_up = json!([{ "field": "DATE_JOINED" }]);
+        for (order, cursor, filter) in [
+            (&name, json!({ "o": "NAME:ASC,PARTNER_ID:ASC", "v": ["a\u{0}b"], "p": 1 }), Value::Null),
+            (&joined, json!({ "o": "DATE_JOINED:DESC,PARTNER_ID:DESC", "v": ["9999-12-31T23:59:59-23:59"], "p": 1 }), Value::Null),
+            (&joined_up, json!({ "o": "DATE_JOINED:ASC,PARTNER_ID:ASC", "v": ["1000-01-01T00:00:00Z"], "p": 5 }), json!({ "countries": ["US"] })),
+        ] {
+            let vars = json!({ "c": app.campaign_id().to_string(), "o": order, "f": filter, "after": forge(cursor.clone()) });
+            let (_, body) = app.graphql(sorted, vars).await;
+            assert_eq!(first_error_code(&body), "VALIDATION", "{cursor}: {body}");
+            assert!(body["errors"][0]["message"].as_str().unwrap().contains("malformed cursor"), "{body}");
+        }
+        // A cursor the server issued still reads.
+        let vars = json!({ "c": app.campaign_id().to_string(), "o": joined });
+        let first = app.data(&sorted.replace("nodes { partnerId }", "pageInfo { endCursor }"), vars.clone()).await;
+        let mut vars = vars;
+        vars["after"] = first["partners"]["pageInfo"]["endCursor"].clone();
+        let (_, body) = app.graphql(sorted, vars).await;
+        assert!(body.get("errors").is_none(), "{body}");
     }
 
     async fn total_count_counts_the_campaign_only(app) {

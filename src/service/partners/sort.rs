@@ -111,11 +111,22 @@ fn sql_value(field: PartnerOrderField, v: &Json) -> Result<Option<Value>, ()> {
     }
     if is_date(field) {
         let text = v.as_str().ok_or(())?;
-        let date = DateTime::parse_from_rfc3339(text).map_err(|_| ())?;
-        return Ok(Some(date.with_timezone(&Utc).into()));
+        let date = DateTime::parse_from_rfc3339(text)
+            .map_err(|_| ())?
+            .with_timezone(&Utc);
+        // Only a time a row can hold: the server sets these dates, and the facet index sorts
+        // them as nanoseconds since the epoch (the years 1677 to 2262); a forged year 10000
+        // compared differently on each database.
+        date.timestamp_nanos_opt().ok_or(())?;
+        return Ok(Some(date.into()));
     }
     if is_text(field) {
-        return Ok(Some(v.as_str().ok_or(())?.to_owned().into()));
+        let text = v.as_str().ok_or(())?;
+        // No text a row holds has a NUL, which PostgreSQL cannot take as a parameter.
+        if text.contains('\0') {
+            return Err(());
+        }
+        return Ok(Some(text.to_owned().into()));
     }
     Ok(Some(v.as_i64().ok_or(())?.into()))
 }
