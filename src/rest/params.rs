@@ -7,6 +7,7 @@ use axum::http::{header, StatusCode};
 
 use super::envelope::RestError;
 use crate::domain::limits::MAX_PARTNER_IDS;
+use crate::error::quoted;
 use crate::service::validation::too_many_ids;
 
 /// The optional suffix the product accepts on the last path segment.
@@ -94,7 +95,11 @@ fn decode_form(body: &[u8]) -> Result<Vec<(String, String)>, RestError> {
 
 /// The 400 of a field whose value is not UTF-8 text.
 fn not_utf8(field: &str) -> RestError {
-    RestError::bad_parameter(field, format!("{field} is not UTF-8 text"))
+    not_text_in(field, encoding_rs::UTF_8)
+}
+
+fn not_text_in(field: &str, encoding: &'static encoding_rs::Encoding) -> RestError {
+    RestError::bad_parameter(field, format!("{field} is not {} text", encoding.name()))
 }
 
 /// The fields of a form body, in the order sent.
@@ -214,22 +219,29 @@ impl FormBody {
                     format!("{name} must be a text field, not a file"),
                 ));
             }
-            // A part in a charset it declares is read in it; otherwise strictly UTF-8 (`text()`
-            // would replace bad bytes), a leading byte-order mark dropped as `text()` does.
-            let declared = part
+            // A part is read strictly in the charset it declares (UTF-8 when it declares none):
+            // bytes that are not text in it, or a charset no one knows, are refused, never
+            // replaced. A leading byte-order mark is dropped.
+            let charset = part
                 .content_type()
                 .and_then(|mime| mime.get_param("charset"))
-                .is_some_and(|charset| !charset.as_str().eq_ignore_ascii_case("utf-8"));
-            let value = if declared {
-                part.text().await.map_err(fail)?
-            } else {
-                let bytes = part.bytes().await.map_err(fail)?;
-                let text = String::from_utf8(bytes.to_vec()).map_err(|_| not_utf8(&name))?;
-                match text.strip_prefix('\u{FEFF}') {
-                    Some(rest) => rest.to_owned(),
-                    None => text,
+                .map(|charset| charset.as_str().to_owned());
+            let encoding = match &charset {
+                None => encoding_rs::UTF_8,
+                Some(label) => {
+                    encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                        RestError::bad_parameter(
+                            &name,
+                            format!("{name} declares a charset no one knows: {}", quoted(label)),
+                        )
+                    })?
                 }
             };
+            let bytes = part.bytes().await.map_err(fail)?;
+            let text = encoding
+                .decode_without_bom_handling_and_without_replacement(&bytes)
+                .ok_or_else(|| not_text_in(&name, encoding))?;
+            let value = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_owned();
             pairs.push((name, value));
         }
         Ok(FormBody { pairs })
