@@ -38,6 +38,7 @@ mod m20261201_000032_scheduled_expiries;
 mod m20261201_000033_change_log_pauses;
 mod m20261201_000034_group_entries_in_campaign;
 mod m20261201_000035_folded_answer_text;
+mod m20261201_000036_sigma_folding;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000033_change_log_pauses::Migration),
             Box::new(m20261201_000034_group_entries_in_campaign::Migration),
             Box::new(m20261201_000035_folded_answer_text::Migration),
+            Box::new(m20261201_000036_sigma_folding::Migration),
         ]
     }
 }

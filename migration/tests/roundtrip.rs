@@ -53,6 +53,8 @@ mod group_entries;
 mod record_indexes;
 #[path = "roundtrip/scheduled_expiries.rs"]
 mod scheduled_expiries;
+#[path = "roundtrip/sigma_folding.rs"]
+mod sigma_folding;
 #[path = "roundtrip/steps.rs"]
 mod steps;
 #[path = "roundtrip/support.rs"]
@@ -240,6 +242,7 @@ async fn sqlite_roundtrip() {
     change_log_pauses::change_log_pauses(&db).await;
     group_entries::group_entries_in_campaign(&db).await;
     folded_answers::folded_answer_text(&db).await;
+    sigma_folding::sigma_folding(&db).await;
     db.close().await.unwrap();
 }
 
@@ -283,6 +286,7 @@ async fn postgres_roundtrip() {
     change_log_pauses::change_log_pauses(&db).await;
     group_entries::group_entries_in_campaign(&db).await;
     folded_answers::folded_answer_text(&db).await;
+    sigma_folding::sigma_folding(&db).await;
     db.close().await.unwrap();
 
     exec(&admin, &format!("DROP DATABASE {name}")).await;

@@ -202,7 +202,7 @@ impl Generator {
             let field_id = field.id;
             let id = next(&mut self.ids.answer);
             let updated_at = between(rng, rel.created_at, self.now);
-            let folded = text.as_deref().map(str::to_lowercase);
+            let folded = text.as_deref().map(crate::domain::text::fold_case);
             self.batch.rows(&CUSTOM_FIELD_ANSWERS).push([
                 id.into(),
                 self.account_id.into(),

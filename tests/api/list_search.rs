@@ -51,6 +51,26 @@ fn ids(partners: &[Value]) -> Vec<i64> {
 }
 
 backend_tests! {
+    async fn a_greek_sigma_is_found_wherever_it_stands(app) {
+        // `str::to_lowercase` writes a word-final `ς`; the end of a term is the end of its
+        // word, so `ΑΣ` used to find nothing in `ΑΣΑ`. Both sides now fold `Σ` to `σ`.
+        let ids = crate::rest_support::create_partners(&app, &["ΑΣΑ Deals", "ΟΔΟΣ Shop", "Plain Partner"]).await;
+        let found = |term: &'static str| {
+            let app = &app;
+            async move {
+                let data = app.data("query($c: ID!, $f: PartnerFilter) { partners(campaignId: $c, filter: $f, first: 50) { nodes { partnerId } } }",
+                    json!({ "c": app.campaign_id().to_string(), "f": { "search": term } })).await;
+                let mut got: Vec<i64> = data["partners"]["nodes"].as_array().unwrap().iter().map(|n| n["partnerId"].as_i64().unwrap()).collect();
+                got.sort_unstable();
+                got
+            }
+        };
+        for (term, expected) in [("ΑΣ", vec![ids[0]]), ("ασ", vec![ids[0]]), ("ΑΣΑ", vec![ids[0]]),
+                                 ("οδος", vec![ids[1]]), ("ΟΔΟΣ", vec![ids[1]]), ("οδοσ s", vec![ids[1]])] {
+            assert_eq!(found(term).await, expected, "{term}");
+        }
+    }
+
     async fn common_and_rare_terms_page_exactly_like_the_filtered_full_list(app) {
         let account = app.seed_account(4_500, 7).await;
         let campaign = account.campaign_ids[0].to_string();

@@ -207,6 +207,28 @@ backend_tests! {
         }
         let names = app.texts("SELECT name FROM partner_groups ORDER BY id").await;
         assert!(names.ends_with(&[Some("Café 1252".to_owned()), Some("BOM".to_owned())]), "{names:?}");
+        // A charset no one knows, or bytes that are not text in the declared one, are 400
+        // naming the field: never stored with the bytes replaced.
+        for (part_head, bytes, needle) in [
+            ("Content-Type: text/plain; charset=x-bogus\r\n", &b"caf\xe9 bogus"[..], "charset"),
+            ("Content-Type: text/plain; charset=shift_jis\r\n", &b"\x82"[..], "Shift_JIS"),
+        ] {
+            let mut body = format!("--b\r\nContent-Disposition: form-data; name=\"Name\"\r\n{part_head}\r\n").into_bytes();
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n--b--\r\n");
+            let answer = reqwest::Client::new()
+                .post(format!("{}{}", app.base_url, rest.groups(app.campaign_id())))
+                .basic_auth(&app.account.account_sid, Some(&app.account.auth_token))
+                .header("Content-Type", "multipart/form-data; boundary=b")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let answer = Answer { status: answer.status().as_u16(), headers: answer.headers().clone(), text: answer.text().await.unwrap() };
+            assert_eq!(envelope(&answer, 400).0, "Name", "{part_head}: {}", answer.text);
+            assert!(answer.json()["Message"].as_str().unwrap().contains(needle), "{}", answer.text);
+        }
+        assert_eq!(app.texts("SELECT name FROM partner_groups ORDER BY id").await, names, "nothing stored");
         // Encoded UTF-8 is text as always.
         let g = rest.create_group(app.campaign_id(), "Café", &[]).await;
         assert_eq!(rest.get(&rest.group(app.campaign_id(), g)).await.json()["Name"], "Café");
@@ -224,6 +246,13 @@ backend_tests! {
         // The same name in another campaign is fine.
         rest.create_group(app.account.campaign_ids[1], "VIP", &[]).await;
         assert_eq!(rows(&app).await.0, 3);
+        // Ignoring case as one folding on both databases: a word-final `Σ` is the `σ` typed
+        // in lower case (SQLite's index folds ASCII only, so only the check can catch it).
+        rest.create_group(c, "ΟΔΟΣ rt", &[]).await;
+        for same in ["οδοσ rt", "οδος RT"] {
+            assert_eq!(envelope(&rest.post(&rest.groups(c), &[("Name", same)]).await, 409).0, "Name", "{same}");
+        }
+        assert_eq!(rows(&app).await.0, 4);
     }
 
     async fn bad_credentials_are_401_with_a_challenge(app) {

@@ -17,8 +17,8 @@ pub async fn custom_field_management(db: &DatabaseConnection) {
     assert_eq!(kept.len(), 1);
     assert!(kept[0].starts_with("Tier:Which tier?:"), "{kept:?}");
 
-    // Down through 000035 to 000027 (client cost exceptions) to before 000026.
-    Migrator::down(db, Some(10)).await.unwrap();
+    // Down through 000036 to 000027 (client cost exceptions) to before 000026.
+    Migrator::down(db, Some(11)).await.unwrap();
     assert!(db
         .execute_unprepared("SELECT description FROM custom_fields")
         .await

@@ -6,6 +6,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
 use super::answers::{AnswerValue, SetAnswer};
+use crate::domain::text::fold_case;
 use crate::error::{AppError, AppResult};
 use crate::service::bulk::{fixed, Run};
 
@@ -24,7 +25,7 @@ impl SetAnswer {
             AnswerValue::Options(_) | AnswerValue::Clear => {}
         }
         // Folded as the filter folds the text it looks for.
-        let folded = text.as_deref().map(str::to_lowercase);
+        let folded = text.as_deref().map(fold_case);
         let mut rows = Query::select();
         rows.expr(Expr::val(run.auth.account_id))
             .expr(Expr::val(run.campaign_id))

@@ -4,6 +4,7 @@
 //! cannot both pass them.
 
 use super::{has_options, MAX_LABEL_CHARS, MAX_OPTIONS};
+use crate::domain::text::fold_case;
 use crate::domain::{CustomFieldDisplayType, UserErrorCode};
 use crate::service::validation::Checker;
 
@@ -39,7 +40,7 @@ pub(super) fn check_labels(
     let mut out = Vec::new();
     for label in labels {
         let label = check.required_text("options", label, MAX_LABEL_CHARS);
-        if !label.is_empty() && !seen.insert(label.to_lowercase()) {
+        if !label.is_empty() && !seen.insert(fold_case(&label)) {
             check.push(
                 "options",
                 UserErrorCode::Conflict,
@@ -58,11 +59,11 @@ pub(super) fn check_name_free(
     name: &str,
     except: Option<i64>,
 ) {
-    let wanted = name.to_lowercase();
+    let wanted = fold_case(name);
     if !name.is_empty()
         && fields
             .iter()
-            .any(|f| Some(f.id) != except && f.name.to_lowercase() == wanted)
+            .any(|f| Some(f.id) != except && fold_case(&f.name) == wanted)
     {
         check.push(
             "name",
@@ -79,11 +80,11 @@ pub(super) fn check_label_free(
     label: &str,
     except: Option<i64>,
 ) {
-    let wanted = label.to_lowercase();
+    let wanted = fold_case(label);
     if !label.is_empty()
         && options
             .iter()
-            .any(|o| Some(o.id) != except && o.label.to_lowercase() == wanted)
+            .any(|o| Some(o.id) != except && fold_case(&o.label) == wanted)
     {
         check.push(
             "label",

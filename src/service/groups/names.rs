@@ -4,6 +4,7 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, SqlErr};
 
 use crate::auth::AuthContext;
+use crate::domain::text::fold_case;
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
 use crate::service::validation::{Checker, UserError};
@@ -31,10 +32,10 @@ pub(super) async fn check_name(
         .into_tuple()
         .all(db)
         .await?;
-    let wanted = name.to_lowercase();
+    let wanted = fold_case(name);
     if existing
         .iter()
-        .any(|(id, other)| Some(*id) != except && other.to_lowercase() == wanted)
+        .any(|(id, other)| Some(*id) != except && fold_case(other) == wanted)
     {
         check.push("name", UserErrorCode::Conflict, name_conflict(name));
     }

@@ -2,6 +2,7 @@
 //! My Partners list sorts, filters and searches one table. Every writer of profiles or
 //! relationships derives them here.
 
+use crate::domain::text::fold_case;
 use crate::domain::PartnerSize;
 
 /// The copied values for one partner.
@@ -61,7 +62,7 @@ pub fn search_text(name: &str, partner_id: i64, website_url: Option<&str>) -> St
         text.push(' ');
         text.push_str(url);
     }
-    text.to_lowercase()
+    fold_case(&text)
 }
 
 impl ListingColumns {

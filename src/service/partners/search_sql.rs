@@ -14,6 +14,7 @@
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
+use crate::domain::text::fold_case;
 use crate::error::AppResult;
 
 use entity::campaign_partner as cp;
@@ -36,13 +37,13 @@ pub fn escape_like(text: &str) -> String {
 
 /// A case-insensitive, literal `LIKE '%text%'` over `column`.
 pub fn contains(column: Expr, text: &str) -> Expr {
-    let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+    let pattern = format!("%{}%", escape_like(&fold_case(text)));
     column.like(LikeExpr::new(pattern).escape('\\'))
 }
 
 /// The search needle of `term`: trimmed and lower-cased; `None` when blank.
 fn needle(term: &str) -> Option<String> {
-    let needle = term.trim().to_lowercase();
+    let needle = fold_case(term.trim());
     (!needle.is_empty()).then_some(needle)
 }
 
