@@ -13,21 +13,12 @@
 
 use std::time::Instant;
 
+/// The benches' shared code: request 1's text, and mimalloc as the allocator, as the server's.
+mod common;
+
 use async_graphql::{
     EmptyMutation, EmptySubscription, InputObject, Object, Request, Schema, SimpleObject, ID,
 };
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Request 1 of `benches/common` with two custom field ids written in.
-const REQUEST_1: &str = "query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!], $after: String) {
-  partners(campaignId: $c, filter: $f, orderBy: $o, first: 50, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { partnerId name country size email dateJoined relationshipType relationshipStage socialReach
-      mozDomainAuthority groups { name } contracts { name status } assignedTo { name }
-      customFields(ids: [\"11\", \"12\"]) { text number date options { label } } } } }";
 
 #[derive(SimpleObject, Clone)]
 struct Named {
@@ -190,7 +181,7 @@ async fn main() {
     )
     .finish();
     let body = serde_json::json!({
-        "query": REQUEST_1,
+        "query": common::REQUEST_1.replace("$cf", r#"["11", "12"]"#),
         "variables": {
             "c": "2",
             "f": { "countries": ["US"], "groupIds": ["77"], "contractStatuses": ["ACTIVE"] },

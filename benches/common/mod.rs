@@ -339,7 +339,7 @@ pub async fn group_near(db: &DatabaseConnection, campaign: i64, size: i64) -> i6
 /// Request 1 of the list and throughput benches: a filtered first page of 50 with 15 columns
 /// (groups, contracts, assigned user and the two custom fields `$cf`, written into the text by
 /// [`request_1`]) and `totalCount`.
-const REQUEST_1: &str = "query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!], $after: String) {
+pub const REQUEST_1: &str = "query($c: ID!, $f: PartnerFilter, $o: [PartnerOrder!], $after: String) {
   partners(campaignId: $c, filter: $f, orderBy: $o, first: 50, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }

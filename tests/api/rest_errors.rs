@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::rest_support::{create_partners, rows, Answer, Rest};
-use crate::support::backend_tests;
+use crate::support::{backend_tests, TestApp};
 use partnergraph::domain::UserRole;
 use partnergraph::service::accounts;
 
@@ -58,6 +58,33 @@ fn routes(rest: &Rest, campaign: i64, group: i64, partner: i64) -> Vec<Route> {
     .into_iter()
     .map(|(method, path, form)| Route { method, path, form })
     .collect()
+}
+
+/// Creates a group by a `multipart/form-data` body whose one part, `Name`, has the head lines
+/// `part_head` and the bytes `bytes`.
+async fn post_name_part(app: &TestApp, rest: &Rest, part_head: &str, bytes: &[u8]) -> Answer {
+    let mut body =
+        format!("--b\r\nContent-Disposition: form-data; name=\"Name\"\r\n{part_head}\r\n")
+            .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    let answer = reqwest::Client::new()
+        .post(format!(
+            "{}{}",
+            app.base_url,
+            rest.groups(app.campaign_id())
+        ))
+        .basic_auth(&app.account.account_sid, Some(&app.account.auth_token))
+        .header("Content-Type", "multipart/form-data; boundary=b")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    Answer {
+        status: answer.status().as_u16(),
+        headers: answer.headers().clone(),
+        text: answer.text().await.unwrap(),
+    }
 }
 
 backend_tests! {
@@ -192,18 +219,8 @@ backend_tests! {
             ("Content-Type: text/plain; charset=windows-1252\r\n", &b"Caf\xe9 1252"[..], "Café 1252"),
             ("", b"\xef\xbb\xbfBOM", "BOM"),
         ] {
-            let mut body = format!("--b\r\nContent-Disposition: form-data; name=\"Name\"\r\n{part_head}\r\n").into_bytes();
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n--b--\r\n");
-            let answer = reqwest::Client::new()
-                .post(format!("{}{}", app.base_url, rest.groups(app.campaign_id())))
-                .basic_auth(&app.account.account_sid, Some(&app.account.auth_token))
-                .header("Content-Type", "multipart/form-data; boundary=b")
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(answer.status().as_u16(), 200, "{name}: {}", answer.text().await.unwrap());
+            let answer = post_name_part(&app, &rest, part_head, bytes).await;
+            assert_eq!(answer.status, 200, "{name}: {}", answer.text);
         }
         let names = app.texts("SELECT name FROM partner_groups ORDER BY id").await;
         assert!(names.ends_with(&[Some("Café 1252".to_owned()), Some("BOM".to_owned())]), "{names:?}");
@@ -213,18 +230,7 @@ backend_tests! {
             ("Content-Type: text/plain; charset=x-bogus\r\n", &b"caf\xe9 bogus"[..], "charset"),
             ("Content-Type: text/plain; charset=shift_jis\r\n", &b"\x82"[..], "Shift_JIS"),
         ] {
-            let mut body = format!("--b\r\nContent-Disposition: form-data; name=\"Name\"\r\n{part_head}\r\n").into_bytes();
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n--b--\r\n");
-            let answer = reqwest::Client::new()
-                .post(format!("{}{}", app.base_url, rest.groups(app.campaign_id())))
-                .basic_auth(&app.account.account_sid, Some(&app.account.auth_token))
-                .header("Content-Type", "multipart/form-data; boundary=b")
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            let answer = Answer { status: answer.status().as_u16(), headers: answer.headers().clone(), text: answer.text().await.unwrap() };
+            let answer = post_name_part(&app, &rest, part_head, bytes).await;
             assert_eq!(envelope(&answer, 400).0, "Name", "{part_head}: {}", answer.text);
             assert!(answer.json()["Message"].as_str().unwrap().contains(needle), "{}", answer.text);
         }
