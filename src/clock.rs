@@ -5,6 +5,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 
+/// The system's time to the microsecond, as PostgreSQL keeps times: what the server writes
+/// reads back the same from either database (SQLite would keep nanoseconds). For writes that do
+/// not take the injectable [`Clock`].
+pub fn wall_now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
 /// What time it is. Clones share the time: setting one sets them all.
 #[derive(Clone, Debug, Default)]
 pub struct Clock(Option<Arc<Mutex<DateTime<Utc>>>>);
@@ -20,11 +27,10 @@ impl Clock {
         Clock(Some(Arc::new(Mutex::new(at))))
     }
 
-    /// The time now; the system clock's to the microsecond, as PostgreSQL keeps times, so
-    /// that what is written reads back the same from either database.
+    /// The time now; the system clock's to the microsecond ([`wall_now`]).
     pub fn now(&self) -> DateTime<Utc> {
         match &self.0 {
-            None => Utc::now().trunc_subsecs(6),
+            None => wall_now(),
             Some(at) => *at.lock().unwrap_or_else(PoisonError::into_inner),
         }
     }

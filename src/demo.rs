@@ -4,7 +4,6 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -83,7 +82,10 @@ pub async fn renew_playground_credential(
     };
     let txn = db.begin().await?;
     api_credential::Entity::update_many()
-        .col_expr(api_credential::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(
+            api_credential::Column::RevokedAt,
+            Expr::value(crate::clock::wall_now()),
+        )
         .filter(api_credential::Column::AccountId.eq(demo.id))
         .filter(api_credential::Column::RevokedAt.is_null())
         .filter(

@@ -1,6 +1,5 @@
 //! Accounts (tenants), their users and API credentials.
 
-use chrono::Utc;
 use rand::distr::{Alphanumeric, SampleString};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -64,7 +63,7 @@ pub async fn create_account_with_credentials(
     if name.is_empty() {
         return Err(AppError::Validation("an account needs a name".into()));
     }
-    let now = Utc::now();
+    let now = crate::clock::wall_now();
     let account = entity::account::ActiveModel {
         sid: Set(sid.to_owned()),
         name: Set(name.to_owned()),
@@ -139,7 +138,7 @@ pub async fn add_user(
         email: Set(email.to_owned()),
         role: Set(role.as_str().to_owned()),
         title: Set(None),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::clock::wall_now()),
         ..Default::default()
     }
     .insert(db)
@@ -195,7 +194,7 @@ async fn issue_credential_with_token(
         user_id: Set(user_id),
         token_hash: Set(hash_token(token)),
         label: Set(label.to_owned()),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::clock::wall_now()),
         last_used_at: Set(None),
         revoked_at: Set(None),
         ..Default::default()

@@ -1,7 +1,6 @@
 //! Saved views of the My Partners list: a user's named set of columns, filter and sort for one
 //! campaign. Views belong to the user who saved them.
 
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -123,7 +122,7 @@ pub async fn create(
     if let Err(errors) = check.finish() {
         return Ok(Err(errors));
     }
-    let now = Utc::now();
+    let now = crate::clock::wall_now();
     let model = partner_view::ActiveModel {
         account_id: Set(auth.account_id),
         campaign_id: Set(campaign_id),
@@ -166,7 +165,7 @@ pub async fn update(
     active.columns = Set(json!(content.columns).to_string());
     active.filter = Set(content.filter.to_string());
     active.order_by = Set(order_json(&content.order_by));
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(crate::clock::wall_now());
     Ok(Ok(active.update(db).await?))
 }
 

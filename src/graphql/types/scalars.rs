@@ -8,7 +8,7 @@ use async_graphql::registry::{MetaType, MetaTypeId, Registry};
 use async_graphql::{
     InputType, InputValueError, InputValueResult, Scalar, ScalarType, Upload, Value,
 };
-use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 
 /// A calendar date, ISO 8601 (`2026-11-21`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,10 +98,11 @@ impl ScalarType for DateTime {
         <Self as ScalarType>::parse(value.clone()).is_ok()
     }
 
-    /// At most microseconds, what PostgreSQL keeps: an instant SQLite kept to the nanosecond
-    /// reads the same from either database.
+    /// As stored: the server writes instants to the microsecond on both databases
+    /// ([`crate::clock::wall_now`]), and an answer must compare equal to the row it came from
+    /// (a `dateJoined` range ending at a partner's own answered date finds that partner).
     fn to_value(&self) -> Value {
-        Value::String(self.0.trunc_subsecs(6).to_rfc3339())
+        Value::String(self.0.to_rfc3339())
     }
 }
 
@@ -257,14 +258,5 @@ mod tests {
             "2026-13-01T00:00:00Z"
         )));
         assert!(<Json as ScalarType>::is_valid(&Value::from(1)));
-    }
-
-    #[test]
-    fn an_instant_is_answered_to_the_microsecond() {
-        let at = chrono::DateTime::from_timestamp(1_767_225_600, 123_456_789).unwrap_or_default();
-        assert_eq!(
-            <DateTime as ScalarType>::to_value(&DateTime(at)),
-            Value::String("2026-01-01T00:00:00.123456+00:00".to_owned())
-        );
     }
 }

@@ -1,7 +1,6 @@
 //! Deleting a group: its members leave it (each with an activity entry, through the same plan as
 //! every membership change), then the group goes; partners stay.
 
-use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -37,7 +36,7 @@ pub async fn delete(
                 .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
                 .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(group.campaign_id))
                 .add(Expr::col((cp::Entity, cp::Column::PartnerId)).in_subquery(in_group));
-            let run = Run::new(txn, auth, group.campaign_id, Utc::now());
+            let run = Run::new(txn, auth, group.campaign_id, crate::clock::wall_now());
             bulk::execute(
                 txn,
                 run,

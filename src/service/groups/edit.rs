@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 
-use chrono::Utc;
 use sea_orm::sea_query::Condition;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, IntoActiveModel, Set};
 
@@ -79,7 +78,7 @@ pub async fn create(
             if let Err(errors) = check.finish() {
                 return Ok(Finish::Rollback(Err(errors)));
             }
-            let now = Utc::now();
+            let now = crate::clock::wall_now();
             let inserted = partner_group::ActiveModel {
                 account_id: Set(auth.account_id),
                 campaign_id: Set(input.campaign_id),
@@ -183,7 +182,7 @@ pub async fn update(
             if let Some(name) = &name {
                 model.name = Set(name.clone());
             }
-            model.updated_at = Set(Utc::now());
+            model.updated_at = Set(crate::clock::wall_now());
             let group = match model.update(txn).await {
                 Ok(group) => group,
                 Err(err) => {
@@ -191,7 +190,7 @@ pub async fn update(
                     return Ok(Finish::Rollback(Err(name_taken(err, name)?)));
                 }
             };
-            let run = Run::new(txn, auth, group.campaign_id, Utc::now());
+            let run = Run::new(txn, auth, group.campaign_id, crate::clock::wall_now());
             if let Some(selected) = adding {
                 bulk::execute(
                     txn,
@@ -248,7 +247,16 @@ pub(super) async fn members(
         return Ok(None);
     }
     let selection = Selection::Ids(ids.to_vec());
-    bulk::resolve(db, auth, campaign_id, &selection, field, check, Utc::now()).await
+    bulk::resolve(
+        db,
+        auth,
+        campaign_id,
+        &selection,
+        field,
+        check,
+        crate::clock::wall_now(),
+    )
+    .await
 }
 
 pub(super) async fn record(
@@ -259,5 +267,13 @@ pub(super) async fn record(
 ) -> AppResult<()> {
     let details = serde_json::json!({ "groupId": group.id, "name": group.name, "campaignId": group.campaign_id });
     // The group's campaign's entry: it shows in that campaign's feed.
-    activity::record_for_campaign(db, auth, group.campaign_id, action, details, Utc::now()).await
+    activity::record_for_campaign(
+        db,
+        auth,
+        group.campaign_id,
+        action,
+        details,
+        crate::clock::wall_now(),
+    )
+    .await
 }

@@ -1,6 +1,5 @@
 //! Creating a direct partner: a brand adds a partner it recruited itself to one of its campaigns.
 
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
     SqlErr, TransactionTrait,
@@ -141,7 +140,7 @@ async fn insert(
     checked: &Checked,
     assigned_user: Option<entity::account_user::Model>,
 ) -> AppResult<Result<PartnerRecord, Vec<UserError>>> {
-    let now = Utc::now();
+    let now = crate::clock::wall_now();
     let profile = partner::ActiveModel {
         name: Set(checked.name.clone()),
         website_url: Set(checked.website_url.clone()),
