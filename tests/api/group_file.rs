@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::groups::{clear_groups, create_group, member_ids, partner_ids};
 use crate::support::{backend_tests, post_file, TestApp};
 
-const BULK_EDIT: &str = "mutation($c: ID!, $file: Upload!, $apply: Boolean) {
+pub const BULK_EDIT: &str = "mutation($c: ID!, $file: Upload!, $apply: Boolean) {
   bulkEditPartnerGroups(campaignId: $c, file: $file, apply: $apply) {
     applied rowCount errorCount affectedCount addedCount removedCount
     rows { row partnerIdText partnerId partnerName joins { groupId } leaves { groupId } errors }

@@ -298,6 +298,13 @@ backend_tests! {
             let errors = &answer.as_object().unwrap().values().next().unwrap()["userErrors"];
             assert_ne!(errors, &json!([]), "{mutation}: {answer}");
         }
+        // Applying a group file: the campaign id that is none is not read for the read-only
+        // caller either (a preview needs no permission and says what is wrong).
+        let file = |apply: bool| json!({ "query": crate::group_file::BULK_EDIT, "variables": { "c": "abc", "file": null, "apply": apply } });
+        let (_, body) = crate::support::post_file(&app.base_url, &ray, &file(true), "groups.csv", b"Partner Id\n1\n".to_vec()).await;
+        assert_eq!(crate::first_error_code(&body), "FORBIDDEN", "{body}");
+        let (_, body) = crate::support::post_file(&app.base_url, &ray, &file(false), "groups.csv", b"Partner Id\n1\n".to_vec()).await;
+        assert_eq!(body["data"]["bulkEditPartnerGroups"]["userErrors"][0]["code"], "INVALID", "{body}");
     }
 
     async fn each_role_may_do_exactly_what_its_preset_grants(app) {

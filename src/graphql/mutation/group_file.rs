@@ -158,6 +158,11 @@ impl GroupFileMutation {
         )]
         apply: bool,
     ) -> async_graphql::Result<BulkEditPartnerGroupsPayload> {
+        // Applying is changing groups: refused before the input is read, as every bulk
+        // action's is (a preview only reads).
+        if apply {
+            auth(ctx)?.require(group_file::APPLY_PERMISSION)?;
+        }
         let campaign_id = match ids::campaign_id(&campaign_id) {
             Ok(id) => id,
             Err(err) => {

@@ -6,4 +6,4 @@ pub mod parse;
 mod plan;
 mod write;
 
-pub use plan::{bulk_edit, FilePlan, RowPlan};
+pub use plan::{bulk_edit, FilePlan, RowPlan, APPLY_PERMISSION};

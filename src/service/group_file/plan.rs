@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use super::lookup;
@@ -52,6 +51,9 @@ pub struct FilePlan {
     pub applied: bool,
 }
 
+/// The permission applying a file needs (a preview needs none).
+pub const APPLY_PERMISSION: Permission = Permission::ManageGroups;
+
 /// Reads a file against a campaign of the caller and, with `apply` and no row errors, applies
 /// it. A file that cannot be read at all is a `VALIDATION` error.
 pub async fn bulk_edit(
@@ -62,7 +64,7 @@ pub async fn bulk_edit(
     apply: bool,
 ) -> AppResult<FilePlan> {
     if apply {
-        auth.require(Permission::ManageGroups)?;
+        auth.require(APPLY_PERMISSION)?;
     }
     campaigns::get(db, auth, campaign_id).await?;
     // Parsing up to 10 MB is CPU work: keep it off the async workers. The XLSX reader panics on
@@ -102,7 +104,7 @@ pub async fn bulk_edit(
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let run = Run::new(txn, auth, campaign_id, Utc::now());
+            let run = Run::new(txn, auth, campaign_id, crate::clock::wall_now());
             bulk::execute(
                 txn,
                 run,
