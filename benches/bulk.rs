@@ -158,7 +158,8 @@ async fn main() {
         let at = Utc::now() + Days::days(2);
         pause().await;
         let (took, applied) = timed(partnergraph::service::contracts::due::apply_due(
-            &bench.db, at,
+            &bench.db,
+            &partnergraph::clock::Clock::fixed(at),
         ))
         .await;
         println!(

@@ -154,8 +154,8 @@ async fn apply_due(
 ) -> AppResult<()> {
     let (conn, _) = db::connect(&config).await?;
     db::migrate(&conn).await?;
-    let now = now.unwrap_or_else(chrono::Utc::now);
-    let applied = crate::service::contracts::due::apply_due(&conn, now).await?;
+    let clock = now.map_or_else(crate::clock::Clock::system, crate::clock::Clock::fixed);
+    let applied = crate::service::contracts::due::apply_due(&conn, &clock).await?;
     println!(
         "{}",
         serde_json::to_string(&applied).map_err(AppError::internal)?

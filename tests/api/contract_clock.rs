@@ -46,7 +46,7 @@ async fn the_clock_moves_filters_and_scheduled_changes(backend: crate::support::
         .contains(&p),
         "12 days on, by the server's clock, the expiry is no longer upcoming"
     );
-    partnergraph::service::contracts::due::apply_due(&app.db, clock.now())
+    partnergraph::service::contracts::due::apply_due(&app.db, &clock)
         .await
         .unwrap();
     assert_eq!(standing_of(&app, campaign, p).await.0, "EXPIRED");

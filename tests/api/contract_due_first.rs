@@ -134,7 +134,7 @@ async fn an_action_applies_what_fell_due_before_it(backend: Backend) {
         history_actions(&app, &acme, campaign, temporary).await,
         history_actions(&app, &acme, campaign, scheduled).await,
     ];
-    let due_elsewhere = partnergraph::service::contracts::due::apply_due(&app.db, clock.now())
+    let due_elsewhere = partnergraph::service::contracts::due::apply_due(&app.db, &clock)
         .await
         .unwrap();
     assert_eq!(due_elsewhere.failed, 0);
@@ -212,7 +212,7 @@ async fn proposals_lapse_and_give_way_to_later_switches(backend: Backend) {
         .all(|p| listed_pending.contains(p)));
 
     clock.advance(chrono::Duration::days(375));
-    let applied = partnergraph::service::contracts::due::apply_due(&app.db, clock.now())
+    let applied = partnergraph::service::contracts::due::apply_due(&app.db, &clock)
         .await
         .unwrap();
     assert!(applied.lapsed >= 1 && applied.switched >= 2, "{applied:?}");
@@ -261,7 +261,7 @@ async fn proposals_lapse_and_give_way_to_later_switches(backend: Backend) {
     assert!(!listed_pending.contains(&lapsing) && !listed_pending.contains(&overridden));
     assert!(listed_pending.contains(&later));
     assert_eq!(
-        partnergraph::service::contracts::due::apply_due(&app.db, clock.now())
+        partnergraph::service::contracts::due::apply_due(&app.db, &clock)
             .await
             .unwrap(),
         Default::default(),

@@ -133,8 +133,8 @@ backend_tests! {
             let at = chrono::Utc::now() + chrono::Duration::days(3 + round as i64);
             let (db1, db2) = (app.db.clone(), app.db.clone());
             let (a, b) = tokio::join!(
-                tokio::spawn(async move { partnergraph::service::contracts::due::apply_due(&db1, at).await }),
-                tokio::spawn(async move { partnergraph::service::contracts::due::apply_due(&db2, at).await }),
+                tokio::spawn(async move { partnergraph::service::contracts::due::apply_due(&db1, &partnergraph::clock::Clock::fixed(at)).await }),
+                tokio::spawn(async move { partnergraph::service::contracts::due::apply_due(&db2, &partnergraph::clock::Clock::fixed(at)).await }),
             );
             let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
             let list = strings(&partners).join(",");

@@ -224,9 +224,12 @@ pub async fn apply_due_in(
     days: i64,
 ) -> partnergraph::service::contracts::due::Applied {
     let at = chrono::Utc::now() + chrono::Duration::days(days);
-    let applied = partnergraph::service::contracts::due::apply_due(&app.db, at)
-        .await
-        .unwrap();
+    let applied = partnergraph::service::contracts::due::apply_due(
+        &app.db,
+        &partnergraph::clock::Clock::fixed(at),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         app.count_rows("change_log_pauses").await,
         0,

@@ -15,6 +15,7 @@ use sea_orm::{DatabaseConnection, DbBackend};
 use super::due_kinds;
 use super::due_round as round;
 use super::sql::query;
+use crate::clock::Clock;
 use crate::error::AppResult;
 use crate::service::bulk::changes;
 use crate::service::write::{lock_campaign, write_transaction, Finish};
@@ -35,8 +36,11 @@ pub struct Applied {
     pub failed: u64,
 }
 
-/// Applies every change due at `now`.
-pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Applied> {
+/// Applies every change due at the time `clock` says: read for the campaigns to visit, and again
+/// in each campaign once its write lock is held, so what the run writes there is never timed
+/// before a change it waited for.
+pub async fn apply_due(db: &DatabaseConnection, clock: &Clock) -> AppResult<Applied> {
+    let now = clock.now();
     // One probe of the (campaign, status, date) indexes per campaign and kind
     // ([`due_kinds::due_probe`]): reading the due records themselves to find their campaigns
     // costs seconds when 100,000 are due. (Records always belong to a campaign: campaigns are never
@@ -55,10 +59,12 @@ pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult
     // up the others.
     for row in campaigns {
         let campaign: i64 = row.try_get_by_index(0)?;
-        let applied = write_transaction(db, &(), |txn, _| {
+        let applied = write_transaction(db, clock, |txn, clock| {
             Box::pin(async move {
                 lock_campaign(txn, campaign).await?;
-                Ok(Finish::Commit(apply_campaign(txn, campaign, now).await?))
+                Ok(Finish::Commit(
+                    apply_campaign(txn, campaign, clock.now()).await?,
+                ))
             })
         })
         .await;
@@ -114,7 +120,7 @@ pub async fn run_periodically(
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match apply_due(&db, clock.now()).await {
+        match apply_due(&db, &clock).await {
             Ok(applied) if applied != Applied::default() => {
                 tracing::info!(?applied, "scheduled contract changes applied")
             }
