@@ -1,9 +1,9 @@
 //! Migration 000036: a word-final `ς` in the stored search text and folded answers becomes
-//! `σ` (on SQLite the search index follows: a term with `σ` finds the partner); other text is
-//! left alone; down keeps the text.
+//! `σ`; other text is left alone; down keeps the text. (SQLite's trigram index folds `ς` itself,
+//! so its narrowing never depended on this: the literal `LIKE` check after it did.)
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{DatabaseConnection, DbBackend};
+use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, insert_account, strings};
 
@@ -30,13 +30,6 @@ pub async fn sigma_folding(db: &DatabaseConnection) {
         strings(db, "SELECT DISTINCT text_folded FROM custom_field_answers").await,
         ["κοσμοσ"]
     );
-    if db.get_database_backend() == DbBackend::Sqlite {
-        assert_eq!(
-            strings(db, "SELECT CAST(COUNT(*) AS TEXT) FROM campaign_partner_search WHERE campaign_partner_search MATCH '\"οδοσ\"'").await,
-            ["1"],
-            "the search index follows"
-        );
-    }
     Migrator::down(db, Some(1)).await.unwrap();
     assert_eq!(
         strings(
