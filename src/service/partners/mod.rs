@@ -22,6 +22,7 @@ pub mod search_sql;
 pub mod shared_facets;
 pub mod sort;
 mod sort_keys;
+mod sort_values;
 mod terms;
 
 pub use create::{create_direct_partner, NewPartner};
