@@ -56,6 +56,11 @@ impl Assign {
     }
 }
 
+/// A partner's state as JSON text, given SQL of its account manager's id.
+fn assigned(user_id: &str) -> String {
+    json::object(&[("assignedUserId", json::int(user_id))])
+}
+
 impl BulkAction for Assign {
     type Counts = ();
     const ACTIVITY: &'static str = ACTIVITY_ACTION;
@@ -89,10 +94,17 @@ impl BulkAction for Assign {
 
     /// `{"assignedUserId": id or null}`.
     fn state(&self, _run: Run<'_>) -> String {
-        json::object(&[(
-            "assignedUserId",
-            json::int(&format!("{}.assigned_user_id", fixed::ROW)),
-        )])
+        assigned(&format!("{}.assigned_user_id", fixed::ROW))
+    }
+
+    /// Every changed partner is assigned to the user (or to no one): the same text as
+    /// [`Self::state`] reads of such a partner, as the same SQL over the id.
+    fn known_after(&self, _run: Run<'_>) -> Option<String> {
+        Some(assigned(
+            &self
+                .user()
+                .map_or_else(|| "NULL".to_owned(), |id| id.to_string()),
+        ))
     }
 
     fn input(&self) -> serde_json::Value {

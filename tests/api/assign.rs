@@ -169,8 +169,16 @@ backend_tests! {
         let kim = manager(&app, &acme, "Kim Keeper").await;
         assign(&app, &acme, json!({ "campaignId": campaign.to_string(), "selection": { "ids": strings(&ids) }, "userId": kim.to_string() })).await;
         assert_eq!(assigned_to(&app, &acme, campaign, None).await, (0, 0));
-        let payload = assign(&app, &acme, json!({ "campaignId": campaign.to_string(), "selection": { "ids": strings(&ids[..4]) }, "unassign": true })).await;
+        let unassign = json!({ "campaignId": campaign.to_string(), "selection": { "ids": strings(&ids[..4]) }, "unassign": true });
+        let payload = assign(&app, &acme, unassign.clone()).await;
         assert_eq!(counts(&payload), (4, 4));
+        // The state after (known without reading the rows again) is the text the snapshot of an
+        // unassigned partner reads: a second unassignment changes no one.
+        let details = app.texts("SELECT details FROM activity_log WHERE action = 'PARTNERS_ASSIGNED' ORDER BY id DESC LIMIT 1").await;
+        let details: Value = serde_json::from_str(details[0].as_deref().unwrap()).unwrap();
+        assert_eq!(details["after"], json!({ "assignedUserId": null }), "{details}");
+        assert_eq!(details["before"], json!({ "assignedUserId": kim }), "{details}");
+        assert_eq!(counts(&assign(&app, &acme, unassign).await), (4, 0));
         assert_eq!(assigned_to(&app, &acme, campaign, None).await, (4, 4));
         assert_eq!(assigned_to(&app, &acme, campaign, Some(kim)).await, (ids.len() as i64 - 4, ids.len() as i64 - 4));
     }

@@ -138,6 +138,15 @@ pub fn ids() -> SelectStatement {
     q
 }
 
+/// What each partner's state is after the action.
+#[derive(Clone, Copy, Debug)]
+pub enum After<'a> {
+    /// Read again: SQL of the state over [`ROW`], as for the snapshot.
+    Read(&'a str),
+    /// Known without reading: SQL of the JSON text (a constant, or over the selection's row).
+    Known(&'a str),
+}
+
 /// One activity entry per selected partner whose state is no longer its snapshot, in one
 /// INSERT ... SELECT; returns how many (the partners the action affected). Every action's entries
 /// have one shape: `action`, the actor (`user_id`), and `details`
@@ -147,38 +156,44 @@ pub async fn record_changes(
     auth: &AuthContext,
     campaign_id: i64,
     action: &str,
-    state: &str,
+    after: After<'_>,
     input: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
     let changed = Alias::new("changed");
     let selection = Alias::new(TABLE);
+    let after_sql = match after {
+        After::Read(state) | After::Known(state) => state,
+    };
     let mut states = Query::select();
     states
         .column((selection.clone(), Alias::new("partner_id")))
         .column((selection.clone(), Alias::new("before")))
-        .expr_as(Expr::cust(format!("({state})")), Alias::new("after"))
+        .expr_as(Expr::cust(format!("({after_sql})")), Alias::new("after"))
         .from(selection.clone());
     // No action removes relationship rows, so each selected partner finds its row; LEFT only
     // keeps a partner in the comparison if one ever did (its state would then read as missing).
-    let on = Expr::col((cp::Entity, cp::Column::PartnerId))
-        .equals((selection, Alias::new("partner_id")));
+    // A state known without reading needs no row.
     let backend = db.get_database_backend();
-    if backend == DbBackend::Postgres {
-        // The selected rows looked up by index ([`among`]), then joined.
-        let mut rows = Query::select();
-        rows.column(Asterisk)
-            .from(cp::Entity)
-            .and_where(Expr::col(cp::Column::CampaignId).eq(campaign_id))
-            .and_where(Expr::cust(selected(backend, "partner_id")));
-        states.join_subquery(JoinType::LeftJoin, rows, cp::Entity, on);
-    } else {
-        states.left_join(
-            cp::Entity,
-            Condition::all()
-                .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id))
-                .add(on),
-        );
+    if let After::Read(_) = after {
+        let on = Expr::col((cp::Entity, cp::Column::PartnerId))
+            .equals((selection, Alias::new("partner_id")));
+        if backend == DbBackend::Postgres {
+            // The selected rows looked up by index ([`among`]), then joined.
+            let mut rows = Query::select();
+            rows.column(Asterisk)
+                .from(cp::Entity)
+                .and_where(Expr::col(cp::Column::CampaignId).eq(campaign_id))
+                .and_where(Expr::cust(selected(backend, "partner_id")));
+            states.join_subquery(JoinType::LeftJoin, rows, cp::Entity, on);
+        } else {
+            states.left_join(
+                cp::Entity,
+                Condition::all()
+                    .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id))
+                    .add(on),
+            );
+        }
     }
     // MATERIALIZED: each partner's state after the action is read once. Inlined, the state was
     // computed again for each of its two uses (the comparison and the entry).

@@ -125,6 +125,15 @@ pub trait BulkAction: Send + Sync {
     /// state is unchanged afterwards is not affected.
     fn state(&self, run: Run<'_>) -> String;
 
+    /// SQL of the JSON text of every changed partner's state after the action, when the action
+    /// knows it without reading the partners again (an assignment: the same for everyone),
+    /// built by the same SQL as [`Self::state`] so equal states read as equal text. The
+    /// activity entries are then written from the selection alone; `None` (the default) reads
+    /// [`Self::state`] over each partner's row again after [`Self::apply`].
+    fn known_after(&self, _run: Run<'_>) -> Option<String> {
+        None
+    }
+
     /// What the action was asked, for its activity entries.
     fn input(&self) -> serde_json::Value;
 
@@ -243,12 +252,17 @@ pub async fn execute<A: BulkAction>(
     if outcome.matched > 0 {
         let write = async {
             let counts = action.apply(txn, run).await?;
+            let known = action.known_after(run);
+            let after = match &known {
+                Some(after) => fixed::After::Known(after),
+                None => fixed::After::Read(&state),
+            };
             let affected = fixed::record_changes(
                 txn,
                 run.auth,
                 run.campaign_id,
                 A::ACTIVITY,
-                &state,
+                after,
                 &action.input(),
                 run.now,
             )
