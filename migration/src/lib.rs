@@ -39,6 +39,7 @@ mod m20261201_000033_change_log_pauses;
 mod m20261201_000034_group_entries_in_campaign;
 mod m20261201_000035_folded_answer_text;
 mod m20261201_000036_sigma_folding;
+mod m20261201_000037_unread_activity_index;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000034_group_entries_in_campaign::Migration),
             Box::new(m20261201_000035_folded_answer_text::Migration),
             Box::new(m20261201_000036_sigma_folding::Migration),
+            Box::new(m20261201_000037_unread_activity_index::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::support::{exec, insert_account, strings};
 
-/// Migration 000026 (followed by 000027 to 000032 only) adds `custom_fields.description` and the `deleted_at` tombstone;
+/// Migration 000026 (followed by 000027 onwards only) adds `custom_fields.description` and the `deleted_at` tombstone;
 /// its `down` drops both and keeps the fields.
 pub async fn custom_field_management(db: &DatabaseConnection) {
     Migrator::up(db, None).await.unwrap();
@@ -17,8 +17,9 @@ pub async fn custom_field_management(db: &DatabaseConnection) {
     assert_eq!(kept.len(), 1);
     assert!(kept[0].starts_with("Tier:Which tier?:"), "{kept:?}");
 
-    // Down through 000036 to 000027 (client cost exceptions) to before 000026.
-    Migrator::down(db, Some(11)).await.unwrap();
+    // Down through the latest migration to 000027 (client cost exceptions) to before 000026.
+    let after_000025 = (Migrator::migrations().len() - 25) as u32;
+    Migrator::down(db, Some(after_000025)).await.unwrap();
     assert!(db
         .execute_unprepared("SELECT description FROM custom_fields")
         .await
