@@ -2,7 +2,8 @@
 //! campaign. Views belong to the user who saved them.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set, SqlErr,
 };
 use serde_json::{json, Value as Json};
 
@@ -12,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::partners::columns;
 use crate::service::partners::sort::{self, SortKey};
 use crate::service::validation::{Checker, UserError};
+use crate::service::write::{lock_campaign, write_transaction, Finish};
 
 use entity::partner_view;
 
@@ -67,11 +69,7 @@ async fn check_content(
         taken = taken.filter(partner_view::Column::Id.ne(view.id));
     }
     if check.is_ok("name") && taken.one(db).await?.is_some() {
-        check.push(
-            "name",
-            UserErrorCode::Conflict,
-            format!("you already have a view named {name:?}"),
-        );
+        check.push("name", UserErrorCode::Conflict, name_conflict(&name));
     }
     Ok(name)
 }
@@ -109,64 +107,118 @@ pub async fn get(
         .ok_or_else(|| AppError::not_found("partner view", id))
 }
 
-/// Saves a new view.
+/// Saves a new view. Its content is checked and written in one transaction holding the
+/// campaign's write lock, as custom field deletions take it: a column cannot be saved while its
+/// field is being deleted (after which no view would be cleaned of it), and of two saves of one
+/// name the second sees the first.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     auth: &AuthContext,
     campaign_id: i64,
     content: ViewContent,
 ) -> AppResult<Result<partner_view::Model, Vec<UserError>>> {
     // Saved views are personal: every user, read-only ones too, may keep their own.
-    let mut check = Checker::default();
-    let name = check_content(db, auth, campaign_id, &content, None, &mut check).await?;
-    if let Err(errors) = check.finish() {
-        return Ok(Err(errors));
-    }
-    let now = crate::clock::wall_now();
-    let model = partner_view::ActiveModel {
-        account_id: Set(auth.account_id),
-        campaign_id: Set(campaign_id),
-        user_id: Set(auth.user_id),
-        name: Set(name),
-        columns: Set(json!(content.columns).to_string()),
-        filter: Set(content.filter.to_string()),
-        order_by: Set(order_json(&content.order_by)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(Ok(model))
+    write_transaction(db, &(auth, &content), |txn, &(auth, content)| {
+        Box::pin(async move {
+            lock_campaign(txn, campaign_id).await?;
+            let mut check = Checker::default();
+            let name = check_content(txn, auth, campaign_id, content, None, &mut check).await?;
+            if let Err(errors) = check.finish() {
+                return Ok(Finish::Rollback(Err(errors)));
+            }
+            let now = crate::clock::wall_now();
+            let inserted = partner_view::ActiveModel {
+                account_id: Set(auth.account_id),
+                campaign_id: Set(campaign_id),
+                user_id: Set(auth.user_id),
+                name: Set(name.clone()),
+                columns: Set(json!(content.columns).to_string()),
+                filter: Set(content.filter.to_string()),
+                order_by: Set(order_json(&content.order_by)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await;
+            Ok(match inserted {
+                Ok(model) => Finish::Commit(Ok(model)),
+                Err(err) => Finish::Rollback(Err(name_taken(err, &name)?)),
+            })
+        })
+    })
+    .await
 }
 
-/// Replaces the content of one of the caller's views.
+/// Replaces the content of one of the caller's views, checked and written as [`create`] does.
 pub async fn update(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     auth: &AuthContext,
     view: partner_view::Model,
     content: ViewContent,
 ) -> AppResult<Result<partner_view::Model, Vec<UserError>>> {
-    let mut check = Checker::default();
-    let name = check_content(
+    write_transaction(
         db,
-        auth,
-        view.campaign_id,
-        &content,
-        Some(&view),
-        &mut check,
+        &(auth, &view, &content),
+        |txn, &(auth, view, content)| {
+            Box::pin(async move {
+                lock_campaign(txn, view.campaign_id).await?;
+                // As it is now: a field deleted meanwhile took its column out of it, and columns
+                // the caller left as they were follow it.
+                let Some(now) = partner_view::Entity::find_by_id(view.id).one(txn).await? else {
+                    return Err(AppError::not_found("partner view", view.id));
+                };
+                let mut content = content.clone();
+                if content.columns == columns_of(view) {
+                    content.columns = columns_of(&now);
+                }
+                let view = now;
+                let content = &content;
+                let mut check = Checker::default();
+                let name = check_content(
+                    txn,
+                    auth,
+                    view.campaign_id,
+                    content,
+                    Some(&view),
+                    &mut check,
+                )
+                .await?;
+                if let Err(errors) = check.finish() {
+                    return Ok(Finish::Rollback(Err(errors)));
+                }
+                let mut active: partner_view::ActiveModel = view.into();
+                active.name = Set(name.clone());
+                active.columns = Set(json!(content.columns).to_string());
+                active.filter = Set(content.filter.to_string());
+                active.order_by = Set(order_json(&content.order_by));
+                active.updated_at = Set(crate::clock::wall_now());
+                Ok(match active.update(txn).await {
+                    Ok(model) => Finish::Commit(Ok(model)),
+                    Err(err) => Finish::Rollback(Err(name_taken(err, &name)?)),
+                })
+            })
+        },
     )
-    .await?;
-    if let Err(errors) = check.finish() {
-        return Ok(Err(errors));
+    .await
+}
+
+/// A unique-index violation on the name is the same user error the check gives (the lock
+/// makes it unreachable through this service; a writer outside it could still race); anything
+/// else is a failure.
+fn name_taken(err: DbErr, name: &str) -> AppResult<Vec<UserError>> {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            let mut check = Checker::default();
+            check.push("name", UserErrorCode::Conflict, name_conflict(name));
+            Ok(check.finish().err().unwrap_or_default())
+        }
+        _ => Err(err.into()),
     }
-    let mut active: partner_view::ActiveModel = view.into();
-    active.name = Set(name);
-    active.columns = Set(json!(content.columns).to_string());
-    active.filter = Set(content.filter.to_string());
-    active.order_by = Set(order_json(&content.order_by));
-    active.updated_at = Set(crate::clock::wall_now());
-    Ok(Ok(active.update(db).await?))
+}
+
+fn name_conflict(name: &str) -> String {
+    format!("you already have a view named {name:?}")
 }
 
 /// Deletes one of the caller's views.

@@ -139,4 +139,42 @@ backend_tests! {
         assert_eq!(codes(&payload), vec![("id".to_owned(), "NOT_FOUND".to_owned())], "{payload}");
         assert_eq!(app.count_rows("partner_views").await, 0);
     }
+
+    async fn concurrent_saves_of_one_name_keep_one_and_no_view_keeps_a_deleted_fields_column(app) {
+        let c = app.campaign_id().to_string();
+        // Two saves of one name at the same moment: one view, the other told CONFLICT (the
+        // unique index used to answer the loser with INTERNAL).
+        for round in 0..6 {
+            let input = json!({ "i": { "campaignId": c, "name": format!("Twin {round}"), "columns": ["partner"] } });
+            let (a, b) = tokio::join!(app.graphql(SAVE, input.clone()), app.graphql(SAVE, input.clone()));
+            let mut outcomes = Vec::new();
+            for (status, body) in [a, b] {
+                assert_eq!(status, 200, "{body}");
+                assert!(body.get("errors").is_none(), "{body}");
+                outcomes.push(codes(&body["data"]["savePartnerView"]));
+            }
+            outcomes.sort();
+            assert_eq!(outcomes, vec![vec![], vec![("name".to_owned(), "CONFLICT".to_owned())]], "round {round}");
+        }
+        assert_eq!(app.count_rows("partner_views").await, 6);
+
+        // A view's columns changed while their field is deleted: whichever comes first, no view
+        // is left with the deleted field's column (the check used to run before the deletion
+        // and the write after it).
+        for round in 0..4 {
+            let made = app.data(crate::custom_fields::CREATE, json!({ "i": { "campaignId": c, "name": format!("Race {round}"), "displayType": "NUMBER" } })).await;
+            let field = made["createCustomField"]["customField"]["customFieldId"].as_i64().unwrap();
+            let column = format!("customField:{field}");
+            let saved = app.data(SAVE, json!({ "i": { "campaignId": c, "name": format!("Racing {round}"), "columns": ["partner"] } })).await;
+            let view = saved["savePartnerView"]["view"]["id"].clone();
+            let (update, delete) = tokio::join!(
+                app.graphql(UPDATE, json!({ "i": { "id": view, "columns": ["partner", column] } })),
+                app.graphql(crate::custom_fields::DELETE, json!({ "i": { "fieldId": field.to_string() } })),
+            );
+            assert!(update.1.get("errors").is_none() && delete.1.get("errors").is_none(), "{update:?} {delete:?}");
+            assert_eq!(delete.1["data"]["deleteCustomField"]["userErrors"], json!([]), "{delete:?}");
+            let columns = app.texts(&format!("SELECT columns FROM partner_views WHERE name = 'Racing {round}'")).await;
+            assert!(!columns[0].as_deref().unwrap().contains(&column), "round {round}: {columns:?} after {update:?}");
+        }
+    }
 }
