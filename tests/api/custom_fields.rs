@@ -274,6 +274,45 @@ backend_tests! {
         assert_eq!(removed["customField"]["options"], json!([{ "label": "Argent" }, { "label": "Gold" }, { "label": "Platinum" }]));
         assert_eq!(campaign_entries(&app, "CUSTOM_FIELD_OPTION_REMOVED").await, 1);
     }
+
+    async fn a_change_to_what_is_already_there_writes_no_entry(app) {
+        let c = app.campaign_id().to_string();
+        let (plan, _) = create_field(&app, "Plan", "PARAGRAPH", &[]).await;
+        let (tier, options) = create_field(&app, "Tier", "DROPDOWN", &["Gold", "Silver"]).await;
+        let before = tables(&app).await;
+        let same = payload(&app.data(UPDATE, json!({ "i": { "fieldId": plan.to_string(), "name": "Plan", "required": false } })).await);
+        assert_eq!(same["userErrors"], json!([]), "{same}");
+        assert_eq!(same["customField"]["name"], "Plan");
+        let same = payload(&app.data(RENAME, json!({ "i": { "optionId": options[0].to_string(), "label": "Gold" } })).await);
+        assert_eq!(same["option"]["label"], "Gold", "{same}");
+        let ids: Vec<String> = fields(&app).await.iter().map(|f| f["customFieldId"].to_string()).collect();
+        let same = payload(&app.data(REORDER, json!({ "i": { "campaignId": c, "fieldIds": ids } })).await);
+        assert_eq!(same["userErrors"], json!([]), "{same}");
+        let option_ids: Vec<String> = options.iter().map(i64::to_string).collect();
+        let same = payload(&app.data(REORDER_OPTIONS, json!({ "i": { "fieldId": tier.to_string(), "optionIds": option_ids } })).await);
+        assert_eq!(same["userErrors"], json!([]), "{same}");
+        assert_eq!(tables(&app).await, before, "no activity entry for a change of nothing");
+        // A real change still writes one.
+        let renamed = payload(&app.data(RENAME, json!({ "i": { "optionId": options[0].to_string(), "label": "GOLD" } })).await);
+        assert_eq!(renamed["option"]["label"], "GOLD", "{renamed}");
+        assert_eq!(campaign_entries(&app, "CUSTOM_FIELD_OPTION_RENAMED").await, 1);
+    }
+
+    async fn concurrent_renames_are_timed_in_the_order_they_were_made(app) {
+        // The time of a field change is read once the campaign's lock is held, so the feed's
+        // newest entry is the change the field keeps.
+        let (field, _) = create_field(&app, "Tier", "PARAGRAPH", &[]).await;
+        for round in 0..3 {
+            let renames = (1..=6).map(|i| app.graphql(UPDATE, json!({ "i": { "fieldId": field.to_string(), "name": format!("Tier {round}-{i}") } })));
+            for (status, body) in futures_util::future::join_all(renames).await {
+                assert_eq!((status, body.get("errors")), (200, None), "{body}");
+            }
+            let kept = app.texts(&format!("SELECT name FROM custom_fields WHERE id = {field}")).await;
+            let newest = app.texts("SELECT details FROM activity_log WHERE action = 'CUSTOM_FIELD_UPDATED' ORDER BY created_at DESC, id DESC LIMIT 1").await;
+            let newest: Value = serde_json::from_str(newest[0].as_deref().unwrap()).unwrap();
+            assert_eq!(newest["after"]["name"].as_str(), kept[0].as_deref(), "round {round}: {newest}");
+        }
+    }
 }
 
 /// The ```graphql blocks of the README's custom fields section, one document per operation.

@@ -5,7 +5,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 
 use super::custom_fields::{field_payload, refused, CustomFieldPayload};
-use crate::graphql::context::{auth, db, now};
+use crate::graphql::context::{auth, clock, db};
 use crate::graphql::ids;
 use crate::graphql::types::custom_field::{CustomField, CustomFieldOption};
 use crate::graphql::types::user_error::UserError;
@@ -120,7 +120,7 @@ impl CustomFieldOptionMutation {
                 field_id,
                 &input.label,
                 input.position,
-                now(ctx)?,
+                &clock(ctx)?,
             )
             .await?,
         ))
@@ -137,7 +137,7 @@ impl CustomFieldOptionMutation {
             Err(err) => return Ok(option_refused(UserError::unreadable(&["optionId"], &err))),
         };
         Ok(option_payload(
-            options::rename(db(ctx)?, auth(ctx)?, option_id, &input.label, now(ctx)?).await?,
+            options::rename(db(ctx)?, auth(ctx)?, option_id, &input.label, &clock(ctx)?).await?,
         ))
     }
 
@@ -161,7 +161,7 @@ impl CustomFieldOptionMutation {
             Err(err) => return Ok(refused(UserError::unreadable(&["optionIds"], &err))),
         };
         Ok(field_payload(
-            options::reorder(db(ctx)?, auth(ctx)?, field_id, option_ids, now(ctx)?).await?,
+            options::reorder(db(ctx)?, auth(ctx)?, field_id, option_ids, &clock(ctx)?).await?,
         ))
     }
 
@@ -182,7 +182,7 @@ impl CustomFieldOptionMutation {
             Err(err) => return Ok(refused(UserError::unreadable(&["optionId"], &err))),
         };
         Ok(
-            match options::remove(db(ctx)?, auth(ctx)?, option_id, now(ctx)?).await? {
+            match options::remove(db(ctx)?, auth(ctx)?, option_id, &clock(ctx)?).await? {
                 Ok((option, field)) => RemoveCustomFieldOptionPayload {
                     removed_option_id: Some(option.id),
                     custom_field: Some(CustomField(field)),

@@ -5,7 +5,7 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 
 use crate::domain::CustomFieldDisplayType;
-use crate::graphql::context::{auth, db, now};
+use crate::graphql::context::{auth, clock, db};
 use crate::graphql::ids;
 use crate::graphql::types::custom_field::CustomField;
 use crate::graphql::types::user_error::UserError;
@@ -139,7 +139,7 @@ impl CustomFieldMutation {
             options: input.options,
         };
         Ok(field_payload(
-            fields::create(db(ctx)?, auth(ctx)?, new, now(ctx)?).await?,
+            fields::create(db(ctx)?, auth(ctx)?, new, &clock(ctx)?).await?,
         ))
     }
 
@@ -166,7 +166,7 @@ impl CustomFieldMutation {
             required: input.required,
         };
         Ok(field_payload(
-            fields::update(db(ctx)?, auth(ctx)?, change, now(ctx)?).await?,
+            fields::update(db(ctx)?, auth(ctx)?, change, &clock(ctx)?).await?,
         ))
     }
 
@@ -194,7 +194,9 @@ impl CustomFieldMutation {
             Err(err) => return Ok(refused(UserError::unreadable(&["fieldIds"], &err))),
         };
         Ok(
-            match fields::reorder(db(ctx)?, auth(ctx)?, campaign_id, field_ids, now(ctx)?).await? {
+            match fields::reorder(db(ctx)?, auth(ctx)?, campaign_id, field_ids, &clock(ctx)?)
+                .await?
+            {
                 Ok(list) => ReorderCustomFieldsPayload {
                     custom_fields: list.into_iter().map(CustomField).collect(),
                     user_errors: Vec::new(),
@@ -220,7 +222,7 @@ impl CustomFieldMutation {
             Err(err) => return Ok(refused(UserError::unreadable(&["fieldId"], &err))),
         };
         Ok(
-            match delete::field(db(ctx)?, auth(ctx)?, field_id, now(ctx)?).await? {
+            match delete::field(db(ctx)?, auth(ctx)?, field_id, &clock(ctx)?).await? {
                 Ok(field) => DeleteCustomFieldPayload {
                     deleted_custom_field_id: Some(field.id),
                     user_errors: Vec::new(),

@@ -15,6 +15,7 @@ use super::answers::{AnswerValue, SetAnswer};
 use super::fields::summary;
 use super::{display_of, field_not_found, live_field, FIELD_DELETED};
 use crate::auth::{AuthContext, Permission};
+use crate::clock::Clock;
 use crate::error::AppResult;
 use crate::service::bulk::{self, Run, Selected};
 use crate::service::partners::columns;
@@ -83,15 +84,17 @@ pub async fn field(
     db: &DatabaseConnection,
     auth: &AuthContext,
     field_id: i64,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<custom_field::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let Some(found) = live_field(db, auth, field_id).await? else {
         return Ok(Err(field_not_found("fieldId", field_id)));
     };
-    write_transaction(db, &(auth, &found, now), |txn, &(auth, found, now)| {
+    write_transaction(db, &(auth, &found, clock), |txn, &(auth, found, clock)| {
         Box::pin(async move {
             lock_campaign(txn, found.campaign_id).await?;
+            // Read once the lock is held: the campaign's changes are in the order of their times.
+            let now = clock.now();
             let Some(field) = live_field(txn, auth, found.id).await? else {
                 return Ok(Finish::Rollback(Err(field_not_found("fieldId", found.id))));
             };

@@ -1,7 +1,6 @@
 //! Creating, updating (renaming) and reordering a campaign's custom fields (deleting is in
 //! `delete`). Names are unique within the campaign's live fields, ignoring case (`names`).
 
-use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 
@@ -11,6 +10,7 @@ use super::{
     MAX_DESCRIPTION_CHARS, MAX_FIELDS, MAX_NAME_CHARS,
 };
 use crate::auth::{AuthContext, Permission};
+use crate::clock::Clock;
 use crate::domain::{CustomFieldDisplayType, UserErrorCode};
 use crate::error::AppResult;
 use crate::service::validation::{Checker, UserError};
@@ -64,7 +64,7 @@ pub async fn create(
     db: &DatabaseConnection,
     auth: &AuthContext,
     input: NewField,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<custom_field::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let mut check = Checker::default();
@@ -82,10 +82,12 @@ pub async fn create(
     let checked = (name, description, labels);
     write_transaction(
         db,
-        &(auth, &input, &checked, now),
-        |txn, &(auth, input, (name, description, labels), now)| {
+        &(auth, &input, &checked, clock),
+        |txn, &(auth, input, (name, description, labels), clock)| {
             Box::pin(async move {
                 lock_campaign(txn, input.campaign_id).await?;
+                // Read once the lock is held: the campaign's changes are in the order of their times.
+                let now = clock.now();
                 let fields = catalog::custom_fields(txn, auth, input.campaign_id).await?;
                 let mut check = Checker::default();
                 if fields.len() >= MAX_FIELDS {
@@ -150,7 +152,7 @@ pub async fn update(
     db: &DatabaseConnection,
     auth: &AuthContext,
     input: FieldChange,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<custom_field::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let mut check = Checker::default();
@@ -178,10 +180,12 @@ pub async fn update(
     let checked = (name, description);
     write_transaction(
         db,
-        &(auth, &input, &checked, found.campaign_id, now),
-        |txn, &(auth, input, (name, description), campaign_id, now)| {
+        &(auth, &input, &checked, found.campaign_id, clock),
+        |txn, &(auth, input, (name, description), campaign_id, clock)| {
             Box::pin(async move {
                 lock_campaign(txn, campaign_id).await?;
+                // Read once the lock is held: the campaign's changes are in the order of their times.
+                let now = clock.now();
                 let fields = catalog::custom_fields(txn, auth, campaign_id).await?;
                 let Some(field) = fields.iter().find(|f| f.id == input.field_id).cloned() else {
                     return Ok(Finish::Rollback(Err(field_not_found(
@@ -208,12 +212,17 @@ pub async fn update(
                     model.required = Set(required);
                 }
                 let field = model.update(txn).await?;
+                let after = summary(&field);
+                // Nothing changed: nothing to keep, no entry (as a note edited to its own text).
+                if after == before {
+                    return Ok(Finish::Rollback(Ok(field)));
+                }
                 activity::record_for_campaign(
                     txn,
                     auth,
                     campaign_id,
                     FIELD_UPDATED,
-                    json!({ "before": before, "after": summary(&field) }),
+                    json!({ "before": before, "after": after }),
                     now,
                 )
                 .await?;
@@ -231,49 +240,59 @@ pub async fn reorder(
     auth: &AuthContext,
     campaign_id: i64,
     field_ids: Vec<i64>,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<Vec<custom_field::Model>, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let mut check = Checker::default();
     if !campaigns::check_exists(db, auth, campaign_id, &mut check).await? {
         return Ok(Err(check.finish().err().unwrap_or_default()));
     }
-    write_transaction(db, &(auth, &field_ids, now), |txn, &(auth, ids, now)| {
-        Box::pin(async move {
-            lock_campaign(txn, campaign_id).await?;
-            let fields = catalog::custom_fields(txn, auth, campaign_id).await?;
-            let before: Vec<i64> = fields.iter().map(|f| f.id).collect();
-            let mut check = Checker::default();
-            check_order(
-                &mut check,
-                "fieldIds",
-                ids,
-                &before,
-                "fields of the campaign",
-            );
-            if let Err(errors) = check.finish() {
-                return Ok(Finish::Rollback(Err(errors)));
-            }
-            let mut ordered = Vec::with_capacity(fields.len());
-            for (position, id) in ids.iter().enumerate() {
-                let Some(field) = fields.iter().find(|f| f.id == *id) else {
-                    continue;
-                };
-                let mut model = field.clone().into_active_model();
-                model.position = Set(i32::try_from(position).unwrap_or(i32::MAX));
-                ordered.push(model.update(txn).await?);
-            }
-            activity::record_for_campaign(
-                txn,
-                auth,
-                campaign_id,
-                FIELDS_REORDERED,
-                json!({ "before": before, "after": ids }),
-                now,
-            )
-            .await?;
-            Ok(Finish::Commit(Ok(ordered)))
-        })
-    })
+    write_transaction(
+        db,
+        &(auth, &field_ids, clock),
+        |txn, &(auth, ids, clock)| {
+            Box::pin(async move {
+                lock_campaign(txn, campaign_id).await?;
+                // Read once the lock is held: the campaign's changes are in the order of their times.
+                let now = clock.now();
+                let fields = catalog::custom_fields(txn, auth, campaign_id).await?;
+                let before: Vec<i64> = fields.iter().map(|f| f.id).collect();
+                let mut check = Checker::default();
+                check_order(
+                    &mut check,
+                    "fieldIds",
+                    ids,
+                    &before,
+                    "fields of the campaign",
+                );
+                if let Err(errors) = check.finish() {
+                    return Ok(Finish::Rollback(Err(errors)));
+                }
+                // The order they have: nothing to write, no entry.
+                if *ids == before {
+                    return Ok(Finish::Rollback(Ok(fields)));
+                }
+                let mut ordered = Vec::with_capacity(fields.len());
+                for (position, id) in ids.iter().enumerate() {
+                    let Some(field) = fields.iter().find(|f| f.id == *id) else {
+                        continue;
+                    };
+                    let mut model = field.clone().into_active_model();
+                    model.position = Set(i32::try_from(position).unwrap_or(i32::MAX));
+                    ordered.push(model.update(txn).await?);
+                }
+                activity::record_for_campaign(
+                    txn,
+                    auth,
+                    campaign_id,
+                    FIELDS_REORDERED,
+                    json!({ "before": before, "after": ids }),
+                    now,
+                )
+                .await?;
+                Ok(Finish::Commit(Ok(ordered)))
+            })
+        },
+    )
     .await
 }

@@ -2,7 +2,6 @@
 //! reorder, remove. Labels are unique within the field, ignoring case. Removing an option takes
 //! it out of every answer, and removes the answers it leaves without any option.
 
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
@@ -18,6 +17,7 @@ use super::{
     OPTION_REMOVED, OPTION_RENAMED,
 };
 use crate::auth::{AuthContext, Permission};
+use crate::clock::Clock;
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
 use crate::service::activity;
@@ -72,7 +72,7 @@ pub async fn add(
     field_id: i64,
     label: &str,
     position: Option<i32>,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<OptionOfField, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let mut check = Checker::default();
@@ -88,10 +88,12 @@ pub async fn add(
     };
     write_transaction(
         db,
-        &(auth, &found, &label, now),
-        |txn, &(auth, found, label, now)| {
+        &(auth, &found, &label, clock),
+        |txn, &(auth, found, label, clock)| {
             Box::pin(async move {
                 lock_campaign(txn, found.campaign_id).await?;
+                // Read once the lock is held: the campaign's changes are in the order of their times.
+                let now = clock.now();
                 let Some(field) = live_field(txn, auth, found.id).await? else {
                     return Ok(Finish::Rollback(Err(field_not_found("fieldId", found.id))));
                 };
@@ -154,7 +156,7 @@ pub async fn rename(
     auth: &AuthContext,
     option_id: i64,
     label: &str,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<OptionOfField, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let mut check = Checker::default();
@@ -167,10 +169,12 @@ pub async fn rename(
     };
     write_transaction(
         db,
-        &(auth, found.campaign_id, &label, now),
-        |txn, &(auth, campaign_id, label, now)| {
+        &(auth, found.campaign_id, &label, clock),
+        |txn, &(auth, campaign_id, label, clock)| {
             Box::pin(async move {
                 lock_campaign(txn, campaign_id).await?;
+                // Read once the lock is held: the campaign's changes are in the order of their times.
+                let now = clock.now();
                 let Some((option, field)) = live_option(txn, auth, option_id).await? else {
                     return Ok(Finish::Rollback(Err(option_not_found(option_id))));
                 };
@@ -179,6 +183,10 @@ pub async fn rename(
                 check_label_free(&mut check, &options, label, Some(option.id));
                 if let Err(errors) = check.finish() {
                     return Ok(Finish::Rollback(Err(errors)));
+                }
+                // The label it has: nothing to write, no entry.
+                if option.label == *label {
+                    return Ok(Finish::Rollback(Ok((option, field))));
                 }
                 let before = option.label.clone();
                 let mut model = option.into_active_model();
@@ -206,7 +214,7 @@ pub async fn reorder(
     auth: &AuthContext,
     field_id: i64,
     option_ids: Vec<i64>,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<custom_field::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let Some(found) = live_field(db, auth, field_id).await? else {
@@ -214,10 +222,12 @@ pub async fn reorder(
     };
     write_transaction(
         db,
-        &(auth, found.campaign_id, &option_ids, now),
-        |txn, &(auth, campaign_id, ids, now)| {
+        &(auth, found.campaign_id, &option_ids, clock),
+        |txn, &(auth, campaign_id, ids, clock)| {
             Box::pin(async move {
                 lock_campaign(txn, campaign_id).await?;
+                // Read once the lock is held: the campaign's changes are in the order of their times.
+                let now = clock.now();
                 let Some(field) = live_field(txn, auth, field_id).await? else {
                     return Ok(Finish::Rollback(Err(field_not_found("fieldId", field_id))));
                 };
@@ -233,6 +243,10 @@ pub async fn reorder(
                 );
                 if let Err(errors) = check.finish() {
                     return Ok(Finish::Rollback(Err(errors)));
+                }
+                // The order they have: nothing to write, no entry.
+                if *ids == before {
+                    return Ok(Finish::Rollback(Ok(field)));
                 }
                 let ordered = ids
                     .iter()
@@ -261,7 +275,7 @@ pub async fn remove(
     db: &DatabaseConnection,
     auth: &AuthContext,
     option_id: i64,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<OptionOfField, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let Some((_, found)) = live_option(db, auth, option_id).await? else {
@@ -269,10 +283,12 @@ pub async fn remove(
     };
     write_transaction(
         db,
-        &(auth, found.campaign_id, now),
-        |txn, &(auth, campaign_id, now)| {
+        &(auth, found.campaign_id, clock),
+        |txn, &(auth, campaign_id, clock)| {
             Box::pin(async move {
                 lock_campaign(txn, campaign_id).await?;
+                // Read once the lock is held: the campaign's changes are in the order of their times.
+                let now = clock.now();
                 let Some((option, field)) = live_option(txn, auth, option_id).await? else {
                     return Ok(Finish::Rollback(Err(option_not_found(option_id))));
                 };
