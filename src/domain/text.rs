@@ -36,6 +36,20 @@ pub fn fold_case(text: &str) -> String {
     text.to_lowercase().replace('ς', "σ")
 }
 
+/// Whether `s` has the shape of an RFC 3339 `full-date`: four, two and two digits joined by `-`
+/// (no sign, no short month or day: chrono's `%Y-%m-%d` alone takes `2026-1-1` and `+2026-01-01`).
+pub fn is_full_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

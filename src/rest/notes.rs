@@ -13,6 +13,7 @@ use super::paging::{PageFields, PageRequest, DEFAULT_GROUPS_PAGE_SIZE};
 use super::params::{path_id, FormBody};
 use super::resources::{note_uri, notes_path, Note, NoteList};
 use super::wire::{Deleted, Written};
+use crate::domain::text::is_full_date;
 use crate::domain::NoteType;
 use crate::http::AppState;
 use crate::service::notes::read::{self, CampaignNotes};
@@ -49,6 +50,7 @@ fn time_param(name: &str, raw: &str) -> Result<DateTime<Utc>, RestError> {
         .or_else(|| {
             NaiveDate::parse_from_str(raw, "%Y-%m-%d")
                 .ok()
+                .filter(|_| is_full_date(raw))
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|d| d.and_utc())
         })
@@ -159,7 +161,7 @@ pub async fn create(
         body: form.get("Content").unwrap_or_default().to_owned(),
         note_type: note_type(&form)?,
     };
-    let note = notes::create(&state.db, &caller.auth, input, state.clock.now())
+    let note = notes::create(&state.db, &caller.auth, input, &state.clock)
         .await?
         .map_err(refused)?;
     Ok(Json(Written::ok(note_uri(
@@ -207,7 +209,7 @@ pub async fn update(
             "give Content, Type or both",
         ));
     }
-    let note = notes::update(&state.db, &caller.auth, note.id, change, state.clock.now())
+    let note = notes::update(&state.db, &caller.auth, note.id, change, &state.clock)
         .await?
         .map_err(refused)?;
     Ok(Json(Written::ok(note_uri(
@@ -223,7 +225,7 @@ pub async fn delete(
     caller: Caller,
 ) -> Result<Json<Deleted>, RestError> {
     let note = note_of_path(&state, &caller).await?;
-    notes::delete(&state.db, &caller.auth, note.id, state.clock.now())
+    notes::delete(&state.db, &caller.auth, note.id, &state.clock)
         .await?
         .map_err(refused)?;
     Ok(Json(Deleted { status: "DELETED" }))

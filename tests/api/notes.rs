@@ -190,4 +190,28 @@ backend_tests! {
             assert_eq!(deleted, 1, "exactly one deletes it");
         }
     }
+
+    async fn concurrent_edits_are_timed_in_the_order_they_were_made(app) {
+        // The time of an edit is read once the note's row is locked: the newest entry of the
+        // feed is the last edit, whose text the note keeps (the time used to be taken as the
+        // request arrived, so an edit that waited for another could be timed before it).
+        let p = create_partners(&app, &["Alpha"]).await;
+        let note = create(&app, p[0], "v0", None).await["note"]["noteId"].clone();
+        for round in 0..3 {
+            let edits = (1..=8).map(|i| app.graphql(UPDATE, json!({ "i": { "id": note.to_string(), "body": format!("r{round} v{i}") } })));
+            for (status, body) in futures_util::future::join_all(edits).await {
+                assert_eq!((status, body.get("errors")), (200, None), "{body}");
+            }
+            let kept = app.texts(&format!("SELECT body FROM notes WHERE id = {note}")).await;
+            let newest = app.texts("SELECT details FROM activity_log WHERE action = 'NOTE_UPDATED' ORDER BY created_at DESC, id DESC LIMIT 1").await;
+            let newest: Value = serde_json::from_str(newest[0].as_deref().unwrap()).unwrap();
+            assert_eq!(newest["after"]["body"].as_str(), kept[0].as_deref(), "round {round}: {newest}");
+            // Each entry's before is the previous entry's after, in the feed's order too.
+            let chain = app.texts("SELECT details FROM activity_log WHERE action = 'NOTE_UPDATED' ORDER BY created_at, id").await;
+            let chain: Vec<Value> = chain.iter().map(|d| serde_json::from_str(d.as_deref().unwrap()).unwrap()).collect();
+            for pair in chain.windows(2) {
+                assert_eq!(pair[0]["after"]["body"], pair[1]["before"]["body"], "round {round}: {pair:?}");
+            }
+        }
+    }
 }

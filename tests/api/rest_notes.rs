@@ -172,6 +172,12 @@ backend_tests! {
         }
         let bad_date = rest.get(&format!("{notes}?StartDate=yesterday")).await;
         assert_eq!((bad_date.status, bad_date.json()["Errors"][0]["Field"].as_str()), (400, Some("StartDate")));
+        // A date is YYYY-MM-DD exactly, as the GraphQL Date takes it: no short month or day, no
+        // sign, no wider year.
+        for (name, raw) in [("StartDate", "2026-1-1"), ("StartDate", "%2B2026-01-01"), ("EndDate", "%2B02026-1-01"), ("EndDate", "02026-01-01")] {
+            let refused = rest.get(&format!("{notes}?{name}={raw}")).await;
+            assert_eq!((refused.status, refused.json()["Errors"][0]["Field"].as_str()), (400, Some(name)), "{raw}");
+        }
         assert_eq!(rest.get(&format!("/Advertisers/{}/Campaigns/999999/Notes", rest.sid)).await.status, 404);
         assert_eq!(rest.get(&format!("{notes}/999999")).await.status, 404);
         assert_eq!(app.count_rows("notes").await, 2, "nothing written by the refused requests");

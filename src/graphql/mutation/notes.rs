@@ -3,7 +3,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 
 use crate::domain::NoteType;
-use crate::graphql::context::{auth, db, now};
+use crate::graphql::context::{auth, clock, db};
 use crate::graphql::ids;
 use crate::graphql::types::note::Note;
 use crate::graphql::types::user_error::UserError;
@@ -111,7 +111,7 @@ impl NoteMutation {
             note_type: input.note_type,
         };
         Ok(payload(
-            notes::create(db(ctx)?, auth(ctx)?, new, now(ctx)?).await?,
+            notes::create(db(ctx)?, auth(ctx)?, new, &clock(ctx)?).await?,
         ))
     }
 
@@ -130,7 +130,7 @@ impl NoteMutation {
             note_type: input.note_type,
         };
         Ok(payload(
-            notes::update(db(ctx)?, auth(ctx)?, id, change, now(ctx)?).await?,
+            notes::update(db(ctx)?, auth(ctx)?, id, change, &clock(ctx)?).await?,
         ))
     }
 
@@ -150,7 +150,7 @@ impl NoteMutation {
             }
         };
         Ok(
-            match notes::delete(db(ctx)?, auth(ctx)?, id, now(ctx)?).await? {
+            match notes::delete(db(ctx)?, auth(ctx)?, id, &clock(ctx)?).await? {
                 Ok(gone) => DeleteNotePayload {
                     deleted_note_id: Some(gone.id),
                     user_errors: Vec::new(),

@@ -10,6 +10,8 @@ use async_graphql::{
 };
 use chrono::{Datelike, NaiveDate, Utc};
 
+use crate::domain::text::is_full_date;
+
 /// A calendar date, ISO 8601 (`2026-11-21`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
@@ -45,19 +47,6 @@ impl ScalarType for Date {
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
     }
-}
-
-/// Whether `s` has the shape of an RFC 3339 `full-date`: four, two and two digits joined by `-`.
-fn is_full_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
 }
 
 /// An instant, RFC 3339 (`2026-11-21T14:30:00+00:00`).

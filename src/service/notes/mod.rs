@@ -13,6 +13,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::auth::{AuthContext, Permission};
+use crate::clock::Clock;
 use crate::domain::{NoteType, UserErrorCode};
 use crate::error::AppResult;
 use crate::service::activity;
@@ -83,7 +84,7 @@ pub async fn create(
     db: &DatabaseConnection,
     auth: &AuthContext,
     input: NewNote,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<note::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let mut check = Checker::default();
@@ -106,30 +107,35 @@ pub async fn create(
         return Ok(Err(errors));
     }
     let new = (input, text);
-    write_transaction(db, &(auth, &new), |txn, &(auth, (input, text))| {
-        Box::pin(async move {
-            let created = note::ActiveModel {
-                account_id: Set(auth.account_id),
-                campaign_id: Set(input.campaign_id),
-                partner_id: Set(input.partner_id),
-                author_user_id: Set(Some(auth.user_id)),
-                note_type: Set(input
-                    .note_type
-                    .unwrap_or(NoteType::None)
-                    .as_str()
-                    .to_owned()),
-                body: Set(text.clone()),
-                created_at: Set(now),
-                updated_at: Set(None),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
-            let after = json!({ "after": details(&created) });
-            record(txn, auth, &created, CREATED, after, now).await?;
-            Ok(Finish::Commit(Ok(created)))
-        })
-    })
+    write_transaction(
+        db,
+        &(auth, &new, clock),
+        |txn, &(auth, (input, text), clock)| {
+            Box::pin(async move {
+                let now = clock.now();
+                let created = note::ActiveModel {
+                    account_id: Set(auth.account_id),
+                    campaign_id: Set(input.campaign_id),
+                    partner_id: Set(input.partner_id),
+                    author_user_id: Set(Some(auth.user_id)),
+                    note_type: Set(input
+                        .note_type
+                        .unwrap_or(NoteType::None)
+                        .as_str()
+                        .to_owned()),
+                    body: Set(text.clone()),
+                    created_at: Set(now),
+                    updated_at: Set(None),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+                let after = json!({ "after": details(&created) });
+                record(txn, auth, &created, CREATED, after, now).await?;
+                Ok(Finish::Commit(Ok(created)))
+            })
+        },
+    )
     .await
 }
 
@@ -174,7 +180,7 @@ pub async fn update(
     auth: &AuthContext,
     note_id: i64,
     change: NoteChange,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<note::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
     let mut check = Checker::default();
@@ -189,35 +195,41 @@ pub async fn update(
         body: text,
         note_type: change.note_type,
     };
-    write_transaction(db, &(auth, &change), |txn, &(auth, change)| {
-        Box::pin(async move {
-            // Locked: of two concurrent edits the second sees the first's text as its before.
-            let Some(before) = find_locked(txn, auth, note_id).await? else {
-                return Ok(Finish::Rollback(Err(not_found(note_id))));
-            };
-            // The same text and type again change nothing: no new `updatedAt`, no activity
-            // entry.
-            let same_body = change.body.as_ref().is_none_or(|t| *t == before.body);
-            let same_type = change
-                .note_type
-                .is_none_or(|kind| kind.as_str() == before.note_type);
-            if same_body && same_type {
-                return Ok(Finish::Rollback(Ok(before)));
-            }
-            let mut active: note::ActiveModel = before.clone().into();
-            if let Some(text) = &change.body {
-                active.body = Set(text.clone());
-            }
-            if let Some(kind) = change.note_type {
-                active.note_type = Set(kind.as_str().to_owned());
-            }
-            active.updated_at = Set(Some(now));
-            let after = active.update(txn).await?;
-            let change = json!({ "before": details(&before), "after": details(&after) });
-            record(txn, auth, &after, UPDATED, change, now).await?;
-            Ok(Finish::Commit(Ok(after)))
-        })
-    })
+    write_transaction(
+        db,
+        &(auth, &change, clock),
+        |txn, &(auth, change, clock)| {
+            Box::pin(async move {
+                // Locked: of two concurrent edits the second sees the first's text as its before,
+                // and reads the time after the first's (the feed's order is the order of the edits).
+                let Some(before) = find_locked(txn, auth, note_id).await? else {
+                    return Ok(Finish::Rollback(Err(not_found(note_id))));
+                };
+                let now = clock.now();
+                // The same text and type again change nothing: no new `updatedAt`, no activity
+                // entry.
+                let same_body = change.body.as_ref().is_none_or(|t| *t == before.body);
+                let same_type = change
+                    .note_type
+                    .is_none_or(|kind| kind.as_str() == before.note_type);
+                if same_body && same_type {
+                    return Ok(Finish::Rollback(Ok(before)));
+                }
+                let mut active: note::ActiveModel = before.clone().into();
+                if let Some(text) = &change.body {
+                    active.body = Set(text.clone());
+                }
+                if let Some(kind) = change.note_type {
+                    active.note_type = Set(kind.as_str().to_owned());
+                }
+                active.updated_at = Set(Some(now));
+                let after = active.update(txn).await?;
+                let change = json!({ "before": details(&before), "after": details(&after) });
+                record(txn, auth, &after, UPDATED, change, now).await?;
+                Ok(Finish::Commit(Ok(after)))
+            })
+        },
+    )
     .await
 }
 
@@ -241,15 +253,17 @@ pub async fn delete(
     db: &DatabaseConnection,
     auth: &AuthContext,
     note_id: i64,
-    now: DateTime<Utc>,
+    clock: &Clock,
 ) -> AppResult<Result<note::Model, Vec<UserError>>> {
     auth.require(Permission::EditPartners)?;
-    write_transaction(db, auth, |txn, auth| {
+    write_transaction(db, &(auth, clock), |txn, &(auth, clock)| {
         Box::pin(async move {
-            // Locked: of two concurrent deletions one deletes, the other finds nothing.
+            // Locked: of two concurrent deletions one deletes, the other finds nothing; an edit
+            // it waited for is timed before it.
             let Some(gone) = find_locked(txn, auth, note_id).await? else {
                 return Ok(Finish::Rollback(Err(not_found(note_id))));
             };
+            let now = clock.now();
             note::Entity::delete_by_id(gone.id).exec(txn).await?;
             let before = json!({ "before": details(&gone) });
             record(txn, auth, &gone, DELETED, before, now).await?;
