@@ -18,7 +18,6 @@ use crate::service::campaigns;
 use crate::service::contracts::sql::{exec, query};
 use crate::service::contracts::templates;
 use crate::service::validation::Checker;
-use crate::service::write::lock_campaign;
 
 /// The activity-log action of an invitation.
 pub const ACTIVITY_ACTION: &str = "PARTNER_INVITED";
@@ -160,8 +159,13 @@ impl BulkAction for Invite {
     // Its source campaign is not written (the triggers log the target campaign).
     const CHANGES_FACETS: bool = false;
 
-    /// The other campaign must be another of the caller's, the template one of it; the other
-    /// campaign is locked too.
+    /// The partners are written into the target campaign: the engine locks it with the source.
+    fn other_campaign(&self) -> Option<i64> {
+        Some(self.target_campaign_id)
+    }
+
+    /// The other campaign must be another of the caller's, the template one of it (both
+    /// campaigns are locked by then).
     fn check<'a>(
         &'a self,
         db: &'a DatabaseTransaction,
@@ -188,7 +192,6 @@ impl BulkAction for Invite {
                 );
                 return Ok(());
             }
-            lock_campaign(db, self.target_campaign_id).await?;
             match templates::find(db, run.auth, self.template_id).await? {
                 None => check.push(
                     "templateId",

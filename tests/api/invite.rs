@@ -1,10 +1,12 @@
 //! "Invite to my campaign": partners of one campaign join another as prospects with a proposed
 //! contract; those already there are skipped and counted; dry runs and refusals write nothing.
 
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use serde_json::{json, Value};
 
 use crate::support::{backend_tests, TestApp};
 use partnergraph::service::accounts::NewAccount;
+use partnergraph::service::write::campaign_lock_key;
 
 const INVITE: &str = "mutation($i: InvitePartnersInput!) { invitePartners(input: $i) {
   matchedCount affectedCount invitedCount alreadyInCampaignCount emailTakenCount dryRun
@@ -110,5 +112,79 @@ backend_tests! {
         let foreign = invite(&app, &brand, input(json!({ "targetCampaignId": app.campaign_id().to_string() }))).await;
         assert_eq!(codes(&foreign), ["NOT_FOUND"], "another account's campaign");
         assert_eq!(app.count_rows(&format!("campaign_partners WHERE campaign_id = {}", app.campaign_id())).await, 0);
+    }
+
+    async fn invitations_between_two_campaigns_in_opposite_directions_wait_for_each_other(app) {
+        // Each invitation writes two campaigns: they are locked lowest id first, so two at once
+        // in opposite directions queue instead of deadlocking (on PostgreSQL the loser of each
+        // deadlock was retried, and after four losses told UNAVAILABLE).
+        let brand = app.seed_account(40, 79).await;
+        let (a, b) = (brand.campaign_ids[0], brand.campaign_ids[1]);
+        let only = |from: i64, to: i64| format!(
+            "SELECT CAST(partner_id AS TEXT) FROM campaign_partners WHERE campaign_id = {from} AND partner_id NOT IN \
+             (SELECT partner_id FROM campaign_partners WHERE campaign_id = {to}) ORDER BY partner_id LIMIT 3");
+        let from_a = ids(&app, &only(a, b)).await;
+        // Partners of the second campaign only: new ones (the seed puts its partners in the first).
+        let mut from_b = Vec::new();
+        for n in 0..2 {
+            let made = app.data_as(&brand, "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { partner { partnerId } } }",
+                json!({ "i": { "campaignId": b.to_string(), "name": format!("Only in B {n}"), "email": format!("b{n}@only-b.example"), "country": "US" } })).await;
+            from_b.push(made["createPartner"]["partner"]["partnerId"].as_i64().unwrap());
+        }
+        assert!(!from_a.is_empty(), "the seed has partners in the first campaign only");
+        let template = |c: i64| format!("SELECT CAST(MIN(id) AS TEXT) FROM contract_templates WHERE campaign_id = {c}");
+        let (ta, tb) = (ids(&app, &template(a)).await[0], ids(&app, &template(b)).await[0]);
+        let input = |from: i64, to: i64, partners: &[i64], template: i64| json!({ "i": {
+            "campaignId": from.to_string(), "targetCampaignId": to.to_string(), "templateId": template.to_string(),
+            "selection": { "ids": partners.iter().map(i64::to_string).collect::<Vec<_>>() }, "dryRun": true } });
+        let header = TestApp::header_of(&brand);
+        if app.db.get_database_backend() == DbBackend::Postgres {
+            // The order itself: with the higher campaign's lock held elsewhere, an invitation
+            // from the higher to the lower campaign waits holding the lower one's lock already.
+            let (low, high) = (a.min(b), a.max(b));
+            let (partners, template) = if high == a { (&from_a, tb) } else { (&from_b, ta) };
+            let holder = app.db.begin().await.unwrap();
+            holder.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({})", campaign_lock_key(high))).await.unwrap();
+            let probe = async {
+                // The invitation's wait for this lock, in this test's database.
+                let key = campaign_lock_key(high);
+                let waiting = format!(
+                    "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                     AND classid::text::bigint = {} AND objid::text::bigint = {}",
+                    key >> 32,
+                    key & 0xFFFF_FFFF
+                );
+                loop {
+                    let row = app.db.query_one_raw(Statement::from_string(DbBackend::Postgres, waiting.clone())).await.unwrap().unwrap();
+                    if row.try_get::<i64>("", "n").unwrap() > 0 {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                let free = format!("SELECT pg_try_advisory_xact_lock({}) AS free", campaign_lock_key(low));
+                let row = holder.query_one_raw(Statement::from_string(DbBackend::Postgres, free)).await.unwrap().unwrap();
+                let lower_was_free: bool = row.try_get("", "free").unwrap();
+                holder.rollback().await.unwrap();
+                lower_was_free
+            };
+            let (lower_was_free, (status, body)) = tokio::join!(
+                probe,
+                app.graphql_as(Some(&header), INVITE, input(high, low, partners, template)),
+            );
+            assert!(!lower_was_free, "the invitation waited for the higher campaign holding the lower one's lock");
+            assert_eq!((status, body.get("errors")), (200, None), "{body}");
+        }
+        for round in 0..8 {
+            let both_ways = (0..8).map(|i| {
+                let variables = if i % 2 == 0 { input(a, b, &from_a, tb) } else { input(b, a, &from_b, ta) };
+                app.graphql_as(Some(&header), INVITE, variables)
+            });
+            for (status, body) in futures_util::future::join_all(both_ways).await {
+                assert_eq!(status, 200, "round {round}: {body}");
+                assert!(body.get("errors").is_none(), "round {round}: {body}");
+                assert_eq!(body["data"]["invitePartners"]["userErrors"], json!([]), "round {round}: {body}");
+            }
+        }
     }
 }

@@ -6,7 +6,8 @@
 //! 1. the caller's permissions for the action and what it was asked (`FORBIDDEN`, nothing
 //!    written), and the campaign;
 //! 2. the action's checks that need no database;
-//! 3. in one write transaction holding the campaign's write lock (so what is checked is what is
+//! 3. in one write transaction holding the campaign's write lock (and that of another campaign
+//!    the action writes, the lower id first; so what is checked is what is
 //!    written: nothing deleted meanwhile, no change counted twice by concurrent actions; a
 //!    deadlock or serialization failure retries the whole attempt): the time, read from the
 //!    request's clock once the lock is held (so actions on a campaign happen in the order of
@@ -94,6 +95,15 @@ pub trait BulkAction: Send + Sync {
     /// expiry that also withdraws switches needs `MANAGE_CONTRACTS`): checked with it, first.
     fn also_requires(&self) -> &'static [Permission] {
         &[]
+    }
+
+    /// Another campaign the action writes (an invitation's target), if one: the engine takes
+    /// its write lock together with the action's own, the lower id first, so two actions
+    /// between the same campaigns in opposite directions wait for each other instead of
+    /// deadlocking. Only a campaign of the caller's account is locked (the action's checks
+    /// report any other).
+    fn other_campaign(&self) -> Option<i64> {
+        None
     }
 
     /// Checks of the input alone.
@@ -195,7 +205,18 @@ pub async fn run<A: BulkAction>(
     }
     write_transaction(db, &(auth, request), |txn, &(auth, request)| {
         Box::pin(async move {
-            lock_campaign(txn, request.campaign_id).await?;
+            let mut locked = vec![request.campaign_id];
+            if let Some(other) = request.action.other_campaign() {
+                if other != request.campaign_id
+                    && campaigns::find(txn, auth, other).await?.is_some()
+                {
+                    locked.push(other);
+                }
+            }
+            locked.sort_unstable();
+            for campaign_id in locked {
+                lock_campaign(txn, campaign_id).await?;
+            }
             let run = Run::new(txn, auth, request.campaign_id, request.clock.now());
             request.action.prepare(txn, run).await?;
             let mut check = Checker::default();

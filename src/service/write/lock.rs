@@ -29,7 +29,7 @@ pub async fn lock_campaign(db: &impl ConnectionTrait, campaign_id: i64) -> AppRe
 
 /// The lock's key: the space in the high bits, the campaign id in the low 48. Two campaigns
 /// whose ids agree in the low 48 bits would share a lock — only ever a wait, never a wrong write.
-fn key(campaign_id: i64) -> i64 {
+pub fn key(campaign_id: i64) -> i64 {
     (CAMPAIGN_WRITES << 48) | (campaign_id & 0xFFFF_FFFF_FFFF)
 }
 

@@ -17,7 +17,7 @@ use sea_orm::{TransactionSession, TransactionTrait};
 
 use crate::error::{AppError, AppResult};
 
-pub use lock::lock_campaign;
+pub use lock::{key as campaign_lock_key, lock_campaign};
 pub use retry::{is_retryable, Backoff, MAX_ATTEMPTS};
 pub use scratch::analyze_filled;
 
