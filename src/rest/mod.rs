@@ -72,7 +72,7 @@ mod rate;
 mod resources;
 mod wire;
 
-use axum::routing::{get, MethodRouter};
+use axum::routing::{any, get, MethodRouter};
 use axum::Router;
 
 use crate::http::AppState;
@@ -127,6 +127,8 @@ pub fn router() -> Router<AppState> {
         .route("/{AccountSID}/MediaPartners/{PartnerId}", partner)
         .fallback(unknown_path);
     Router::new()
+        // `nest` covers the prefix and the paths below it, not the prefix with a slash alone.
+        .route(&format!("{PREFIX}/"), any(unknown_path))
         .nest(PREFIX, api)
         .layer(axum::middleware::from_fn(rate::headers))
 }

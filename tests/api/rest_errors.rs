@@ -338,6 +338,8 @@ backend_tests! {
             format!("/Advertisers/{}/Campaigns/{c}/Nope", rest.sid),
             format!("/Advertisers/{}", rest.sid),
             "/Advertisers".to_owned(),
+            // The prefix's own trailing slash was a bare 404 before any credential check.
+            "/Advertisers/".to_owned(),
             rest.group(c, "1/extra"),
         ];
         for path in unknown {
