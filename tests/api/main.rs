@@ -49,6 +49,7 @@ mod list_views;
 mod nodes;
 mod notes;
 mod observability;
+mod omitted_variables;
 mod paging;
 mod partner_relations;
 mod partner_settings;

@@ -133,15 +133,20 @@ pub fn check(
         Refused::Parse(err)
     })?;
     expansion::check_shape(&doc, limits).map_err(Refused::Limit)?;
-    let (requested, defaults) = match Operation::find(&doc, operation_name, variables, types) {
-        Some(mut op) => {
-            op.uploads = uploads;
-            shape::variables::coerce(&op).map_err(Refused::Limit)?;
-            (cost::requested(&op), shape::variables::defaults(&op))
-        }
-        // No such operation: the validator says so.
-        None => (0, Vec::new()),
-    };
+    let (requested, defaults, left_out) =
+        match Operation::find(&doc, operation_name, variables, types) {
+            Some(mut op) => {
+                op.uploads = uploads;
+                shape::variables::coerce(&op).map_err(Refused::Limit)?;
+                (
+                    cost::requested(&op),
+                    shape::variables::defaults(&op),
+                    shape::omitted::left_out(&op),
+                )
+            }
+            // No such operation: the validator says so.
+            None => (0, Vec::new(), Default::default()),
+        };
     if requested > limits.max_cost {
         return Err(Refused::Limit(AppError::TooExpensive {
             message: format!(
@@ -152,6 +157,7 @@ pub fn check(
             limit: limits.max_cost,
         }));
     }
+    shape::omitted::drop_left_out(&mut doc, &left_out);
     shape::complete::mark_abstract_selections(&mut doc, types);
     Ok(Checked {
         doc,

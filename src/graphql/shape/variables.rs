@@ -18,13 +18,17 @@ const UPLOAD_PREFIX: &str = "#__graphql_file__:";
 
 /// The defaults of the variables the operation declares and the request leaves out: the
 /// executor must see them as given (`@skip(if: $flag)` with `$flag: Boolean = true` reads the
-/// variable, not its default).
+/// variable, not its default). A left-out variable without a default gets none: where it
+/// stands it is absent ([`super::omitted`]), not `null`.
 pub fn defaults(op: &Operation<'_>) -> Vec<(async_graphql::Name, ConstValue)> {
     op.definition
         .variable_definitions
         .iter()
         .filter(|d| !op.variables.contains_key(&d.node.name.node))
-        .filter_map(|d| Some((d.node.name.node.clone(), d.node.default_value()?.clone())))
+        .filter_map(|d| {
+            let default = d.node.default_value.as_ref()?;
+            Some((d.node.name.node.clone(), default.node.clone()))
+        })
         .collect()
 }
 
