@@ -309,6 +309,25 @@ impl TestApp {
             .await
     }
 
+    /// POSTs the operation `operation` of a document of several, as this app's account.
+    pub async fn graphql_named(
+        &self,
+        query: &str,
+        operation: &str,
+        variables: Value,
+    ) -> (u16, Value) {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .header("Authorization", self.auth_header())
+            .json(&json!({ "query": query, "operationName": operation, "variables": variables }))
+            .send()
+            .await
+            .expect("send");
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.expect("json body"))
+    }
+
     /// POSTs a GraphQL operation with the given `Authorization` header (or none).
     pub async fn graphql_as(
         &self,
