@@ -150,56 +150,72 @@ pub async fn create(
     .await
 }
 
-/// Replaces the content of one of the caller's views, checked and written as [`create`] does.
+/// What an update changes: each part given replaces the view's, each left out keeps it.
+#[derive(Clone, Debug, Default)]
+pub struct ViewChange {
+    /// A new name.
+    pub name: Option<String>,
+    /// New columns.
+    pub columns: Option<Vec<String>>,
+    /// A new filter (already checked by the caller against the campaign).
+    pub filter: Option<Json>,
+    /// A new sort.
+    pub order_by: Option<Vec<SortKey>>,
+}
+
+/// Changes one of the caller's views, checked and written as [`create`] does. The parts the
+/// change leaves out are the view's as it is under the lock (a field deleted meanwhile took its
+/// column out; a concurrent update of another part is kept); a view deleted meanwhile is a
+/// `NOT_FOUND` user error on `id`.
 pub async fn update(
     db: &DatabaseConnection,
     auth: &AuthContext,
     view: partner_view::Model,
-    content: ViewContent,
+    change: ViewChange,
 ) -> AppResult<Result<partner_view::Model, Vec<UserError>>> {
-    write_transaction(
-        db,
-        &(auth, &view, &content),
-        |txn, &(auth, view, content)| {
-            Box::pin(async move {
-                lock_campaign(txn, view.campaign_id).await?;
-                // As it is now: a field deleted meanwhile took its column out of it, and columns
-                // the caller left as they were follow it.
-                let Some(now) = partner_view::Entity::find_by_id(view.id).one(txn).await? else {
-                    return Err(AppError::not_found("partner view", view.id));
-                };
-                let mut content = content.clone();
-                if content.columns == columns_of(view) {
-                    content.columns = columns_of(&now);
-                }
-                let view = now;
-                let content = &content;
+    write_transaction(db, &(auth, &view, &change), |txn, &(auth, view, change)| {
+        Box::pin(async move {
+            lock_campaign(txn, view.campaign_id).await?;
+            let Some(view) = partner_view::Entity::find_by_id(view.id).one(txn).await? else {
                 let mut check = Checker::default();
-                let name = check_content(
-                    txn,
-                    auth,
-                    view.campaign_id,
-                    content,
-                    Some(&view),
-                    &mut check,
-                )
-                .await?;
-                if let Err(errors) = check.finish() {
-                    return Ok(Finish::Rollback(Err(errors)));
-                }
-                let mut active: partner_view::ActiveModel = view.into();
-                active.name = Set(name.clone());
-                active.columns = Set(json!(content.columns).to_string());
-                active.filter = Set(content.filter.to_string());
-                active.order_by = Set(order_json(&content.order_by));
-                active.updated_at = Set(crate::clock::wall_now());
-                Ok(match active.update(txn).await {
-                    Ok(model) => Finish::Commit(Ok(model)),
-                    Err(err) => Finish::Rollback(Err(name_taken(err, &name)?)),
-                })
+                let message = format!("partner view {} not found", view.id);
+                check.push("id", UserErrorCode::NotFound, message);
+                return Ok(Finish::Rollback(Err(check
+                    .finish()
+                    .err()
+                    .unwrap_or_default())));
+            };
+            let content = ViewContent {
+                name: change.name.clone().unwrap_or_else(|| view.name.clone()),
+                columns: change.columns.clone().unwrap_or_else(|| columns_of(&view)),
+                filter: change.filter.clone().unwrap_or_else(|| filter_of(&view)),
+                order_by: change.order_by.clone().unwrap_or_else(|| order_of(&view)),
+            };
+            let mut check = Checker::default();
+            let name = check_content(
+                txn,
+                auth,
+                view.campaign_id,
+                &content,
+                Some(&view),
+                &mut check,
+            )
+            .await?;
+            if let Err(errors) = check.finish() {
+                return Ok(Finish::Rollback(Err(errors)));
+            }
+            let mut active: partner_view::ActiveModel = view.into();
+            active.name = Set(name.clone());
+            active.columns = Set(json!(content.columns).to_string());
+            active.filter = Set(content.filter.to_string());
+            active.order_by = Set(order_json(&content.order_by));
+            active.updated_at = Set(crate::clock::wall_now());
+            Ok(match active.update(txn).await {
+                Ok(model) => Finish::Commit(Ok(model)),
+                Err(err) => Finish::Rollback(Err(name_taken(err, &name)?)),
             })
-        },
-    )
+        })
+    })
     .await
 }
 

@@ -177,4 +177,31 @@ backend_tests! {
             assert!(!columns[0].as_deref().unwrap().contains(&column), "round {round}: {columns:?} after {update:?}");
         }
     }
+
+    async fn concurrent_updates_of_different_parts_keep_both_and_a_deleted_view_is_not_found(app) {
+        let c = app.campaign_id().to_string();
+        for round in 0..5 {
+            let saved = app.data(SAVE, json!({ "i": { "campaignId": c, "name": format!("Q{round}"), "columns": ["partner"] } })).await;
+            let view = saved["savePartnerView"]["view"]["id"].clone();
+            // One renames, the other changes the filter: each keeps what the other did.
+            let (rename, refilter) = tokio::join!(
+                app.graphql(UPDATE, json!({ "i": { "id": view, "name": format!("Q{round} renamed") } })),
+                app.graphql(UPDATE, json!({ "i": { "id": view, "filter": { "countries": ["US"] } } })),
+            );
+            for (_, body) in [&rename, &refilter] {
+                assert_eq!(body["data"]["updatePartnerView"]["userErrors"], json!([]), "{body}");
+            }
+            let node = app.data("query($id: ID!) { node(id: $id) { ... on PartnerView { name filter } } }", json!({ "id": view })).await;
+            assert_eq!(node["node"], json!({ "name": format!("Q{round} renamed"), "filter": { "countries": ["US"] } }), "round {round}");
+            // An update racing the view's deletion: updated first, or told NOT_FOUND; never a
+            // request error that nulls the response.
+            let (update, delete) = tokio::join!(
+                app.graphql(UPDATE, json!({ "i": { "id": view, "name": format!("Q{round} late") } })),
+                app.graphql(DELETE, json!({ "i": { "id": view } })),
+            );
+            assert!(update.1.get("errors").is_none() && delete.1.get("errors").is_none(), "{update:?} {delete:?}");
+            let codes = codes(&update.1["data"]["updatePartnerView"]);
+            assert!(codes.is_empty() || codes == vec![("id".to_owned(), "NOT_FOUND".to_owned())], "{update:?}");
+        }
+    }
 }

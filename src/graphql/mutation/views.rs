@@ -11,7 +11,7 @@ use crate::graphql::types::user_error::UserError;
 use crate::graphql::types::views::PartnerView;
 use crate::service::partners::sort::SortKey;
 use crate::service::validation::Checker;
-use crate::service::views::{self, ViewContent};
+use crate::service::views::{self, ViewChange, ViewContent};
 use crate::service::{campaigns, partners};
 
 /// A new saved view.
@@ -235,26 +235,30 @@ impl ViewMutation {
             found => found?,
         };
         let filter = match input.filter {
-            None => views::filter_of(&view),
-            Some(FilterJson::Json(json)) => json,
+            None => None,
+            Some(FilterJson::Json(json)) => Some(json),
             Some(FilterJson::OverBounds(message)) => return Ok(over_bounds(message)),
         };
-        let order = match input.order_by {
-            Some(keys) => keys.into_iter().map(SortKey::from).collect(),
-            None => views::order_of(&view),
-        };
+        let order: Option<Vec<SortKey>> = input
+            .order_by
+            .map(|keys| keys.into_iter().map(SortKey::from).collect());
+        // What is given is checked with what it goes with (the stored filter or order).
+        let checked = (
+            filter.clone().unwrap_or_else(|| views::filter_of(&view)),
+            order.clone().unwrap_or_else(|| views::order_of(&view)),
+        );
         if let Err((field, message)) =
-            checked_filter(ctx, view.campaign_id, &filter, &order).await?
+            checked_filter(ctx, view.campaign_id, &checked.0, &checked.1).await?
         {
             return Ok(refused(field, UserErrorCode::Invalid, message));
         }
-        let content = ViewContent {
-            name: input.name.unwrap_or_else(|| view.name.clone()),
-            columns: input.columns.unwrap_or_else(|| views::columns_of(&view)),
+        let change = ViewChange {
+            name: input.name,
+            columns: input.columns,
             filter,
             order_by: order,
         };
-        Ok(payload(views::update(db, auth, view, content).await?))
+        Ok(payload(views::update(db, auth, view, change).await?))
     }
 
     /// Deletes one of the caller's saved views.
