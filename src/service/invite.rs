@@ -4,8 +4,9 @@
 //! already in the other campaign, or whose e-mail another partner of it has, are skipped and
 //! counted; when nobody can be invited the mutation answers a user error.
 //!
-//! Both campaigns are locked for the write (the engine's source first, then the target; two
-//! invites in opposite directions may deadlock, which PostgreSQL detects and the engine retries).
+//! Both campaigns are locked for the write, lowest id first (the engine locks the target named
+//! by [`BulkAction::other_campaign`] with the source), so two invitations in opposite
+//! directions wait for each other instead of deadlocking.
 
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseTransaction;

@@ -10,7 +10,8 @@
 //! the selection, with the row it reads anyway; on SQLite by a second statement over the copied
 //! ids, which visits the partners in id order (0.56 s instead of 0.86–1.0 s for 100,000 partners'
 //! contract states at a million: in the filter's order, every lookup of a partner's records
-//! landed on another page). The state after joins the selection to the rows again.
+//! landed on another page). The state after joins the selection to the rows again, unless the
+//! action knows it ([`After::Known`]).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{

@@ -135,11 +135,12 @@ pub trait BulkAction: Send + Sync {
     /// state is unchanged afterwards is not affected.
     fn state(&self, run: Run<'_>) -> String;
 
-    /// SQL of the JSON text of every changed partner's state after the action, when the action
-    /// knows it without reading the partners again (an assignment: the same for everyone),
-    /// built by the same SQL as [`Self::state`] so equal states read as equal text. The
-    /// activity entries are then written from the selection alone; `None` (the default) reads
-    /// [`Self::state`] over each partner's row again after [`Self::apply`].
+    /// SQL of the JSON text of every selected partner's state after the action (changed or
+    /// not: it is compared with each one's snapshot), when the action knows it without reading
+    /// the partners again (an assignment: the same for everyone), built by the same SQL as
+    /// [`Self::state`] so equal states read as equal text. The activity entries are then
+    /// written from the selection alone; `None` (the default) reads [`Self::state`] over each
+    /// partner's row again after [`Self::apply`].
     fn known_after(&self, _run: Run<'_>) -> Option<String> {
         None
     }
