@@ -212,6 +212,24 @@ impl Checker {
     }
 }
 
+/// A unique-index violation (a concurrent writer got there first, past the check) as the user
+/// error the check gives, `code` on `field`; any other error is a failure.
+pub fn unique_violation(
+    err: sea_orm::DbErr,
+    field: &str,
+    code: UserErrorCode,
+    message: impl Into<String>,
+) -> crate::error::AppResult<Vec<UserError>> {
+    match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            let mut check = Checker::default();
+            check.push(field, code, message);
+            Ok(check.finish().err().unwrap_or_default())
+        }
+        _ => Err(err.into()),
+    }
+}
+
 /// "partnerIds has 12000 ids; at most 10000 are allowed at once".
 pub fn too_many_ids(field: &str, len: usize, max: usize) -> String {
     format!("{field} has {len} ids; at most {max} are allowed at once")

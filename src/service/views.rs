@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, SqlErr,
+    QueryFilter, QueryOrder, Set,
 };
 use serde_json::{json, Value as Json};
 
@@ -12,7 +12,7 @@ use crate::domain::UserErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::service::partners::columns;
 use crate::service::partners::sort::{self, SortKey};
-use crate::service::validation::{Checker, UserError};
+use crate::service::validation::{unique_violation, Checker, UserError};
 use crate::service::write::{lock_campaign, write_transaction, Finish};
 
 use entity::partner_view;
@@ -220,17 +220,9 @@ pub async fn update(
 }
 
 /// A unique-index violation on the name is the same user error the check gives (the lock
-/// makes it unreachable through this service; a writer outside it could still race); anything
-/// else is a failure.
+/// makes it unreachable through this service; a writer outside it could still race).
 fn name_taken(err: DbErr, name: &str) -> AppResult<Vec<UserError>> {
-    match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            let mut check = Checker::default();
-            check.push("name", UserErrorCode::Conflict, name_conflict(name));
-            Ok(check.finish().err().unwrap_or_default())
-        }
-        _ => Err(err.into()),
-    }
+    unique_violation(err, "name", UserErrorCode::Conflict, name_conflict(name))
 }
 
 fn name_conflict(name: &str) -> String {

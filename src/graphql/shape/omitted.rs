@@ -268,11 +268,11 @@ mod tests {
     /// The document after the rewrite for `variables` and `operation`, as the names of each
     /// operation's declarations and each field's arguments (with the input fields of objects).
     fn rewritten(query: &str, variables: serde_json::Value, operation: Option<&str>) -> String {
-        let mut doc = parse_query(query).unwrap();
+        let mut doc = parse_query(query).expect("parses");
         let variables = Variables::from_json(variables);
         let types = TypeMap::default();
         let left = {
-            let op = Operation::find(&doc, operation, &variables, &types).unwrap();
+            let op = Operation::find(&doc, operation, &variables, &types).expect("the operation");
             left_out(&op)
         };
         drop_left_out(&mut doc, &left);

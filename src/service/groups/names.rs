@@ -1,13 +1,13 @@
 //! Group names: unique within a campaign ignoring case — checked before writing, and backed
 //! by a unique index for writers that race past the check.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, SqlErr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::auth::AuthContext;
 use crate::domain::text::fold_case;
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
-use crate::service::validation::{Checker, UserError};
+use crate::service::validation::{unique_violation, Checker, UserError};
 
 use entity::partner_group;
 
@@ -45,14 +45,7 @@ pub(super) async fn check_name(
 /// A unique-index violation on the name (a concurrent create or rename got there first) is
 /// the same user error the check gives; anything else is a failure.
 pub(super) fn name_taken(err: DbErr, name: &str) -> AppResult<Vec<UserError>> {
-    match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            let mut check = Checker::default();
-            check.push("name", UserErrorCode::Conflict, name_conflict(name));
-            Ok(check.finish().err().unwrap_or_default())
-        }
-        _ => Err(err.into()),
-    }
+    unique_violation(err, "name", UserErrorCode::Conflict, name_conflict(name))
 }
 
 fn name_conflict(name: &str) -> String {
