@@ -15,6 +15,7 @@ mod cli;
 mod contract_catch_up;
 mod contract_clock;
 mod contract_due_first;
+mod contract_entries;
 mod contract_races;
 mod contract_repeats;
 mod contract_support;

@@ -12,11 +12,16 @@
 //! contract states at a million: in the filter's order, every lookup of a partner's records
 //! landed on another page). The state after joins the selection to the rows again, unless the
 //! action knows it ([`After::Known`]).
+//!
+//! The table holds the partners in id order on both databases (SQLite's is keyed by the id
+//! itself; PostgreSQL's are copied sorted), so every statement that reads it in turn writes
+//! the partners' activity entries, contract records and history in partner order: each index
+//! keyed by partner then takes its new entries page after page instead of one page each.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, Asterisk, BinOper, CommonTableExpression, Condition, Expr, ExprTrait, JoinType, Query,
-    SelectStatement, WithClause,
+    Alias, Asterisk, BinOper, CommonTableExpression, Condition, Expr, ExprTrait, JoinType, Order,
+    Query, SelectStatement, WithClause,
 };
 use sea_orm::{ConnectionTrait, DbBackend};
 
@@ -67,18 +72,24 @@ pub async fn fix(
         _ => format!("CREATE TEMPORARY TABLE {TABLE} (partner_id INTEGER PRIMARY KEY, before TEXT)"),
     };
     db.execute_unprepared(&create).await?;
+    let mut sorted = Vec::new();
     let conditions = match selected {
         Selected::Where(cond) => vec![cond],
-        Selected::Ids(ids) => ids
-            .chunks(IDS_PER_INSERT)
-            .map(|chunk| {
-                Condition::all()
-                    .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id))
-                    .add(
-                        Expr::col((cp::Entity, cp::Column::PartnerId)).is_in(chunk.iter().copied()),
-                    )
-            })
-            .collect(),
+        Selected::Ids(ids) => {
+            sorted.extend_from_slice(ids);
+            sorted.sort_unstable();
+            sorted
+                .chunks(IDS_PER_INSERT)
+                .map(|chunk| {
+                    Condition::all()
+                        .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(campaign_id))
+                        .add(
+                            Expr::col((cp::Entity, cp::Column::PartnerId))
+                                .is_in(chunk.iter().copied()),
+                        )
+                })
+                .collect()
+        }
     };
     // With the ids (PostgreSQL), or after them (SQLite): see the module documentation.
     let with_ids = db.get_database_backend() == DbBackend::Postgres;
@@ -90,7 +101,8 @@ pub async fn fix(
             .cond_where(cond);
         let mut columns = vec![Alias::new("partner_id")];
         if with_ids {
-            rows.expr(Expr::cust(format!("({state})")));
+            rows.expr(Expr::cust(format!("({state})")))
+                .order_by((cp::Entity, cp::Column::PartnerId), Order::Asc);
             columns.push(Alias::new("before"));
         }
         let mut insert = Query::insert();

@@ -148,6 +148,13 @@ pub trait BulkAction: Send + Sync {
     /// What the action was asked, for its activity entries.
     fn input(&self) -> serde_json::Value;
 
+    /// Ends what [`Self::apply`] set up for the activity entries (a contract action's table of
+    /// the partners it applied to, which its [`Self::known_after`] reads): called once the
+    /// entries are written, when [`Self::apply`] ran.
+    fn finish<'a>(&'a self, _db: &'a DatabaseTransaction) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// The set-based statements over the fixed selection ([`fixed::ids`]); returns the
     /// action's counts.
     fn apply<'a>(
@@ -289,6 +296,7 @@ pub async fn execute<A: BulkAction>(
                 run.now,
             )
             .await?;
+            action.finish(txn).await?;
             // Nobody's state changed: nothing the index holds changed either.
             if A::CHANGES_FACETS && affected > 0 {
                 let selected = format!("SELECT partner_id FROM {}", fixed::TABLE);

@@ -13,7 +13,7 @@ use super::targets::{self, Targeting, RECORD};
 use super::ContractStep;
 use crate::auth::Permission;
 use crate::error::AppResult;
-use crate::service::bulk::Run;
+use crate::service::bulk::{fixed, Run};
 use crate::service::validation::Checker;
 
 /// An expiry of the selected partners' contracts.
@@ -92,7 +92,6 @@ impl Expire {
             ..History::of_record(action, effective, self.comment.as_deref())
         };
         sql::record(db, run, history).await?;
-        targets::release(db).await?;
         Ok(ChangeCounts {
             changed: changed as i64,
             skipped,
@@ -116,6 +115,23 @@ impl ContractStep for Expire {
         } else {
             &[]
         }
+    }
+
+    /// Expiring now leaves every partner it applied to in the one state of an expired
+    /// partnership: status and stage `EXPIRED`, no open record (the current one expired, pending
+    /// and upcoming ones withdrawn). Every other selected partner is as it was. A scheduled
+    /// expiry's state after names each partner's own record, so it is read.
+    fn known_after(&self, _run: Run<'_>) -> Option<String> {
+        self.now.then(|| {
+            format!(
+                "CASE WHEN EXISTS (SELECT 1 FROM contract_targets \
+                 WHERE contract_targets.partner_id = {partner}) THEN {expired} \
+                 ELSE {selection}.before END",
+                partner = fixed::PARTNER,
+                expired = super::state_without_records("'EXPIRED'", "'EXPIRED'"),
+                selection = fixed::TABLE,
+            )
+        })
     }
 
     fn input(&self) -> serde_json::Value {

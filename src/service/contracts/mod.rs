@@ -71,6 +71,14 @@ pub trait ContractStep: Send + Sync {
     /// What the action was asked, for its activity entries.
     fn input(&self) -> serde_json::Value;
 
+    /// SQL of every selected partner's state after the action when it is known without reading
+    /// the partner's contract records again ([`BulkAction::known_after`]): over the selection
+    /// (`bulk_selection.before`) and the partners it applied to (`contract_targets`, kept until
+    /// the entries are written), built with [`state_of`] so equal states read as equal text.
+    fn known_after(&self, _run: Run<'_>) -> Option<String> {
+        None
+    }
+
     /// Its statements over the fixed selection.
     fn write<'a>(
         &'a self,
@@ -124,6 +132,16 @@ impl<T: ContractStep> BulkAction for T {
         ContractStep::input(self)
     }
 
+    fn known_after(&self, run: Run<'_>) -> Option<String> {
+        ContractStep::known_after(self, run)
+    }
+
+    /// The partners the action applied to are kept for [`ContractStep::known_after`] until the
+    /// entries are written.
+    fn finish<'a>(&'a self, db: &'a DatabaseTransaction) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(targets::release(db))
+    }
+
     fn apply<'a>(
         &'a self,
         db: &'a DatabaseTransaction,
@@ -162,33 +180,71 @@ pub(crate) fn state(run: Run<'_>) -> String {
     let p = fixed::STATE_PARTNER;
     let row = fixed::ROW;
     let current = "status IN ('ACTIVE', 'SUSPENDED')";
+    let records = format!(
+        "SELECT {} FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {p} \
+         AND {OPEN_RECORDS}",
+        records_of([
+            json::int(&format!("MAX(CASE WHEN {current} THEN id END)")),
+            json::int(&format!("MAX(CASE WHEN {current} THEN template_id END)")),
+            json::instant(
+                run.backend,
+                &format!("MAX(CASE WHEN {current} THEN end_date END)")
+            ),
+            json::instant(
+                run.backend,
+                &format!("MAX(CASE WHEN {current} THEN expires_at END)")
+            ),
+            json::int(
+                "SUM(CASE status WHEN 'PENDING' THEN 1 WHEN 'UPCOMING' THEN 10 \
+                 WHEN 'ACTIVE' THEN 100 WHEN 'SUSPENDED' THEN 1000 ELSE 0 END)"
+            ),
+            json::int("MAX(CASE WHEN status = 'UPCOMING' THEN id END)"),
+            json::int("MAX(CASE WHEN status = 'PENDING' THEN id END)"),
+        ]),
+    );
+    state_of(
+        &format!("{row}.contract_status"),
+        &format!("{row}.relationship_stage"),
+        &records,
+    )
+}
+
+/// SQL of the state [`state`] reads of a partner without open contract records, whose contract
+/// status and stage are SQL `status` and `stage`: the same text, built by the same SQL.
+pub(crate) fn state_without_records(status: &str, stage: &str) -> String {
+    state_of(
+        status,
+        stage,
+        &records_of(std::array::from_fn(|_| "'null'".to_owned())),
+    )
+}
+
+/// The keys of a state's part read from the open contract records, in order.
+const RECORD_KEYS: [&str; 7] = [
+    "current", "template", "ends", "expires", "open", "upcoming", "pending",
+];
+
+/// SQL of the records' part of a state, given SQL of each [`RECORD_KEYS`] value's JSON text.
+fn records_of(values: [String; 7]) -> String {
+    RECORD_KEYS
+        .iter()
+        .zip(values)
+        .enumerate()
+        .map(|(i, (key, value))| {
+            let comma = if i == 0 { "" } else { "," };
+            format!("'{comma}\"{key}\":' || {value}")
+        })
+        .collect::<Vec<_>>()
+        .join(" || ")
+}
+
+/// SQL of a state: the contract status and stage (SQL of the text or NULL), then the records'
+/// part (SQL of its JSON text).
+fn state_of(status: &str, stage: &str, records: &str) -> String {
     let standing = format!(
         "'\"contractStatus\":' || {} || ',\"stage\":' || {}",
-        json::plain_text(&format!("{row}.contract_status")),
-        json::plain_text(&format!("{row}.relationship_stage")),
-    );
-    let records = format!(
-        "SELECT '\"current\":' || {} || ',\"template\":' || {} || ',\"ends\":' || {} \
-         || ',\"expires\":' || {} || ',\"open\":' || {} || ',\"upcoming\":' || {} \
-         || ',\"pending\":' || {} \
-         FROM partner_contracts WHERE campaign_id = {c} AND partner_id = {p} \
-         AND {OPEN_RECORDS}",
-        json::int(&format!("MAX(CASE WHEN {current} THEN id END)")),
-        json::int(&format!("MAX(CASE WHEN {current} THEN template_id END)")),
-        json::instant(
-            run.backend,
-            &format!("MAX(CASE WHEN {current} THEN end_date END)")
-        ),
-        json::instant(
-            run.backend,
-            &format!("MAX(CASE WHEN {current} THEN expires_at END)")
-        ),
-        json::int(
-            "SUM(CASE status WHEN 'PENDING' THEN 1 WHEN 'UPCOMING' THEN 10 \
-             WHEN 'ACTIVE' THEN 100 WHEN 'SUSPENDED' THEN 1000 ELSE 0 END)"
-        ),
-        json::int("MAX(CASE WHEN status = 'UPCOMING' THEN id END)"),
-        json::int("MAX(CASE WHEN status = 'PENDING' THEN id END)"),
+        json::plain_text(status),
+        json::plain_text(stage),
     );
     format!("'{{' || ({standing}) || ',' || ({records}) || '}}'")
 }

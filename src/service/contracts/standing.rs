@@ -80,7 +80,6 @@ impl Suspend {
             History::of_record(action, run.now, self.comment.as_deref()),
         )
         .await?;
-        targets::release(db).await?;
         Ok(ChangeCounts { changed, skipped })
     }
 }
@@ -219,7 +218,6 @@ impl AnswerProposal {
             ..History::of_record(action, run.now, None)
         };
         sql::record(db, run, history).await?;
-        targets::release(db).await?;
         Ok(ChangeCounts { changed, skipped })
     }
 }

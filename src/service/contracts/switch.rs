@@ -174,7 +174,6 @@ impl Switch {
             },
         )
         .await?;
-        targets::release(db).await?;
         let created = matches!(self.template, TemplateRef::New(_));
         // New terms nobody was switched to are not kept: a retry would pile up copies.
         let kept = !created || switched > 0;

@@ -108,7 +108,9 @@ fn classify(backend: DbBackend, campaign_id: i64, t: &Targeting) -> String {
     }
 }
 
-/// Drops `contract_targets` (before the engine compares states and the transaction ends).
+/// Drops `contract_targets`, once the engine has written the activity entries (an action's
+/// [`crate::service::contracts::ContractStep::known_after`] may read it), before the transaction
+/// ends: SQLite keeps a temporary table for the connection.
 pub async fn release(db: &impl ConnectionTrait) -> AppResult<()> {
     let schema = match db.get_database_backend() {
         DbBackend::Postgres => "pg_temp",

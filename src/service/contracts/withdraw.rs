@@ -99,7 +99,6 @@ impl WithdrawUpcoming {
             .map(|row| row.try_get_by_index::<i64>(0))
             .transpose()?
             .unwrap_or(0);
-        targets::release(db).await?;
         Ok(ChangeCounts { changed, skipped })
     }
 }
