@@ -32,6 +32,7 @@ mod graphql_http;
 mod graphql_limits;
 mod group_changes;
 mod group_file;
+mod group_file_rows;
 mod groups;
 mod http_audit;
 mod id_list_bounds;

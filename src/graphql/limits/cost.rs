@@ -52,7 +52,19 @@ const CATALOGS: &[(&str, &str)] = &[
     ("Campaign", "contractTemplates"),
     ("Query", "contractTemplates"),
     ("Campaign", "customFields"),
+    // A file row's groups: up to every group of the campaign ("Remove All").
+    ("BulkEditRow", "joins"),
+    ("BulkEditRow", "leaves"),
 ];
+
+/// Lists that are not connections but take `first` (the number of items), by parent type and
+/// field, with the number served when it is not given and the most: charged what they serve.
+const PAGED_LISTS: &[(&str, &str, u64, u64)] = &[(
+    "BulkEditPartnerGroupsPayload",
+    "rows",
+    crate::graphql::mutation::group_file::ROWS_PAGE,
+    crate::graphql::mutation::group_file::MAX_ROWS_PAGE,
+)];
 
 /// The type whose every field is a facet.
 const FACETS_TYPE: &str = "PartnerFacets";
@@ -146,7 +158,16 @@ fn items(op: &Operation<'_>, parent: &str, field: &Field, ty: &Type, page: Optio
                 _ => LIST_ESTIMATE,
             },
             (name, _) if CATALOGS.contains(&(parent, name)) => CATALOG_ESTIMATE,
-            _ => LIST_ESTIMATE,
+            (name, _) => match PAGED_LISTS
+                .iter()
+                .find(|(p, f, _, _)| (*p, *f) == (parent, name))
+            {
+                Some((_, _, default, max)) => match op.argument(field, "first") {
+                    Some(ConstValue::Number(n)) => n.as_u64().unwrap_or(*max).min(*max),
+                    _ => *default,
+                },
+                None => LIST_ESTIMATE,
+            },
         };
         items = items.saturating_mul(length);
         ty = inner;

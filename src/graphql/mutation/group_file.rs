@@ -74,18 +74,40 @@ pub struct BulkEditPartnerGroupsPayload {
     pub user_errors: Vec<UserError>,
 }
 
+/// The rows `rows` returns when `first` is not given.
+pub const ROWS_PAGE: u64 = 100;
+/// The most rows one `rows` returns: a file has up to 100,000, each with its groups.
+pub const MAX_ROWS_PAGE: u64 = 1_000;
+
 /// The rows of a bulk-edit result.
 #[ComplexObject]
 impl BulkEditPartnerGroupsPayload {
-    /// The file's rows in order; with `onlyErrors`, just the rows that have errors.
+    /// The file's rows in order, a page at a time (`rowCount` and `errorCount` give the
+    /// totals); with `onlyErrors`, just the rows that have errors.
     async fn rows(
         &self,
         #[graphql(desc = "Only rows with errors.", default)] only_errors: bool,
-    ) -> Vec<&BulkEditRow> {
-        self.all_rows
+        #[graphql(desc = "How many rows (1 to 1,000; 100 when not given).")] first: Option<i32>,
+        #[graphql(desc = "Only rows after this row number (the last `row` of the previous page).")]
+        after_row: Option<i32>,
+    ) -> async_graphql::Result<Vec<&BulkEditRow>> {
+        let first = match first {
+            None => ROWS_PAGE as usize,
+            Some(n) if (1..=MAX_ROWS_PAGE as i32).contains(&n) => n as usize,
+            Some(n) => {
+                return Err(AppError::Validation(format!(
+                    "`first` must be between 1 and {MAX_ROWS_PAGE}, not {n}"
+                ))
+                .into())
+            }
+        };
+        Ok(self
+            .all_rows
             .iter()
             .filter(|r| !only_errors || !r.errors.is_empty())
-            .collect()
+            .filter(|r| after_row.is_none_or(|after| r.row > after))
+            .take(first)
+            .collect())
     }
 }
 

@@ -13,7 +13,7 @@ mod custom_field_options;
 mod custom_fields;
 mod export;
 mod group_changes;
-mod group_file;
+pub(crate) mod group_file;
 mod groups;
 mod invite;
 mod notes;
