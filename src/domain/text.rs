@@ -3,7 +3,9 @@
 //! enters, on both databases alike. The other control characters (Unicode category Cc: U+0001
 //! to U+001F and U+007F to U+009F) are invisible, break exports and terminals, and no screen
 //! types them: refused too, except tab, line feed and carriage return in multi-line text
-//! (descriptions, paragraph answers).
+//! (descriptions, paragraph answers). One-line text also refuses the Unicode line and paragraph
+//! separators (U+2028, U+2029), line breaks by another name; and no text holds a noncharacter
+//! (U+FFFE, U+FFFF and the other 64, reserved for a program's own use, never for interchange).
 
 /// Whether text is one line (names, e-mail, URLs, search terms) or may span lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,16 +18,30 @@ pub enum Lines {
 
 /// The first character of `text` that it may not hold, if any.
 pub fn forbidden_char(text: &str, lines: Lines) -> Option<char> {
-    text.chars()
-        .find(|c| c.is_control() && !(lines == Lines::Multi && matches!(c, '\t' | '\n' | '\r')))
+    text.chars().find(|c| {
+        let line_break = matches!(c, '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}');
+        (c.is_control() || line_break || is_noncharacter(*c))
+            && !(lines == Lines::Multi && line_break)
+    })
 }
 
-/// "must not contain control characters (U+0000 found)", for a message about `text`.
+/// U+FDD0 to U+FDEF, and the last two code points of every plane (U+FFFE, U+FFFF, U+1FFFE, ...).
+fn is_noncharacter(c: char) -> bool {
+    let n = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
+/// "must not contain control characters (U+0000 found)", for a message about `text` (line
+/// separators and noncharacters named as such).
 pub fn forbidden_char_message(c: char) -> String {
-    format!(
-        "must not contain control characters (U+{:04X} found)",
-        u32::from(c)
-    )
+    let what = if matches!(c, '\u{2028}' | '\u{2029}') {
+        "line or paragraph separators"
+    } else if is_noncharacter(c) {
+        "noncharacters"
+    } else {
+        "control characters"
+    };
+    format!("must not contain {what} (U+{:04X} found)", u32::from(c))
 }
 
 /// Text as the server compares it ignoring case (search text and terms, folded answers, group,
@@ -62,6 +78,29 @@ mod tests {
         assert_eq!(forbidden_char("two\r\nlines\tok", Lines::Multi), None);
         assert_eq!(forbidden_char("Café – 東京 🚀", Lines::Single), None);
         assert_eq!(forbidden_char("\u{85}", Lines::Multi), Some('\u{85}'));
+        assert_eq!(
+            forbidden_char("a\u{2028}b", Lines::Single),
+            Some('\u{2028}')
+        );
+        assert_eq!(
+            forbidden_char("x\u{2029}y", Lines::Single),
+            Some('\u{2029}')
+        );
+        assert_eq!(forbidden_char("a\u{2028}b\u{2029}", Lines::Multi), None);
+        assert_eq!(forbidden_char("a\u{FFFE}", Lines::Multi), Some('\u{FFFE}'));
+        assert_eq!(forbidden_char("\u{FDD0}", Lines::Single), Some('\u{FDD0}'));
+        assert_eq!(
+            forbidden_char("\u{10FFFF}", Lines::Single),
+            Some('\u{10FFFF}')
+        );
+        assert_eq!(
+            forbidden_char("\u{FFFD}\u{FDCF}\u{FDF0}", Lines::Single),
+            None
+        );
+        assert_eq!(
+            forbidden_char_message('\u{2028}'),
+            "must not contain line or paragraph separators (U+2028 found)"
+        );
         assert_eq!(
             forbidden_char_message('\0'),
             "must not contain control characters (U+0000 found)"

@@ -54,6 +54,11 @@ backend_tests! {
         let id = created["group"]["id"].clone();
         let payload = app.data(UPDATE_GROUP, json!({ "i": { "id": id, "name": "V\u{1b}[1mIP" } })).await["updatePartnerGroup"].clone();
         assert_user_error(&payload, &["input", "name"], "INVALID", "U+001B");
+        // Line breaks by another name, and noncharacters.
+        for (name, code) in [("x\u{2029}y", "U+2029"), ("a\u{2028}b", "U+2028"), ("VIP\u{FFFE}", "U+FFFE")] {
+            let payload = app.data(CREATE_GROUP, json!({ "i": { "campaignId": c, "name": name } })).await["createPartnerGroup"].clone();
+            assert_user_error(&payload, &["input", "name"], "INVALID", code);
+        }
         assert_eq!(app.count_rows("partner_groups").await, 1);
         let view = json!({ "campaignId": c, "name": "US\0 only", "columns": ["partner"] });
         let payload = app.data(SAVE_VIEW, json!({ "i": view })).await["savePartnerView"].clone();
@@ -75,6 +80,9 @@ backend_tests! {
         let answer = rest.put(&rest.group(c, group), &[("Name", "\0")]).await;
         assert_eq!(answer.status, 400, "{}", answer.text);
         assert_eq!(answer.json()["Errors"][0]["Field"], "Name");
+        let answer = rest.post(&rest.groups(c), &[("Name", "a\u{2028}b")]).await;
+        assert_eq!(answer.status, 400, "{}", answer.text);
+        assert!(answer.json()["Errors"][0]["Message"].as_str().unwrap().contains("U+2028"), "{}", answer.text);
         assert_eq!(app.count_rows("partner_groups").await, 1);
         assert_alive(&app).await;
     }

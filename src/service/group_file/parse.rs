@@ -76,9 +76,12 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<FileRow>, AppError> {
         return Err(not_text());
     }
     let text = std::str::from_utf8(bytes).map_err(|_| not_text())?;
-    // The reader counts lines at `\n`; files from old Mac spreadsheets end lines with `\r` alone.
-    let text = if text.contains('\r') && !text.contains('\n') {
-        Cow::Owned(text.replace('\r', "\n"))
+    // The reader counts lines at `\n`, but ends rows at `\r` too: files from old Mac
+    // spreadsheets end lines with `\r` alone, and a file may mix endings. Every ending becomes
+    // `\n` (in quoted cells too: a line break in a cell is one either way), so rows are numbered
+    // as a spreadsheet shows them.
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         Cow::Borrowed(text)
     };

@@ -54,6 +54,38 @@ pub struct FilePlan {
 /// The permission applying a file needs (a preview needs none).
 pub const APPLY_PERMISSION: Permission = Permission::ManageGroups;
 
+/// How many uploaded files are read at once, in the whole process.
+pub const MAX_CONCURRENT_PARSES: usize = 2;
+static PARSES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_CONCURRENT_PARSES);
+
+/// Reads the file's rows.
+async fn read(bytes: Vec<u8>) -> AppResult<Vec<FileRow>> {
+    // Parsing up to 10 MB is CPU work: keep it off the async workers, a few files at a time
+    // (a workbook of 1 MB may expand to 100 MB of XML and hold 250 MB while it is read; eight
+    // at once took 1.6 GB). Others wait their turn, within the request's time limit. The XLSX
+    // reader panics on some damaged workbooks (a shared string index past the table's end,
+    // say): that is a damaged file, the client's, never an internal error.
+    let turn = PARSES
+        .acquire()
+        .await
+        .map_err(|_| AppError::internal("the file readers' semaphore is closed"))?;
+    // The turn ends with the reading, even when the request gave up waiting for it.
+    tokio::task::spawn_blocking(move || {
+        let rows = parse::parse(&bytes);
+        drop(turn);
+        rows
+    })
+    .await
+    .map_err(|err| {
+        if err.is_panic() {
+            tracing::warn!("the workbook reader gave up on a damaged upload (panicked)");
+            AppError::Validation("the workbook is damaged: its cells cannot be read".into())
+        } else {
+            AppError::internal(err)
+        }
+    })?
+}
+
 /// Reads a file against a campaign of the caller and, with `apply` and no row errors, applies
 /// it. A file that cannot be read at all is a `VALIDATION` error.
 pub async fn bulk_edit(
@@ -67,19 +99,7 @@ pub async fn bulk_edit(
         auth.require(APPLY_PERMISSION)?;
     }
     campaigns::get(db, auth, campaign_id).await?;
-    // Parsing up to 10 MB is CPU work: keep it off the async workers. The XLSX reader panics on
-    // some damaged workbooks (a shared string index past the table's end, say): that is a
-    // damaged file, the client's, never an internal error.
-    let rows = tokio::task::spawn_blocking(move || parse::parse(&bytes))
-        .await
-        .map_err(|err| {
-            if err.is_panic() {
-                tracing::warn!("the workbook reader gave up on a damaged upload (panicked)");
-                AppError::Validation("the workbook is damaged: its cells cannot be read".into())
-            } else {
-                AppError::internal(err)
-            }
-        })??;
+    let rows = read(bytes).await?;
     if !apply {
         // A preview reads one consistent picture and writes nothing.
         let txn = db.begin().await?;
@@ -205,4 +225,29 @@ fn bounded(mut errors: Vec<String>) -> Vec<String> {
         errors.push(format!("and {more} more problems on this row"));
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_so_many_files_are_read_at_once() {
+        let csv = b"Partner Id,Add To\n1,2\n".to_vec();
+        let held = PARSES
+            .acquire_many(MAX_CONCURRENT_PARSES as u32)
+            .await
+            .expect("permits");
+        let waiting = tokio::spawn(read(csv.clone()));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(!waiting.is_finished(), "a third file waits for its turn");
+        drop(held);
+        let rows = waiting.await.expect("join").expect("read");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            PARSES.available_permits(),
+            MAX_CONCURRENT_PARSES,
+            "every turn ends"
+        );
+    }
 }

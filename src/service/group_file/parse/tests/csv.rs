@@ -72,6 +72,26 @@ fn old_mac_line_endings_are_read() {
 }
 
 #[test]
+fn old_mac_line_endings_with_a_line_break_in_a_cell_number_rows_as_a_spreadsheet() {
+    let rows = rows(b"Partner Id,Partner Name,Add To\r5,\"two\nlines\",6\r7,x,8\r9,y,10\r");
+    let numbers: Vec<usize> = rows.iter().map(|r| r.row).collect();
+    assert_eq!(numbers, [2, 3, 4]);
+}
+
+#[test]
+fn mixed_line_endings_number_rows_as_a_spreadsheet() {
+    let rows = rows(b"Partner Id,Add To\r\n5,6\r7,8\n9,10\r\n");
+    assert_eq!(
+        rows,
+        vec![
+            clean(2, 5, &[6], &[], false),
+            clean(3, 7, &[8], &[], false),
+            clean(4, 9, &[10], &[], false)
+        ]
+    );
+}
+
+#[test]
 fn semicolon_and_tab_separated_files_are_read() {
     let semicolons = rows(b"Partner Id;Add To;Remove From\n5;12345, 54321;7\n");
     assert_eq!(semicolons, vec![clean(2, 5, &[12345, 54321], &[7], false)]);
