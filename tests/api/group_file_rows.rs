@@ -16,11 +16,24 @@ const MEMBERS_OF_EVERY_ROW: &str = "mutation($c: ID!, $file: Upload!) {
   bulkEditPartnerGroups(campaignId: $c, file: $file, apply: true) {
     rows { row joins { groupId members(first: 100) { nodes { partnerId groups { name } } } } } } }";
 
-async fn send(app: &TestApp, header: &str, query: &str, variables: Value, csv: &str) -> (u16, Value) {
+async fn send(
+    app: &TestApp,
+    header: &str,
+    query: &str,
+    variables: Value,
+    csv: &str,
+) -> (u16, Value) {
     let mut variables = variables;
     variables["file"] = Value::Null;
     let operations = json!({ "query": query, "variables": variables });
-    post_file(&app.base_url, header, &operations, "groups.csv", csv.as_bytes().to_vec()).await
+    post_file(
+        &app.base_url,
+        header,
+        &operations,
+        "groups.csv",
+        csv.as_bytes().to_vec(),
+    )
+    .await
 }
 
 backend_tests! {
