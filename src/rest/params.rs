@@ -93,6 +93,24 @@ fn decode_form(body: &[u8]) -> Result<Vec<(String, String)>, RestError> {
     Ok(pairs)
 }
 
+/// 400 naming the first of `fields` that `pairs` (a form or query string) has more than once:
+/// which value counts would be a guess (the product's lists go comma separated in one field).
+pub(super) fn once_each<'a>(
+    pairs: &[(String, String)],
+    fields: impl IntoIterator<Item = &'a str>,
+) -> Result<(), RestError> {
+    for field in fields {
+        if pairs.iter().filter(|(name, _)| name == field).count() > 1 {
+            let shown: String = field.chars().take(40).collect();
+            return Err(RestError::bad_parameter(
+                &shown,
+                format!("{shown} is given more than once: send it once (a list comma separated)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The 400 of a field whose value is not UTF-8 text.
 fn not_utf8(field: &str) -> RestError {
     not_text_in(field, encoding_rs::UTF_8)
@@ -149,9 +167,11 @@ impl FormBody {
             ));
         }
         match Bytes::from_request(request, &()).await {
-            Ok(body) => Ok(FormBody {
-                pairs: decode_form(&body)?,
-            }),
+            Ok(body) => {
+                let pairs = decode_form(&body)?;
+                once_each(&pairs, pairs.iter().map(|(name, _)| name.as_str()))?;
+                Ok(FormBody { pairs })
+            }
             Err(rejection) => {
                 let status = match rejection.status() {
                     StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
@@ -244,6 +264,7 @@ impl FormBody {
             let value = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_owned();
             pairs.push((name, value));
         }
+        once_each(&pairs, pairs.iter().map(|(name, _)| name.as_str()))?;
         Ok(FormBody { pairs })
     }
 

@@ -105,6 +105,30 @@ backend_tests! {
         assert_eq!(rows(&app).await.0, 1);
     }
 
+    async fn a_field_given_twice_is_400_naming_it(app) {
+        let rest = Rest::new(&app);
+        let c = app.campaign_id();
+        let g = rest.create_group(c, "Once", &[]).await;
+        let p = create_partners(&app, &["Twice A", "Twice B"]).await;
+        let (a, b) = (p[0].to_string(), p[1].to_string());
+        let before = rows(&app).await;
+        let cases = [
+            (rest.post(&rest.groups(c), &[("Name", "x"), ("MediaPartners", &a), ("MediaPartners", &b)]).await, "MediaPartners"),
+            (rest.post(&rest.groups(c), &[("Name", "x"), ("Name", "y")]).await, "Name"),
+            (rest.put(&rest.group(c, g), &[("MediaPartnersAdd", &a), ("MediaPartnersAdd", &b)]).await, "MediaPartnersAdd"),
+            (rest.get(&format!("{}?PageSize=1&PageSize=2", rest.groups(c))).await, "PageSize"),
+            (rest.get(&format!("{}?Page=1&Page=1", rest.groups(c))).await, "Page"),
+        ];
+        for (answer, expected) in cases {
+            let (field, message) = envelope(&answer, 400);
+            assert_eq!(field, expected, "{}", answer.text);
+            assert!(message.contains("more than once"), "{message}");
+        }
+        assert_eq!(rows(&app).await, before, "nothing written");
+        // Other query parameters (a cache buster) may repeat.
+        assert_eq!(rest.get(&format!("{}?x=1&x=2", rest.groups(c))).await.status, 200);
+    }
+
     async fn ids_that_are_not_numbers_are_400(app) {
         let rest = Rest::new(&app);
         let c = app.campaign_id();
