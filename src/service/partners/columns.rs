@@ -200,13 +200,16 @@ pub fn check(check: &mut Checker, asked: &[String], catalog: &[Column]) {
             check.push(
                 "columns",
                 UserErrorCode::Invalid,
-                format!("{key:?} is not a column of this campaign's partner list"),
+                format!(
+                    "{} is not a column of this campaign's partner list",
+                    crate::error::quoted(key)
+                ),
             );
         } else if !seen.insert(key.as_str()) {
             check.push(
                 "columns",
                 UserErrorCode::Invalid,
-                format!("column {key:?} is chosen twice"),
+                format!("column {} is chosen twice", crate::error::quoted(key)),
             );
         }
     }
@@ -225,5 +228,15 @@ mod tests {
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), n);
+    }
+
+    #[test]
+    fn an_unknown_key_is_quoted_not_echoed_whole() {
+        let mut checker = Checker::default();
+        let long = "k".repeat(100_000);
+        check(&mut checker, &[long], &catalog(&[]));
+        let errors = checker.finish().expect_err("an unknown key");
+        assert!(errors[0].message.len() < 200, "{}", errors[0].message);
+        assert!(errors[0].message.contains("(100000 characters)"));
     }
 }
