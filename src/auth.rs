@@ -205,6 +205,16 @@ pub async fn context_of_credential(
     }
 }
 
+/// The request's one `Authorization` header as text. Two (whichever counted would be a guess,
+/// and a proxy may have added one) or one that is not text are no credentials.
+pub fn authorization(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let mut all = headers.get_all(axum::http::header::AUTHORIZATION).iter();
+    match (all.next(), all.next()) {
+        (Some(one), None) => one.to_str().ok(),
+        _ => None,
+    }
+}
+
 /// Verifies an `Authorization` header, from `cache` or with one statement; any failure is
 /// `UNAUTHENTICATED` with no hint of which part was wrong.
 pub async fn authenticate(
@@ -234,6 +244,17 @@ pub async fn authenticate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_authorization_headers_are_no_credentials() {
+        use axum::http::{header::AUTHORIZATION, HeaderMap, HeaderValue};
+        let mut headers = HeaderMap::new();
+        assert_eq!(authorization(&headers), None);
+        headers.append(AUTHORIZATION, HeaderValue::from_static("Basic YTpi"));
+        assert_eq!(authorization(&headers), Some("Basic YTpi"));
+        headers.append(AUTHORIZATION, HeaderValue::from_static("Basic Yzpk"));
+        assert_eq!(authorization(&headers), None);
+    }
 
     #[test]
     fn basic_header_is_split_at_the_first_colon() {

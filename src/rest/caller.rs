@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 
 use super::envelope::RestError;
 use super::params::{path_id, strip_json};
@@ -55,10 +55,7 @@ impl FromRequestParts<AppState> for Known {
     type Rejection = RestError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, RestError> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
+        let header = auth::authorization(&parts.headers);
         let auth = auth::authenticate(&state.db, &state.auth_cache, header).await?;
         if let Some(bucket) = &state.rate_limits.rest {
             let slot = parts

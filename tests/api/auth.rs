@@ -104,6 +104,21 @@ backend_tests! {
         assert_eq!(first_error_code(&body), "UNAUTHENTICATED");
     }
 
+    async fn two_authorization_headers_are_no_credentials(app) {
+        let other = accounts::create_account(&app.db, "Second Brand", &["Other"]).await.unwrap();
+        let mine = app.auth_header();
+        let theirs = TestApp::basic(&other.account_sid, &other.auth_token);
+        let body = json!({ "query": VIEWER }).to_string();
+        let headers = [("Content-Type", "application/json"), ("Authorization", theirs.as_str()), ("Authorization", mine.as_str())];
+        let response = app.request(reqwest::Method::POST, "/graphql", &headers, body).await;
+        assert_eq!(response.status().as_u16(), 401, "whichever counted would be a guess");
+        let groups = format!("/Advertisers/{}/Campaigns/{}/MediaPartnerGroups", app.account.account_sid, app.campaign_id());
+        let response = app.request(reqwest::Method::GET, &groups, &headers[1..], "").await;
+        assert_eq!(response.status().as_u16(), 401);
+        let response = app.request(reqwest::Method::GET, &groups, &headers[2..], "").await;
+        assert_eq!(response.status().as_u16(), 200, "one is enough");
+    }
+
     async fn a_token_only_works_with_its_own_account_sid(app) {
         let other = accounts::create_account(&app.db, "Other Brand", &["Other"]).await.unwrap();
         let header = TestApp::basic(&other.account_sid, &app.account.auth_token);

@@ -186,6 +186,13 @@ backend_tests! {
         assert_eq!(body["data"]["viewer"]["user"]["name"], "Account Administrator", "{body}");
         let (_, _, body) = post(&app, &headers, &by_hash.to_string()).await;
         assert_eq!(body["data"]["viewer"]["user"]["name"], "Account Administrator", "{body}");
+        // Another account's client does not learn that this text was sent.
+        let other = TestApp::header_of(&app.seed_account(2, 7).await);
+        let response = app
+            .request(Method::POST, "/graphql", &[("Authorization", other.as_str()), headers[0]], by_hash.to_string())
+            .await;
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(codes(&body), vec!["PERSISTED_QUERY_NOT_FOUND".to_owned()], "{body}");
         let mut wrong = register.clone();
         wrong["query"] = json!("{ __typename }");
         let (_, _, body) = post(&app, &headers, &wrong.to_string()).await;

@@ -81,10 +81,7 @@ pub async fn graphql(State(state): State<AppState>, request: Request) -> Respons
     // The caller is known before the body is read: nobody without a credential makes the
     // server read or parse a body (a multipart body may be megabytes), and the metrics'
     // operation names come from callers only.
-    let header = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
+    let header = auth::authorization(&parts.headers);
     let caller = match auth::authenticate(&state.db, &state.auth_cache, header).await {
         Ok(caller) => caller,
         Err(err) => {
@@ -155,11 +152,12 @@ async fn run(
     timeout_extensions: Option<ExtensionsSlot>,
 ) -> Response {
     let endpoint = &state.endpoint;
+    let account = caller.account_id;
     let mut report = CostReport {
         limit: endpoint.limits.max_cost,
         ..CostReport::default()
     };
-    let persisted = match endpoint.persisted.resolve(&mut request) {
+    let persisted = match endpoint.persisted.resolve(account, &mut request) {
         Ok(persisted) => persisted,
         Err(err) => {
             let errors = [err];
@@ -245,7 +243,7 @@ async fn run(
     }
     response.errors = response.errors.into_iter().map(argument_code).collect();
     if let Some((hash, query)) = registered {
-        endpoint.persisted.remember(hash, &query);
+        endpoint.persisted.remember(account, hash, &query);
     }
     let mut actual = cost::Actual::default();
     let data = std::mem::take(&mut response.data);

@@ -2,7 +2,9 @@
 //! instead of its text; an unknown hash answers `PersistedQueryNotFound` (code
 //! `PERSISTED_QUERY_NOT_FOUND`), and the client sends text and hash once, after which the
 //! hash alone runs it. The store is an LRU in each server process, bounded in queries and bytes,
-//! and holds only queries that validated and ran.
+//! and holds only queries that validated and ran. Each account has its own: a hash another
+//! account's client sent is unknown to this one's (a hit would tell that someone sent that very
+//! text, its search terms and all).
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -18,7 +20,7 @@ pub const CAPACITY: usize = 1_000;
 pub const CAPACITY_BYTES: usize = 8 * 1024 * 1024;
 
 /// The persisted queries of this process, with the bytes of text they hold.
-pub struct PersistedQueries(Mutex<(LruCache<String, String>, usize)>);
+pub struct PersistedQueries(Mutex<(LruCache<(i64, String), String>, usize)>);
 
 impl Default for PersistedQueries {
     fn default() -> Self {
@@ -44,8 +46,9 @@ fn error(code: &str, message: &str) -> ServerError {
 }
 
 impl PersistedQueries {
-    /// Fills in the text of a hash-only request, or checks the hash of text and hash.
-    pub fn resolve(&self, request: &mut Request) -> Result<Persisted, ServerError> {
+    /// Fills in the text of a hash-only request from what `account`'s clients registered, or
+    /// checks the hash of text and hash.
+    pub fn resolve(&self, account: i64, request: &mut Request) -> Result<Persisted, ServerError> {
         let Some(extension) = request.extensions.remove("persistedQuery") else {
             return Ok(Persisted::No);
         };
@@ -76,7 +79,7 @@ impl PersistedQueries {
                 .0
                 .lock()
                 .ok()
-                .and_then(|mut store| store.0.get(&hash).cloned());
+                .and_then(|mut store| store.0.get(&(account, hash)).cloned());
             return match found {
                 Some(query) => {
                     request.query = query;
@@ -94,15 +97,15 @@ impl PersistedQueries {
         Ok(Persisted::Register(hash))
     }
 
-    /// Remembers a query that validated and ran under its hash, forgetting the least recently
-    /// used ones past [`CAPACITY`] queries or [`CAPACITY_BYTES`] of text.
-    pub fn remember(&self, hash: String, query: &str) {
+    /// Remembers a query of `account`'s that validated and ran under its hash, forgetting the
+    /// least recently used ones past [`CAPACITY`] queries or [`CAPACITY_BYTES`] of text.
+    pub fn remember(&self, account: i64, hash: String, query: &str) {
         let Ok(mut store) = self.0.lock() else {
             return;
         };
         let (cache, bytes) = &mut *store;
         *bytes += query.len();
-        if let Some((_, old)) = cache.push(hash, query.to_owned()) {
+        if let Some((_, old)) = cache.push((account, hash), query.to_owned()) {
             *bytes -= old.len();
         }
         while *bytes > CAPACITY_BYTES {
@@ -132,13 +135,13 @@ mod tests {
         let store = PersistedQueries::default();
         let text = "x".repeat(100_000);
         for i in 0..200 {
-            store.remember(format!("{i}"), &text);
+            store.remember(1, format!("{i}"), &text);
         }
         let (queries, bytes) = store.size();
         assert_eq!(queries, CAPACITY_BYTES / 100_000);
         assert_eq!(bytes, queries * 100_000);
         // The same hash again replaces its text.
-        store.remember("199".into(), "{ a }");
+        store.remember(1, "199".into(), "{ a }");
         assert_eq!(store.size(), (queries, (queries - 1) * 100_000 + 5));
     }
 }
