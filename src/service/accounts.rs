@@ -2,13 +2,15 @@
 
 use rand::distr::{Alphanumeric, SampleString};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
 use crate::auth::{hash_token, AuthContext};
 use crate::domain::{Permission, PermissionSet, UserRole};
 use crate::error::{AppError, AppResult};
+use crate::service::write::{write_transaction, Finish};
 
 /// What `account create` prints: the new account's credentials and campaigns.
 #[derive(Clone, Debug, Serialize)]
@@ -148,26 +150,67 @@ pub async fn add_user(
 
 /// Sets what a user of the caller's account may do (`None`: back to the role's preset). Needs
 /// `MANAGE_USERS`; another account's user is `NOT_FOUND`. Takes effect on the user's next request.
+///
+/// Checked and written under the account's row lock, with the caller's permissions read again
+/// there: two administrators taking `MANAGE_USERS` from each other at once would otherwise both
+/// pass the check of their request's credentials and leave no one who can give it back. The
+/// second now finds it has lost the permission (`FORBIDDEN`).
 pub async fn set_permissions(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     auth: &AuthContext,
     user_id: i64,
     permissions: Option<PermissionSet>,
 ) -> AppResult<entity::account_user::Model> {
     auth.require(Permission::ManageUsers)?;
-    let user = find_user(db, auth, user_id).await?;
-    if user_id == auth.user_id
-        && !permissions
-            .unwrap_or_else(|| PermissionSet::preset(auth.role))
-            .contains(Permission::ManageUsers)
-    {
-        return Err(AppError::Validation(
-            "a user cannot take MANAGE_USERS from themselves; another administrator can".into(),
-        ));
+    write_transaction(db, &(auth, permissions), |txn, &(auth, permissions)| {
+        Box::pin(async move {
+            lock_account(txn, auth.account_id).await?;
+            let caller = find_user(txn, auth, auth.user_id).await?;
+            if !permissions_of(&caller)?.contains(Permission::ManageUsers) {
+                return Err(AppError::Forbidden(
+                    "this needs the MANAGE_USERS permission, which the caller no longer has".into(),
+                ));
+            }
+            let user = find_user(txn, auth, user_id).await?;
+            if user_id == auth.user_id
+                && !permissions
+                    .unwrap_or_else(|| PermissionSet::preset(auth.role))
+                    .contains(Permission::ManageUsers)
+            {
+                return Err(AppError::Validation(
+                    "a user cannot take MANAGE_USERS from themselves; another administrator can"
+                        .into(),
+                ));
+            }
+            let mut model: entity::account_user::ActiveModel = user.into();
+            model.permissions = Set(permissions.map(PermissionSet::to_stored));
+            Ok(Finish::Commit(model.update(txn).await?))
+        })
+    })
+    .await
+}
+
+/// What `user` may do: its stored permissions, or its role's preset.
+fn permissions_of(user: &entity::account_user::Model) -> AppResult<PermissionSet> {
+    let role = UserRole::parse(&user.role).ok_or_else(|| {
+        AppError::internal(format!("unknown role {:?} of user {}", user.role, user.id))
+    })?;
+    Ok(PermissionSet::stored_or_preset(
+        user.permissions.as_deref(),
+        role,
+    ))
+}
+
+/// Holds the account's row until the transaction ends (PostgreSQL; SQLite's write
+/// transactions run one at a time anyway), so changes to its users happen one after another.
+async fn lock_account(txn: &DatabaseTransaction, account_id: i64) -> AppResult<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        entity::account::Entity::find_by_id(account_id)
+            .lock_exclusive()
+            .one(txn)
+            .await?;
     }
-    let mut model: entity::account_user::ActiveModel = user.into();
-    model.permissions = Set(permissions.map(PermissionSet::to_stored));
-    Ok(model.update(db).await?)
+    Ok(())
 }
 
 /// Issues a new random credential for a user and returns its token (stored only as a hash).

@@ -75,6 +75,7 @@ mod stored_values;
 mod tenancy;
 mod text_bounds;
 mod timeouts;
+mod user_races;
 mod upload_bounds;
 mod view_bounds;
 
