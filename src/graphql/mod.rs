@@ -50,6 +50,7 @@ pub fn build_schema_with(
     .data(auth_cache)
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
+    .extension(limits::answer::AnswerBudget)
     .finish()
 }
 

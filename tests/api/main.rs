@@ -8,6 +8,7 @@ mod access_url;
 mod account_links;
 mod activity;
 mod assign;
+mod answer_budget;
 mod auth;
 mod bounds_support;
 mod checkpoint;
@@ -75,8 +76,8 @@ mod stored_values;
 mod tenancy;
 mod text_bounds;
 mod timeouts;
-mod user_races;
 mod upload_bounds;
+mod user_races;
 mod view_bounds;
 
 use serde_json::Value;

@@ -13,10 +13,18 @@ const SET: &str = "mutation($i: SetUserPermissionsInput!) { setUserPermissions(i
   user { userId } userErrors { code } } }";
 
 async fn administrator(app: &TestApp, account_id: i64, sid: &str, name: &str) -> (String, i64) {
-    let user = accounts::add_user(&app.db, account_id, name, &format!("{name}@acme.example"), UserRole::Administrator)
+    let user = accounts::add_user(
+        &app.db,
+        account_id,
+        name,
+        &format!("{name}@acme.example"),
+        UserRole::Administrator,
+    )
+    .await
+    .unwrap();
+    let token = accounts::issue_credential(&app.db, account_id, user, name)
         .await
         .unwrap();
-    let token = accounts::issue_credential(&app.db, account_id, user, name).await.unwrap();
     (TestApp::basic(sid, &token), user)
 }
 

@@ -3,6 +3,7 @@
 //! operations expand to (fields, depth, aliases, root fields), the declared variables' types,
 //! the query's cost against the per-request limit, and the caller's rate.
 
+pub mod answer;
 pub mod cost;
 pub mod document;
 pub mod expansion;

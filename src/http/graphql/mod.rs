@@ -20,6 +20,7 @@ use axum::response::Response;
 use super::AppState;
 use crate::auth;
 use crate::error::AppError;
+use crate::graphql::limits::answer::{self, Resolutions};
 use crate::graphql::limits::{self, cost, rate::Allowance, Limits};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::shape::complete::complete;
@@ -230,8 +231,32 @@ async fn run(
     if let Some(slot) = &timeout_extensions {
         slot.set(report.json());
     }
-    let request = request.data(db).data(caller).data(loaders);
+    let resolutions = Resolutions::new(
+        endpoint
+            .limits
+            .max_cost
+            .saturating_mul(answer::RESOLUTIONS_PER_COST),
+    );
+    let request = request
+        .data(db)
+        .data(caller)
+        .data(loaders)
+        .data(resolutions.clone());
     let mut response = state.schema.execute(request).await;
+    if resolutions.spent() {
+        let err = AppError::TooExpensive {
+            message: format!(
+                "the answer grew past what the cost limit allows (its lists were longer than \
+                 the cost {} assumed): ask for fewer items",
+                report.requested
+            ),
+            requested: report.requested,
+            limit: endpoint.limits.max_cost,
+        };
+        let errors = [limits::server_error(err)];
+        metrics.finish(&async_graphql::Response::from_errors(errors.to_vec()));
+        return write::request_errors(media, &errors, Some(&report.json()));
+    }
 
     // Errors of a request that never ran carry no path (the validator's, an unknown operation).
     let started = response.errors.iter().any(|e| !e.path.is_empty())
