@@ -121,16 +121,55 @@ pub async fn open_playground(
     Ok(credential)
 }
 
+/// How long a client may take to send a request's head (its line and headers), on a new
+/// connection or a kept-alive one between requests. A client that sends nothing, or a header a
+/// minute, would otherwise hold its connection (and a file descriptor) open for ever: the
+/// request's own time limit only starts once the head is in.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Serves the router on `listener` until `shutdown` resolves, then drains in-flight requests.
+/// HTTP/1.1 as `axum::serve` does, with [`HEADER_READ_TIMEOUT`], which it does not set.
 pub async fn serve_on(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> AppResult<()> {
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| AppError::internal(format!("server error: {e}")))
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let router = http::router(state);
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: wait, as axum::serve does, then go on.
+                Err(err) => {
+                    tracing::warn!("accepting a connection failed: {err}");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone().map_request(
+            |request: hyper::Request<hyper::body::Incoming>| request.map(axum::body::Body::new),
+        ));
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::trace!("connection ended: {err}");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// `partnergraph serve`: start, print where to go, serve until SIGINT/SIGTERM.

@@ -33,9 +33,17 @@ async fn a_long_list_stops_at_the_budget(backend: Backend) {
         .map(|p| p.unwrap().parse().unwrap())
         .collect();
     for i in 0..60 {
-        let made = groups::create(&app.db, &auth, NewGroup { campaign_id: campaign, name: format!("Many {i}"), partner_ids: partners.clone() })
-            .await
-            .unwrap();
+        let made = groups::create(
+            &app.db,
+            &auth,
+            NewGroup {
+                campaign_id: campaign,
+                name: format!("Many {i}"),
+                partner_ids: partners.clone(),
+            },
+        )
+        .await
+        .unwrap();
         assert!(made.is_ok(), "{made:?}");
     }
     let header = TestApp::header_of(&acme);
@@ -45,11 +53,22 @@ async fn a_long_list_stops_at_the_budget(backend: Backend) {
     // Two partners in 60+ groups: about 250 fields, within the budget.
     let (status, body) = app.graphql_as(Some(&header), &query(2), json!({})).await;
     assert_eq!(status, 200, "{body}");
-    assert!(body["data"]["partners"]["nodes"][1]["groups"].as_array().unwrap().len() >= 60, "{body}");
+    assert!(
+        body["data"]["partners"]["nodes"][1]["groups"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 60,
+        "{body}"
+    );
     // Eight: priced 1 + 8 × 6 = 49, within the limit; about 1,000 fields, past the budget.
     let (status, body) = app.graphql_as(Some(&header), &query(8), json!({})).await;
     assert_eq!(body["extensions"]["cost"]["requested"], 49, "{body}");
-    assert_eq!(first_error_code(&body), "QUERY_TOO_EXPENSIVE", "{status} {body}");
+    assert_eq!(
+        first_error_code(&body),
+        "QUERY_TOO_EXPENSIVE",
+        "{status} {body}"
+    );
     assert_eq!(body["data"], Value::Null, "nothing of the answer: {body}");
     assert_eq!(body["errors"].as_array().unwrap().len(), 1, "{body}");
     // The server goes on answering.
