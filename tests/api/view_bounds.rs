@@ -34,6 +34,10 @@ backend_tests! {
         let many: Vec<String> = (1..=40_000).map(|i| i.to_string()).collect();
         assert_user_error(&save(json!({ "groupIds": many })).await, &["input", "filter"], "INVALID", "at most 1000");
         assert_user_error(&save(json!({ "search": "\0" })).await, &["input", "filter"], "INVALID", "control characters");
+        // GraphQL's Int is 32 bits: a bound `partners(filter:)` would refuse is not kept.
+        for range in [json!({ "mozDomainAuthority": { "min": 2_147_483_648_i64 } }), json!({ "socialReach": { "max": i64::MAX } })] {
+            assert_user_error(&save(range).await, &["input", "filter"], "INVALID", "not a PartnerFilter");
+        }
         let mut wide = view(c, json!({}));
         wide["columns"] = json!(vec!["partner"; 501]);
         let payload = app.data(SAVE, json!({ "i": wide })).await["savePartnerView"].clone();

@@ -24,13 +24,15 @@ pub struct DateRange {
     pub to: Option<Date>,
 }
 
+// GraphQL's `Int` is 32 bits: so are the bounds, also when a saved view's filter is read from
+// JSON (an `i64` here once let a view keep a bound that `partners(filter:)` then refused).
 /// A range of whole numbers (inclusive).
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct IntRange {
     /// Smallest value matched.
-    pub min: Option<i64>,
+    pub min: Option<i32>,
     /// Largest value matched.
-    pub max: Option<i64>,
+    pub max: Option<i32>,
 }
 
 /// A range of numbers (inclusive).
@@ -65,8 +67,8 @@ impl From<Option<IntRange>> for Range<i64> {
     fn from(r: Option<IntRange>) -> Self {
         let r = r.unwrap_or_default();
         Range {
-            min: r.min,
-            max: r.max,
+            min: r.min.map(i64::from),
+            max: r.max.map(i64::from),
         }
     }
 }
@@ -74,10 +76,9 @@ impl From<Option<IntRange>> for Range<i64> {
 impl From<Option<IntRange>> for Range<i32> {
     fn from(r: Option<IntRange>) -> Self {
         let r = r.unwrap_or_default();
-        let clamp = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
         Range {
-            min: r.min.map(clamp),
-            max: r.max.map(clamp),
+            min: r.min,
+            max: r.max,
         }
     }
 }
