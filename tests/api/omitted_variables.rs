@@ -28,6 +28,15 @@ async fn partner(app: &TestApp, id: i64) -> Value {
 }
 
 backend_tests! {
+    async fn a_declaration_the_validator_refuses_is_refused_sent_or_not(app) {
+        for query in ["query Q($a: Undefined) { __typename }", "query Q($a: Partner) { __typename }", "query Q($a: String) { __typename }"] {
+            for variables in [json!({}), json!({ "a": null })] {
+                let (_, body) = app.graphql(query, variables.clone()).await;
+                assert_eq!(crate::first_error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{query} {variables}: {body}");
+            }
+        }
+    }
+
     async fn a_variable_left_out_keeps_the_value_and_one_sent_as_null_clears_it(app) {
         let made = app.data(CREATE, json!({ "i": { "campaignId": app.campaign_id().to_string(), "name": "Plan",
             "description": "How will you promote us?", "displayType": "PARAGRAPH" } })).await;

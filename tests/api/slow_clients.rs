@@ -15,7 +15,8 @@ async fn cut_off_after(app: &TestApp, head: &[u8]) -> Duration {
     stream.write_all(head).await.unwrap();
     let started = Instant::now();
     let mut answer = Vec::new();
-    let ended = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    let ended =
+        tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
     assert!(ended.is_ok(), "still open after 30 s");
     started.elapsed()
 }

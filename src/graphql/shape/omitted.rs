@@ -23,6 +23,7 @@ use async_graphql::Name;
 use async_graphql_value::Value;
 
 use super::collect::Operation;
+use super::types::{named, Kind};
 
 /// What to take out of a document: the running operation's left-out variables.
 #[derive(Debug, Default)]
@@ -34,7 +35,11 @@ pub struct LeftOut {
 }
 
 /// The variables `op` declares nullable and without a default that its request leaves out.
+/// Only variables of an input type the schema has, that the operation uses: a declaration the
+/// validator must refuse (an unknown or output type, a variable nothing uses) stays for it to
+/// refuse, whether or not the request sends the variable.
 pub fn left_out(op: &Operation<'_>) -> LeftOut {
+    let used = used_by(op.doc, op.definition);
     let mut names: HashSet<Name> = op
         .definition
         .variable_definitions
@@ -42,6 +47,15 @@ pub fn left_out(op: &Operation<'_>) -> LeftOut {
         .map(|d| &d.node)
         .filter(|d| d.default_value.is_none() && d.var_type.node.nullable)
         .filter(|d| !op.variables.contains_key(&d.name.node))
+        .filter(|d| used.contains(&d.name.node))
+        .filter(|d| {
+            let name = named(&d.var_type.node);
+            matches!(name, "String" | "Int" | "Float" | "Boolean" | "ID")
+                || matches!(
+                    op.types.kind(name),
+                    Some(Kind::Scalar | Kind::Enum | Kind::Input)
+                )
+        })
         .map(|d| d.name.node.clone())
         .collect();
     let operation = named_operations(op.doc)
@@ -324,6 +338,13 @@ mod tests {
             rewritten(query, serde_json::json!({ "f": "1", "name": "N", "given": null }), None),
             "(f,name,given) update[input={id: $f, name: $name, tags: [\"a\", null]};also=$given] id[]"
         );
+    }
+
+    #[test]
+    fn a_declaration_the_validator_refuses_is_left_for_it() {
+        // An unknown type, and a variable nothing uses: left declared, for the validator.
+        let query = "query($a: Undefined, $b: String, $c: String) { f(c: $c) }";
+        assert_eq!(rewritten(query, serde_json::json!({}), None), "(a,b) f[]");
     }
 
     #[test]
