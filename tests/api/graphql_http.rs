@@ -147,6 +147,11 @@ backend_tests! {
         let variables = json!({ "c": app.campaign_id().to_string() }).to_string();
         let (status, body) = get(&[("query", document), ("operationName", "B")]).await;
         assert_eq!((status, &body["data"]), (200, &json!({ "b": "Query" })), "{body}");
+        // HEAD answers as GET does, without the body (it was a 415).
+        let head = app.request(Method::HEAD, "/graphql?query=%7B__typename%7D", &[("Authorization", &auth), ("Accept", "application/json")], "").await;
+        assert_eq!(head.status().as_u16(), 200);
+        let head = app.request(Method::HEAD, "/graphql?query=mutation%7B__typename%7D", &[("Authorization", &auth), ("Accept", "application/json")], "").await;
+        assert_eq!(head.status().as_u16(), 405, "no mutation over HEAD either");
         // An empty `operationName` is none.
         let (status, body) = get(&[("query", "{ b: __typename }"), ("operationName", "")]).await;
         assert_eq!((status, &body["data"]), (200, &json!({ "b": "Query" })), "{body}");

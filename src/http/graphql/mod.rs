@@ -56,7 +56,8 @@ impl Endpoint {
 /// `GET` and `POST /graphql` (a browser's GET gets the playground).
 pub async fn graphql(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    if parts.method == Method::GET && negotiate::wants_html(&parts.headers) {
+    let get = parts.method == Method::GET || parts.method == Method::HEAD;
+    if get && negotiate::wants_html(&parts.headers) {
         return super::playground::show(State(state), parts.headers).await;
     }
     // Even a request refused before it ran reports its cost (nothing) and the limit.
@@ -195,7 +196,9 @@ async fn run(
         &endpoint.types,
     )
     .map(|op| op.definition.ty);
-    if *method == Method::GET && op_type == Some(OperationType::Mutation) {
+    if (*method == Method::GET || *method == Method::HEAD)
+        && op_type == Some(OperationType::Mutation)
+    {
         let err = AppError::BadRequest {
             message: "mutations must be sent with POST".into(),
             status: 405,

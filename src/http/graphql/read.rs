@@ -34,7 +34,8 @@ pub async fn request(
     body: Body,
     limits: &Limits,
 ) -> Result<Request, AppError> {
-    if method == Method::GET {
+    // HEAD is GET without the body (axum routes it to the GET handler and drops the body).
+    if method == Method::GET || method == Method::HEAD {
         return query_string(query.unwrap_or_default());
     }
     crate::http::content_coding::check(headers).map_err(|message| status(415, message))?;
