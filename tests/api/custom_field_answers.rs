@@ -128,6 +128,9 @@ backend_tests! {
         )).await;
         let details: Value = serde_json::from_str(details[0].as_deref().unwrap()).unwrap();
         assert_eq!(details["before"]["optionIds"], json!([tiers[1]]), "{details}");
+        // -0 is kept as 0 on both databases (PostgreSQL kept the sign).
+        let zero = set(&app, p[1], number, json!({ "number": -0.0 })).await["answer"]["number"].as_f64().unwrap();
+        assert!(zero == 0.0 && zero.is_sign_positive(), "{zero}");
         assert_eq!(details["after"]["optionIds"], json!([tiers[0]]), "{details}");
 
         // Each entry's before and after read back as JSON, whatever the value's type.

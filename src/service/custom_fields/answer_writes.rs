@@ -19,7 +19,9 @@ impl SetAnswer {
         let (mut text, mut number, mut date, mut file) = (None, None, None, None);
         match &self.value {
             AnswerValue::Text(t) => text = Some(t.clone()),
-            AnswerValue::Number(n) => number = Some(*n),
+            // -0 is 0: PostgreSQL's double precision keeps a zero's sign and SQLite's REAL
+            // does not, so the two answered `-0.0` and `0.0` for the same answer.
+            AnswerValue::Number(n) => number = Some(if *n == 0.0 { 0.0 } else { *n }),
             AnswerValue::Date(d) => date = Some(*d),
             AnswerValue::FileUrl(u) => file = Some(u.clone()),
             AnswerValue::Options(_) | AnswerValue::Clear => {}
