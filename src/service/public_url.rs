@@ -43,6 +43,12 @@ pub fn check(raw: &str) -> Result<String, String> {
         }
         Some(Host::Domain(name)) => {
             let name = name.trim_end_matches('.').to_ascii_lowercase();
+            if !is_dns_name(&name) {
+                return Err(format!(
+                    "has a host that is not a DNS name ({}): labels of 1 to 63 letters, digits and hyphens, separated by single dots",
+                    crate::error::quoted(&name)
+                ));
+            }
             let internal = [
                 "localhost",
                 "local",
@@ -78,6 +84,21 @@ pub fn check(raw: &str) -> Result<String, String> {
         ));
     }
     Ok(normal)
+}
+
+/// Whether `name` (ASCII: the parser writes other names in punycode) is a DNS host name: at most
+/// 253 characters, labels of 1 to 63 letters, digits, hyphens (not first or last) and, as some
+/// hosts have them, underscores.
+fn is_dns_name(name: &str) -> bool {
+    name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 fn public_v4(ip: Ipv4Addr) -> bool {
@@ -161,10 +182,21 @@ mod tests {
             "https://192.0.0.8/p",
             "https://kubernetes.default.svc/p",
             "https://partner.example.com:6379/p",
+            "https://.example.com/p",
+            "https://example..com/p",
+            "https://-bad.example.com/p",
+            "https://bad-.example.com/p",
             "not a url",
             "",
         ] {
             assert!(check(bad).is_err(), "{bad} passed");
+        }
+        for good in [
+            "https://bücher.example/p",
+            "https://my_host.example.com/p",
+            "https://a-b.example.com./p",
+        ] {
+            assert!(check(good).is_ok(), "{good}: {:?}", check(good));
         }
         let long = format!("https://partner.example.com/{}", "a".repeat(MAX_URL_BYTES));
         assert!(check(&long).is_err());
