@@ -31,6 +31,25 @@ fn is_noncharacter(c: char) -> bool {
     (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
 }
 
+/// Whether `text` shows nothing: only whitespace and invisible format characters (zero-width
+/// space, joiners, word joiner, byte-order mark, soft hyphen, Mongolian vowel separator). A
+/// required name of only a zero-width space is as blank as an empty one.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200B}'
+                    | '\u{200C}'
+                    | '\u{200D}'
+                    | '\u{2060}'
+                    | '\u{FEFF}'
+                    | '\u{00AD}'
+                    | '\u{180E}'
+            )
+    })
+}
+
 /// "must not contain control characters (U+0000 found)", for a message about `text` (line
 /// separators and noncharacters named as such).
 pub fn forbidden_char_message(c: char) -> String {
@@ -105,6 +124,17 @@ mod tests {
             forbidden_char_message('\0'),
             "must not contain control characters (U+0000 found)"
         );
+    }
+
+    #[test]
+    fn invisible_text_is_blank() {
+        assert!(
+            is_blank("")
+                && is_blank(" \t")
+                && is_blank("\u{200B}")
+                && is_blank(" \u{FEFF}\u{2060} ")
+        );
+        assert!(!is_blank("a\u{200B}") && !is_blank("\u{200D}👍"));
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl Checker {
     /// A required, non-blank, single-line text of at most `max` characters, trimmed.
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let value = value.trim();
-        if value.is_empty() {
+        if crate::domain::text::is_blank(value) {
             self.push(
                 field,
                 UserErrorCode::Required,
@@ -79,7 +79,9 @@ impl Checker {
         max: usize,
         lines: Lines,
     ) -> Option<String> {
-        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        let value = value
+            .map(str::trim)
+            .filter(|v| !crate::domain::text::is_blank(v))?;
         self.text(field, value, max, lines);
         Some(value.to_owned())
     }
@@ -156,7 +158,9 @@ impl Checker {
         value: Option<&str>,
         country: &str,
     ) -> Option<String> {
-        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        let value = value
+            .map(str::trim)
+            .filter(|v| !crate::domain::text::is_blank(v))?;
         match parse_subdivision(value) {
             Ok(code) if code.starts_with(&format!("{country}-")) => Some(code),
             Ok(code) => {
@@ -176,7 +180,9 @@ impl Checker {
 
     /// An optional ISO 4217 currency code (three letters, case-insensitive), upper-cased.
     pub fn currency(&mut self, field: &str, value: Option<&str>) -> Option<String> {
-        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        let value = value
+            .map(str::trim)
+            .filter(|v| !crate::domain::text::is_blank(v))?;
         let code = value.to_ascii_uppercase();
         // Money only: not the special codes (XXX, XTS, gold and the like), funds or codes
         // another has replaced.

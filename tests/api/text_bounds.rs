@@ -59,6 +59,9 @@ backend_tests! {
             let payload = app.data(CREATE_GROUP, json!({ "i": { "campaignId": c, "name": name } })).await["createPartnerGroup"].clone();
             assert_user_error(&payload, &["input", "name"], "INVALID", code);
         }
+        // Nothing to see is blank: a required name.
+        let payload = app.data(CREATE_GROUP, json!({ "i": { "campaignId": c, "name": " \u{200B} " } })).await["createPartnerGroup"].clone();
+        assert_user_error(&payload, &["input", "name"], "REQUIRED", "required");
         assert_eq!(app.count_rows("partner_groups").await, 1);
         let view = json!({ "campaignId": c, "name": "US\0 only", "columns": ["partner"] });
         let payload = app.data(SAVE_VIEW, json!({ "i": view })).await["savePartnerView"].clone();
