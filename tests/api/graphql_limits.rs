@@ -32,6 +32,18 @@ fn nested(open: &str, inner: &str, close: &str, depth: usize) -> String {
 }
 
 backend_tests! {
+    async fn unknown_misplaced_or_repeated_directives_are_refused(app) {
+        let before = app.statements();
+        for query in ["{ __typename @foo }", "{ __typename @skip(if: false) @skip(if: true) }", "query @include(if: true) { __typename }"] {
+            let (status, body) = app.graphql(query, json!({})).await;
+            assert_eq!(crate::first_error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{query}: {status} {body}");
+            assert!(body.get("data").is_none_or(Value::is_null), "{body}");
+        }
+        assert!(app.statements() - before < 10, "nothing ran");
+        let (_, body) = app.graphql("{ a: __typename @skip(if: true) b: __typename @include(if: true) }", json!({})).await;
+        assert_eq!(body["data"], json!({ "b": "Query" }), "{body}");
+    }
+
     async fn every_answer_reports_its_cost(app) {
         let c = app.campaign_id();
         let query = format!("{{ partners(campaignId: \"{c}\", first: 20) {{ totalCount nodes {{ name groups {{ name }} }} }} }}");

@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod cost;
+mod directives;
 pub mod document;
 pub mod expansion;
 pub mod rate;
@@ -90,7 +91,8 @@ pub struct Checked {
 
 /// Why a request was refused before it ran.
 pub enum Refused {
-    /// The query does not parse (`GRAPHQL_PARSE_FAILED`).
+    /// The query does not parse (`GRAPHQL_PARSE_FAILED`), or a directive in it is unknown,
+    /// misplaced or repeated (`GRAPHQL_VALIDATION_FAILED`): the error as it is shown.
     Parse(ServerError),
     /// A limit or a variable refused it.
     Limit(AppError),
@@ -134,6 +136,7 @@ pub fn check(
         Refused::Parse(err)
     })?;
     expansion::check_shape(&doc, limits).map_err(Refused::Limit)?;
+    directives::check(&doc).map_err(Refused::Parse)?;
     let (requested, defaults, left_out) =
         match Operation::find(&doc, operation_name, variables, types) {
             Some(mut op) => {
