@@ -1,7 +1,11 @@
 //! The request timeout (`REQUEST_TIMEOUT_MS`): a GraphQL or REST request still running when it
 //! expires is dropped (its statements with it) and answered with `TIMEOUT` (HTTP 504) in the
-//! API's own error shape.
+//! API's own error shape — unless it has committed a write: then it is given
+//! [`AFTER_COMMIT`] more to answer, since a `TIMEOUT` tells the client to try again what was
+//! done (a bulk-edit file applied, then its answer cut off, was once reported as failed).
 
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,11 +21,53 @@ use crate::rest::RestError;
 /// The longest a request may run (`None`: no limit).
 pub type RequestTimeout = Option<Duration>;
 
+/// How much longer a request that has committed a write may take to answer.
+pub const AFTER_COMMIT: Duration = Duration::from_secs(30);
+
+/// How a request ran against its time limit.
+enum Ran<T> {
+    /// It answered.
+    Answered(T),
+    /// It ran out of time before committing anything.
+    TimedOut,
+    /// It committed, then ran out of the time it was given after.
+    TimedOutAfterCommit,
+}
+
+/// Runs `request` within `limit`, and [`AFTER_COMMIT`] more once it has committed a write.
+async fn within<T>(limit: Duration, request: impl Future<Output = T>) -> Ran<T> {
+    let committed = Arc::new(AtomicBool::new(false));
+    let request = crate::service::write::noting_commits(committed.clone(), request);
+    tokio::pin!(request);
+    if let Ok(answer) = tokio::time::timeout(limit, &mut request).await {
+        return Ran::Answered(answer);
+    }
+    if !committed.load(Ordering::Relaxed) {
+        return Ran::TimedOut;
+    }
+    match tokio::time::timeout(AFTER_COMMIT, request).await {
+        Ok(answer) => Ran::Answered(answer),
+        Err(_) => Ran::TimedOutAfterCommit,
+    }
+}
+
 fn timed_out(limit: Duration) -> AppError {
     tracing::warn!(limit_ms = limit.as_millis() as u64, "request timed out");
     AppError::Timeout(format!(
         "the request took longer than {} ms and was stopped",
         limit.as_millis()
+    ))
+}
+
+fn timed_out_after_commit(limit: Duration) -> AppError {
+    tracing::warn!(
+        limit_ms = (limit + AFTER_COMMIT).as_millis() as u64,
+        "request timed out after committing"
+    );
+    AppError::Timeout(format!(
+        "the request's changes were saved, but its answer took longer than {} ms: read them back \
+         instead of sending it again",
+        (limit + AFTER_COMMIT).as_millis()
     ))
 }
 
@@ -55,9 +101,10 @@ pub async fn graphql(
     };
     let slot = ExtensionsSlot::default();
     request.extensions_mut().insert(slot.clone());
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => graphql_error_with(&timed_out(limit), slot.take()),
+    match within(limit, next.run(request)).await {
+        Ran::Answered(response) => response,
+        Ran::TimedOut => graphql_error_with(&timed_out(limit), slot.take()),
+        Ran::TimedOutAfterCommit => graphql_error_with(&timed_out_after_commit(limit), slot.take()),
     }
 }
 
@@ -66,9 +113,10 @@ pub async fn rest(State(limit): State<RequestTimeout>, request: Request, next: N
     let Some(limit) = limit else {
         return next.run(request).await;
     };
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => RestError::from(timed_out(limit)).into_response(),
+    match within(limit, next.run(request)).await {
+        Ran::Answered(response) => response,
+        Ran::TimedOut => RestError::from(timed_out(limit)).into_response(),
+        Ran::TimedOutAfterCommit => RestError::from(timed_out_after_commit(limit)).into_response(),
     }
 }
 
@@ -98,4 +146,29 @@ fn graphql_error_with(err: &AppError, top: Option<serde_json::Value>) -> Respons
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn slow(commit: bool) -> &'static str {
+        if commit {
+            crate::service::write::mark_committed();
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        "answered"
+    }
+
+    #[tokio::test]
+    async fn a_request_that_committed_gets_time_to_answer() {
+        let limit = Duration::from_millis(50);
+        assert!(matches!(
+            within(limit, slow(true)).await,
+            Ran::Answered("answered")
+        ));
+        assert!(matches!(within(limit, slow(false)).await, Ran::TimedOut));
+        // Outside a request, noting a commit is harmless.
+        crate::service::write::mark_committed();
+    }
 }

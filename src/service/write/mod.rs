@@ -30,6 +30,25 @@ pub enum Finish<T> {
     Rollback(T),
 }
 
+tokio::task_local! {
+    /// Set once the task commits a write transaction.
+    static COMMITTED: std::sync::Arc<std::sync::atomic::AtomicBool>;
+}
+
+/// Runs `work` setting `committed` once it commits a write transaction here: the request
+/// timeout gives a request whose changes are saved time to answer rather than report failure.
+pub async fn noting_commits<T>(
+    committed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    COMMITTED.scope(committed, work).await
+}
+
+/// Notes that the running task committed a write (nothing outside [`noting_commits`]).
+pub(crate) fn mark_committed() {
+    let _ = COMMITTED.try_with(|c| c.store(true, std::sync::atomic::Ordering::Relaxed));
+}
+
 /// One attempt of a write: a boxed future borrowing the transaction.
 pub type Attempt<'t, T> =
     std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<Finish<T>>> + Send + 't>>;
@@ -65,6 +84,7 @@ where
             match finish {
                 Finish::Commit(value) => {
                     txn.commit().await?;
+                    mark_committed();
                     Ok(value)
                 }
                 Finish::Rollback(value) => {
