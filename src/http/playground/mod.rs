@@ -93,9 +93,20 @@ fn loopback_host(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return false;
     };
+    // `name` or `name:port`, `[v6]` or `[v6]:port`, the port digits only: anything else
+    // (`127.0.0.1:80@evil.example`, a comma, a space) is no host of ours.
+    let port_ok = |port: &str| port.is_empty() || port.bytes().all(|b| b.is_ascii_digit());
     let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().unwrap_or_default(),
-        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+        Some(rest) => match rest.split_once(']') {
+            Some((name, "")) => name,
+            Some((name, tail)) if tail.strip_prefix(':').is_some_and(port_ok) => name,
+            _ => return false,
+        },
+        None => match host.split_once(':') {
+            None => host,
+            Some((name, port)) if port_ok(port) && !port.is_empty() => name,
+            Some(_) => return false,
+        },
     }
     .to_ascii_lowercase();
     name == "localhost"
@@ -207,6 +218,12 @@ mod tests {
             "10.0.0.1",
             "[::2]:80",
             "0.0.0.0",
+            "127.0.0.1:18203@evil.example",
+            "127.0.0.1:18203,evil.example",
+            "127.0.0.1:18203 evil",
+            "localhost:80:80",
+            "[::1]x",
+            "127.0.0.1:",
         ] {
             assert!(!host(no), "{no}");
         }
