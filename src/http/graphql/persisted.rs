@@ -20,7 +20,10 @@ pub const CAPACITY: usize = 1_000;
 pub const CAPACITY_BYTES: usize = 8 * 1024 * 1024;
 
 /// The persisted queries of this process, with the bytes of text they hold.
-pub struct PersistedQueries(Mutex<(LruCache<(i64, String), String>, usize)>);
+pub struct PersistedQueries(Mutex<(LruCache<Key, String>, usize)>);
+
+/// A remembered query's key: the account whose client registered it, and its hash.
+type Key = (i64, String);
 
 impl Default for PersistedQueries {
     fn default() -> Self {
