@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{json, Value as Json};
 
@@ -176,7 +176,13 @@ pub async fn update(
     write_transaction(db, &(auth, &view, &change), |txn, &(auth, view, change)| {
         Box::pin(async move {
             lock_campaign(txn, view.campaign_id).await?;
-            let Some(view) = partner_view::Entity::find_by_id(view.id).one(txn).await? else {
+            // The row locked too: a deletion (which takes no campaign lock) waits for this
+            // update rather than leave it nothing to write (that answered INTERNAL).
+            let Some(view) = partner_view::Entity::find_by_id(view.id)
+                .lock_exclusive()
+                .one(txn)
+                .await?
+            else {
                 let mut check = Checker::default();
                 let message = format!("partner view {} not found", view.id);
                 check.push("id", UserErrorCode::NotFound, message);
