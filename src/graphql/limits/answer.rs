@@ -3,9 +3,10 @@
 //! estimate (a partner in 300 groups) makes the answer grow past anything the cost limit
 //! allows — once 2.4 million objects, 112 MB and 2.3 GB of memory for a request priced 48,016.
 //! So every field resolved also draws one from a budget of [`RESOLUTIONS_PER_COST`] times the
-//! cost limit; past it, each further field fails at once, and the request answers
-//! `QUERY_TOO_EXPENSIVE` with nothing else. What a request does is bounded by the budget,
-//! whatever the data.
+//! cost limit; past it, each further field fails at once, and a query answers
+//! `QUERY_TOO_EXPENSIVE` with nothing else (a mutation, whose write is done, answers what it
+//! resolved, each field left out with that error). What a request does is bounded by the
+//! budget, whatever the data.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
 };
-use async_graphql::{ServerError, ServerResult, Value};
+use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, Value};
 
 /// Fields an answer may resolve per unit of the cost limit: an object of the cost model with
 /// its fields. A page of 500 partners with 80 columns and their groups resolves about 60,000.
@@ -62,10 +63,12 @@ impl Extension for AnswerBudget {
     ) -> ServerResult<Option<Value>> {
         if let Some(budget) = ctx.data_opt::<Arc<Resolutions>>() {
             if !budget.take() {
-                return Err(ServerError::new(
-                    "the answer grew past what the cost limit allows",
-                    None,
-                ));
+                let mut err =
+                    ServerError::new("the answer grew past what the cost limit allows", None);
+                let mut extensions = ErrorExtensionValues::default();
+                extensions.set("code", "QUERY_TOO_EXPENSIVE");
+                err.extensions = Some(extensions);
+                return Err(err);
             }
         }
         next.run(ctx, info).await

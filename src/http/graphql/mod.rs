@@ -246,7 +246,9 @@ async fn run(
         .data(loaders)
         .data(resolutions.clone());
     let mut response = state.schema.execute(request).await;
-    if resolutions.spent() {
+    // A query over the budget answers nothing else; a mutation's write is done, so its answer
+    // says what it can (the fields left out carry the error).
+    if resolutions.spent() && op_type != Some(OperationType::Mutation) {
         let err = AppError::TooExpensive {
             message: format!(
                 "the answer grew past what the cost limit allows (its lists were longer than \
