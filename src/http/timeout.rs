@@ -21,8 +21,9 @@ use crate::rest::RestError;
 /// The longest a request may run (`None`: no limit).
 pub type RequestTimeout = Option<Duration>;
 
-/// How much longer a request that has committed a write may take to answer.
-pub const AFTER_COMMIT: Duration = Duration::from_secs(30);
+/// How much longer a request that has committed a write may take to answer: with the default
+/// 30 s limit, 50 s in all, still under the usual 60 s of a proxy in front.
+pub const AFTER_COMMIT: Duration = Duration::from_secs(20);
 
 /// How a request ran against its time limit.
 enum Ran<T> {
@@ -116,7 +117,9 @@ pub async fn rest(State(limit): State<RequestTimeout>, request: Request, next: N
     match within(limit, next.run(request)).await {
         Ran::Answered(response) => response,
         Ran::TimedOut => RestError::from(timed_out(limit)).into_response(),
-        Ran::TimedOutAfterCommit => RestError::from(timed_out_after_commit(limit)).into_response(),
+        Ran::TimedOutAfterCommit => {
+            no_retry(RestError::from(timed_out_after_commit(limit)).into_response())
+        }
     }
 }
 
@@ -128,9 +131,24 @@ pub fn graphql_error(err: &AppError) -> Response {
 
 /// [`graphql_error`] with the document's top-level `extensions`.
 fn graphql_error_with(err: &AppError, top: Option<serde_json::Value>) -> Response {
+    graphql_error_with_retry(err, top, true)
+}
+
+/// An answer that says nothing of trying again: the request's changes were saved.
+fn no_retry(mut response: Response) -> Response {
+    response.headers_mut().remove(header::RETRY_AFTER);
+    response
+}
+
+/// [`graphql_error_with`], its `retryAfter` left out unless `retry`.
+fn graphql_error_with_retry(
+    err: &AppError,
+    top: Option<serde_json::Value>,
+    retry: bool,
+) -> Response {
     let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::GATEWAY_TIMEOUT);
     let mut extensions = serde_json::json!({ "code": err.code() });
-    if let Some(seconds) = err.retry_after() {
+    if let Some(seconds) = err.retry_after().filter(|_| retry) {
         extensions["retryAfter"] = seconds.into();
     }
     let mut body = serde_json::json!({
@@ -170,5 +188,32 @@ mod tests {
         assert!(matches!(within(limit, slow(false)).await, Ran::TimedOut));
         // Outside a request, noting a commit is harmless.
         crate::service::write::mark_committed();
+    }
+
+    #[tokio::test]
+    async fn a_request_whose_changes_were_saved_is_not_told_to_retry() {
+        let limit = Duration::from_millis(50);
+        let retried = graphql_error_with(&timed_out(limit), None);
+        assert!(retried.headers().contains_key(header::RETRY_AFTER));
+        let saved = no_retry(graphql_error_with_retry(
+            &timed_out_after_commit(limit),
+            None,
+            false,
+        ));
+        assert!(!saved.headers().contains_key(header::RETRY_AFTER));
+        assert_eq!(saved.status(), StatusCode::GATEWAY_TIMEOUT);
+        let body = axum::body::to_bytes(saved.into_body(), 10_000)
+            .await
+            .expect("body");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        assert!(
+            body["errors"][0]["extensions"].get("retryAfter").is_none(),
+            "{body}"
+        );
+        assert!(body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("saved")));
+        let rest = no_retry(RestError::from(timed_out_after_commit(limit)).into_response());
+        assert!(!rest.headers().contains_key(header::RETRY_AFTER));
     }
 }

@@ -46,8 +46,9 @@
 //! - Id lists (`MediaPartners`, `MediaPartnersAdd`, `MediaPartnersRemove`) hold at most 10,000
 //!   ids; more is 400 naming the parameter. Text holding NUL or another control character
 //!   (`Name=%00`) is 400 naming the parameter.
-//! - Form fields are matched by exact name; a field (or `Page`, `PageSize`) given twice is 400
-//!   naming it. Id lists are comma separated, blanks skipped; an entry that is not a positive
+//! - Form fields are matched by exact name; a field (or a query parameter the route reads:
+//!   `Page`, `PageSize`, `StartDate`, ...) given twice is 400 naming it; a form has at most 50
+//!   fields. Id lists are comma separated, blanks skipped; an entry that is not a positive
 //!   integer is 400.
 //! - Errors are `{"Status":"ERROR","Message","Errors":[{"Field","Message"}]}`. Checks run in
 //!   this order: 405 / unknown path (404), credentials (401 with `WWW-Authenticate`), the

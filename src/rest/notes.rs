@@ -35,6 +35,7 @@ fn refused(errors: Vec<UserError>) -> RestError {
 fn query_value(uri: &Uri, name: &str) -> Result<Option<String>, RestError> {
     let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri)
         .map_err(|_| RestError::new(StatusCode::BAD_REQUEST, "the query string is malformed"))?;
+    super::params::once_each(&pairs, Some(&[name]))?;
     Ok(pairs
         .into_iter()
         .find(|(key, _)| key == name)

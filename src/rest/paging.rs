@@ -35,7 +35,7 @@ impl PageRequest {
         let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri).map_err(|_| {
             RestError::new(StatusCode::BAD_REQUEST, "the query string is malformed")
         })?;
-        super::params::once_each(&pairs, ["Page", "PageSize"])?;
+        super::params::once_each(&pairs, Some(&["Page", "PageSize"]))?;
         let value = |name: &str| {
             pairs
                 .iter()

@@ -77,6 +77,12 @@ fn decode_form(body: &[u8]) -> Result<Vec<(String, String)>, RestError> {
     };
     let mut pairs = Vec::new();
     for piece in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        if pairs.len() == MAX_FORM_FIELDS {
+            return Err(RestError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the request body is not a valid form: more than {MAX_FORM_FIELDS} fields"),
+            ));
+        }
         let (name, value) = match piece.iter().position(|b| *b == b'=') {
             Some(at) => (&piece[..at], &piece[at + 1..]),
             None => (piece, &b""[..]),
@@ -93,15 +99,18 @@ fn decode_form(body: &[u8]) -> Result<Vec<(String, String)>, RestError> {
     Ok(pairs)
 }
 
-/// 400 naming the first of `fields` that `pairs` (a form or query string) has more than once:
-/// which value counts would be a guess (the product's lists go comma separated in one field).
-pub(super) fn once_each<'a>(
+/// 400 naming the first of `fields` (all the pairs' names when `None`) that `pairs` (a form or
+/// query string) has more than once: which value counts would be a guess (the product's lists
+/// go comma separated in one field). One pass over the pairs, whatever their number.
+pub(super) fn once_each(
     pairs: &[(String, String)],
-    fields: impl IntoIterator<Item = &'a str>,
+    fields: Option<&[&str]>,
 ) -> Result<(), RestError> {
-    for field in fields {
-        if pairs.iter().filter(|(name, _)| name == field).count() > 1 {
-            let shown: String = field.chars().take(40).collect();
+    let mut seen = std::collections::HashSet::new();
+    for (name, _) in pairs {
+        let checked = fields.is_none_or(|fields| fields.contains(&name.as_str()));
+        if checked && !seen.insert(name.as_str()) {
+            let shown: String = name.chars().take(40).collect();
             return Err(RestError::bad_parameter(
                 &shown,
                 format!("{shown} is given more than once: send it once (a list comma separated)"),
@@ -132,6 +141,8 @@ const MAX_MULTIPART_BODY: u64 = 256 * 1024;
 const MAX_MULTIPART_FIELD: u64 = 64 * 1024;
 /// The most fields a multipart form may have.
 const MAX_MULTIPART_FIELDS: usize = 50;
+/// The most fields a URL-encoded form may have (the API's forms have a handful).
+const MAX_FORM_FIELDS: usize = MAX_MULTIPART_FIELDS;
 
 impl FormBody {
     /// Reads the body: `application/x-www-form-urlencoded` or `multipart/form-data` (text
@@ -169,7 +180,7 @@ impl FormBody {
         match Bytes::from_request(request, &()).await {
             Ok(body) => {
                 let pairs = decode_form(&body)?;
-                once_each(&pairs, pairs.iter().map(|(name, _)| name.as_str()))?;
+                once_each(&pairs, None)?;
                 Ok(FormBody { pairs })
             }
             Err(rejection) => {
@@ -264,7 +275,7 @@ impl FormBody {
             let value = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_owned();
             pairs.push((name, value));
         }
-        once_each(&pairs, pairs.iter().map(|(name, _)| name.as_str()))?;
+        once_each(&pairs, None)?;
         Ok(FormBody { pairs })
     }
 

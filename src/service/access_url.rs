@@ -106,6 +106,7 @@ pub async fn issue(
         now,
     )
     .await?;
+    crate::service::write::mark_committed();
     txn.commit().await?;
     Ok(Ok(Issued {
         url: format!("{ACCESS_PATH}/{secret}"),

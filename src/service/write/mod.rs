@@ -83,8 +83,10 @@ where
             narrowed?;
             match finish {
                 Finish::Commit(value) => {
-                    txn.commit().await?;
+                    // Noted before the commit is sent: a time limit that falls while it is in
+                    // flight must not answer as if nothing was saved.
                     mark_committed();
+                    txn.commit().await?;
                     Ok(value)
                 }
                 Finish::Rollback(value) => {
