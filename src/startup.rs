@@ -148,11 +148,21 @@ pub async fn serve_on(
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
-                // Out of file descriptors and the like: wait, as axum::serve does, then go on.
+                // A connection its client gave up on: the next one.
+                Err(err) if matches!(
+                    err.kind(),
+                    std::io::ErrorKind::ConnectionRefused
+                        | std::io::ErrorKind::ConnectionAborted
+                        | std::io::ErrorKind::ConnectionReset
+                ) => continue,
+                // Out of file descriptors and the like: wait a second, as axum::serve does (or
+                // stop, if told to meanwhile), then go on.
                 Err(err) => {
                     tracing::warn!("accepting a connection failed: {err}");
-                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                    continue;
+                    tokio::select! {
+                        () = tokio::time::sleep(std::time::Duration::from_secs(1)) => continue,
+                        () = &mut shutdown => break,
+                    }
                 }
             },
             () = &mut shutdown => break,

@@ -42,7 +42,8 @@ pub fn check(raw: &str) -> Result<String, String> {
             return Err(format!("points to the non-public address {ip}"))
         }
         Some(Host::Domain(name)) => {
-            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            // One trailing dot (the root) is a name's own; `example.com..` is not.
+            let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
             if !is_dns_name(&name) {
                 return Err(format!(
                     "has a host that is not a DNS name ({}): labels of 1 to 63 letters, digits and hyphens, separated by single dots",
@@ -186,6 +187,7 @@ mod tests {
             "https://example..com/p",
             "https://-bad.example.com/p",
             "https://bad-.example.com/p",
+            "https://example.com../p",
             "not a url",
             "",
         ] {

@@ -2,11 +2,11 @@
 //! that are not connections at an estimate of their length; such a list far longer than its
 //! estimate (a partner in 300 groups) makes the answer grow past anything the cost limit
 //! allows — once 2.4 million objects, 112 MB and 2.3 GB of memory for a request priced 48,016.
-//! So every field resolved also draws one from a budget of [`RESOLUTIONS_PER_COST`] times the
-//! cost limit; past it, each further field fails at once, and a query answers
-//! `QUERY_TOO_EXPENSIVE` with nothing else (a mutation, whose write is done, answers what it
-//! resolved, each field left out with that error). What a request does is bounded by the
-//! budget, whatever the data.
+//! So the objects an answer holds (the cost model's unit; scalars are free) are counted as they
+//! are resolved, against [`OBJECTS_PER_COST`] times the cost limit; once past
+//! it, every further field fails at once and the query answers `QUERY_TOO_EXPENSIVE` with
+//! nothing else. Mutations are not limited so (their write is done; their payloads are priced
+//! and small). What a query does is bounded by the budget, whatever the data.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -16,28 +16,27 @@ use async_graphql::extensions::{
 };
 use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, Value};
 
-/// Fields an answer may resolve per unit of the cost limit: an object of the cost model with
-/// its fields. A page of 500 partners with 80 columns and their groups resolves about 60,000.
-pub const RESOLUTIONS_PER_COST: u64 = 10;
+/// Objects an answer may hold per unit of the cost limit: ten times what the estimates allow.
+pub const OBJECTS_PER_COST: u64 = 10;
 
-/// The fields a request may still resolve.
+/// The objects a request's answer may still hold.
 #[derive(Debug)]
 pub struct Resolutions(AtomicI64);
 
 impl Resolutions {
-    /// A budget of `fields` resolutions, shared by the request's resolvers.
-    pub fn new(fields: u64) -> Arc<Self> {
+    /// A budget of `objects`, shared by the request's resolvers.
+    pub fn new(objects: u64) -> Arc<Self> {
         Arc::new(Resolutions(AtomicI64::new(
-            i64::try_from(fields).unwrap_or(i64::MAX),
+            i64::try_from(objects).unwrap_or(i64::MAX),
         )))
     }
 
-    /// Takes one; `false` once there is none left.
-    fn take(&self) -> bool {
-        self.0.fetch_sub(1, Ordering::Relaxed) > 0
+    /// Takes `n`; `false` when that overdraws it.
+    fn take(&self, n: i64) -> bool {
+        self.0.fetch_sub(n, Ordering::Relaxed) >= n
     }
 
-    /// Whether a field was refused for want of budget.
+    /// Whether the answer has grown past the budget.
     pub fn spent(&self) -> bool {
         self.0.load(Ordering::Relaxed) < 0
     }
@@ -61,18 +60,28 @@ impl Extension for AnswerBudget {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
-        if let Some(budget) = ctx.data_opt::<Arc<Resolutions>>() {
-            if !budget.take() {
-                let mut err =
-                    ServerError::new("the answer grew past what the cost limit allows", None);
-                let mut extensions = ErrorExtensionValues::default();
-                extensions.set("code", "QUERY_TOO_EXPENSIVE");
-                err.extensions = Some(extensions);
-                return Err(err);
-            }
+        let Some(budget) = ctx.data_opt::<Arc<Resolutions>>() else {
+            return next.run(ctx, info).await;
+        };
+        if budget.spent() {
+            return Err(over_budget());
         }
-        next.run(ctx, info).await
+        // The executor passes each item of a list through here too: an object, wherever it
+        // stands, is counted once.
+        let value = next.run(ctx, info).await?;
+        if matches!(value, Some(Value::Object(_))) && !budget.take(1) {
+            return Err(over_budget());
+        }
+        Ok(value)
     }
+}
+
+fn over_budget() -> ServerError {
+    let mut err = ServerError::new("the answer grew past what the cost limit allows", None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", "QUERY_TOO_EXPENSIVE");
+    err.extensions = Some(extensions);
+    err
 }
 
 #[cfg(test)]
@@ -80,11 +89,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_budget_is_spent_only_when_a_field_goes_without() {
-        let budget = Resolutions::new(2);
-        assert!(budget.take() && budget.take());
-        assert!(!budget.spent(), "all taken, none refused");
-        assert!(!budget.take());
+    fn a_budget_is_spent_only_when_overdrawn() {
+        let budget = Resolutions::new(5);
+        assert!(budget.take(2) && budget.take(3));
+        assert!(!budget.spent(), "all taken, none over");
+        assert!(!budget.take(1));
         assert!(budget.spent());
     }
 }

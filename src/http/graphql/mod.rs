@@ -238,17 +238,15 @@ async fn run(
         endpoint
             .limits
             .max_cost
-            .saturating_mul(answer::RESOLUTIONS_PER_COST),
+            .saturating_mul(answer::OBJECTS_PER_COST),
     );
-    let request = request
-        .data(db)
-        .data(caller)
-        .data(loaders)
-        .data(resolutions.clone());
+    let mut request = request.data(db).data(caller).data(loaders);
+    // A mutation's write is done once it answers: its (priced, small) payload is not cut off.
+    if op_type != Some(OperationType::Mutation) {
+        request = request.data(resolutions.clone());
+    }
     let mut response = state.schema.execute(request).await;
-    // A query over the budget answers nothing else; a mutation's write is done, so its answer
-    // says what it can (the fields left out carry the error).
-    if resolutions.spent() && op_type != Some(OperationType::Mutation) {
+    if resolutions.spent() {
         let err = AppError::TooExpensive {
             message: format!(
                 "the answer grew past what the cost limit allows (its lists were longer than \

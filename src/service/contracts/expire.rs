@@ -119,8 +119,9 @@ impl ContractStep for Expire {
 
     /// Expiring now leaves every partner it applied to in the one state of an expired
     /// partnership: status and stage `EXPIRED`, no open record (the current one expired, pending
-    /// and upcoming ones withdrawn). Every other selected partner is as it was. A scheduled
-    /// expiry's state after names each partner's own record, so it is read.
+    /// and upcoming ones withdrawn: a partner has at most one current record, as every action
+    /// keeps it under the campaign's write lock). Every other selected partner is as it was. A
+    /// scheduled expiry's state after names each partner's own record, so it is read.
     fn known_after(&self, _run: Run<'_>) -> Option<String> {
         self.now.then(|| {
             format!(

@@ -116,7 +116,7 @@ pub async fn release(db: &impl ConnectionTrait) -> AppResult<()> {
         DbBackend::Postgres => "pg_temp",
         _ => "temp",
     };
-    db.execute_unprepared(&format!("DROP TABLE {schema}.contract_targets"))
+    db.execute_unprepared(&format!("DROP TABLE IF EXISTS {schema}.contract_targets"))
         .await?;
     Ok(())
 }
