@@ -30,9 +30,14 @@ pub struct Client {
 
 impl Client {
     pub fn new(app: &TestApp, account: &NewAccount) -> Self {
+        Self::with_authorization(app, TestApp::header_of(account))
+    }
+
+    /// A client sending this `Authorization` header (another user of an account).
+    pub fn with_authorization(app: &TestApp, authorization: String) -> Self {
         Client {
             url: format!("{}/graphql", app.base_url),
-            authorization: TestApp::header_of(account),
+            authorization,
             http: reqwest::Client::new(),
         }
     }

@@ -4,9 +4,9 @@
 
 use partnergraph::domain::UserRole;
 use partnergraph::service::accounts;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::races::{all, rounds};
+use crate::races::{all, rounds, Client};
 use crate::support::{backend_tests, TestApp};
 
 const SET: &str = "mutation($i: SetUserPermissionsInput!) { setUserPermissions(input: $i) {
@@ -28,18 +28,11 @@ async fn administrator(app: &TestApp, account_id: i64, sid: &str, name: &str) ->
     (TestApp::basic(sid, &token), user)
 }
 
-/// `authorization` takes everything but `EDIT_PARTNERS` from `user`; the answer's code.
-async fn take_from(url: String, authorization: String, user: i64) -> String {
-    let body: Value = reqwest::Client::new()
-        .post(url)
-        .header("Authorization", authorization)
-        .json(&json!({ "query": SET, "variables": { "i": { "userId": user.to_string(), "permissions": ["EDIT_PARTNERS"] } } }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+/// `client` takes everything but `EDIT_PARTNERS` from `user`; the answer's code.
+async fn take_from(client: Client, user: i64) -> String {
+    let variables =
+        json!({ "i": { "userId": user.to_string(), "permissions": ["EDIT_PARTNERS"] } });
+    let (_, body) = client.send(SET, variables).await;
     match body["errors"][0]["extensions"]["code"].as_str() {
         Some(code) => code.to_owned(),
         None if body["data"]["setUserPermissions"]["userErrors"] == json!([]) => "OK".to_owned(),
@@ -50,13 +43,12 @@ async fn take_from(url: String, authorization: String, user: i64) -> String {
 backend_tests! {
     async fn two_administrators_cannot_lock_each_other_out(app) {
         let acme = app.seed_account(1, 81).await;
-        let url = format!("{}/graphql", app.base_url);
         for round in 0..rounds(&app, 25) {
             let (a, a_id) = administrator(&app, acme.account_id, &acme.account_sid, &format!("a{round}")).await;
             let (b, b_id) = administrator(&app, acme.account_id, &acme.account_sid, &format!("b{round}")).await;
             let mut answers = all(vec![
-                Box::pin(take_from(url.clone(), a, b_id)),
-                Box::pin(take_from(url.clone(), b, a_id)),
+                Box::pin(take_from(Client::with_authorization(&app, a), b_id)),
+                Box::pin(take_from(Client::with_authorization(&app, b), a_id)),
             ])
             .await;
             answers.sort();

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
 };
-use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, Value};
+use async_graphql::{ServerError, ServerResult, Value};
 
 /// Objects an answer may hold per unit of the cost limit: ten times what the estimates allow.
 pub const OBJECTS_PER_COST: u64 = 10;
@@ -77,11 +77,10 @@ impl Extension for AnswerBudget {
 }
 
 fn over_budget() -> ServerError {
-    let mut err = ServerError::new("the answer grew past what the cost limit allows", None);
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", "QUERY_TOO_EXPENSIVE");
-    err.extensions = Some(extensions);
-    err
+    super::with_code(
+        ServerError::new("the answer grew past what the cost limit allows", None),
+        "QUERY_TOO_EXPENSIVE",
+    )
 }
 
 #[cfg(test)]

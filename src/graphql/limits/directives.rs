@@ -6,7 +6,7 @@
 
 use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
 use async_graphql::parser::Positioned;
-use async_graphql::{ErrorExtensionValues, Pos, ServerError};
+use async_graphql::{Pos, ServerError};
 
 /// The directives a query may use.
 const EXECUTABLE: [&str; 2] = ["skip", "include"];
@@ -85,11 +85,10 @@ fn known(d: &Positioned<Directive>) -> Result<(), ServerError> {
 }
 
 fn invalid(message: String, pos: Pos) -> ServerError {
-    let mut err = ServerError::new(message, Some(pos));
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", "GRAPHQL_VALIDATION_FAILED");
-    err.extensions = Some(extensions);
-    err
+    super::with_code(
+        ServerError::new(message, Some(pos)),
+        "GRAPHQL_VALIDATION_FAILED",
+    )
 }
 
 #[cfg(test)]

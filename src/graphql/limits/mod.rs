@@ -108,6 +108,14 @@ impl Refused {
     }
 }
 
+/// `err` with `extensions.code` set to `code`.
+pub fn with_code(mut err: ServerError, code: &str) -> ServerError {
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code);
+    err.extensions = Some(extensions);
+    err
+}
+
 /// An error of the request as a whole (no location, no path).
 pub fn server_error(err: AppError) -> ServerError {
     let err = async_graphql::Error::from(err);
@@ -128,13 +136,8 @@ pub fn check(
 ) -> Result<Checked, Refused> {
     document::check_text(query, limits).map_err(Refused::Limit)?;
     document::check_variables(variables.values(), limits).map_err(Refused::Limit)?;
-    let mut doc = async_graphql::parser::parse_query(query).map_err(|err| {
-        let mut err = ServerError::from(err);
-        let mut extensions = ErrorExtensionValues::default();
-        extensions.set("code", "GRAPHQL_PARSE_FAILED");
-        err.extensions = Some(extensions);
-        Refused::Parse(err)
-    })?;
+    let mut doc = async_graphql::parser::parse_query(query)
+        .map_err(|err| Refused::Parse(with_code(ServerError::from(err), "GRAPHQL_PARSE_FAILED")))?;
     expansion::check_shape(&doc, limits).map_err(Refused::Limit)?;
     directives::check(&doc).map_err(Refused::Parse)?;
     let (requested, defaults, left_out) =

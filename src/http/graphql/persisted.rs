@@ -9,7 +9,7 @@
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
-use async_graphql::{ErrorExtensionValues, Request, ServerError};
+use async_graphql::{Request, ServerError};
 use async_graphql_value::ConstValue;
 use lru::LruCache;
 use sha2::{Digest, Sha256};
@@ -41,11 +41,7 @@ pub enum Persisted {
 }
 
 fn error(code: &str, message: &str) -> ServerError {
-    let mut err = ServerError::new(message, None);
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", code);
-    err.extensions = Some(extensions);
-    err
+    crate::graphql::limits::with_code(ServerError::new(message, None), code)
 }
 
 impl PersistedQueries {
