@@ -20,7 +20,7 @@ use crate::error::AppResult;
 use crate::service::bulk::{self, Run, Selected};
 use crate::service::partners::columns;
 use crate::service::validation::UserError;
-use crate::service::write::{lock_campaign, write_transaction, Finish};
+use crate::service::write::{lock_campaign_then_now, write_transaction, Finish};
 use crate::service::{activity, views};
 
 use entity::{
@@ -92,9 +92,7 @@ pub async fn field(
     };
     write_transaction(db, &(auth, &found, clock), |txn, &(auth, found, clock)| {
         Box::pin(async move {
-            lock_campaign(txn, found.campaign_id).await?;
-            // Read once the lock is held: the campaign's changes are in the order of their times.
-            let now = clock.now();
+            let now = lock_campaign_then_now(txn, found.campaign_id, clock).await?;
             let Some(field) = live_field(txn, auth, found.id).await? else {
                 return Ok(Finish::Rollback(Err(field_not_found("fieldId", found.id))));
             };

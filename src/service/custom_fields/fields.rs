@@ -14,7 +14,7 @@ use crate::clock::Clock;
 use crate::domain::{CustomFieldDisplayType, UserErrorCode};
 use crate::error::AppResult;
 use crate::service::validation::{Checker, UserError};
-use crate::service::write::{lock_campaign, write_transaction, Finish};
+use crate::service::write::{lock_campaign_then_now, write_transaction, Finish};
 use crate::service::{activity, campaigns, catalog};
 
 use entity::{custom_field, custom_field_option};
@@ -85,9 +85,7 @@ pub async fn create(
         &(auth, &input, &checked, clock),
         |txn, &(auth, input, (name, description, labels), clock)| {
             Box::pin(async move {
-                lock_campaign(txn, input.campaign_id).await?;
-                // Read once the lock is held: the campaign's changes are in the order of their times.
-                let now = clock.now();
+                let now = lock_campaign_then_now(txn, input.campaign_id, clock).await?;
                 let fields = catalog::custom_fields(txn, auth, input.campaign_id).await?;
                 let mut check = Checker::default();
                 if fields.len() >= MAX_FIELDS {
@@ -183,9 +181,7 @@ pub async fn update(
         &(auth, &input, &checked, found.campaign_id, clock),
         |txn, &(auth, input, (name, description), campaign_id, clock)| {
             Box::pin(async move {
-                lock_campaign(txn, campaign_id).await?;
-                // Read once the lock is held: the campaign's changes are in the order of their times.
-                let now = clock.now();
+                let now = lock_campaign_then_now(txn, campaign_id, clock).await?;
                 let fields = catalog::custom_fields(txn, auth, campaign_id).await?;
                 let Some(field) = fields.iter().find(|f| f.id == input.field_id).cloned() else {
                     return Ok(Finish::Rollback(Err(field_not_found(
@@ -252,9 +248,7 @@ pub async fn reorder(
         &(auth, &field_ids, clock),
         |txn, &(auth, ids, clock)| {
             Box::pin(async move {
-                lock_campaign(txn, campaign_id).await?;
-                // Read once the lock is held: the campaign's changes are in the order of their times.
-                let now = clock.now();
+                let now = lock_campaign_then_now(txn, campaign_id, clock).await?;
                 let fields = catalog::custom_fields(txn, auth, campaign_id).await?;
                 let before: Vec<i64> = fields.iter().map(|f| f.id).collect();
                 let mut check = Checker::default();

@@ -23,7 +23,7 @@ use crate::error::AppResult;
 use crate::service::activity;
 use crate::service::bulk::{self, Run, Selected};
 use crate::service::validation::{Checker, UserError};
-use crate::service::write::{lock_campaign, write_transaction, Finish};
+use crate::service::write::{lock_campaign_then_now, write_transaction, Finish};
 
 use entity::{
     campaign_partner as cp, custom_field, custom_field_answer_option as cfao, custom_field_option,
@@ -91,9 +91,7 @@ pub async fn add(
         &(auth, &found, &label, clock),
         |txn, &(auth, found, label, clock)| {
             Box::pin(async move {
-                lock_campaign(txn, found.campaign_id).await?;
-                // Read once the lock is held: the campaign's changes are in the order of their times.
-                let now = clock.now();
+                let now = lock_campaign_then_now(txn, found.campaign_id, clock).await?;
                 let Some(field) = live_field(txn, auth, found.id).await? else {
                     return Ok(Finish::Rollback(Err(field_not_found("fieldId", found.id))));
                 };
@@ -172,9 +170,7 @@ pub async fn rename(
         &(auth, found.campaign_id, &label, clock),
         |txn, &(auth, campaign_id, label, clock)| {
             Box::pin(async move {
-                lock_campaign(txn, campaign_id).await?;
-                // Read once the lock is held: the campaign's changes are in the order of their times.
-                let now = clock.now();
+                let now = lock_campaign_then_now(txn, campaign_id, clock).await?;
                 let Some((option, field)) = live_option(txn, auth, option_id).await? else {
                     return Ok(Finish::Rollback(Err(option_not_found(option_id))));
                 };
@@ -225,9 +221,7 @@ pub async fn reorder(
         &(auth, found.campaign_id, &option_ids, clock),
         |txn, &(auth, campaign_id, ids, clock)| {
             Box::pin(async move {
-                lock_campaign(txn, campaign_id).await?;
-                // Read once the lock is held: the campaign's changes are in the order of their times.
-                let now = clock.now();
+                let now = lock_campaign_then_now(txn, campaign_id, clock).await?;
                 let Some(field) = live_field(txn, auth, field_id).await? else {
                     return Ok(Finish::Rollback(Err(field_not_found("fieldId", field_id))));
                 };
@@ -286,9 +280,7 @@ pub async fn remove(
         &(auth, found.campaign_id, clock),
         |txn, &(auth, campaign_id, clock)| {
             Box::pin(async move {
-                lock_campaign(txn, campaign_id).await?;
-                // Read once the lock is held: the campaign's changes are in the order of their times.
-                let now = clock.now();
+                let now = lock_campaign_then_now(txn, campaign_id, clock).await?;
                 let Some((option, field)) = live_option(txn, auth, option_id).await? else {
                     return Ok(Finish::Rollback(Err(option_not_found(option_id))));
                 };

@@ -27,6 +27,18 @@ pub async fn lock_campaign(db: &impl ConnectionTrait, campaign_id: i64) -> AppRe
     Ok(())
 }
 
+/// Takes the write lock of `campaign_id` ([`lock_campaign`]), then reads the time from `clock`:
+/// the campaign's changes happen in the order of their times (one that waited for the lock is
+/// not timed before the change it waited for).
+pub async fn lock_campaign_then_now(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    clock: &crate::clock::Clock,
+) -> AppResult<chrono::DateTime<chrono::Utc>> {
+    lock_campaign(db, campaign_id).await?;
+    Ok(clock.now())
+}
+
 /// The lock's key: the space in the high bits, the campaign id in the low 48. Two campaigns
 /// whose ids agree in the low 48 bits would share a lock — only ever a wait, never a wrong write.
 pub fn key(campaign_id: i64) -> i64 {

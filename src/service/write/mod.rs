@@ -17,7 +17,7 @@ use sea_orm::{TransactionSession, TransactionTrait};
 
 use crate::error::{AppError, AppResult};
 
-pub use lock::{key as campaign_lock_key, lock_campaign};
+pub use lock::{key as campaign_lock_key, lock_campaign, lock_campaign_then_now};
 pub use retry::{is_retryable, Backoff, MAX_ATTEMPTS};
 pub use scratch::analyze_filled;
 
