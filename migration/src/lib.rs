@@ -40,6 +40,7 @@ mod m20261201_000034_group_entries_in_campaign;
 mod m20261201_000035_folded_answer_text;
 mod m20261201_000036_sigma_folding;
 mod m20261201_000037_unread_activity_index;
+mod m20261202_000038_stage_copy_pause;
 
 /// Runs the partnergraph migrations in order.
 pub struct Migrator;
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000035_folded_answer_text::Migration),
             Box::new(m20261201_000036_sigma_folding::Migration),
             Box::new(m20261201_000037_unread_activity_index::Migration),
+            Box::new(m20261202_000038_stage_copy_pause::Migration),
         ]
     }
 }

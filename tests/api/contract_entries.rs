@@ -10,6 +10,9 @@ use crate::support::backend_tests;
 const ENTRIES: &str = "query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) {
   activity(actions: [\"CONTRACT_EXPIRED\"], first: 10) { nodes { before after } } } }";
 
+const LATEST: &str = "query($c: ID!, $p: ID!) { partner(campaignId: $c, id: $p) {
+  activity(first: 2) { nodes { action before after } } } }";
+
 backend_tests! {
     async fn an_expiry_now_records_the_expired_state_and_nothing_for_the_skipped(app) {
         let acme = app.seed_account(40, 95).await;
@@ -46,5 +49,51 @@ backend_tests! {
         let skipped = entries(chosen[2]).await;
         assert_eq!(skipped.len(), 1, "only the first expiry's entry: {skipped:?}");
         assert_eq!(skipped[0]["after"], after);
+    }
+
+    /// A switch knows each switched partner's state after it without reading it again: the
+    /// state the next action reads as its `before` (a suspension's, here) is the very state the
+    /// switch's entry recorded as its `after` — switched now (temporary, with a fallback),
+    /// scheduled (over an earlier scheduled switch), proposed.
+    async fn a_switch_records_the_state_the_next_action_reads(app) {
+        let acme = app.seed_account(40, 96).await;
+        let campaign = acme.campaign_ids[0];
+        let templates = template_ids(&app, &acme, campaign).await;
+        let (target, fallback) = (templates[templates.len() - 1], templates[0]);
+        let chosen = active_not_on(&app, &acme, campaign, target, 4).await;
+        let (now, scheduled, proposed, twice) = (chosen[0], chosen[1], chosen[2], chosen[3]);
+        let to = |extra: serde_json::Value| {
+            let mut input = json!({ "templateId": target.to_string() });
+            input.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            input
+        };
+        let switched = switch(&app, &acme, with(base(campaign, ids(&[now])), to(json!({
+            "endDate": day(30), "fallbackTemplateId": fallback.to_string() })))).await;
+        assert_eq!(counts(&switched), (1, 1, vec![]));
+        let first = switch(&app, &acme, with(base(campaign, ids(&[scheduled, twice])), to(json!({ "effectiveDate": day(5) })))).await;
+        assert_eq!(counts(&first), (2, 2, vec![]));
+        let again = switch(&app, &acme, with(base(campaign, ids(&[twice])), to(json!({ "effectiveDate": day(6) })))).await;
+        assert_eq!(counts(&again), (1, 1, vec![]));
+        let proposal = switch(&app, &acme, with(base(campaign, ids(&[proposed])), to(json!({ "approval": "PROPOSE" })))).await;
+        assert_eq!(counts(&proposal), (1, 1, vec![]));
+
+        let suspended = standing(&app, &acme, true, base(campaign, ids(&chosen))).await;
+        assert_eq!(counts(&suspended), (4, 4, vec![]));
+        for p in chosen {
+            let data = app.data_as(&acme, LATEST, json!({ "c": campaign.to_string(), "p": p.to_string() })).await;
+            let nodes = data["partner"]["activity"]["nodes"].as_array().unwrap().clone();
+            assert_eq!(nodes[0]["action"], "CONTRACT_STANDING_CHANGED", "{nodes:?}");
+            assert_eq!(nodes[1]["action"], "CONTRACT_SWITCHED", "{nodes:?}");
+            assert_eq!(nodes[1]["after"], nodes[0]["before"], "partner {p}: the switch's state after is the state read next");
+            assert_ne!(nodes[1]["before"], nodes[1]["after"]);
+        }
+        let data = app.data_as(&acme, LATEST, json!({ "c": campaign.to_string(), "p": now.to_string() })).await;
+        let after = &data["partner"]["activity"]["nodes"][1]["after"];
+        assert_eq!(after["template"], target, "{after}");
+        assert!(after["ends"].is_string() && after["current"].is_i64(), "{after}");
+        let data = app.data_as(&acme, LATEST, json!({ "c": campaign.to_string(), "p": twice.to_string() })).await;
+        let switch_entry = &data["partner"]["activity"]["nodes"][1];
+        assert_eq!(switch_entry["before"]["open"], switch_entry["after"]["open"], "the earlier switch withdrawn: {switch_entry}");
+        assert_ne!(switch_entry["before"]["upcoming"], switch_entry["after"]["upcoming"]);
     }
 }

@@ -72,6 +72,7 @@ mod schema_codegen;
 mod sdl;
 mod serve;
 mod slow_clients;
+mod stage_copy;
 mod statements;
 mod stored_values;
 mod tenancy;

@@ -91,6 +91,14 @@ pub trait BulkAction: Send + Sync {
     /// campaign) leaves the triggers on, which log nothing for it.
     const CHANGES_FACETS: bool = true;
 
+    /// Whether this action, as asked, may change relationship stages (an expiry now, an
+    /// accepted proposal): with [`Self::CHANGES_FACETS`], the stage copy is then paused while it
+    /// writes and copied once for the partners it changed ([`changes::paused`]). An action that
+    /// says `false` must not change a stage (the copy would keep the old one).
+    fn changes_stages(&self) -> bool {
+        false
+    }
+
     /// Permissions the action needs besides [`Self::PERMISSION`] for what it was asked (an
     /// expiry that also withdraws switches needs `MANAGE_CONTRACTS`): checked with it, first.
     fn also_requires(&self) -> &'static [Permission] {
@@ -305,7 +313,7 @@ pub async fn execute<A: BulkAction>(
             Ok((counts, affected))
         };
         let (counts, affected) = if A::CHANGES_FACETS {
-            changes::paused(txn, run.campaign_id, write).await?
+            changes::paused(txn, run.campaign_id, action.changes_stages(), write).await?
         } else {
             write.await?
         };

@@ -159,7 +159,7 @@ async fn apply_campaign(
     db.execute_unprepared(create).await?;
     db.execute_unprepared(index).await?;
     // Each round logs its partners for the facet index itself (`bulk::changes`).
-    let applied = changes::paused(db, c, async {
+    let applied = changes::paused(db, c, true, async {
         let mut applied = Applied::default();
         for _ in 0..MAX_ROUNDS {
             let Some(round) = round::apply(db, c, now).await? else {

@@ -108,6 +108,11 @@ impl ContractStep for Expire {
         super::check_comment(self.comment.as_deref(), check);
     }
 
+    /// Expiring now makes the stage `EXPIRED`; a scheduled expiry changes no stage yet.
+    fn changes_stages(&self) -> bool {
+        self.now
+    }
+
     /// Withdrawing switches and proposals is managing contracts.
     fn also_requires(&self) -> &'static [Permission] {
         if self.withdraw_pending_switches {

@@ -58,6 +58,11 @@ pub trait ContractStep: Send + Sync {
     /// Checks of the input alone.
     fn validate(&self, _check: &mut Checker) {}
 
+    /// Whether it may change relationship stages ([`BulkAction::changes_stages`]).
+    fn changes_stages(&self) -> bool {
+        false
+    }
+
     /// Checks against the database, under the campaign's write lock.
     fn check<'a>(
         &'a self,
@@ -98,6 +103,10 @@ impl<T: ContractStep> BulkAction for T {
 
     fn validate(&self, check: &mut Checker) {
         ContractStep::validate(self, check)
+    }
+
+    fn changes_stages(&self) -> bool {
+        ContractStep::changes_stages(self)
     }
 
     /// The campaign's due scheduled changes first, so the action starts from the state the
@@ -217,6 +226,47 @@ pub(crate) fn state_without_records(status: &str, stage: &str) -> String {
         stage,
         &records_of(std::array::from_fn(|_| "'null'".to_owned())),
     )
+}
+
+/// Every key of a state, in order: the relationship row's, then [`RECORD_KEYS`].
+pub(crate) const STATE_KEYS: [&str; 9] = [
+    "contractStatus",
+    "stage",
+    "current",
+    "template",
+    "ends",
+    "expires",
+    "open",
+    "upcoming",
+    "pending",
+];
+
+/// SQL of the JSON text of `key`'s value in the state text `state` ([`json::member`]).
+pub(crate) fn state_member(backend: sea_orm::DbBackend, state: &str, key: &str) -> String {
+    let next = STATE_KEYS.iter().skip_while(|k| **k != key).nth(1).copied();
+    json::member(backend, state, key, next)
+}
+
+/// SQL of a state text that is `state`'s (SQL) up to its member `values[0].0`, and from there on
+/// the members `values` (each SQL of JSON text), which must be the state's last ones, in order:
+/// one search of the text for where they start.
+pub(crate) fn state_from<const N: usize>(
+    backend: sea_orm::DbBackend,
+    state: &str,
+    values: [(&str, String); N],
+) -> String {
+    let first = values.first().map_or("", |(key, _)| *key);
+    debug_assert!(STATE_KEYS.ends_with(&values.each_ref().map(|(key, _)| *key)));
+    let find = match backend {
+        sea_orm::DbBackend::Postgres => format!("strpos(({state}), ',\"{first}\":')"),
+        _ => format!("instr(({state}), ',\"{first}\":')"),
+    };
+    let mut sql = format!("substr(({state}), 1, {find} - 1)");
+    for (key, value) in &values {
+        sql.push_str(&format!(" || ',\"{key}\":' || {value}"));
+    }
+    sql.push_str(" || '}'");
+    sql
 }
 
 /// The keys of a state's part read from the open contract records, in order.

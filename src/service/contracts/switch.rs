@@ -13,7 +13,7 @@ use super::Skipped;
 use crate::auth::Permission;
 use crate::domain::{ApprovalOption, UserErrorCode};
 use crate::error::AppResult;
-use crate::service::bulk::Run;
+use crate::service::bulk::{fixed, Run};
 use crate::service::validation::Checker;
 
 /// The terms switched to.
@@ -160,12 +160,24 @@ impl Switch {
             ],
         )
         .await? as i64;
+        // Each target's new record, once, for its history entry and its state after
+        // ([`ContractStep::known_after`]). (Drawing the ids from PostgreSQL's sequence first
+        // took longer than this lookup: `nextval` 90,000 times, 0.35 s.)
+        exec(
+            db,
+            &format!(
+                "UPDATE contract_targets SET new_id = ({})",
+                sql::newest_record(run, status)
+            ),
+            vec![],
+        )
+        .await?;
         sql::record(
             db,
             run,
             History {
                 action,
-                contract: &sql::newest_record(run, status),
+                contract: "contract_targets.new_id",
                 template: &template_id.to_string(),
                 effective: start,
                 effective_sql: None,
@@ -254,6 +266,71 @@ impl ContractStep for Switch {
             }
             Ok(())
         })
+    }
+
+    /// Every partner switched has a new record (`contract_targets.new_id`) and keeps the rest:
+    /// switched now, the new record is the current one, with the switch's template and end,
+    /// and nothing else is open (the old record replaced, proposals and scheduled switches
+    /// withdrawn; no expiry, as a partner with one is skipped); scheduled or proposed, the new
+    /// record is the partner's one upcoming switch or proposal (an older one withdrawn) beside
+    /// what it had. The kept parts are the snapshot's own text; every partner not switched is
+    /// as it was.
+    fn known_after(&self, run: Run<'_>) -> Option<String> {
+        let before = format!("{}.before", fixed::TABLE);
+        let kept = |key: &str| super::state_member(run.backend, &before, key);
+        let new_id = "CAST(contract_targets.new_id AS TEXT)".to_owned();
+        let null = || "'null'".to_owned();
+        let after = match self.now_or_later(run.now).0 {
+            "ACTIVE" => {
+                // The terms of every new record (a new template's id is the run's own).
+                let template = "CAST((SELECT template_id FROM partner_contracts WHERE id = \
+                     (SELECT MIN(new_id) FROM contract_targets)) AS TEXT)"
+                    .to_owned();
+                let ends = self.end.map_or_else(null, |end| {
+                    format!("'\"{}\"'", end.format("%Y-%m-%dT%H:%M:%SZ"))
+                });
+                super::state_from(
+                    run.backend,
+                    &before,
+                    [
+                        ("current", new_id),
+                        ("template", template),
+                        ("ends", ends),
+                        ("expires", null()),
+                        ("open", "'100'".to_owned()),
+                        ("upcoming", null()),
+                        ("pending", null()),
+                    ],
+                )
+            }
+            status => {
+                let (key, weight) = if status == "UPCOMING" {
+                    ("upcoming", 10)
+                } else {
+                    ("pending", 1)
+                };
+                let open = format!(
+                    "CAST(COALESCE(CAST(NULLIF({open}, 'null') AS INTEGER), 0) \
+                     + CASE WHEN {replaced} = 'null' THEN {weight} ELSE 0 END AS TEXT)",
+                    open = kept("open"),
+                    replaced = kept(key),
+                );
+                let value = |k: &str| if k == key { new_id.clone() } else { kept(k) };
+                super::state_from(
+                    run.backend,
+                    &before,
+                    [
+                        ("open", open),
+                        ("upcoming", value("upcoming")),
+                        ("pending", value("pending")),
+                    ],
+                )
+            }
+        };
+        Some(format!(
+            "COALESCE((SELECT {after} FROM contract_targets WHERE contract_targets.partner_id = {}), {before})",
+            fixed::PARTNER,
+        ))
     }
 
     fn input(&self) -> serde_json::Value {

@@ -1,5 +1,6 @@
 //! The partners of a fixed selection a contract action applies to: `contract_targets`
-//! (`partner_id`, the contract record the action starts from, and why a partner is skipped),
+//! (`partner_id`, the contract record the action starts from, why a partner is skipped, and the
+//! id of the record a switch creates for it, `new_id`),
 //! filled and classified in a constant number of statements whatever the selection's size.
 
 use sea_orm::{ConnectionTrait, DbBackend, Value};
@@ -41,11 +42,11 @@ pub async fn pick(db: &impl ConnectionTrait, campaign_id: i64, t: Targeting) -> 
     let create = match db.get_database_backend() {
         DbBackend::Postgres => {
             "CREATE TEMPORARY TABLE contract_targets (partner_id BIGINT PRIMARY KEY, \
-             record_id BIGINT, reason TEXT) ON COMMIT DROP"
+             record_id BIGINT, reason TEXT, new_id BIGINT) ON COMMIT DROP"
         }
         _ => {
             "CREATE TEMPORARY TABLE contract_targets (partner_id INTEGER PRIMARY KEY, \
-             record_id INTEGER, reason TEXT)"
+             record_id INTEGER, reason TEXT, new_id INTEGER)"
         }
     };
     db.execute_unprepared(create).await?;
