@@ -1,5 +1,6 @@
-//! Lets a bulk write pause the stage copy's row trigger on PostgreSQL (`000028`), as it pauses
-//! the change log (`000033`), and copy the stages it wrote once, set-based, before it ends
+//! Lets a bulk write that changes many relationship stages (an expiry now) pause the stage
+//! copy's row trigger on PostgreSQL (`000028`), as it pauses the change log (`000033`), and copy
+//! the stages of the partners it logged once, set-based, before it ends
 //! (`partnergraph::service::bulk::changes`). The trigger runs its function once per row whose
 //! stage changed: an expiry of 100,000 partners spent 1.4 s of its 2.1 s relationship-row update
 //! there; paused, the update took 0.65 s and the one copying statement 0.75 s (`psql`, a million

@@ -85,6 +85,17 @@ backend_tests! {
             assert_eq!(nodes[0]["action"], "CONTRACT_STANDING_CHANGED", "{nodes:?}");
             assert_eq!(nodes[1]["action"], "CONTRACT_SWITCHED", "{nodes:?}");
             assert_eq!(nodes[1]["after"], nodes[0]["before"], "partner {p}: the switch's state after is the state read next");
+            // The very text: the engine compares states as text.
+            let details = app.texts(&format!(
+                "SELECT details FROM activity_log WHERE campaign_id = {campaign} AND partner_id = {p} ORDER BY id DESC LIMIT 2"
+            )).await;
+            let state = |details: &Option<String>, key: &str| {
+                let details = details.clone().unwrap();
+                let start = details.find(&format!("\"{key}\":")).unwrap() + key.len() + 3;
+                let end = start + details[start..].find('}').unwrap() + 1;
+                details[start..end].to_owned()
+            };
+            assert_eq!(state(&details[1], "after"), state(&details[0], "before"), "partner {p}");
             assert_ne!(nodes[1]["before"], nodes[1]["after"]);
         }
         let data = app.data_as(&acme, LATEST, json!({ "c": campaign.to_string(), "p": now.to_string() })).await;

@@ -1,14 +1,14 @@
 //! The stage copy (`campaign_partner_stages`, which the list's stage sort walks) follows every
-//! bulk write that changes relationship stages: an expiry now and the scheduled-change runner's
-//! expiries. On PostgreSQL those writes pause the copy's row trigger and copy the stages once at
-//! their end (migration 000038); the pause ends with the write, so a later single-row update is
-//! copied by the trigger again.
+//! bulk write that changes relationship stages: an expiry now (which on PostgreSQL pauses the
+//! copy's row trigger and copies the stages once at its end, migration 000038) and the
+//! scheduled-change runner's expiries (the trigger on). The pause ends with the write, so a later
+//! single-row update is copied by the trigger again.
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
 use crate::contract_support::*;
-use crate::support::{backend_tests, TestApp};
+use crate::support::{backend_tests, Backend, TestApp};
 
 /// Partners of the campaign whose copied stage differs from their row's, as `partner:row/copy`.
 async fn copy_differences(app: &TestApp, campaign: i64) -> Vec<String> {
@@ -121,5 +121,28 @@ backend_tests! {
             .unwrap();
         assert_eq!(copied_stage(&app, campaign, active[0]).await, "JOINED");
         assert_eq!(copy_differences(&app, campaign).await, Vec::<String>::new());
+
+        // PostgreSQL's trigger honours the pause, within the transaction that set it.
+        if matches!(app.backend(), Backend::Postgres) {
+            let txn = app.db.begin().await.unwrap();
+            txn.execute_unprepared("SELECT set_config('partnergraph.stage_copy', 'paused', true)").await.unwrap();
+            let update = format!(
+                "UPDATE campaign_partners SET relationship_stage = 'EXPIRED' WHERE campaign_id = {campaign} AND partner_id = {}",
+                active[0]
+            );
+            txn.execute_unprepared(&update).await.unwrap();
+            let copied = format!(
+                "SELECT s.relationship_stage FROM campaign_partner_stages s JOIN campaign_partners cp \
+                 ON cp.id = s.id WHERE cp.campaign_id = {campaign} AND cp.partner_id = {}",
+                active[0]
+            );
+            let stage = |row: Option<sea_orm::QueryResult>| row.unwrap().try_get_by_index::<String>(0).unwrap();
+            let read = || sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, copied.clone());
+            assert_eq!(stage(txn.query_one_raw(read()).await.unwrap()), "JOINED", "paused: not copied");
+            txn.execute_unprepared("SELECT set_config('partnergraph.stage_copy', '', true)").await.unwrap();
+            txn.execute_unprepared(&update.replace("'EXPIRED'", "'NEGOTIATING'")).await.unwrap();
+            assert_eq!(stage(txn.query_one_raw(read()).await.unwrap()), "NEGOTIATING", "resumed: copied");
+            txn.rollback().await.unwrap();
+        }
     }
 }

@@ -8,8 +8,8 @@
 //! Writes to other campaigns in the same transaction (an invitation's) are logged by the
 //! triggers as always.
 //!
-//! A write that may change relationship stages pauses the stage copy too (PostgreSQL, migration
-//! 000038): the copy's row trigger (`campaign_partner_stages`, one function call per row whose
+//! A write that changes most of its partners' relationship stages (an expiry now) pauses the
+//! stage copy too (PostgreSQL, migration 000038): the copy's row trigger (`campaign_partner_stages`, one function call per row whose
 //! stage changed: 1.4 s of an expiry of 100,000 partners) is off for the transaction while the
 //! write runs, and the stages of the partners the write logged are copied once, set-based, at
 //! its end (0.75 s). SQLite's trigger is its own row trigger, with no function call: it copies
@@ -25,8 +25,9 @@ use crate::service::contracts::sql::exec;
 
 /// Runs `write` with the triggers' logging of `campaign_id` paused, and ends the pause before
 /// its result is returned, so no pause outlives it. `write` logs what it changed with [`log`].
-/// With `stages` (the write may change relationship stages) the stage copy's trigger is paused
-/// too on PostgreSQL, and the stages of the partners `write` logged are copied once it is done.
+/// With `stages` (the write changes many relationship stages) the stage copy's trigger is
+/// paused too on PostgreSQL, and the stages of the partners `write` logged are copied once it is
+/// done.
 /// After an error the pause is ended as far as the transaction still can (SQLite's goes on
 /// after a failed statement; PostgreSQL's is aborted and rolls back, taking the pause with it),
 /// and `write`'s own error is returned: a deadlock stays a deadlock (retried), a statement
@@ -48,17 +49,16 @@ where
     )
     .await?;
     let stages = stages && db.get_database_backend() == DbBackend::Postgres;
-    let logged_after = if stages {
-        Some(stage_copy::pause(db, campaign_id).await?)
-    } else {
-        None
-    };
-    let mut result = write.await;
-    if let (Ok(_), Some(version)) = (&result, logged_after) {
-        if let Err(e) = stage_copy::copy_logged(db, campaign_id, version).await {
-            result = Err(e);
+    let result = async {
+        if !stages {
+            return write.await;
         }
+        let version = stage_copy::pause(db, campaign_id).await?;
+        let value = write.await?;
+        stage_copy::copy_logged(db, campaign_id, version).await?;
+        Ok(value)
     }
+    .await;
     let resumed = async {
         if stages {
             stage_copy::resume(db).await?;

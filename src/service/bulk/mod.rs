@@ -91,10 +91,12 @@ pub trait BulkAction: Send + Sync {
     /// campaign) leaves the triggers on, which log nothing for it.
     const CHANGES_FACETS: bool = true;
 
-    /// Whether this action, as asked, may change relationship stages (an expiry now, an
-    /// accepted proposal): with [`Self::CHANGES_FACETS`], the stage copy is then paused while it
-    /// writes and copied once for the partners it changed ([`changes::paused`]). An action that
-    /// says `false` must not change a stage (the copy would keep the old one).
+    /// Whether this action, as asked, changes the relationship stage of most partners it
+    /// changes (an expiry now). With [`Self::CHANGES_FACETS`], the stage copy's row trigger is
+    /// then paused while it writes (PostgreSQL), and the stages of every partner it logged are
+    /// copied once at its end ([`changes::paused`]): one set-based copy instead of a trigger call
+    /// per row. The copy visits every logged partner, so an action that changes a few stages or
+    /// none keeps the trigger (`false`, the default); either way the copy ends up right.
     fn changes_stages(&self) -> bool {
         false
     }

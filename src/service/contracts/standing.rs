@@ -231,11 +231,6 @@ impl ContractStep for AnswerProposal {
         serde_json::json!({ "accept": self.accept })
     }
 
-    /// An accepted first contract makes the partner `JOINED`.
-    fn changes_stages(&self) -> bool {
-        self.accept
-    }
-
     fn write<'a>(
         &'a self,
         db: &'a DatabaseTransaction,
