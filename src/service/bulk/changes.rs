@@ -9,10 +9,10 @@
 //! triggers as always.
 //!
 //! A write that changes most of its partners' relationship stages (an expiry now) pauses the
-//! stage copy too (PostgreSQL, migration 000038): the copy's row trigger (`campaign_partner_stages`, one function call per row whose
-//! stage changed: 1.4 s of an expiry of 100,000 partners) is off for the transaction while the
-//! write runs, and the stages of the partners the write logged are copied once, set-based, at
-//! its end (0.75 s). SQLite's trigger is its own row trigger, with no function call: it copies
+//! stage copy too (PostgreSQL, migration 000038): the copy's row trigger
+//! (`campaign_partner_stages`, one function call per row whose stage changed: 1.4 s of an
+//! expiry of 100,000 partners) is off for the transaction while the write runs, and the stages
+//! of the partners the write logged are copied once, set-based, at its end (0.75–0.97 s). SQLite's trigger is its own row trigger, with no function call: it copies
 //! as always. A paused write changes no row's campaign or partner (the trigger would follow
 //! those too): no bulk write does.
 

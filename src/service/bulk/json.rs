@@ -72,10 +72,7 @@ pub fn day(backend: DbBackend, expr: &str) -> String {
 /// partner's state after it takes the parts it leaves unchanged from the snapshot; parsing the
 /// snapshot as JSON for each part took longer than reading the state again.
 pub fn member(backend: DbBackend, object: &str, key: &str, next: Option<&str>) -> String {
-    let find = |text: &str| match backend {
-        DbBackend::Postgres => format!("strpos(({object}), '{text}')"),
-        _ => format!("instr(({object}), '{text}')"),
-    };
+    let find = |text: &str| position(backend, object, text);
     let marker = format!("\"{key}\":");
     let from = format!("{} + {}", find(&marker), marker.len());
     let to = match next {
@@ -83,6 +80,15 @@ pub fn member(backend: DbBackend, object: &str, key: &str, next: Option<&str>) -
         None => format!("length(({object}))"),
     };
     format!("substr(({object}), {from}, {to} - ({from}))")
+}
+
+/// SQL of where the text `needle` (no single quote) first occurs in the text `text`
+/// (SQL), from 1; 0 when it does not.
+pub fn position(backend: DbBackend, text: &str, needle: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("strpos(({text}), '{needle}')"),
+        _ => format!("instr(({text}), '{needle}')"),
+    }
 }
 
 /// A sorted JSON array of the integers `column` of `from_where` (`FROM ... WHERE ...`).

@@ -58,7 +58,8 @@ pub trait ContractStep: Send + Sync {
     /// Checks of the input alone.
     fn validate(&self, _check: &mut Checker) {}
 
-    /// Whether it may change relationship stages ([`BulkAction::changes_stages`]).
+    /// Whether, as asked, it changes the relationship stage of most partners it changes
+    /// ([`BulkAction::changes_stages`]).
     fn changes_stages(&self) -> bool {
         false
     }
@@ -257,10 +258,7 @@ pub(crate) fn state_from<const N: usize>(
 ) -> String {
     let first = values.first().map_or("", |(key, _)| *key);
     debug_assert!(STATE_KEYS.ends_with(&values.each_ref().map(|(key, _)| *key)));
-    let find = match backend {
-        sea_orm::DbBackend::Postgres => format!("strpos(({state}), ',\"{first}\":')"),
-        _ => format!("instr(({state}), ',\"{first}\":')"),
-    };
+    let find = json::position(backend, state, &format!(",\"{first}\":"));
     let mut sql = format!("substr(({state}), 1, {find} - 1)");
     for (key, value) in &values {
         sql.push_str(&format!(" || ',\"{key}\":' || {value}"));
