@@ -93,10 +93,10 @@ pub trait BulkAction: Send + Sync {
 
     /// Whether this action, as asked, changes the relationship stage of most partners it
     /// changes (an expiry now). With [`Self::CHANGES_FACETS`], the stage copy's row trigger is
-    /// then paused while it writes (PostgreSQL), and the stages of every partner it logged are
-    /// copied once at its end ([`changes::paused`]): one set-based copy instead of a trigger call
-    /// per row. The copy visits every logged partner, so an action that changes a few stages or
-    /// none keeps the trigger (`false`, the default); either way the copy ends up right.
+    /// then paused while it writes (PostgreSQL), and the action must change stages only through
+    /// [`changes::update_rows`] (given `true`), whose one statement copies the stages of the rows
+    /// it changed: a set-based copy instead of a trigger call per row. An action that changes a
+    /// few stages or none keeps the trigger (`false`, the default).
     fn changes_stages(&self) -> bool {
         false
     }

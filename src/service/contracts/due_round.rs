@@ -89,13 +89,7 @@ pub(super) async fn apply(
             among(&format!("{t}.id"), &of("LAPSE", "id"))
         )
     };
-    applied.lapsed = withdraw(
-        db,
-        now,
-        &history("REVERTED", "p.end_date", &lapsing("p")),
-        &lapsing("partner_contracts"),
-    )
-    .await?;
+    applied.lapsed = withdraw(db, c, now, "p.end_date", &lapsing).await?;
 
     // 1. What ends. (A partner has one change in a round: the order of the steps does not
     //    decide between a partner's changes, the time they fell due does.)
@@ -208,13 +202,7 @@ pub(super) async fn apply(
             among(&format!("{t}.partner_id"), &expired_partners)
         )
     };
-    withdraw(
-        db,
-        now,
-        &history("REVERTED", withdrawn_at, &pending("p")),
-        &pending("partner_contracts"),
-    )
-    .await?;
+    withdraw(db, c, now, withdrawn_at, &pending).await?;
 
     // 2. Switches. One for a partner whose partnership expired meanwhile is withdrawn; the
     //    others take over the current contract's standing (active or suspended) and a
@@ -230,13 +218,7 @@ pub(super) async fn apply(
             current(&format!("{t}.partner_id"))
         )
     };
-    withdraw(
-        db,
-        now,
-        &history("REVERTED", withdrawn_at, &orphaned("p")),
-        &orphaned("partner_contracts"),
-    )
-    .await?;
+    withdraw(db, c, now, withdrawn_at, &orphaned).await?;
     db.execute_unprepared(
         "DELETE FROM due_records WHERE kind = 'SWITCH' AND NOT EXISTS \
          (SELECT 1 FROM partner_contracts p WHERE p.id = due_records.id AND p.status = 'UPCOMING')",
@@ -263,13 +245,7 @@ pub(super) async fn apply(
             among(&format!("{t}.partner_id"), switching_partners)
         )
     };
-    withdraw(
-        db,
-        now,
-        &history("REVERTED", withdrawn_at, &overridden("p")),
-        &overridden("partner_contracts"),
-    )
-    .await?;
+    withdraw(db, c, now, withdrawn_at, &overridden).await?;
     // A scalar lookup, not EXISTS: as a semi-join PostgreSQL probed the records by campaign and
     // partner only and filtered every record of the partner's history for its status (4.9 s
     // for 100,000 switching partners with 35 records each).
@@ -300,17 +276,17 @@ pub(super) async fn apply(
         at(),
     )
     .await?;
-    applied.switched = exec(
-        db,
-        &format!(
-            "UPDATE partner_contracts SET updated_at = $1, status = CASE WHEN id IN ({}) \
-             THEN 'SUSPENDED' ELSE 'ACTIVE' END WHERE {}",
-            of("SWITCH_SUSPENDED", "id"),
-            among("id", switching)
-        ),
-        at(),
-    )
-    .await?;
+    let suspended = of("SWITCH_SUSPENDED", "id");
+    let status =
+        format!("status = CASE WHEN id IN ({suspended}) THEN 'SUSPENDED' ELSE 'ACTIVE' END");
+    let switch = Change {
+        set: &status,
+        action: "SWITCH_APPLIED",
+        effective: "p.start_date",
+    };
+    applied.switched = switch
+        .apply(db, c, now, &|t: &str| among(&format!("{t}.id"), switching))
+        .await?;
     exec(
         db,
         // A late run: the partner joined when the contract started, not at the run.
@@ -323,32 +299,79 @@ pub(super) async fn apply(
         at(),
     )
     .await?;
-    exec(
-        db,
-        &history("SWITCH_APPLIED", "p.start_date", &among("p.id", switching)),
-        with_flag(),
-    )
-    .await?;
     Ok(Some(applied))
 }
 
-/// Withdraws the records meeting `condition` (SQL over `partner_contracts`) at `now`, after
-/// writing their `REVERTED` entries (`entries`: the runner's [`entries`] of the same records).
+/// Withdraws the records of campaign `c` meeting `condition` (SQL over the `partner_contracts`
+/// row under the alias it is given) at `now`, with a `REVERTED` entry each, effective at
+/// `effective` (SQL over the record `p`).
 async fn withdraw(
     db: &impl ConnectionTrait,
+    c: i64,
     now: DateTime<Utc>,
-    entries: &str,
-    condition: &str,
+    effective: &str,
+    condition: &(dyn Fn(&str) -> String + Sync),
 ) -> AppResult<u64> {
-    exec(db, entries, vec![now.into(), false.into()]).await?;
-    exec(
-        db,
-        &format!(
-            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {condition}"
-        ),
-        vec![now.into()],
-    )
-    .await
+    let change = Change {
+        set: "status = 'WITHDRAWN'",
+        action: "REVERTED",
+        effective,
+    };
+    change.apply(db, c, now, condition).await
+}
+
+/// An update of contract records by the runner, with a history entry about each record.
+struct Change<'a> {
+    /// SQL of the columns set (besides `updated_at`, the time).
+    set: &'a str,
+    /// The entries' action.
+    action: &'a str,
+    /// SQL of when the change takes effect, over the record `p` (before the update).
+    effective: &'a str,
+}
+
+impl Change<'_> {
+    /// Applies the change to the records of campaign `c` meeting `condition` (SQL over the
+    /// `partner_contracts` row under the alias it is given) at `now`; returns how many. On
+    /// PostgreSQL one statement: the entries are written from the rows the update returns, so
+    /// the records are searched once, not twice. Elsewhere the entries first (`condition` may
+    /// read what the update changes).
+    async fn apply(
+        &self,
+        db: &impl ConnectionTrait,
+        c: i64,
+        now: DateTime<Utc>,
+        condition: &(dyn Fn(&str) -> String + Sync),
+    ) -> AppResult<u64> {
+        let update = format!(
+            "UPDATE partner_contracts SET {}, updated_at = $1 WHERE {}",
+            self.set,
+            condition("partner_contracts")
+        );
+        let values = || vec![now.into(), false.into()];
+        let entries = |from: &str| entries(self.action, self.effective, ("NULL", "$2"), from);
+        if db.get_database_backend() == DbBackend::Postgres {
+            return exec(
+                db,
+                &format!(
+                    "WITH changed AS ({update} RETURNING *) {}",
+                    entries("changed p")
+                ),
+                values(),
+            )
+            .await;
+        }
+        exec(
+            db,
+            &entries(&format!(
+                "partner_contracts p WHERE p.campaign_id = {c} AND {}",
+                condition("p")
+            )),
+            values(),
+        )
+        .await?;
+        exec(db, &update, vec![now.into()]).await
+    }
 }
 
 /// SQL (over `$1`, the time, and `$2`, no non-compliance): a history entry by the runner (no

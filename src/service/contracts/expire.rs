@@ -7,13 +7,13 @@ use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseTransaction;
 
-use super::sql::{self, exec, History};
+use super::sql::{self, History};
 use super::standing::ChangeCounts;
 use super::targets::{self, Targeting, RECORD};
 use super::ContractStep;
 use crate::auth::Permission;
 use crate::error::AppResult;
-use crate::service::bulk::{fixed, Run};
+use crate::service::bulk::{changes, fixed, Run};
 use crate::service::validation::Checker;
 
 /// An expiry of the selected partners' contracts.
@@ -53,17 +53,24 @@ impl Expire {
         if self.withdraw_pending_switches || self.now {
             sql::withdraw(db, run, &in_partners).await?;
         }
-        let (changed, action, effective) = if self.now {
-            let changed = exec(
+        let history = |action, effective| History {
+            non_compliant: self.non_compliant,
+            ..History::of_record(action, effective, self.comment.as_deref())
+        };
+        let changed = if self.now {
+            let changed = sql::update_recorded(
                 db,
+                run,
                 &format!(
                     "UPDATE partner_contracts SET status = 'EXPIRED', end_date = $1, expires_at = NULL, \
                      updated_at = $1 WHERE {in_records}"
                 ),
                 vec![run.now.into()],
+                history("EXPIRED", run.now),
             )
             .await?;
-            exec(
+            // The stage copy is paused for an expiry now ([`ContractStep::changes_stages`]).
+            changes::update_rows(
                 db,
                 &format!(
                     "UPDATE campaign_partners SET contract_status = 'EXPIRED', relationship_stage = 'EXPIRED', \
@@ -71,27 +78,24 @@ impl Expire {
                     sql::standing_differs("EXPIRED", Some("EXPIRED"))
                 ),
                 vec![run.now.into()],
+                self.changes_stages(),
             )
             .await?;
-            (changed, "EXPIRED", run.now)
+            changed
         } else {
             // A later date replaces an expiry scheduled before; a temporary contract keeps its
             // own end and fallback (withdrawing the expiry leaves it as it was).
-            let changed = exec(
+            sql::update_recorded(
                 db,
+                run,
                 &format!(
                     "UPDATE partner_contracts SET expires_at = $1, updated_at = $2 WHERE {in_records}"
                 ),
                 vec![self.end.into(), run.now.into()],
+                history("EXPIRY_SCHEDULED", self.end),
             )
-            .await?;
-            (changed, "EXPIRY_SCHEDULED", self.end)
+            .await?
         };
-        let history = History {
-            non_compliant: self.non_compliant,
-            ..History::of_record(action, effective, self.comment.as_deref())
-        };
-        sql::record(db, run, history).await?;
         Ok(ChangeCounts {
             changed: changed as i64,
             skipped,

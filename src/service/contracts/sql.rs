@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::service::bulk::Run;
 
 fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
@@ -89,12 +89,19 @@ pub struct History<'a> {
     pub non_compliant: bool,
 }
 
+/// [`History::of_record`]'s record: the one each target partner's change started from.
+const OF_RECORD: &str = "contract_targets.record_id";
+
+/// The record an action created for each target partner ([`insert_recorded`]), as a history
+/// entry's `contract`.
+pub const NEW_RECORD: &str = "contract_targets.new_id";
+
 impl<'a> History<'a> {
     /// An entry about the record each target partner's change started from.
     pub fn of_record(action: &'a str, effective: DateTime<Utc>, comment: Option<&'a str>) -> Self {
         History {
             action,
-            contract: "contract_targets.record_id",
+            contract: OF_RECORD,
             template:
                 "SELECT template_id FROM partner_contracts WHERE id = contract_targets.record_id",
             effective,
@@ -103,57 +110,159 @@ impl<'a> History<'a> {
             non_compliant: false,
         }
     }
+
+    /// SQL inserting the entry about each row of `from` (a partner's `partner_id`), with the
+    /// parameters [`Self::values`] numbered from `$first`.
+    fn insert(&self, run: Run<'_>, from: &str, first: usize) -> String {
+        let effective = self.effective_sql.map_or(format!("${first}"), |e| {
+            format!("COALESCE(({e}), ${first})")
+        });
+        format!(
+            "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
+             template_id, effective_date, comment, user_id, created_at, non_compliant) \
+             SELECT {account}, {campaign}, partner_id, ({contract}), '{action}', \
+             ({template}), {effective}, ${comment}, {user}, ${now}, ${flag} FROM {from}",
+            account = run.auth.account_id,
+            campaign = run.campaign_id,
+            contract = self.contract,
+            action = self.action,
+            template = self.template,
+            user = run.auth.user_id,
+            comment = first + 1,
+            now = first + 2,
+            flag = first + 3,
+        )
+    }
+
+    /// The values of the parameters of [`Self::insert`], in order.
+    fn values(&self, run: Run<'_>) -> Vec<Value> {
+        vec![
+            self.effective.into(),
+            self.comment.map(str::to_owned).into(),
+            run.now.into(),
+            self.non_compliant.into(),
+        ]
+    }
 }
 
 /// One history entry per partner left in `contract_targets`, in one statement.
 pub async fn record(db: &impl ConnectionTrait, run: Run<'_>, h: History<'_>) -> AppResult<u64> {
-    let effective = h
-        .effective_sql
-        .map_or("$1".to_owned(), |e| format!("COALESCE(({e}), $1)"));
+    exec(db, &h.insert(run, "contract_targets", 1), h.values(run)).await
+}
+
+/// Runs `update`, an `UPDATE partner_contracts ...` of the records the target partners' changes
+/// start from with `values` as its `$1`..., and writes `h`, an entry of
+/// [`History::of_record`]'s kind, about each; returns how many records it changed (every
+/// target's record). On PostgreSQL one statement: the entries are written from the rows the
+/// update returns, each with its template, instead of looking every record up again (an
+/// expiry's records and entries 1.5 s instead of 1.8–1.9 s for 100,000 partners at a million,
+/// `psql`, rolled back).
+pub async fn update_recorded(
+    db: &impl ConnectionTrait,
+    run: Run<'_>,
+    update: &str,
+    mut values: Vec<Value>,
+    h: History<'_>,
+) -> AppResult<u64> {
+    if h.contract != OF_RECORD || h.effective_sql.is_some() {
+        return Err(AppError::internal(
+            "update_recorded writes entries about the records it updates",
+        ));
+    }
+    if db.get_database_backend() != DbBackend::Postgres {
+        let changed = exec(db, update, values).await?;
+        record(db, run, h).await?;
+        return Ok(changed);
+    }
+    let entries = History {
+        contract: "id",
+        template: "template_id",
+        ..h
+    };
     let sql = format!(
-        "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
-         template_id, effective_date, comment, user_id, created_at, non_compliant) \
-         SELECT {account}, {campaign}, contract_targets.partner_id, ({contract}), '{action}', \
-         ({template}), {effective}, $2, {user}, $3, $4 FROM contract_targets",
-        account = run.auth.account_id,
-        campaign = run.campaign_id,
-        contract = h.contract,
-        action = h.action,
-        template = h.template,
-        user = run.auth.user_id,
+        "WITH changed AS ({update} RETURNING partner_id, id, template_id) {}",
+        entries.insert(run, "changed", values.len() + 1)
     );
-    exec(
-        db,
-        &sql,
-        vec![
-            h.effective.into(),
-            h.comment.map(str::to_owned).into(),
-            run.now.into(),
-            h.non_compliant.into(),
-        ],
-    )
-    .await
+    values.extend(entries.values(run));
+    exec(db, &sql, values).await
+}
+
+/// Runs `insert`, an `INSERT INTO partner_contracts ... SELECT ... FROM contract_targets` of one
+/// record in `status` per target partner with `values` as its `$1`..., keeps each one's id in
+/// `contract_targets.new_id` (for the action's state after), and writes `h` (whose `contract` is
+/// [`NEW_RECORD`]) about each; returns how many records it created. On PostgreSQL one
+/// statement: the ids come back from the insert, where they were looked up by partner after it
+/// (a switch's new records, their ids and entries 1.0 s instead of 1.3–1.5 s for 90,000
+/// partners at a million, `psql`, rolled back).
+pub async fn insert_recorded(
+    db: &impl ConnectionTrait,
+    run: Run<'_>,
+    insert: &str,
+    status: &str,
+    mut values: Vec<Value>,
+    h: History<'_>,
+) -> AppResult<u64> {
+    if h.contract != NEW_RECORD || h.effective_sql.is_some() {
+        return Err(AppError::internal(
+            "insert_recorded writes entries about the records it creates",
+        ));
+    }
+    if db.get_database_backend() != DbBackend::Postgres {
+        let created = exec(db, insert, values).await?;
+        exec(
+            db,
+            &format!(
+                "UPDATE contract_targets SET new_id = ({})",
+                newest_record(run, status)
+            ),
+            vec![],
+        )
+        .await?;
+        record(db, run, h).await?;
+        return Ok(created);
+    }
+    let entries = History {
+        contract: "id",
+        ..h
+    };
+    let sql = format!(
+        "WITH created AS ({insert} RETURNING partner_id, id), \
+         kept AS (UPDATE contract_targets SET new_id = created.id FROM created \
+         WHERE contract_targets.partner_id = created.partner_id) {}",
+        entries.insert(run, "created", values.len() + 1)
+    );
+    values.extend(entries.values(run));
+    exec(db, &sql, values).await
 }
 
 /// Withdraws the contract records of the campaign meeting `condition` (SQL over the columns of
 /// `partner_contracts`, with `$1` the time and no other parameter): upcoming switches and
 /// pending proposals, which become `WITHDRAWN`, each with a `REVERTED` history entry naming it —
 /// whether the brand withdrew it or another change did (a switch now, an expiry, an accepted
-/// proposal). Returns how many.
+/// proposal). Returns how many. On PostgreSQL one statement: the entries are written from the
+/// rows the update returns, so the partners' records are searched once, not twice (0.5 s
+/// instead of 0.6–1.2 s for 100,000 partners at a million, `psql`, rolled back).
 pub async fn withdraw(db: &impl ConnectionTrait, run: Run<'_>, condition: &str) -> AppResult<u64> {
     let c = run.campaign_id;
     let records =
         format!("campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND {condition}");
+    let update = format!(
+        "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {records}"
+    );
+    if db.get_database_backend() == DbBackend::Postgres {
+        let entries = reverted_entries(run, "withdrawn");
+        return exec(
+            db,
+            &format!(
+                "WITH withdrawn AS ({update} RETURNING campaign_id, partner_id, id, template_id) \
+                 {entries}"
+            ),
+            vec![run.now.into(), false.into()],
+        )
+        .await;
+    }
     revert_entries(db, run, &records).await?;
-    exec(
-        db,
-        &format!(
-            "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 \
-             WHERE campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND {condition}"
-        ),
-        vec![run.now.into()],
-    )
-    .await
+    exec(db, &update, vec![run.now.into()]).await
 }
 
 /// A `REVERTED` history entry by the caller, at the run's time, about each contract record
@@ -166,21 +275,30 @@ pub async fn revert_entries(
     exec(
         db,
         &format!(
-            "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
-             template_id, effective_date, comment, user_id, created_at, non_compliant) \
-             SELECT {account}, campaign_id, partner_id, id, 'REVERTED', template_id, $1, NULL, \
-             {user}, $1, $2 FROM partner_contracts WHERE {records}",
-            account = run.auth.account_id,
-            user = run.auth.user_id,
+            "{} WHERE {records}",
+            reverted_entries(run, "partner_contracts")
         ),
         vec![run.now.into(), false.into()],
     )
     .await
 }
 
+/// SQL inserting a `REVERTED` entry about each row of `records` (contract records' `campaign_id`,
+/// `partner_id`, `id` and `template_id`), with `$1` the time and `$2` false.
+fn reverted_entries(run: Run<'_>, records: &str) -> String {
+    format!(
+        "INSERT INTO contract_history (account_id, campaign_id, partner_id, contract_id, action, \
+         template_id, effective_date, comment, user_id, created_at, non_compliant) \
+         SELECT {account}, campaign_id, partner_id, id, 'REVERTED', template_id, $1, NULL, \
+         {user}, $1, $2 FROM {records}",
+        account = run.auth.account_id,
+        user = run.auth.user_id,
+    )
+}
+
 /// SQL of the newest contract record in `status` of the target partner (the one an action just
 /// created): a key lookup, whatever the partner's history.
-pub fn newest_record(run: Run<'_>, status: &str) -> String {
+fn newest_record(run: Run<'_>, status: &str) -> String {
     format!(
         "SELECT MAX(id) FROM partner_contracts WHERE campaign_id = {} \
          AND partner_id = contract_targets.partner_id AND status = '{status}'",

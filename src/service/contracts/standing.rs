@@ -55,12 +55,14 @@ impl Suspend {
             },
         )
         .await?;
-        let changed = exec(
+        let changed = sql::update_recorded(
             db,
+            run,
             &format!(
                 "UPDATE partner_contracts SET status = '{to}', updated_at = $1 WHERE {in_records}"
             ),
             vec![run.now.into()],
+            History::of_record(action, run.now, self.comment.as_deref()),
         )
         .await? as i64;
         exec(
@@ -72,12 +74,6 @@ impl Suspend {
                 sql::standing_differs(to, None)
             ),
             vec![run.now.into()],
-        )
-        .await?;
-        sql::record(
-            db,
-            run,
-            History::of_record(action, run.now, self.comment.as_deref()),
         )
         .await?;
         Ok(ChangeCounts { changed, skipped })

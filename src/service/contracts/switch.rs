@@ -136,8 +136,12 @@ impl Switch {
                 sql::withdraw(db, run, &format!("status = '{other}' AND {in_partners}")).await?
             }
         };
-        let switched = exec(
+        // Each target's new record's id is kept for its state after
+        // ([`ContractStep::known_after`]). (Drawing the ids from PostgreSQL's sequence first took
+        // longer than returning them: `nextval` 90,000 times, 0.35 s.)
+        let switched = sql::insert_recorded(
             db,
+            run,
             &format!(
                 "INSERT INTO partner_contracts (account_id, campaign_id, partner_id, template_id, name, \
                  status, start_date, end_date, is_temporary, fallback_template_id, approval_option, \
@@ -148,6 +152,7 @@ impl Switch {
                 approval = self.approval.as_str(),
                 user = run.auth.user_id,
             ),
+            status,
             vec![
                 template_id.into(),
                 name.into(),
@@ -158,26 +163,9 @@ impl Switch {
                 self.comment.clone().into(),
                 run.now.into(),
             ],
-        )
-        .await? as i64;
-        // Each target's new record, once, for its history entry and its state after
-        // ([`ContractStep::known_after`]). (Drawing the ids from PostgreSQL's sequence first
-        // took longer than this lookup: `nextval` 90,000 times, 0.35 s.)
-        exec(
-            db,
-            &format!(
-                "UPDATE contract_targets SET new_id = ({})",
-                sql::newest_record(run, status)
-            ),
-            vec![],
-        )
-        .await?;
-        sql::record(
-            db,
-            run,
             History {
                 action,
-                contract: "contract_targets.new_id",
+                contract: sql::NEW_RECORD,
                 template: &template_id.to_string(),
                 effective: start,
                 effective_sql: None,
@@ -185,7 +173,7 @@ impl Switch {
                 non_compliant: false,
             },
         )
-        .await?;
+        .await? as i64;
         let created = matches!(self.template, TemplateRef::New(_));
         // New terms nobody was switched to are not kept: a retry would pile up copies.
         let kept = !created || switched > 0;
