@@ -67,13 +67,20 @@ pub fn day(backend: DbBackend, expr: &str) -> String {
 
 /// SQL of the JSON text of member `key` of the JSON object text `object` (SQL), written without
 /// spaces, whose next member is `next` (`None`: `key` is the last): the text between the two,
-/// exactly as written, found by position without parsing (a state's values, ids, numbers,
-/// instants and enum names, hold neither a quote-comma nor a brace). How an action that knows a
-/// partner's state after it takes the parts it leaves unchanged from the snapshot; parsing the
-/// snapshot as JSON for each part took longer than reading the state again.
+/// exactly as written, found without parsing (a state's values, ids, numbers, instants and enum
+/// names, hold neither a quote-comma nor a brace). How an action that knows a partner's state
+/// after it takes the parts it leaves unchanged from the snapshot; parsing the snapshot as JSON
+/// for each part took longer than reading the state again.
 pub fn member(backend: DbBackend, object: &str, key: &str, next: Option<&str>) -> String {
-    let find = |text: &str| position(backend, object, text);
     let marker = format!("\"{key}\":");
+    if backend == DbBackend::Postgres {
+        let rest = format!("split_part(({object}), '{marker}', 2)");
+        return match next {
+            Some(next) => before(backend, &rest, &format!(",\"{next}\":")),
+            None => format!("rtrim({rest}, '}}')"),
+        };
+    }
+    let find = |text: &str| format!("instr(({object}), '{text}')");
     let from = format!("{} + {}", find(&marker), marker.len());
     let to = match next {
         Some(next) => find(&format!(",\"{next}\":")),
@@ -82,12 +89,14 @@ pub fn member(backend: DbBackend, object: &str, key: &str, next: Option<&str>) -
     format!("substr(({object}), {from}, {to} - ({from}))")
 }
 
-/// SQL of where the text `needle` (no single quote) first occurs in the text `text`
-/// (SQL), from 1; 0 when it does not.
-pub fn position(backend: DbBackend, text: &str, needle: &str) -> String {
+/// SQL of the text `text` (SQL) up to where the text `needle` (no single quote) first occurs in
+/// it. On PostgreSQL `split_part`, one pass over the text: `strpos` and `substr` count
+/// characters from its start, and a scheduled switch's state after, taken apart that way, cost
+/// four times as long (0.6 s instead of 0.16 s for 100,000 partners, `psql`).
+pub fn before(backend: DbBackend, text: &str, needle: &str) -> String {
     match backend {
-        DbBackend::Postgres => format!("strpos(({text}), '{needle}')"),
-        _ => format!("instr(({text}), '{needle}')"),
+        DbBackend::Postgres => format!("split_part(({text}), '{needle}', 1)"),
+        _ => format!("substr(({text}), 1, instr(({text}), '{needle}') - 1)"),
     }
 }
 

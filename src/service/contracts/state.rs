@@ -92,8 +92,7 @@ pub(crate) fn state_from<const N: usize>(
 ) -> String {
     let first = values.first().map_or("", |(key, _)| *key);
     debug_assert!(STATE_KEYS.ends_with(&values.each_ref().map(|(key, _)| *key)));
-    let find = json::position(backend, state, &format!(",\"{first}\":"));
-    let mut sql = format!("substr(({state}), 1, {find} - 1)");
+    let mut sql = json::before(backend, state, &format!(",\"{first}\":"));
     for (key, value) in &values {
         sql.push_str(&format!(" || ',\"{key}\":' || {value}"));
     }
