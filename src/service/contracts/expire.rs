@@ -51,7 +51,7 @@ impl Expire {
         .await?;
         // An expired partner keeps nothing pending; a scheduled expiry withdraws on request.
         if self.withdraw_pending_switches || self.now {
-            sql::withdraw(db, run, &in_partners).await?;
+            sql::withdraw(db, run, sql::OPEN_CHANGES, None).await?;
         }
         let history = |action, effective| History {
             non_compliant: self.non_compliant,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 
+use super::targets;
 use crate::error::{AppError, AppResult};
 use crate::service::bulk::Run;
 
@@ -235,17 +236,34 @@ pub async fn insert_recorded(
     exec(db, &sql, values).await
 }
 
-/// Withdraws the contract records of the campaign meeting `condition` (SQL over the columns of
-/// `partner_contracts`, with `$1` the time and no other parameter): upcoming switches and
-/// pending proposals, which become `WITHDRAWN`, each with a `REVERTED` history entry naming it —
-/// whether the brand withdrew it or another change did (a switch now, an expiry, an accepted
-/// proposal). Returns how many. On PostgreSQL one statement: the entries are written from the
-/// rows the update returns, so the partners' records are searched once, not twice (0.5 s
-/// instead of 0.6–1.2 s for 100,000 partners at a million, `psql`, rolled back).
-pub async fn withdraw(db: &impl ConnectionTrait, run: Run<'_>, condition: &str) -> AppResult<u64> {
+/// The statuses of the changes a partner has pending: an upcoming switch, a proposal.
+pub const OPEN_CHANGES: &[&str] = &["UPCOMING", "PENDING"];
+
+/// Withdraws the target partners' contract records in `statuses` (`UPCOMING`, `PENDING`) that
+/// also meet `condition` (SQL over the columns of `partner_contracts`, with `$1` the time and no
+/// other parameter), if given: upcoming switches and pending proposals, which become
+/// `WITHDRAWN`, each with a `REVERTED` history entry naming it — whether the brand withdrew it
+/// or another change did (a switch now, an expiry, an accepted proposal). Returns how many.
+/// Only the partners whose snapshot shows such a record are searched
+/// ([`targets::partners_holding`]). On PostgreSQL one statement: the entries are written from
+/// the rows the update returns, so the records are searched once, not twice (0.5 s instead of
+/// 0.6–1.2 s for 100,000 partners at a million, `psql`, rolled back).
+pub async fn withdraw(
+    db: &impl ConnectionTrait,
+    run: Run<'_>,
+    statuses: &[&str],
+    condition: Option<&str>,
+) -> AppResult<u64> {
     let c = run.campaign_id;
-    let records =
-        format!("campaign_id = {c} AND status IN ('PENDING', 'UPCOMING') AND {condition}");
+    let listed: Vec<String> = statuses.iter().map(|s| format!("'{s}'")).collect();
+    let mut records = format!(
+        "campaign_id = {c} AND status IN ({}) AND {}",
+        listed.join(", "),
+        targets::partners_holding(run.backend, statuses)
+    );
+    if let Some(condition) = condition {
+        records.push_str(&format!(" AND {condition}"));
+    }
     let update = format!(
         "UPDATE partner_contracts SET status = 'WITHDRAWN', updated_at = $1 WHERE {records}"
     );

@@ -174,12 +174,11 @@ impl AnswerProposal {
             sql::withdraw(
                 db,
                 run,
-                &format!(
-                    "status = 'UPCOMING' AND {} AND ({starting_later} \
-                     OR id < (SELECT t.record_id FROM contract_targets t \
-                     WHERE t.partner_id = partner_contracts.partner_id))",
-                    targets::partners(run.backend)
-                ),
+                &["UPCOMING"],
+                Some(&format!(
+                    "({starting_later} OR id < (SELECT t.record_id FROM contract_targets t \
+                     WHERE t.partner_id = partner_contracts.partner_id))"
+                )),
             )
             .await?;
             // Terms whose day has come start now, as the replaced contract ends: never before

@@ -73,7 +73,6 @@ impl Switch {
     }
 
     async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<SwitchCounts> {
-        let in_partners = targets::partners(run.backend);
         let in_records = targets::records(run.backend);
         let (template_id, name) = match &self.template {
             TemplateRef::Existing(id) => (*id, templates::name_of(db, run.auth, *id).await?),
@@ -123,7 +122,7 @@ impl Switch {
         match status {
             // Switched now: an older scheduled switch or proposal would undo it later.
             "ACTIVE" => {
-                sql::withdraw(db, run, &in_partners).await?;
+                sql::withdraw(db, run, sql::OPEN_CHANGES, None).await?;
                 exec(
                     db,
                     &format!("UPDATE partner_contracts SET status = 'REPLACED', end_date = $1, updated_at = $1 WHERE {in_records}"),
@@ -132,9 +131,7 @@ impl Switch {
                 .await?
             }
             // One scheduled switch and one proposal at a time: a new one withdraws the old.
-            other => {
-                sql::withdraw(db, run, &format!("status = '{other}' AND {in_partners}")).await?
-            }
+            other => sql::withdraw(db, run, &[other], None).await?,
         };
         // Each target's new record's id is kept for its state after
         // ([`ContractStep::known_after`]). (Drawing the ids from PostgreSQL's sequence first took

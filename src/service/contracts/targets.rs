@@ -131,6 +131,34 @@ pub fn partners(backend: DbBackend) -> String {
     )
 }
 
+/// SQL: `partner_id` is one of the partners the action applies to whose snapshot (the contract
+/// state in the fixed selection, [`super::state`]) shows an open record in one of `statuses`
+/// (`UPCOMING`, `PENDING`): the few a withdrawal has to search, found in the selection (the
+/// snapshot was read in this transaction, under the campaign's write lock, before the action
+/// wrote anything), where searching every target's records took 0.5 s for 100,000.
+pub fn partners_holding(backend: DbBackend, statuses: &[&str]) -> String {
+    let holds: Vec<String> = statuses
+        .iter()
+        .map(|status| {
+            let key = status.to_ascii_lowercase();
+            format!(
+                "{} <> 'null'",
+                super::state_member(backend, "s.before", &key)
+            )
+        })
+        .collect();
+    fixed::among(
+        backend,
+        "partner_id",
+        &format!(
+            "SELECT t.partner_id FROM contract_targets t JOIN {} s ON s.partner_id = t.partner_id \
+             WHERE {}",
+            fixed::TABLE,
+            holds.join(" OR ")
+        ),
+    )
+}
+
 /// SQL: `id` is one of the records they start from.
 pub fn records(backend: DbBackend) -> String {
     fixed::among(backend, "id", "SELECT record_id FROM contract_targets")

@@ -28,7 +28,6 @@ pub struct WithdrawUpcoming {
 
 impl WithdrawUpcoming {
     async fn statements(&self, db: &DatabaseTransaction, run: Run<'_>) -> AppResult<ChangeCounts> {
-        let in_partners = targets::partners(run.backend);
         let in_records = targets::records(run.backend);
         let c = run.campaign_id;
         let has = |status: &str| {
@@ -66,20 +65,15 @@ impl WithdrawUpcoming {
         .await?;
         let mut statuses = Vec::new();
         if self.switches {
-            statuses.push("'UPCOMING'");
+            statuses.push("UPCOMING");
         }
         if self.proposals {
-            statuses.push("'PENDING'");
+            statuses.push("PENDING");
         }
         // Each withdrawn switch or proposal, and each current contract whose expiry is
         // withdrawn, gets a `REVERTED` entry naming it.
         if !statuses.is_empty() {
-            sql::withdraw(
-                db,
-                run,
-                &format!("status IN ({}) AND {in_partners}", statuses.join(", ")),
-            )
-            .await?;
+            sql::withdraw(db, run, &statuses, None).await?;
         }
         if self.expiries {
             sql::revert_entries(db, run, &format!("{in_records} AND expires_at > $1")).await?;
