@@ -17,6 +17,8 @@
 //! itself; PostgreSQL's are copied sorted), so every statement that reads it in turn writes
 //! the partners' activity entries, contract records and history in partner order: each index
 //! keyed by partner then takes its new entries page after page instead of one page each.
+//! (History entries written from the rows an update returns, on PostgreSQL, come in the order
+//! the update found the records, by id.)
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{

@@ -335,7 +335,8 @@ struct Change<'a> {
     set: &'a str,
     /// The entries' action.
     action: &'a str,
-    /// SQL of when the change takes effect, over the record `p` (before the update).
+    /// SQL of when the change takes effect, over the record `p`: of columns the change does not
+    /// set (on PostgreSQL `p` is the row after the update, elsewhere before it).
     effective: &'a str,
 }
 

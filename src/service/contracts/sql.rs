@@ -72,7 +72,9 @@ pub fn standing_differs(status: &str, stage: Option<&str>) -> String {
 }
 
 /// What a history entry records beyond the partner: its action, contract record, template and
-/// effective date (SQL over `contract_targets`), comment and the non-compliance flag.
+/// effective date (SQL over `contract_targets`, or, where [`update_recorded`] and
+/// [`insert_recorded`] write it from the rows a statement returns, over those), comment and the
+/// non-compliance flag.
 pub struct History<'a> {
     /// The action (`SWITCHED`, `EXPIRED`, ...).
     pub action: &'a str,
