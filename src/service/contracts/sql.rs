@@ -164,14 +164,10 @@ pub async fn update_recorded(
     db: &impl ConnectionTrait,
     run: Run<'_>,
     update: &str,
-    mut values: Vec<Value>,
+    values: Vec<Value>,
     h: History<'_>,
 ) -> AppResult<u64> {
-    if h.contract != OF_RECORD || h.effective_sql.is_some() {
-        return Err(AppError::internal(
-            "update_recorded writes entries about the records it updates",
-        ));
-    }
+    expect_entries(&h, OF_RECORD)?;
     if db.get_database_backend() != DbBackend::Postgres {
         let changed = exec(db, update, values).await?;
         record(db, run, h).await?;
@@ -182,34 +178,26 @@ pub async fn update_recorded(
         template: "template_id",
         ..h
     };
-    let sql = format!(
-        "WITH changed AS ({update} RETURNING partner_id, id, template_id) {}",
-        entries.insert(run, "changed", values.len() + 1)
-    );
-    values.extend(entries.values(run));
-    exec(db, &sql, values).await
+    let changed = format!("changed AS ({update} RETURNING partner_id, id, template_id)");
+    with_entries(db, run, &changed, "changed", entries, values).await
 }
 
 /// Runs `insert`, an `INSERT INTO partner_contracts ... SELECT ... FROM contract_targets` of one
 /// record in `status` per target partner with `values` as its `$1`..., keeps each one's id in
 /// `contract_targets.new_id` (for the action's state after), and writes `h` (whose `contract` is
 /// [`NEW_RECORD`]) about each; returns how many records it created. On PostgreSQL one
-/// statement: the ids come back from the insert, where they were looked up by partner after it
-/// (a switch's new records, their ids and entries 1.0 s instead of 1.3–1.5 s for 90,000
-/// partners at a million, `psql`, rolled back).
+/// statement: the ids come back from the insert instead of being looked up by partner after it
+/// (a scheduled switch's records, ids and entries: 1.28–1.52 s in one statement against 1.46 s
+/// in three, in the bench's statement log: within the spread).
 pub async fn insert_recorded(
     db: &impl ConnectionTrait,
     run: Run<'_>,
     insert: &str,
     status: &str,
-    mut values: Vec<Value>,
+    values: Vec<Value>,
     h: History<'_>,
 ) -> AppResult<u64> {
-    if h.contract != NEW_RECORD || h.effective_sql.is_some() {
-        return Err(AppError::internal(
-            "insert_recorded writes entries about the records it creates",
-        ));
-    }
+    expect_entries(&h, NEW_RECORD)?;
     if db.get_database_backend() != DbBackend::Postgres {
         let created = exec(db, insert, values).await?;
         exec(
@@ -228,11 +216,39 @@ pub async fn insert_recorded(
         contract: "id",
         ..h
     };
-    let sql = format!(
-        "WITH created AS ({insert} RETURNING partner_id, id), \
+    let created = format!(
+        "created AS ({insert} RETURNING partner_id, id), \
          kept AS (UPDATE contract_targets SET new_id = created.id FROM created \
-         WHERE contract_targets.partner_id = created.partner_id) {}",
-        entries.insert(run, "created", values.len() + 1)
+         WHERE contract_targets.partner_id = created.partner_id)"
+    );
+    with_entries(db, run, &created, "created", entries, values).await
+}
+
+/// An entry [`update_recorded`] or [`insert_recorded`] can write from the rows they return: about
+/// `contract`, effective at one time.
+fn expect_entries(h: &History<'_>, contract: &str) -> AppResult<()> {
+    if h.contract != contract || h.effective_sql.is_some() {
+        return Err(AppError::internal(format!(
+            "history entries from returned rows name {contract}, effective at one time"
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `WITH {ctes}` and `entries` written from the rows of `from` (one of the CTEs), one
+/// statement (PostgreSQL), with `values` and then the entries' values as its parameters;
+/// returns how many entries.
+async fn with_entries(
+    db: &impl ConnectionTrait,
+    run: Run<'_>,
+    ctes: &str,
+    from: &str,
+    entries: History<'_>,
+    mut values: Vec<Value>,
+) -> AppResult<u64> {
+    let sql = format!(
+        "WITH {ctes} {}",
+        entries.insert(run, from, values.len() + 1)
     );
     values.extend(entries.values(run));
     exec(db, &sql, values).await
@@ -249,7 +265,7 @@ pub const OPEN_CHANGES: &[&str] = &["UPCOMING", "PENDING"];
 /// Only the partners whose snapshot shows such a record are searched
 /// ([`targets::partners_holding`]). On PostgreSQL one statement: the entries are written from
 /// the rows the update returns, so the records are searched once, not twice (0.5 s instead of
-/// 0.6–1.2 s for 100,000 partners at a million, `psql`, rolled back).
+/// 0.7–1.2 s for 100,000 partners at a million, `psql`, rolled back).
 pub async fn withdraw(
     db: &impl ConnectionTrait,
     run: Run<'_>,
