@@ -14,6 +14,7 @@ use crate::config::{DatabaseConfig, ServingConfig};
 use crate::error::AppError;
 
 pub mod checkpoint;
+pub mod scratch;
 
 /// Counts every SQL statement the connection runs (used by tests to prove loaders batch), and
 /// on request keeps them (tests read the plans of the statements a request ran).

@@ -35,6 +35,7 @@ mod group_changes;
 mod group_file;
 mod group_file_rows;
 mod groups;
+mod harness;
 mod http_audit;
 mod id_list_bounds;
 mod introspection;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::demo::prefilled_authorization;
-use crate::support::{fresh_postgres_url, Backend, TestApp};
+use crate::support::{fresh_postgres, Backend, TestApp};
 use partnergraph::http::playground::PLACEHOLDER_AUTHORIZATION;
 
 /// A running `partnergraph serve` and what it printed.
@@ -119,16 +119,24 @@ impl Server {
 }
 
 async fn serve_prints_each_token_once_and_never_logs_it(backend: Backend) {
-    let (url, sqlite_file) = match backend {
+    // The PostgreSQL database is dropped when `_database` is, at the end.
+    let (url, sqlite_file, _database) = match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!(
                 "partnergraph-serve-{:016x}.db",
                 rand::random::<u64>()
             ));
-            (format!("sqlite://{}?mode=rwc", path.display()), Some(path))
+            (
+                format!("sqlite://{}?mode=rwc", path.display()),
+                Some(path),
+                None,
+            )
         }
         Backend::Postgres => match std::env::var("TEST_DATABASE_URL") {
-            Ok(admin) if admin.starts_with("postgres") => (fresh_postgres_url(&admin).await, None),
+            Ok(admin) if admin.starts_with("postgres") => {
+                let database = fresh_postgres(&admin).await;
+                (database.url.clone(), None, Some(database))
+            }
             _ => {
                 eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
                 return;

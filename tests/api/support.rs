@@ -5,11 +5,12 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use partnergraph::config::{ApiConfig, DatabaseConfig, ServingConfig};
+use partnergraph::db::scratch::ScratchDatabase;
 use partnergraph::db::StatementCounter;
 use partnergraph::service::accounts::{self, NewAccount};
 use partnergraph::startup::{self, DemoCredentials};
 use rand::distr::{Alphanumeric, SampleString};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{json, Value};
 
 /// Which database a test runs on.
@@ -69,6 +70,8 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<()>>,
     config: (DatabaseConfig, ServingConfig, ApiConfig),
     demo_mode: bool,
+    /// Dropped last, after the server was told to stop (fields drop after [`Drop::drop`]).
+    _postgres: Option<ScratchDatabase>,
 }
 
 fn random_suffix() -> String {
@@ -77,21 +80,11 @@ fn random_suffix() -> String {
         .to_ascii_lowercase()
 }
 
-/// A new, empty PostgreSQL database on the server `admin_url` names; returns its URL.
-pub async fn fresh_postgres_url(admin_url: &str) -> String {
-    let name = format!("pg_test_{}", random_suffix());
-    let admin = Database::connect(admin_url)
+/// A fresh PostgreSQL database on the server `admin_url` names, dropped when the value is.
+pub async fn fresh_postgres(admin_url: &str) -> ScratchDatabase {
+    ScratchDatabase::create(admin_url, "pg_test")
         .await
-        .expect("connect to TEST_DATABASE_URL");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
-    admin.close().await.ok();
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("TEST_DATABASE_URL has a database name");
-    format!("{base}/{name}")
+        .expect("create a test database on TEST_DATABASE_URL's server")
 }
 
 impl TestApp {
@@ -139,17 +132,22 @@ impl TestApp {
         demo: bool,
         configure: impl FnOnce(&mut DatabaseConfig, &mut ServingConfig, &mut ApiConfig),
     ) -> Option<TestApp> {
-        let (url, sqlite_file) = match backend {
+        let (url, sqlite_file, postgres) = match backend {
             Backend::Sqlite => {
                 let path =
                     std::env::temp_dir().join(format!("partnergraph-test-{}.db", random_suffix()));
-                (format!("sqlite://{}?mode=rwc", path.display()), Some(path))
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    Some(path),
+                    None,
+                )
             }
             Backend::Postgres => {
                 let admin = std::env::var("TEST_DATABASE_URL")
                     .ok()
                     .filter(|u| u.starts_with("postgres"))?;
-                (fresh_postgres_url(&admin).await, None)
+                let database = fresh_postgres(&admin).await;
+                (database.url.clone(), None, Some(database))
             }
         };
         let mut config = DatabaseConfig::for_url(url.clone());
@@ -198,6 +196,7 @@ impl TestApp {
             server: Some(server),
             config: (config, serving, api),
             demo_mode: demo,
+            _postgres: postgres,
         })
     }
 

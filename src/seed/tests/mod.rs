@@ -10,12 +10,15 @@ use std::collections::BTreeSet;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 use crate::config::DatabaseConfig;
+use crate::db::scratch::ScratchDatabase;
 
 /// A migrated database: a fresh temporary SQLite file (removed on drop), or a fresh
 /// PostgreSQL database on the server `TEST_DATABASE_URL` names.
 pub(super) struct TempDb {
     pub(super) db: DatabaseConnection,
     sqlite_path: Option<String>,
+    /// The PostgreSQL database, dropped after the connection (fields drop after `drop`).
+    _postgres: Option<ScratchDatabase>,
 }
 
 impl Drop for TempDb {
@@ -28,19 +31,27 @@ impl Drop for TempDb {
     }
 }
 
-async fn open(url: String, sqlite_path: Option<String>) -> TempDb {
+async fn open(
+    url: String,
+    sqlite_path: Option<String>,
+    postgres: Option<ScratchDatabase>,
+) -> TempDb {
     let (db, _) = crate::db::connect(&DatabaseConfig::for_url(url))
         .await
         .expect("connect");
     crate::db::migrate(&db).await.expect("migrate");
-    TempDb { db, sqlite_path }
+    TempDb {
+        db,
+        sqlite_path,
+        _postgres: postgres,
+    }
 }
 
 /// A fresh SQLite database.
 pub(super) async fn temp_sqlite() -> TempDb {
     let path = std::env::temp_dir().join(format!("seedtest_{:016x}.db", rand::random::<u64>()));
     let path = path.to_string_lossy().into_owned();
-    open(format!("sqlite://{path}?mode=rwc"), Some(path)).await
+    open(format!("sqlite://{path}?mode=rwc"), Some(path), None).await
 }
 
 /// A fresh PostgreSQL database when `TEST_DATABASE_URL` names a server.
@@ -48,19 +59,10 @@ pub(super) async fn temp_postgres() -> Option<TempDb> {
     let admin_url = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"))?;
-    let name = format!("seedtest_{:016x}", rand::random::<u64>());
-    let (admin, _) = crate::db::connect(&DatabaseConfig::for_url(admin_url.clone()))
+    let database = ScratchDatabase::create(&admin_url, "seedtest")
         .await
-        .expect("connect");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create database");
-    admin.close().await.ok();
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("a database name in TEST_DATABASE_URL");
-    Some(open(format!("{base}/{name}"), None).await)
+        .expect("create a database on TEST_DATABASE_URL's server");
+    Some(open(database.url.clone(), None, Some(database)).await)
 }
 
 /// A fresh SQLite database, and a fresh PostgreSQL one when `TEST_DATABASE_URL` is set.
