@@ -155,6 +155,19 @@ pub async fn active_partners(app: &TestApp, _acme: &NewAccount, campaign: i64) -
     .collect()
 }
 
+/// A partner of the campaign with no contract at all (a prospect).
+pub async fn prospect(app: &TestApp, campaign: i64) -> i64 {
+    app.texts(&format!(
+        "SELECT CAST(partner_id AS TEXT) FROM campaign_partners WHERE campaign_id = {campaign} \
+         AND contract_status IS NULL ORDER BY partner_id LIMIT 1"
+    ))
+    .await[0]
+        .clone()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 /// The campaign's template ids, oldest first.
 pub async fn template_ids(app: &TestApp, acme: &NewAccount, campaign: i64) -> Vec<i64> {
     let data = app

@@ -10,19 +10,6 @@ use crate::contract_support::*;
 use crate::group_changes::error_codes;
 use crate::support::{backend_tests, TestApp};
 
-/// A partner of the campaign with no contract at all (a prospect).
-async fn prospect(app: &TestApp, campaign: i64) -> i64 {
-    app.texts(&format!(
-        "SELECT CAST(partner_id AS TEXT) FROM campaign_partners WHERE campaign_id = {campaign} \
-         AND contract_status IS NULL ORDER BY partner_id LIMIT 1"
-    ))
-    .await[0]
-        .clone()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 async fn history(app: &TestApp, campaign: i64, action: &str) -> i64 {
     app.count_rows(&format!(
         "contract_history WHERE campaign_id = {campaign} AND action = '{action}'"

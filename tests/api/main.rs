@@ -15,6 +15,7 @@ mod checkpoint;
 mod cli;
 mod contract_catch_up;
 mod contract_clock;
+mod contract_dry_runs;
 mod contract_due_first;
 mod contract_entries;
 mod contract_races;
