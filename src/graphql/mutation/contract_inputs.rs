@@ -28,7 +28,8 @@ pub struct SwitchPartnerContractsInput {
     /// REPLACE (takes effect without the partner) or PROPOSE (the partner must accept).
     #[graphql(default_with = "ApprovalOption::Replace")]
     pub approval: ApprovalOption,
-    /// Sent to the partner with the change.
+    /// The comment to the partner on the change, kept in the contract history (`comment`); this
+    /// server sends no e-mail.
     pub comment: Option<String>,
     /// Count what would change, write nothing.
     #[graphql(default)]
@@ -67,7 +68,8 @@ pub struct ExpirePartnersInput {
     /// Expired for non-compliance (internal; never shown to the partner).
     #[graphql(default)]
     pub non_compliant: bool,
-    /// The comment e-mailed to the partner.
+    /// The comment to the partner on the expiry, kept in the contract history (`comment`); this
+    /// server sends no e-mail.
     pub comment: Option<String>,
     /// Count what would change, write nothing.
     #[graphql(default)]

@@ -40,7 +40,7 @@ impl ActivityEntry {
         self.0.id
     }
 
-    /// What was done (`PARTNERS_ASSIGNED`, `GROUPS_CHANGED`, `CONTRACT_SWITCHED`,
+    /// What was done (`PARTNERS_ASSIGNED`, `PARTNER_GROUPS_CHANGED`, `CONTRACT_SWITCHED`,
     /// `NOTE_ADDED`, ...; README lists them).
     async fn action(&self) -> &str {
         &self.0.action

@@ -151,7 +151,7 @@ impl PartnerContract {
         Ok(option.map(ApprovalOption::from_stored).transpose()?)
     }
 
-    /// The comment sent to the partner with the change.
+    /// The comment to the partner on the change (this server sends no e-mail).
     async fn comment(&self) -> Option<&str> {
         self.0.comment.as_deref()
     }

@@ -277,9 +277,10 @@ impl Partner {
         contract_history::load(ctx, self.0.relationship.campaign_id, filter, first, after).await
     }
 
-    /// Every change to the partner in this campaign through any route (GraphQL, REST, bulk
-    /// actions, the scheduled-change runner), newest first, with who made it and the partner's
-    /// state before and after.
+    /// Every change a caller made to the partner in this campaign through any route (GraphQL,
+    /// REST, bulk actions), newest first, with who made it and the partner's state before and
+    /// after. Scheduled contract changes the server applied on their date are in
+    /// `contractHistory` (`SWITCH_APPLIED`, `FELL_BACK`, `EXPIRED`, ...), not here.
     async fn activity(
         &self,
         ctx: &Context<'_>,

@@ -45,7 +45,7 @@ pub struct Switch {
     pub fallback: Option<i64>,
     /// REPLACE or PROPOSE.
     pub approval: Approval,
-    /// Sent to the partner.
+    /// The comment to the partner, kept in the history (no e-mail is sent).
     pub comment: Option<String>,
 }
 
