@@ -231,22 +231,6 @@ async fn list_agrees(app: &TestApp, acme: &NewAccount, campaign: i64, after: &st
     )).await, "after {after}: the template facet");
 }
 
-/// `n` partners with an active contract on another template than `target` and nothing else
-/// open: no end, no scheduled expiry, no scheduled switch, no proposal.
-async fn plain_actives(app: &TestApp, campaign: i64, target: i64, n: usize) -> Vec<i64> {
-    let found = partner_set(app, &format!(
-        "SELECT CAST(partner_id AS TEXT) FROM partner_contracts c WHERE campaign_id = {campaign} \
-         AND status = 'ACTIVE' AND end_date IS NULL AND expires_at IS NULL AND template_id <> {target} \
-         AND NOT EXISTS (SELECT 1 FROM partner_contracts o WHERE o.campaign_id = {campaign} \
-           AND o.partner_id = c.partner_id AND o.status IN ('PENDING', 'UPCOMING'))"
-    )).await;
-    assert!(
-        found.len() >= n,
-        "the seed has {n} such partners: {found:?}"
-    );
-    found[..n].to_vec()
-}
-
 /// `REASON:n`, for expected skips.
 fn skip(reason: &str, n: i64) -> String {
     format!("{reason}:{n}")

@@ -274,3 +274,24 @@ pub async fn active_not_on(
     assert_eq!(out.len(), n, "the seed has enough active partners");
     out
 }
+
+/// `n` partners with an active contract on another template than `target` and nothing else
+/// open: no end, no scheduled expiry, no scheduled switch, no proposal.
+pub async fn plain_actives(app: &TestApp, campaign: i64, target: i64, n: usize) -> Vec<i64> {
+    let mut found: Vec<i64> = app.texts(&format!(
+        "SELECT CAST(partner_id AS TEXT) FROM partner_contracts c WHERE campaign_id = {campaign} \
+         AND status = 'ACTIVE' AND end_date IS NULL AND expires_at IS NULL AND template_id <> {target} \
+         AND NOT EXISTS (SELECT 1 FROM partner_contracts o WHERE o.campaign_id = {campaign} \
+           AND o.partner_id = c.partner_id AND o.status IN ('PENDING', 'UPCOMING'))"
+    ))
+    .await
+    .into_iter()
+    .map(|p| p.unwrap().parse().unwrap())
+    .collect();
+    found.sort_unstable();
+    assert!(
+        found.len() >= n,
+        "the seed has {n} such partners: {found:?}"
+    );
+    found[..n].to_vec()
+}

@@ -6,7 +6,9 @@ use partnergraph::domain::UserRole;
 use partnergraph::service::accounts::{self, NewAccount};
 use serde_json::{json, Value};
 
-use crate::contract_support::{active_partners, base, counts, day, expire, ids, with};
+use crate::contract_support::{
+    act, active_partners, base, counts, day, expire, ids, plain_actives, with,
+};
 use crate::groups::{create_group, partner_ids};
 use crate::support::{backend_tests, TestApp};
 
@@ -22,10 +24,10 @@ async fn caller(app: &TestApp, acme: &NewAccount, role: UserRole, name: &str) ->
     (TestApp::basic(&acme.account_sid, &token), user)
 }
 
-/// One mutation of the matrix: its permission, the operation, its variables, and the rows
-/// (a `count_rows` table clause) it writes when allowed.
+/// One mutation of the matrix: the permissions it needs (all of them), the operation, its
+/// variables, and the rows (a `count_rows` table clause) it writes when allowed.
 struct Case {
-    permission: &'static str,
+    needs: &'static [&'static str],
     operation: &'static str,
     variables: Value,
     writes: String,
@@ -64,8 +66,10 @@ async fn invite_setup(app: &TestApp, acme: &NewAccount) -> Invite {
 }
 
 /// What the matrix acts on in a campaign: partners with an active contract, a group, an
-/// invitation's target, a paragraph field, and partners with an open-ended active contract
-/// (three of them with an expiry scheduled).
+/// invitation's target, a paragraph field, partners with an open-ended active contract
+/// (three of them with an expiry scheduled), a template of its own, and for each of the three
+/// callers a suspended partner, one to switch, one with a scheduled switch, one with a
+/// proposal, one to expire, and two groups (to rename, to delete).
 struct Fixture {
     campaign: i64,
     partners: Vec<i64>,
@@ -73,6 +77,23 @@ struct Fixture {
     invite: Invite,
     field: i64,
     open: Vec<i64>,
+    terms: i64,
+    /// Three each: suspended, to switch, with a switch, with a proposal, to expire.
+    plain: Vec<i64>,
+    groups: Vec<i64>,
+}
+
+/// Contract actions the fixture takes as the administrator.
+async fn prepared(app: &TestApp, acme: &NewAccount, name: &str, input: Value) {
+    let payload = act(app, acme, name, input_of(name), input).await;
+    assert_eq!(counts(&payload).1, 3, "{name}: {payload}");
+}
+
+fn input_of(name: &str) -> &'static str {
+    match name {
+        "suspendPartners" => "PartnerStandingInput",
+        _ => "SwitchPartnerContractsInput",
+    }
 }
 
 async fn fixture(app: &TestApp, acme: &NewAccount, group_name: &str) -> Fixture {
@@ -101,6 +122,28 @@ async fn fixture(app: &TestApp, acme: &NewAccount, group_name: &str) -> Fixture 
     )
     .await;
     assert_eq!(counts(&scheduled).1, 3, "{scheduled}");
+    let created = app.data_as(acme, "mutation($i: CreateContractTemplateInput!) { createContractTemplate(input: $i) { template { templateId } } }",
+        json!({ "i": { "campaignId": campaign.to_string(), "template": { "name": "Matrix terms", "payoutType": "PERCENT_OF_SALE", "payoutValue": 6 } } })).await;
+    let terms = created["createContractTemplate"]["template"]["templateId"]
+        .as_i64()
+        .unwrap();
+    let plain: Vec<i64> = plain_actives(app, campaign, terms, 25)
+        .await
+        .into_iter()
+        .filter(|p| !partners[..10].contains(p) && !open.contains(p))
+        .take(15)
+        .collect();
+    assert_eq!(plain.len(), 15, "partners for the contract cases");
+    let to = |which: usize| base(campaign, ids(&plain[3 * which..3 * which + 3]));
+    prepared(app, acme, "suspendPartners", to(0)).await;
+    let later = json!({ "templateId": terms.to_string(), "effectiveDate": day(30) });
+    prepared(app, acme, "switchPartnerContracts", with(to(2), later)).await;
+    let proposal = json!({ "templateId": terms.to_string(), "approval": "PROPOSE" });
+    prepared(app, acme, "switchPartnerContracts", with(to(3), proposal)).await;
+    let mut groups = Vec::new();
+    for n in 0..6 {
+        groups.push(create_group(app, acme, campaign, &format!("{group_name} {n}"), &[]).await);
+    }
     Fixture {
         campaign,
         group: create_group(app, acme, campaign, group_name, &[]).await,
@@ -108,6 +151,9 @@ async fn fixture(app: &TestApp, acme: &NewAccount, group_name: &str) -> Fixture 
         field: paragraph_field(app, campaign).await,
         partners,
         open,
+        terms,
+        plain,
+        groups,
     }
 }
 
@@ -116,46 +162,47 @@ fn cases(f: &Fixture, user: i64, n: usize) -> Vec<Case> {
         (f.campaign, &f.partners, f.group, &f.invite, f.field);
     let selection = json!({ "ids": [partners[n].to_string()] });
     let contract = |i: usize| json!({ "ids": [partners[3 + 2 * n + i].to_string()] });
+    let plain = |which: usize| json!({ "ids": [f.plain[3 * which + n].to_string()] });
     vec![
         Case {
-            permission: "MANAGE_GROUPS",
+            needs: &["MANAGE_GROUPS"],
             operation: "mutation($i: ChangePartnerGroupsInput!) { changePartnerGroups(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": selection, "add": [group.to_string()] } }),
             writes: format!("partner_group_members WHERE group_id = {group} AND partner_id = {}", partners[n]),
         },
         Case {
-            permission: "MANAGE_GROUPS",
+            needs: &["MANAGE_GROUPS"],
             operation: "mutation($i: CreatePartnerGroupInput!) { createPartnerGroup(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "name": format!("Made by {n}") } }),
             writes: format!("partner_groups WHERE name = 'Made by {n}'"),
         },
         Case {
-            permission: "ASSIGN_PARTNERS",
+            needs: &["ASSIGN_PARTNERS"],
             operation: "mutation($i: AssignPartnersInput!) { assignPartners(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": selection, "userId": user.to_string() } }),
             writes: format!("campaign_partners WHERE partner_id = {} AND assigned_user_id = {user}", partners[n]),
         },
         Case {
-            permission: "MANAGE_CONTRACTS",
+            needs: &["MANAGE_CONTRACTS"],
             operation: "mutation($i: CreateContractTemplateInput!) { createContractTemplate(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "template": { "name": format!("Terms {n}"), "payoutType": "PERCENT_OF_SALE", "payoutValue": 7 } } }),
             writes: format!("contract_templates WHERE name = 'Terms {n}'"),
         },
         Case {
-            permission: "MANAGE_CONTRACTS",
+            needs: &["MANAGE_CONTRACTS"],
             operation: "mutation($i: PartnerStandingInput!) { suspendPartners(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": contract(0) } }),
             writes: format!("campaign_partners WHERE campaign_id = {campaign} AND partner_id = {} AND contract_status = 'SUSPENDED'", partners[3 + 2 * n]),
         },
         Case {
-            permission: "EXPIRE_PARTNERS",
+            needs: &["EXPIRE_PARTNERS"],
             operation: "mutation($i: ExpirePartnersInput!) { expirePartners(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": contract(1), "expireOn": "2020-01-01" } }),
             writes: format!("campaign_partners WHERE campaign_id = {campaign} AND partner_id = {} AND contract_status = 'EXPIRED'", partners[3 + 2 * n + 1]),
         },
         // A temporary contract without a fallback expires the partnership at its end.
         Case {
-            permission: "EXPIRE_PARTNERS",
+            needs: &["EXPIRE_PARTNERS"],
             operation: "mutation($i: SwitchPartnerContractsInput!) { switchPartnerContracts(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": { "ids": [f.open[n].to_string()] },
                 "newTemplate": { "name": format!("Temporary {n}"), "payoutType": "PERCENT_OF_SALE", "payoutValue": 5 },
@@ -165,59 +212,102 @@ fn cases(f: &Fixture, user: i64, n: usize) -> Vec<Case> {
         },
         // Withdrawing a scheduled expiry undoes an expiry.
         Case {
-            permission: "EXPIRE_PARTNERS",
+            needs: &["EXPIRE_PARTNERS"],
             operation: "mutation($i: WithdrawUpcomingContractChangesInput!) { withdrawUpcomingContractChanges(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": { "ids": [f.open[3 + n].to_string()] }, "expiries": true } }),
             writes: format!("partner_contracts WHERE campaign_id = {campaign} AND partner_id = {} AND status = 'ACTIVE' \
                 AND expires_at IS NULL", f.open[3 + n]),
         },
         Case {
-            permission: "EDIT_PARTNERS",
+            needs: &["MANAGE_CONTRACTS"],
+            operation: "mutation($i: PartnerStandingInput!) { reinstatePartners(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": plain(0) } }),
+            writes: format!("campaign_partners WHERE campaign_id = {campaign} AND partner_id = {} AND contract_status = 'ACTIVE'", f.plain[n]),
+        },
+        Case {
+            needs: &["MANAGE_CONTRACTS"],
+            operation: "mutation($i: SwitchPartnerContractsInput!) { switchPartnerContracts(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": plain(1), "templateId": f.terms.to_string() } }),
+            writes: format!("partner_contracts WHERE campaign_id = {campaign} AND partner_id = {} AND status = 'ACTIVE' AND template_id = {}", f.plain[3 + n], f.terms),
+        },
+        Case {
+            needs: &["MANAGE_CONTRACTS"],
+            operation: "mutation($i: WithdrawUpcomingContractChangesInput!) { withdrawUpcomingContractChanges(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": plain(2), "switches": true } }),
+            writes: format!("partner_contracts WHERE campaign_id = {campaign} AND partner_id = {} AND status = 'WITHDRAWN'", f.plain[6 + n]),
+        },
+        Case {
+            needs: &["MANAGE_CONTRACTS"],
+            operation: "mutation($i: RecordProposalAnswerInput!) { recordProposalAnswer(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": plain(3), "accept": true } }),
+            writes: format!("partner_contracts WHERE campaign_id = {campaign} AND partner_id = {} AND status = 'ACTIVE' AND template_id = {}", f.plain[9 + n], f.terms),
+        },
+        // Withdrawing switches and proposals on the way is managing contracts too.
+        Case {
+            needs: &["EXPIRE_PARTNERS", "MANAGE_CONTRACTS"],
+            operation: "mutation($i: ExpirePartnersInput!) { expirePartners(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": plain(4), "expireOn": day(20), "withdrawPendingSwitches": true } }),
+            writes: format!("partner_contracts WHERE campaign_id = {campaign} AND partner_id = {} AND status = 'ACTIVE' AND expires_at IS NOT NULL", f.plain[12 + n]),
+        },
+        Case {
+            needs: &["MANAGE_GROUPS"],
+            operation: "mutation($i: UpdatePartnerGroupInput!) { updatePartnerGroup(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "id": f.groups[n].to_string(), "name": format!("Renamed {n}") } }),
+            writes: format!("partner_groups WHERE id = {} AND name = 'Renamed {n}'", f.groups[n]),
+        },
+        Case {
+            needs: &["MANAGE_GROUPS"],
+            operation: "mutation($i: DeletePartnerGroupInput!) { deletePartnerGroup(input: $i) { userErrors { code } } }",
+            variables: json!({ "i": { "id": f.groups[3 + n].to_string() } }),
+            writes: format!("campaigns WHERE id = {campaign} AND NOT EXISTS (SELECT 1 FROM partner_groups WHERE id = {})", f.groups[3 + n]),
+        },
+        Case {
+            needs: &["EDIT_PARTNERS"],
             operation: "mutation($i: CreatePartnerInput!) { createPartner(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "name": format!("New {n}"),
                 "email": format!("new{n}@partner.example"), "country": "US" } }),
             writes: format!("campaign_partners WHERE email = 'new{n}@partner.example'"),
         },
         Case {
-            permission: "EDIT_PARTNERS",
+            needs: &["EDIT_PARTNERS"],
             operation: "mutation($i: CreateNoteInput!) { createNote(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "partnerId": partners[n].to_string(), "body": format!("Note {n}") } }),
             writes: format!("notes WHERE body = 'Note {n}'"),
         },
         Case {
-            permission: "EDIT_PARTNERS",
+            needs: &["EDIT_PARTNERS"],
             operation: "mutation($i: UpdateComplianceSettingsInput!) { updateComplianceSettings(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": selection, "auditRate": 40 + n } }),
             writes: format!("campaign_partners WHERE partner_id = {} AND compliance_audit_rate = {}", partners[n], 40 + n),
         },
         Case {
-            permission: "EDIT_PARTNERS",
+            needs: &["EDIT_PARTNERS"],
             operation: "mutation($i: UpdateTrackingSettingsInput!) { updateTrackingSettings(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": selection, "integration": "POSTBACK",
                 "postbackUrl": format!("https://hooks{n}.partner.example/pb") } }),
             writes: format!("campaign_partners WHERE tracking_postback_url = 'https://hooks{n}.partner.example/pb'"),
         },
         Case {
-            permission: "EDIT_PARTNERS",
+            needs: &["EDIT_PARTNERS"],
             operation: "mutation($i: InvitePartnersInput!) { invitePartners(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "selection": { "ids": [invite.partners[n].to_string()] },
                 "targetCampaignId": invite.target.to_string(), "templateId": invite.template.to_string() } }),
             writes: format!("campaign_partners WHERE campaign_id = {} AND partner_id = {}", invite.target, invite.partners[n]),
         },
         Case {
-            permission: "EDIT_PARTNERS",
+            needs: &["EDIT_PARTNERS"],
             operation: "mutation($i: CreateActionTrackerInput!) { createActionTracker(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "name": format!("Tracker {n}") } }),
             writes: format!("action_trackers WHERE name = 'Tracker {n}'"),
         },
         Case {
-            permission: "EDIT_PARTNERS",
+            needs: &["EDIT_PARTNERS"],
             operation: "mutation($i: CreateCustomFieldInput!) { createCustomField(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "name": format!("Question {n}"), "displayType": "CHECKBOXES", "options": ["Yes"] } }),
             writes: format!("custom_fields WHERE name = 'Question {n}' AND campaign_id = {campaign}"),
         },
         Case {
-            permission: "EDIT_PARTNERS",
+            needs: &["EDIT_PARTNERS"],
             operation: "mutation($i: SetCustomFieldAnswerInput!) { setCustomFieldAnswer(input: $i) { userErrors { code } } }",
             variables: json!({ "i": { "campaignId": campaign.to_string(), "partnerId": partners[n].to_string(), "fieldId": field.to_string(), "text": format!("Answer {n}") } }),
             writes: format!("custom_field_answers WHERE field_id = {field} AND partner_id = {} AND text_value = 'Answer {n}'", partners[n]),
@@ -231,7 +321,7 @@ async fn try_all(app: &TestApp, header: &str, holds: &[&str], cases: Vec<Case>, 
             .graphql_as(Some(header), case.operation, case.variables)
             .await;
         let written = app.count_rows(&case.writes).await;
-        if holds.contains(&case.permission) {
+        if case.needs.iter().all(|p| holds.contains(p)) {
             assert!(
                 body.get("errors").is_none(),
                 "{who}: {} allowed: {body}",
@@ -308,7 +398,7 @@ backend_tests! {
     }
 
     async fn each_role_may_do_exactly_what_its_preset_grants(app) {
-        let acme = app.seed_account(40, 81).await;
+        let acme = app.seed_account(80, 81).await;
         let f = fixture(&app, &acme, "Matrix").await;
         let roles = [
             (UserRole::Administrator, "ada", vec!["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EXPIRE_PARTNERS", "EDIT_PARTNERS", "MANAGE_USERS"]),
@@ -326,7 +416,7 @@ backend_tests! {
     }
 
     async fn an_administrator_grants_and_withdraws_single_permissions(app) {
-        let acme = app.seed_account(40, 82).await;
+        let acme = app.seed_account(80, 82).await;
         let f = fixture(&app, &acme, "Custom").await;
         let (ray, ray_id) = caller(&app, &acme, UserRole::ReadOnly, "ray").await;
         let (eve, eve_id) = caller(&app, &acme, UserRole::Editor, "eve").await;
@@ -347,6 +437,20 @@ backend_tests! {
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": eve_id.to_string(), "permissions": null } })).await;
         assert_eq!(set["setUserPermissions"]["user"]["permissionsFromRole"], true);
         try_all(&app, &eve, &["MANAGE_GROUPS", "ASSIGN_PARTNERS", "MANAGE_CONTRACTS", "EDIT_PARTNERS"], cases(&f, eve_id, 2), "eve again").await;
+
+        // Expiring needs EXPIRE_PARTNERS; withdrawing pending switches on the way needs
+        // MANAGE_CONTRACTS as well (ray's earlier cases left this partner alone).
+        app.data_as(&acme, SET, json!({ "i": { "userId": ray_id.to_string(), "permissions": ["EXPIRE_PARTNERS"] } })).await;
+        let expiry = |withdraw: bool| json!({ "i": { "campaignId": f.campaign.to_string(), "selection": { "ids": [f.plain[12].to_string()] },
+            "expireOn": day(20), "withdrawPendingSwitches": withdraw } });
+        const EXPIRE: &str = "mutation($i: ExpirePartnersInput!) { expirePartners(input: $i) { affectedCount userErrors { code } } }";
+        let (_, body) = app.graphql_as(Some(&ray), EXPIRE, expiry(true)).await;
+        assert_eq!(crate::first_error_code(&body), "FORBIDDEN", "{body}");
+        let scheduled = format!("partner_contracts WHERE campaign_id = {} AND partner_id = {} AND expires_at IS NOT NULL", f.campaign, f.plain[12]);
+        assert_eq!(app.count_rows(&scheduled).await, 0, "refused, nothing written");
+        let (_, body) = app.graphql_as(Some(&ray), EXPIRE, expiry(false)).await;
+        assert_eq!(body["data"]["expirePartners"]["affectedCount"], 1, "{body}");
+        assert_eq!(app.count_rows(&scheduled).await, 1);
 
         // No administrator locks themselves out; another account's user is unknown.
         let set = app.data_as(&acme, SET, json!({ "i": { "userId": acme.user_id.to_string(), "permissions": ["MANAGE_GROUPS"] } })).await;
