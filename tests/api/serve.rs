@@ -1,6 +1,7 @@
 //! `partnergraph serve` as the real binary: the demo's token is printed once, at the start that
 //! creates it; each start on a loopback address prints and pre-fills a new playground
-//! credential; elsewhere the page carries none; no token ever reaches the log.
+//! credential; elsewhere the page carries none; no token ever reaches the log; it applies the
+//! scheduled contract changes that fall due, at its start and then periodically.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -24,10 +25,16 @@ struct Server {
 impl Server {
     /// Starts the server on `database_url` listening on `bind`; returns once it printed its banner.
     fn start(database_url: &str, bind: &str) -> Server {
+        Self::start_with(database_url, bind, &[])
+    }
+
+    /// [`Server::start`] with more environment variables.
+    fn start_with(database_url: &str, bind: &str, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_partnergraph"))
             .args(["serve", "--bind", bind, "--demo", "true"])
             .env("DATABASE_URL", database_url)
             .env("RUST_LOG", "debug")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -196,6 +203,102 @@ async fn serve_prints_each_token_once_and_never_logs_it(backend: Backend) {
             std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
         }
     }
+}
+
+/// A partner's contract status, as the relationship row mirrors it.
+async fn status_of(app: &TestApp, campaign: i64, partner: i64) -> String {
+    app.texts(&format!(
+        "SELECT COALESCE(contract_status, '-') FROM campaign_partners \
+         WHERE campaign_id = {campaign} AND partner_id = {partner}"
+    ))
+    .await[0]
+        .clone()
+        .unwrap_or_default()
+}
+
+/// Waits up to a minute for `partner`'s contract status to become `status`.
+async fn until_status(app: &TestApp, campaign: i64, partner: i64, status: &str) -> bool {
+    for _ in 0..120 {
+        if status_of(app, campaign, partner).await == status {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    false
+}
+
+/// `serve` applies the scheduled changes that are due by itself: at its start, and then every
+/// `CONTRACTS_APPLY_INTERVAL_SECS`. The expiries are scheduled by a test server whose clock is
+/// three days behind, so by the real clock they fell due two days ago.
+async fn serve_applies_due_changes_at_start_and_then_periodically(backend: Backend) {
+    let behind = partnergraph::clock::Clock::fixed(chrono::Utc::now() - chrono::Duration::days(3));
+    let clock = behind.clone();
+    let Some(app) =
+        TestApp::spawn_serving(backend, false, move |_, serving| serving.clock = clock).await
+    else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+        return;
+    };
+    let acme = app.seed_account(20, 141).await;
+    let campaign = acme.campaign_ids[0];
+    let active = crate::contract_support::active_partners(&app, &acme, campaign).await;
+    let expire_later = |partner: i64| {
+        let on = (behind.now() + chrono::Duration::days(1))
+            .format("%Y-%m-%d")
+            .to_string();
+        crate::contract_support::with(
+            crate::contract_support::base(campaign, crate::contract_support::ids(&[partner])),
+            json!({ "expireOn": on }),
+        )
+    };
+    let first = crate::contract_support::expire(&app, &acme, expire_later(active[0])).await;
+    assert_eq!(first["affectedCount"], 1, "{first}");
+    assert_eq!(
+        status_of(&app, campaign, active[0]).await,
+        "ACTIVE",
+        "scheduled, not applied"
+    );
+
+    let server = Server::start_with(
+        &app.db_url(),
+        "127.0.0.1:0",
+        &[("CONTRACTS_APPLY_INTERVAL_SECS", "1")],
+    );
+    assert!(
+        until_status(&app, campaign, active[0], "EXPIRED").await,
+        "applied at the start"
+    );
+    // Scheduled while it runs: the next tick applies it.
+    let second = crate::contract_support::expire(&app, &acme, expire_later(active[1])).await;
+    assert_eq!(second["affectedCount"], 1, "{second}");
+    assert!(
+        until_status(&app, campaign, active[1], "EXPIRED").await,
+        "applied by a later tick"
+    );
+    let logs = server.stop();
+    assert!(
+        logs.contains("scheduled contract changes applied"),
+        "the runner logged its work: {logs}"
+    );
+    assert_eq!(
+        app.count_rows(&format!(
+            "contract_history WHERE campaign_id = {campaign} AND action = 'EXPIRED' AND partner_id IN ({}, {})",
+            active[0], active[1]
+        ))
+        .await,
+        2,
+        "each expiry applied once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_serve_applies_due_changes_at_start_and_then_periodically() {
+    serve_applies_due_changes_at_start_and_then_periodically(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_serve_applies_due_changes_at_start_and_then_periodically() {
+    serve_applies_due_changes_at_start_and_then_periodically(Backend::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
