@@ -20,6 +20,7 @@ mod contract_due_first;
 mod contract_entries;
 mod contract_races;
 mod contract_repeats;
+mod contract_statements;
 mod contract_support;
 mod contracts;
 mod create_partner;
