@@ -113,3 +113,18 @@ storage_enum! {
         Reverted => "REVERTED",
     }
 }
+
+storage_enum! {
+    /// A scheduled contract change that has not happened yet.
+    UpcomingChangeKind {
+        /// A scheduled switch takes effect (its record is `UPCOMING`).
+        Switch => "SWITCH",
+        /// A proposal's terms would start (its record is `PENDING`: the partner has not answered).
+        Proposal => "PROPOSAL",
+        /// A scheduled expiry ends the current contract.
+        Expiry => "EXPIRY",
+        /// A temporary contract reaches its end and falls back to its fallback terms (or expires
+        /// without them).
+        TemporaryEnd => "TEMPORARY_END",
+    }
+}

@@ -81,6 +81,7 @@ mod stored_values;
 mod tenancy;
 mod text_bounds;
 mod timeouts;
+mod upcoming_changes;
 mod upload_bounds;
 mod user_races;
 mod view_bounds;

@@ -1,7 +1,8 @@
 //! `Campaign`: a brand's program, with its groups, contract templates and custom fields.
 
-use crate::domain::ContractAction;
+use crate::domain::{ContractAction, UpcomingChangeKind};
 use crate::graphql::types::contract_history::{self, ContractChangeConnection};
+use crate::graphql::types::upcoming_changes::{self, UpcomingContractChangeConnection};
 use async_graphql::{Context, Object, ID};
 
 use super::action_tracker::ActionTracker;
@@ -92,8 +93,7 @@ impl Campaign {
     }
 
     /// The changes of every partner's contract in the campaign, newest first (the product's
-    /// Contracts → Changes); upcoming changes are listed by the partner list's `termsUpdates`
-    /// filter and each partner's `upcomingContracts` / `pendingContracts`.
+    /// Contracts → Changes, the recent ones); the imminent ones are `upcomingContractChanges`.
     async fn contract_history(
         &self,
         ctx: &Context<'_>,
@@ -107,6 +107,26 @@ impl Campaign {
     ) -> async_graphql::Result<ContractChangeConnection> {
         let filter = contract_history::filter(None, actions, since, until);
         contract_history::load(ctx, self.0.id, filter, first, after).await
+    }
+
+    /// The campaign's imminent contract changes, soonest first (the product's Contracts →
+    /// Changes, the imminent ones): scheduled switches, proposals awaiting the partner's answer,
+    /// scheduled expiries and temporary contracts' ends. A change is listed until it applies or
+    /// is withdrawn; its history is `contractHistory`.
+    async fn upcoming_contract_changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these kinds (any when omitted; at most 10).")] kinds: Option<
+            Vec<UpcomingChangeKind>,
+        >,
+        #[graphql(
+            desc = "Only changes taking effect at or before this time (\"the next 7 days\")."
+        )]
+        until: Option<DateTime>,
+        #[graphql(desc = "Page size (0 to 500; 50 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "Read after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<UpcomingContractChangeConnection> {
+        upcoming_changes::load(ctx, self.0.id, kinds, until, first, after).await
     }
 
     /// The campaign's activity feed: every change to any of its partners, newest first.

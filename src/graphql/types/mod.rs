@@ -20,5 +20,6 @@ pub mod partner;
 mod partner_loading;
 pub mod scalars;
 pub mod settings;
+pub mod upcoming_changes;
 pub mod user_error;
 pub mod views;

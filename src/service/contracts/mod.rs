@@ -22,6 +22,7 @@ mod state;
 mod switch;
 mod targets;
 pub mod templates;
+pub mod upcoming;
 mod withdraw;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
