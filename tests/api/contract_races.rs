@@ -1,11 +1,14 @@
 //! Concurrent contract actions, run many rounds on PostgreSQL (where they really overlap):
 //! whatever order they land in, every partner ends in one consistent state (one current
 //! contract at most, its status mirrored on the relationship), counts and history cover only
-//! what changed, and two scheduled-change runners at once apply each change exactly once.
+//! what changed, two scheduled-change runners at once apply each change exactly once, and
+//! actions racing the runner over changes that fell due neither lose nor repeat one.
 
 use serde_json::{json, Value};
 
-use crate::contract_support::{active_partners, day, strings, template_ids, PAYLOAD};
+use crate::contract_support::{
+    active_partners, day, plain_actives, strings, template_ids, PAYLOAD,
+};
 use crate::races::{all, rounds, Client};
 use crate::support::{backend_tests, TestApp};
 
@@ -143,4 +146,119 @@ backend_tests! {
             assert_eq!(inconsistent(&app, campaign, &partners).await, (0, 0), "round {round}");
         }
     }
+}
+
+/// Contract actions and the runner at once over switches that fell due (the server's clock
+/// moved past them): each is applied exactly once, by whichever takes the campaign's lock
+/// first, and never withdrawn or overtaken.
+async fn actions_racing_the_runner_over_due_switches(backend: crate::support::Backend) {
+    // The server's clock, moved two days on each round: the switches scheduled for the
+    // next day are then due for the runner and for every action (which applies what fell
+    // due first), whichever takes the campaign's lock first.
+    let clock = partnergraph::clock::Clock::fixed(chrono::Utc::now());
+    let moved = clock.clone();
+    let Some(app) =
+        TestApp::spawn_serving(backend, false, move |_, serving| serving.clock = moved).await
+    else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+        return;
+    };
+    let acme = app.seed_account(160, 114).await;
+    let campaign = acme.campaign_ids[0];
+    let templates = template_ids(&app, &acme, campaign).await;
+    let (scheduled_to, now_to) = (
+        templates[templates.len() - 1],
+        templates[templates.len() - 2],
+    );
+    let plain = plain_actives(&app, campaign, scheduled_to, 60).await;
+    let client = Client::new(&app, &acme);
+    let mut by_runner = 0;
+    for round in 0..rounds(&app, 12) {
+        let partners = &plain[4 * round..4 * round + 4];
+        let list = strings(partners).join(",");
+        let tomorrow = (clock.now() + chrono::Duration::days(1))
+            .format("%Y-%m-%d")
+            .to_string();
+        let payload = client.payload(
+            &format!("mutation($i: SwitchPartnerContractsInput!) {{ switchPartnerContracts(input: $i) {{ {PAYLOAD} }} }}"),
+            json!({ "i": { "campaignId": campaign.to_string(), "selection": { "ids": strings(partners) },
+                "templateId": scheduled_to.to_string(), "effectiveDate": tomorrow } }),
+            "switchPartnerContracts",
+        ).await;
+        assert_eq!(payload["affectedCount"], 4, "{payload}");
+        clock.advance(chrono::Duration::days(2));
+        let input = |ps: &[i64], extra: Value| {
+            let mut i =
+                json!({ "campaignId": campaign.to_string(), "selection": { "ids": strings(ps) } });
+            i.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            i
+        };
+        let db = app.db.clone();
+        let runner_clock = clock.clone();
+        let runner: Task = Box::pin(async move {
+            let applied = partnergraph::service::contracts::due::apply_due(&db, &runner_clock)
+                .await
+                .unwrap();
+            json!({ "switched": applied.switched })
+        });
+        let tasks = vec![
+            runner,
+            task(
+                &client,
+                "expirePartners",
+                "ExpirePartnersInput",
+                input(
+                    &partners[..2],
+                    json!({ "expireOn": "2000-01-01", "withdrawPendingSwitches": true }),
+                ),
+            ),
+            task(
+                &client,
+                "switchPartnerContracts",
+                "SwitchPartnerContractsInput",
+                input(&partners[2..], json!({ "templateId": now_to.to_string() })),
+            ),
+            task(
+                &client,
+                "withdrawUpcomingContractChanges",
+                "WithdrawUpcomingContractChangesInput",
+                input(partners, json!({ "switches": true })),
+            ),
+        ];
+        let payloads = all(tasks).await;
+        by_runner += payloads[0]["switched"].as_u64().unwrap();
+        for p in &payloads[1..] {
+            assert_eq!(p["userErrors"], json!([]), "round {round}: {p}");
+        }
+        assert_eq!(
+            payloads[3]["affectedCount"], 0,
+            "round {round}: a switch whose day has come is applied, not withdrawn: {payloads:?}"
+        );
+        assert_eq!(app.count_rows(&format!(
+            "contract_history WHERE campaign_id = {campaign} AND action = 'SWITCH_APPLIED' AND partner_id IN ({list})")).await, 4,
+            "round {round}: each due switch applied exactly once, by the runner or an action: {payloads:?}");
+        assert_eq!(
+            inconsistent(&app, campaign, partners).await,
+            (0, 0),
+            "round {round}"
+        );
+        assert_eq!(app.count_rows(&format!(
+            "campaign_partners WHERE campaign_id = {campaign} AND partner_id IN ({list}) AND contract_status = 'EXPIRED'")).await, 2, "round {round}");
+        assert_eq!(app.count_rows(&format!(
+            "partner_contracts WHERE campaign_id = {campaign} AND partner_id IN ({list}) AND status = 'ACTIVE' AND template_id = {now_to}")).await, 2,
+            "round {round}: switched now, after the scheduled switch applied");
+    }
+    eprintln!("the runner applied {by_runner} of the due switches, the actions the rest");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_racing_the_runner_over_due_switches_neither_lose_nor_repeat_one_on_sqlite() {
+    actions_racing_the_runner_over_due_switches(crate::support::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_racing_the_runner_over_due_switches_neither_lose_nor_repeat_one_on_postgres() {
+    actions_racing_the_runner_over_due_switches(crate::support::Backend::Postgres).await;
 }
