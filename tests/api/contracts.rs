@@ -455,9 +455,20 @@ backend_tests! {
         assert_eq!(t["currency"], "EUR");
         assert_eq!(t["noticePeriodDays"], 14);
         assert_eq!(t["isDefault"], false);
+        assert_eq!((&t["payoutType"], &t["payoutValue"]), (&json!("FIXED_PER_ACTION"), &json!("10")), "a Decimal is a string");
         let id = t["templateId"].as_i64().unwrap();
         assert_eq!(template_ids(&app, &acme, campaign).await.last(), Some(&id));
         assert!(!template_ids(&app, &acme, acme.campaign_ids[1]).await.contains(&id));
+        // Money is exact: the digits written are the digits read, up to 4 decimals.
+        let exact = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {
+            "name": "Exact", "payoutType": "FIXED_PER_ACTION", "payoutValue": "12.3456" } } })).await;
+        assert_eq!(exact["createContractTemplate"]["template"]["payoutValue"], "12.3456", "{exact}");
+        for wrong in [json!("1.23456"), json!("1e3"), json!("12,5"), json!(1e300), json!("")] {
+            let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {
+                "name": "Wrong", "payoutType": "FIXED_PER_ACTION", "payoutValue": wrong } } })).await;
+            assert_eq!(crate::first_error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{wrong}: {body}");
+        }
+        assert_eq!(app.count_rows("contract_templates WHERE name = 'Wrong'").await, 0);
 
         let refused = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {
             "name": "Bad", "payoutType": "PERCENT_OF_SALE", "payoutValue": 5, "currency": "EURO", "noticePeriodDays": 400 } } })).await;

@@ -6,6 +6,7 @@ use crate::domain::PayoutType;
 use crate::graphql::context::{auth, db, now};
 use crate::graphql::ids;
 use crate::graphql::types::contract::ContractTemplate;
+use crate::graphql::types::decimal::Decimal;
 use crate::graphql::types::user_error::UserError;
 use crate::service::contracts::templates::{self, NewTemplate};
 
@@ -18,8 +19,8 @@ pub struct NewContractTemplateInput {
     pub description: Option<String>,
     /// How the payout is computed.
     pub payout_type: PayoutType,
-    /// A percentage (0 to 100) or an amount per action.
-    pub payout_value: f64,
+    /// A percentage (0 to 100) or an amount per action (0 to 1,000,000), at most 4 decimals.
+    pub payout_value: Decimal,
     /// Currency of a fixed payout (ISO 4217); null or blank: the campaign's.
     pub currency: Option<String>,
     /// Days' notice a switch away from these terms needs (0 to 365).
@@ -33,7 +34,7 @@ impl NewContractTemplateInput {
             name: self.name,
             description: self.description,
             payout_type: self.payout_type,
-            payout_value: self.payout_value,
+            payout_value: self.payout_value.0,
             currency: self.currency,
             notice_period_days: self.notice_period_days,
         }

@@ -2,9 +2,10 @@
 
 use async_graphql::{Context, Object, ID};
 
-use crate::domain::{ApprovalOption, ContractRecordStatus, GlobalId};
+use crate::domain::{ApprovalOption, ContractRecordStatus, GlobalId, PayoutType};
 use crate::graphql::context::loader;
 use crate::graphql::loaders::{to_gql, TemplateById};
+use crate::graphql::types::decimal::Decimal;
 use crate::graphql::types::scalars::DateTime;
 
 use entity::{contract_template, partner_contract};
@@ -55,14 +56,14 @@ impl ContractTemplate {
         self.0.description.as_deref()
     }
 
-    /// How the payout is computed (`PERCENT_OF_SALE`, `FIXED_PER_ACTION`).
-    async fn payout_type(&self) -> &str {
-        &self.0.payout_type
+    /// How the payout is computed.
+    async fn payout_type(&self) -> async_graphql::Result<PayoutType> {
+        Ok(PayoutType::from_stored(&self.0.payout_type)?)
     }
 
-    /// The payout: a percentage or an amount in the campaign's currency, per `payoutType`.
-    async fn payout_value(&self) -> f64 {
-        self.0.payout_value
+    /// The payout: a percentage or an amount in the template's currency, per `payoutType`.
+    async fn payout_value(&self) -> Decimal {
+        Decimal(self.0.payout_value)
     }
 
     /// Currency of a fixed payout (ISO 4217); null: the campaign's.

@@ -9,6 +9,7 @@ pub mod connection;
 pub mod contract;
 pub mod contract_history;
 pub mod custom_field;
+pub mod decimal;
 pub mod facet_buckets;
 pub mod facets;
 pub mod group;
