@@ -37,12 +37,23 @@ impl ScratchDatabase {
     async fn drop_now(admin_url: &str, name: &str) -> Result<(), DbErr> {
         let admin = Database::connect(admin_url).await?;
         // `WITH (FORCE)` (PostgreSQL 13 and later) ends the connections still open, such as a
-        // stopped server's pools.
-        let dropped = admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await;
+        // stopped server's pools; a pool that connects again at that moment makes the drop
+        // fail ("being accessed by other users"), so it is tried a few times.
+        let mut dropped = Ok(());
+        for attempt in 0..5 {
+            if attempt > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            dropped = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .map(|_| ());
+            if dropped.is_ok() {
+                break;
+            }
+        }
         admin.close().await.ok();
-        dropped.map(|_| ())
+        dropped
     }
 }
 
