@@ -10,28 +10,6 @@ use serde_json::{json, Value};
 use crate::contract_support::*;
 use crate::support::{backend_tests, TestApp};
 
-/// Everything a contract action may write, as text: relationship rows, their stage copies,
-/// contract records, templates, history and activity entries, the facet index's change log (`campaign_list_changes`).
-async fn written(app: &TestApp) -> Vec<Option<String>> {
-    let mut all = Vec::new();
-    for sql in [
-        "SELECT CAST(partner_id AS TEXT) || ' ' || COALESCE(contract_status, '-') || ' ' || \
-         relationship_stage || ' ' || CAST(updated_at AS TEXT) FROM campaign_partners ORDER BY id",
-        "SELECT CAST(id AS TEXT) || ' ' || relationship_stage FROM campaign_partner_stages ORDER BY id",
-        "SELECT CAST(id AS TEXT) || ' ' || status || ' ' || COALESCE(CAST(template_id AS TEXT), '-') \
-         || ' ' || CAST(start_date AS TEXT) || ' ' || COALESCE(CAST(end_date AS TEXT), '-') || ' ' \
-         || COALESCE(CAST(expires_at AS TEXT), '-') || ' ' || CAST(updated_at AS TEXT) \
-         FROM partner_contracts ORDER BY id",
-        "SELECT CAST(COUNT(*) AS TEXT) FROM contract_templates",
-        "SELECT CAST(COUNT(*) AS TEXT) FROM contract_history",
-        "SELECT CAST(COUNT(*) AS TEXT) FROM activity_log",
-        "SELECT CAST(COUNT(*) AS TEXT) FROM campaign_list_changes",
-    ] {
-        all.extend(app.texts(sql).await);
-    }
-    all
-}
-
 /// Runs contract mutation `name` dry, checks that it wrote nothing, then for real; checks
 /// the counts are equal and that the real run wrote when it affected anyone; returns the real
 /// run's (matched, affected, skipped per reason).

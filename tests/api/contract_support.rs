@@ -295,3 +295,25 @@ pub async fn plain_actives(app: &TestApp, campaign: i64, target: i64, n: usize) 
     );
     found[..n].to_vec()
 }
+
+/// Everything a contract action may write, as text: relationship rows, their stage copies,
+/// contract records, templates, history and activity entries, the facet index's change log (`campaign_list_changes`).
+pub async fn written(app: &TestApp) -> Vec<Option<String>> {
+    let mut all = Vec::new();
+    for sql in [
+        "SELECT CAST(partner_id AS TEXT) || ' ' || COALESCE(contract_status, '-') || ' ' || \
+         relationship_stage || ' ' || CAST(updated_at AS TEXT) FROM campaign_partners ORDER BY id",
+        "SELECT CAST(id AS TEXT) || ' ' || relationship_stage FROM campaign_partner_stages ORDER BY id",
+        "SELECT CAST(id AS TEXT) || ' ' || status || ' ' || COALESCE(CAST(template_id AS TEXT), '-') \
+         || ' ' || CAST(start_date AS TEXT) || ' ' || COALESCE(CAST(end_date AS TEXT), '-') || ' ' \
+         || COALESCE(CAST(expires_at AS TEXT), '-') || ' ' || CAST(updated_at AS TEXT) \
+         FROM partner_contracts ORDER BY id",
+        "SELECT CAST(COUNT(*) AS TEXT) FROM contract_templates",
+        "SELECT CAST(COUNT(*) AS TEXT) FROM contract_history",
+        "SELECT CAST(COUNT(*) AS TEXT) FROM activity_log",
+        "SELECT CAST(COUNT(*) AS TEXT) FROM campaign_list_changes",
+    ] {
+        all.extend(app.texts(sql).await);
+    }
+    all
+}

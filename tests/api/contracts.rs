@@ -250,9 +250,7 @@ backend_tests! {
         let template = template_ids(&app, &acme, campaign).await[0];
         let second_campaign = template_ids(&app, &acme, acme.campaign_ids[1]).await[0];
         let theirs = template_ids(&app, &other, other.campaign_ids[0]).await[0];
-        let contracts_before = app.count_rows("partner_contracts").await;
-        let templates_before = app.count_rows("contract_templates").await;
-        let history_before = app.count_rows("contract_history").await;
+        let before = written(&app).await;
         let sel = base(campaign, ids(&chosen));
         for (extra, field, code) in [
             (json!({ "templateId": template.to_string(), "effectiveDate": day(5), "endDate": day(2) }), "endDate", "INVALID"),
@@ -264,6 +262,7 @@ backend_tests! {
             (json!({ "templateId": "987654" }), "templateId", "NOT_FOUND"),
             (json!({ "templateId": theirs.to_string() }), "templateId", "NOT_FOUND"),
             (json!({ "templateId": template.to_string(), "endDate": day(3), "fallbackTemplateId": theirs.to_string() }), "fallbackTemplateId", "NOT_FOUND"),
+            (json!({ "templateId": template.to_string(), "endDate": day(3), "fallbackTemplateId": second_campaign.to_string() }), "fallbackTemplateId", "WRONG_CAMPAIGN"),
             (json!({ "templateId": template.to_string(), "newTemplate": { "name": "X", "payoutType": "PERCENT_OF_SALE", "payoutValue": 5 } }), "templateId", "INVALID"),
             (json!({ "newTemplate": { "name": " ", "payoutType": "PERCENT_OF_SALE", "payoutValue": 150 } }), "newTemplate", "REQUIRED"),
         ] {
@@ -291,9 +290,17 @@ backend_tests! {
         assert_eq!(error_codes(&payload), vec!["NOT_FOUND"]);
         let payload = expire(&app, &acme, with(base(other.campaign_ids[0], ids(&their_partners[..1])), json!({ "expireOn": day(0) }))).await;
         assert_eq!(error_codes(&payload), vec!["NOT_FOUND"]);
-        assert_eq!(app.count_rows("partner_contracts").await, contracts_before, "nothing was written");
-        assert_eq!(app.count_rows("contract_templates").await, templates_before);
-        assert_eq!(app.count_rows("contract_history").await, history_before);
+        // Every problem of the input at once: the switch's and the selection's.
+        let all = switch(&app, &acme, with(base(campaign, json!({ "ids": ["not an id"] })),
+            json!({ "templateId": "abc", "effectiveDate": day(40_000), "fallbackTemplateId": "zz" }))).await;
+        let fields: Vec<Value> = all["userErrors"].as_array().unwrap().iter().map(|e| e["field"][1].clone()).collect();
+        assert_eq!(fields, vec![json!("templateId"), json!("effectiveDate"), json!("fallbackTemplateId"), json!("selection")], "{all}");
+        // A selection of nobody is refused, by ids of nobody's or by a filter matching no one.
+        for selection in [json!({ "filter": { "search": "no partner is called this" } }), json!({ "filter": { "search": "zzzz" }, "exceptIds": strings(&chosen) })] {
+            let payload = expire(&app, &acme, with(base(campaign, selection), json!({ "expireOn": day(0) }))).await;
+            assert_eq!(error_codes(&payload), vec!["EMPTY_SELECTION"], "{payload}");
+        }
+        assert_eq!(written(&app).await, before, "nothing was written: no row of any table an action writes changed");
     }
 
     async fn every_change_is_kept_in_the_history_newest_first(app) {

@@ -102,13 +102,14 @@ where
 {
     bulk::permitted::<A>(ctx)?;
     let refused = |errors| Ok(ContractActionPayload::refused(errors, dry_run));
-    let action = match action {
-        Ok(action) => action,
-        Err(errors) => return refused(errors),
-    };
-    let target = match bulk::target(campaign_id, selection) {
-        Ok(target) => target,
-        Err(errors) => return refused(errors),
+    // Every input problem at once: the action's and the selection's.
+    let (action, target) = match (action, bulk::target(campaign_id, selection)) {
+        (Ok(action), Ok(target)) => (action, target),
+        (Err(mut errors), Err(more)) => {
+            errors.extend(more);
+            return refused(errors);
+        }
+        (Err(errors), _) | (_, Err(errors)) => return refused(errors),
     };
     match bulk::run(ctx, target, action, dry_run).await? {
         Ok(Outcome {
@@ -172,26 +173,41 @@ fn switch_of(
     tz: &str,
     now: DateTime<Utc>,
 ) -> Result<Switch, Vec<UserError>> {
+    // Every problem is reported together, in the order of the fields.
+    let mut errors = Vec::new();
     let template = match (&input.template_id, input.new_template.take()) {
-        (Some(id), None) => TemplateRef::Existing(read_id(id, "templateId")?),
-        (None, Some(new)) => TemplateRef::New(new.into_service()),
-        _ => {
-            return Err(UserError::unreadable(
-                &["templateId"],
-                &crate::error::AppError::Validation(
-                    "give exactly one of templateId and newTemplate".into(),
-                ),
-            ))
-        }
-    };
+        (Some(id), None) => read_id(id, "templateId").map(TemplateRef::Existing),
+        (None, Some(new)) => Ok(TemplateRef::New(new.into_service())),
+        _ => Err(UserError::unreadable(
+            &["templateId"],
+            &crate::error::AppError::Validation(
+                "give exactly one of templateId and newTemplate".into(),
+            ),
+        )),
+    }
+    .map_err(|e| errors.extend(e))
+    .ok();
     let today = contracts::today(now, tz);
     for (field, day) in [
         ("effectiveDate", &input.effective_date),
         ("endDate", &input.end_date),
     ] {
-        if let Some(day) = day {
-            within_reach(field, day.0, today)?;
+        if let Some(Err(e)) = day.as_ref().map(|day| within_reach(field, day.0, today)) {
+            errors.extend(e);
         }
+    }
+    let fallback = input
+        .fallback_template_id
+        .as_ref()
+        .map(|id| read_id(id, "fallbackTemplateId"))
+        .transpose()
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let (Some(template), Some(fallback)) = (template, fallback) else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
     }
     let day = input.effective_date.as_ref().map_or(today, |d| d.0);
     Ok(Switch {
@@ -200,11 +216,7 @@ fn switch_of(
         days_ahead: (day - today).num_days(),
         end: input.end_date.as_ref().map(|d| contracts::end_of(d.0, tz)),
         end_days_ahead: input.end_date.as_ref().map(|d| (d.0 - today).num_days()),
-        fallback: input
-            .fallback_template_id
-            .as_ref()
-            .map(|id| read_id(id, "fallbackTemplateId"))
-            .transpose()?,
+        fallback,
         approval: input.approval,
         comment: input.comment.take(),
     })
