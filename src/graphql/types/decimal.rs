@@ -54,7 +54,7 @@ fn read(text: &str) -> Option<f64> {
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let fits = (1..=MAX_WHOLE_DIGITS).contains(&whole.len())
         && fraction.len() <= MAX_FRACTION_DIGITS
-        && (fraction.is_empty() == !digits.contains('.'))
+        && !(fraction.is_empty() && digits.contains('.'))
         && all_digits(whole)
         && all_digits(fraction);
     fits.then(|| text.parse().ok()).flatten()
