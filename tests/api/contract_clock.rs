@@ -9,11 +9,7 @@ use crate::support::TestApp;
 /// The server's one clock: moved forward, the list's time-relative filters and the scheduled
 /// changes follow it, without waiting for real time.
 async fn the_clock_moves_filters_and_scheduled_changes(backend: crate::support::Backend) {
-    let clock = partnergraph::clock::Clock::fixed(chrono::Utc::now());
-    let moved = clock.clone();
-    let Some(app) =
-        TestApp::spawn_serving(backend, false, move |_, serving| serving.clock = moved).await
-    else {
+    let Some((app, clock)) = TestApp::spawn_clocked(backend, chrono::Utc::now()).await else {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
         return;
     };

@@ -4,20 +4,10 @@
 //! a scheduled switch that takes effect withdraws the proposals made before it — the server's
 //! clock moved forward, no runner in between where the test says so.
 
-use partnergraph::clock::Clock;
 use serde_json::json;
 
 use crate::contract_support::*;
 use crate::support::{Backend, TestApp};
-
-/// A server on `backend` whose clock stands still until the test moves it.
-async fn clocked(backend: Backend) -> Option<(TestApp, Clock)> {
-    let clock = Clock::fixed(chrono::Utc::now());
-    let moved = clock.clone();
-    let app =
-        TestApp::spawn_serving(backend, false, move |_, serving| serving.clock = moved).await?;
-    Some((app, clock))
-}
 
 /// `n` partners with an open-ended active contract on none of `templates`.
 async fn active_on_none_of(
@@ -65,7 +55,7 @@ async fn history_actions(
 }
 
 async fn an_action_applies_what_fell_due_before_it(backend: Backend) {
-    let Some((app, clock)) = clocked(backend).await else {
+    let Some((app, clock)) = TestApp::spawn_clocked(backend, chrono::Utc::now()).await else {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
         return;
     };
@@ -160,7 +150,7 @@ async fn an_action_applies_what_fell_due_before_it_on_postgres() {
 }
 
 async fn proposals_lapse_and_give_way_to_later_switches(backend: Backend) {
-    let Some((app, clock)) = clocked(backend).await else {
+    let Some((app, clock)) = TestApp::spawn_clocked(backend, chrono::Utc::now()).await else {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
         return;
     };

@@ -155,11 +155,7 @@ async fn actions_racing_the_runner_over_due_switches(backend: crate::support::Ba
     // The server's clock, moved two days on each round: the switches scheduled for the
     // next day are then due for the runner and for every action (which applies what fell
     // due first), whichever takes the campaign's lock first.
-    let clock = partnergraph::clock::Clock::fixed(chrono::Utc::now());
-    let moved = clock.clone();
-    let Some(app) =
-        TestApp::spawn_serving(backend, false, move |_, serving| serving.clock = moved).await
-    else {
+    let Some((app, clock)) = TestApp::spawn_clocked(backend, chrono::Utc::now()).await else {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
         return;
     };

@@ -231,11 +231,8 @@ async fn until_status(app: &TestApp, campaign: i64, partner: i64, status: &str) 
 /// `CONTRACTS_APPLY_INTERVAL_SECS`. The expiries are scheduled by a test server whose clock is
 /// three days behind, so by the real clock they fell due two days ago.
 async fn serve_applies_due_changes_at_start_and_then_periodically(backend: Backend) {
-    let behind = partnergraph::clock::Clock::fixed(chrono::Utc::now() - chrono::Duration::days(3));
-    let clock = behind.clone();
-    let Some(app) =
-        TestApp::spawn_serving(backend, false, move |_, serving| serving.clock = clock).await
-    else {
+    let at = chrono::Utc::now() - chrono::Duration::days(3);
+    let Some((app, behind)) = TestApp::spawn_clocked(backend, at).await else {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
         return;
     };

@@ -107,6 +107,19 @@ impl TestApp {
         Self::spawn_full(backend, demo, |db, _, _| configure(db)).await
     }
 
+    /// A server whose clock stands at `at` until the test moves it (with the clock returned);
+    /// `None` for PostgreSQL when `TEST_DATABASE_URL` is unset.
+    pub async fn spawn_clocked(
+        backend: Backend,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Option<(TestApp, partnergraph::clock::Clock)> {
+        let clock = partnergraph::clock::Clock::fixed(at);
+        let moved = clock.clone();
+        let app =
+            Self::spawn_serving(backend, false, move |_, serving| serving.clock = moved).await?;
+        Some((app, clock))
+    }
+
     /// [`TestApp::spawn_with`], with the database and serving settings (timeouts, metrics)
     /// adjusted by `configure`.
     pub async fn spawn_serving(
