@@ -68,23 +68,37 @@ fn of(changes: &[Value], partner: i64) -> Vec<String> {
         .collect()
 }
 
-/// How many imminent changes the campaign's records hold, counted straight from them.
+/// How many imminent changes the campaign's records hold, counted straight from them by the
+/// README's rules: every scheduled switch and proposal; of a current contract's own end and its
+/// scheduled expiry the earlier (the expiry on the same instant), and a later expiry after a
+/// fallback too.
 async fn in_records(app: &TestApp, campaign: i64) -> i64 {
     let count = |condition: &str| {
         format!("partner_contracts WHERE campaign_id = {campaign} AND {condition}")
     };
-    app.count_rows(&count("status IN ('UPCOMING', 'PENDING')"))
-        .await
-        + app
-            .count_rows(&count(
-                "status IN ('ACTIVE', 'SUSPENDED') AND expires_at IS NOT NULL",
-            ))
-            .await
-        + app
-            .count_rows(&count(
-                "status IN ('ACTIVE', 'SUSPENDED') AND is_temporary AND end_date IS NOT NULL",
-            ))
-            .await
+    let current = "status IN ('ACTIVE', 'SUSPENDED')";
+    let mut total = app
+        .count_rows(&count("status IN ('UPCOMING', 'PENDING')"))
+        .await;
+    total += app
+        .count_rows(&count(&format!(
+            "{current} AND end_date IS NULL AND expires_at IS NOT NULL"
+        )))
+        .await;
+    total += app
+        .count_rows(&count(&format!(
+            "{current} AND end_date IS NOT NULL AND expires_at IS NULL"
+        )))
+        .await;
+    // Both: the expiry alone when it comes first (or with the end), else the end, and the
+    // expiry too when a fallback carries it on.
+    total += app
+        .count_rows(&count(&format!(
+            "{current} AND end_date IS NOT NULL AND expires_at IS NOT NULL"
+        )))
+        .await;
+    total += app.count_rows(&count(&format!("{current} AND expires_at > end_date AND is_temporary AND fallback_template_id IS NOT NULL"))).await;
+    total
 }
 
 backend_tests! {
@@ -95,7 +109,7 @@ backend_tests! {
         let templates = template_ids(&app, &acme, campaign).await;
         let (target, fallback) = (*templates.last().unwrap(), templates[0]);
         let (t, f) = (target.to_string(), fallback.to_string());
-        let a = plain_actives(&app, campaign, target, 5).await;
+        let a = plain_actives(&app, campaign, target, 9).await;
         let on = |p: i64, extra: Value| with(base(campaign, ids(&[p])), extra);
         for payload in [
             switch(&app, &acme, on(a[0], json!({ "templateId": t, "effectiveDate": day(5) }))).await,
@@ -104,6 +118,16 @@ backend_tests! {
             switch(&app, &acme, on(a[3], json!({ "templateId": t, "endDate": day(6), "fallbackTemplateId": f }))).await,
             expire(&app, &acme, on(a[3], json!({ "expireOn": day(8) }))).await,
             switch(&app, &acme, on(a[4], json!({ "templateId": t, "endDate": day(2) }))).await,
+            // At one instant (the end of day 4): a[5]'s end on an older record than a[6]'s expiry.
+            switch(&app, &acme, on(a[5], json!({ "templateId": t, "endDate": day(4), "fallbackTemplateId": f }))).await,
+            switch(&app, &acme, on(a[6], json!({ "templateId": t }))).await,
+            expire(&app, &acme, on(a[6], json!({ "expireOn": day(4) }))).await,
+            // An expiry before a temporary contract's end: the end never comes.
+            switch(&app, &acme, on(a[7], json!({ "templateId": t, "endDate": day(6), "fallbackTemplateId": f }))).await,
+            expire(&app, &acme, on(a[7], json!({ "expireOn": day(5) }))).await,
+            // A temporary contract without a fallback ends the partnership: a later expiry never comes.
+            switch(&app, &acme, on(a[8], json!({ "templateId": t, "endDate": day(3) }))).await,
+            expire(&app, &acme, on(a[8], json!({ "expireOn": day(7) }))).await,
         ] {
             assert_eq!(counts(&payload).1, 1, "{payload}");
         }
@@ -118,6 +142,12 @@ backend_tests! {
         assert_eq!(of(&everything, a[3]), vec![format!("TEMPORARY_END {fallback} {}", d(6)), format!("EXPIRY null {}", d(8))],
             "a temporary contract's end brings its fallback; its scheduled expiry is a change of its own");
         assert_eq!(of(&everything, a[4]), vec![format!("TEMPORARY_END null {}", d(2))], "without a fallback it expires");
+        assert_eq!(of(&everything, a[7]), vec![format!("EXPIRY null {}", d(5))], "the expiry comes first: no end");
+        assert_eq!(of(&everything, a[8]), vec![format!("TEMPORARY_END null {}", d(3))], "the end comes first and expires: no expiry");
+        let place = |partner: i64, kind: &str| everything.iter().position(|c| c["partnerId"] == partner && c["kind"] == kind).unwrap();
+        assert_eq!(at(&everything[place(a[2], "EXPIRY")]), at(&everything[place(a[5], "TEMPORARY_END")]), "one instant");
+        assert!(place(a[2], "EXPIRY") < place(a[6], "EXPIRY") && place(a[6], "EXPIRY") < place(a[5], "TEMPORARY_END"),
+            "at one instant expiries come first, each kind by record id");
         let switch_at = everything.iter().find(|c| c["partnerId"] == a[0]).map(at).unwrap();
         assert_eq!(switch_at.format("%H:%M:%S").to_string(), "00:00:00", "a switch starts its day");
         let expiry_at = everything.iter().find(|c| c["partnerId"] == a[2]).map(at).unwrap();
