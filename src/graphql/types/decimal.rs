@@ -2,21 +2,24 @@
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 
-/// Digits before the point a `Decimal` may have.
-const MAX_WHOLE_DIGITS: usize = 12;
+/// Digits before the point a `Decimal` may have: below 10^11 adjacent doubles lie less than
+/// 0.0001 apart, so the nearest double to every such number reads back its 4 decimals (at 12
+/// digits, `"999999999999.0003"` would read back `.0002`).
+const MAX_WHOLE_DIGITS: usize = 11;
 /// Digits after the point a `Decimal` may have.
 pub const MAX_FRACTION_DIGITS: usize = 4;
 
 /// An exact decimal number. Within [`MAX_WHOLE_DIGITS`] and [`MAX_FRACTION_DIGITS`] digits an
 /// `f64` holds every such number closely enough that [`Decimal`]'s text reads back the digits
-/// written (15 significant digits survive a round trip through a double).
+/// written.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Decimal(pub f64);
 
 /// An exact decimal number as a string in the XML Schema `decimal` form without exponent: an
-/// optional `-`, 1 to 12 digits, and optionally `.` and 1 to 4 digits (`"7.5"`, `"1250"`,
+/// optional `-`, 1 to 11 digits, and optionally `.` and 1 to 4 digits (`"7.5"`, `"1250"`,
 /// `"0.0125"`). Answers are always strings, without trailing zeros; inputs may also be a JSON
-/// number written in that form (`7.5`). Money amounts and rates.
+/// number, read as the decimal it denotes, within the same bounds (`7.5`). Money amounts and
+/// rates.
 #[Scalar(
     name = "Decimal",
     specified_by_url = "https://www.w3.org/TR/xmlschema11-2/#decimal"
@@ -80,7 +83,9 @@ mod tests {
             ("7.5", "7.5"),
             ("10", "10"),
             ("0.0125", "0.0125"),
-            ("999999999999.9999", "999999999999.9999"),
+            ("99999999999.9999", "99999999999.9999"),
+            ("99999999999.0003", "99999999999.0003"),
+            ("68719476735.0001", "68719476735.0001"),
             ("0.1", "0.1"),
             ("12.3400", "12.34"),
             ("-3", "-3"),
