@@ -296,8 +296,10 @@ pub async fn plain_actives(app: &TestApp, campaign: i64, target: i64, n: usize) 
     found[..n].to_vec()
 }
 
-/// Everything a contract action may write, as text: relationship rows, their stage copies,
-/// contract records, templates, history and activity entries, the facet index's change log (`campaign_list_changes`).
+/// Everything a contract action may write, as text: relationship rows, their stage copies and
+/// contract records whole; how many templates, history and activity entries there are and the
+/// last one's id (rows only ever added); each campaign's list version (every change logged for
+/// the facet index raises it; the log itself is pruned in the background).
 pub async fn written(app: &TestApp) -> Vec<Option<String>> {
     let mut all = Vec::new();
     for sql in [
@@ -308,10 +310,11 @@ pub async fn written(app: &TestApp) -> Vec<Option<String>> {
          || ' ' || CAST(start_date AS TEXT) || ' ' || COALESCE(CAST(end_date AS TEXT), '-') || ' ' \
          || COALESCE(CAST(expires_at AS TEXT), '-') || ' ' || CAST(updated_at AS TEXT) \
          FROM partner_contracts ORDER BY id",
-        "SELECT CAST(COUNT(*) AS TEXT) FROM contract_templates",
-        "SELECT CAST(COUNT(*) AS TEXT) FROM contract_history",
-        "SELECT CAST(COUNT(*) AS TEXT) FROM activity_log",
-        "SELECT CAST(COUNT(*) AS TEXT) FROM campaign_list_changes",
+        "SELECT CAST(COUNT(*) AS TEXT) || ' ' || CAST(COALESCE(MAX(id), 0) AS TEXT) FROM contract_templates",
+        "SELECT CAST(COUNT(*) AS TEXT) || ' ' || CAST(COALESCE(MAX(id), 0) AS TEXT) FROM contract_history",
+        "SELECT CAST(COUNT(*) AS TEXT) || ' ' || CAST(COALESCE(MAX(id), 0) AS TEXT) FROM activity_log",
+        // The facet index's change log is pruned in the background; its version only grows.
+        "SELECT CAST(campaign_id AS TEXT) || ' ' || CAST(version AS TEXT) FROM campaign_list_versions ORDER BY campaign_id",
     ] {
         all.extend(app.texts(sql).await);
     }

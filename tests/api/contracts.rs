@@ -300,7 +300,7 @@ backend_tests! {
             let payload = expire(&app, &acme, with(base(campaign, selection), json!({ "expireOn": day(0) }))).await;
             assert_eq!(error_codes(&payload), vec!["EMPTY_SELECTION"], "{payload}");
         }
-        assert_eq!(written(&app).await, before, "nothing was written: no row of any table an action writes changed");
+        assert_eq!(written(&app).await, before, "nothing was written (contract_support::written is unchanged)");
     }
 
     async fn every_change_is_kept_in_the_history_newest_first(app) {

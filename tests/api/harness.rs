@@ -31,7 +31,8 @@ async fn a_tests_postgres_database_is_dropped_with_its_app() {
         return;
     };
     let url = app.db_url();
-    let name = url.rsplit('/').next().expect("a database name").to_owned();
+    let path = url.rsplit('/').next().expect("a database name");
+    let name = path.split('?').next().unwrap_or(path).to_owned();
     let open = Database::connect(&url)
         .await
         .expect("connect to the app's database");

@@ -22,6 +22,15 @@ struct Server {
     logs: mpsc::Receiver<String>,
 }
 
+/// A test that fails before `stop` leaves no server running (a `Child` is not killed when
+/// dropped).
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
 impl Server {
     /// Starts the server on `database_url` listening on `bind`; returns once it printed its banner.
     fn start(database_url: &str, bind: &str) -> Server {
