@@ -12,8 +12,8 @@ pub struct ScratchDatabase {
 }
 
 impl ScratchDatabase {
-    /// Creates a database named `prefix` and random letters on the server of `admin_url` (a
-    /// `postgres://` URL naming a database the user may create databases from).
+    /// Creates a database named `prefix`, `_` and 16 random hex digits on the server of
+    /// `admin_url` (a `postgres://` URL naming a database the user may create databases from).
     pub async fn create(admin_url: &str, prefix: &str) -> Result<ScratchDatabase, DbErr> {
         let name = format!("{prefix}_{:016x}", rand::random::<u64>());
         let admin = Database::connect(admin_url).await?;
