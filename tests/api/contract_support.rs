@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::groups::partner_ids;
 use crate::support::TestApp;
 
-pub const PAYLOAD: &str = "matchedCount affectedCount skipped { reason count } templateId dryRun userErrors { field code message }";
+pub const PAYLOAD: &str = "matchedCount affectedCount skipped { reason count } templateId template { templateId } dryRun userErrors { field code message }";
 
 /// Runs contract mutation `name` with `input`; returns its payload.
 pub async fn act(

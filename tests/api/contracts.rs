@@ -39,6 +39,8 @@ backend_tests! {
         let done = switch(&app, &acme, input.clone()).await;
         assert_eq!(counts(&done), counts(&dry), "the dry run's counts are the real run's");
         assert_eq!(done["templateId"], target.to_string());
+        assert_eq!(done["template"]["templateId"], target, "the template as an object, its numeric id an Int");
+        assert_eq!(dry["template"]["templateId"], target);
         for p in &chosen {
             assert_eq!(current_template(&app, campaign, *p).await, Some(target));
             assert_eq!(with_status(&app, campaign, *p, "ACTIVE").await.len(), 1, "one current contract");

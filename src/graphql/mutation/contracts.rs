@@ -3,7 +3,7 @@
 //! account's calendar days: a switch starts at the first instant of its effective date, a
 //! contract ends at the last second of its end (or "expire on") date, in the account's time zone.
 
-use async_graphql::{Context, Object, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::bulk;
@@ -15,6 +15,7 @@ use crate::domain::SkipReason;
 use crate::graphql::context::{auth, db, now};
 use crate::graphql::ids;
 use crate::graphql::inputs::selection::PartnerSelectionInput;
+use crate::graphql::types::contract::{template_by_id, ContractTemplate};
 use crate::graphql::types::user_error::UserError;
 use crate::service::accounts;
 use crate::service::bulk::{BulkAction, Outcome};
@@ -34,6 +35,7 @@ pub struct SkippedPartners {
 
 /// What a contract action did (or, in a dry run, would do).
 #[derive(SimpleObject, Default)]
+#[graphql(complex)]
 pub struct ContractActionPayload {
     /// Partners in the selection.
     pub matched_count: i64,
@@ -48,6 +50,20 @@ pub struct ContractActionPayload {
     pub dry_run: bool,
     /// Why nothing was written; empty on success.
     pub user_errors: Vec<UserError>,
+}
+
+/// What a contract action did (or, in a dry run, would do).
+#[ComplexObject]
+impl ContractActionPayload {
+    /// A switch's template as an object (`templateId` is its id): the terms switched to; null
+    /// as `templateId` is.
+    async fn template(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ContractTemplate>> {
+        let id = self
+            .template_id
+            .as_ref()
+            .and_then(|id| id.parse::<i64>().ok());
+        template_by_id(ctx, id).await
+    }
 }
 
 impl ContractActionPayload {

@@ -11,7 +11,7 @@ use crate::graphql::types::scalars::DateTime;
 use entity::{contract_template, partner_contract};
 
 /// The template of an id through the request's DataLoader; `None` for no id.
-pub(super) async fn template_by_id(
+pub(crate) async fn template_by_id(
     ctx: &Context<'_>,
     id: Option<i64>,
 ) -> async_graphql::Result<Option<ContractTemplate>> {
