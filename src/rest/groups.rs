@@ -83,7 +83,7 @@ pub async fn create(
         name: form.get("Name").unwrap_or_default().to_owned(),
         partner_ids: form.ids("MediaPartners")?,
     };
-    let created = groups::create(&state.db, &caller.auth, input)
+    let created = groups::create(&state.db, &caller.auth, input, &state.clock)
         .await?
         .map_err(RestError::from_user_errors)?;
     let group = created.group;
@@ -150,7 +150,7 @@ pub async fn update(
         add_partner_ids,
         remove_partner_ids,
     };
-    let updated = groups::update(&state.db, &caller.auth, input)
+    let updated = groups::update(&state.db, &caller.auth, input, &state.clock)
         .await?
         .map_err(RestError::from_user_errors)?;
     let group = updated.group;
@@ -169,7 +169,7 @@ pub async fn delete(
     let campaign_id = caller.id("CampaignId")?;
     let group_id = caller.last_id("PartnerGroupId")?;
     let group = groups::get_in_campaign(&state.db, &caller.auth, campaign_id, group_id).await?;
-    groups::delete(&state.db, &caller.auth, group.id)
+    groups::delete(&state.db, &caller.auth, group.id, &state.clock)
         .await?
         .map_err(RestError::from_user_errors)?;
     Ok(Json(Deleted { status: "DELETED" }))

@@ -107,7 +107,7 @@ pub async fn get(
         .ok_or_else(|| AppError::not_found("partner view", id))
 }
 
-/// Saves a new view. Its content is checked and written in one transaction holding the
+/// Saves a new view, at `clock`'s time once the lock is held. Its content is checked and written in one transaction holding the
 /// campaign's write lock, as custom field deletions take it: a column cannot be saved while its
 /// field is being deleted (after which no view would be cleaned of it), and of two saves of one
 /// name the second sees the first.
@@ -116,37 +116,42 @@ pub async fn create(
     auth: &AuthContext,
     campaign_id: i64,
     content: ViewContent,
+    clock: &crate::clock::Clock,
 ) -> AppResult<Result<partner_view::Model, Vec<UserError>>> {
     // Saved views are personal: every user, read-only ones too, may keep their own.
-    write_transaction(db, &(auth, &content), |txn, &(auth, content)| {
-        Box::pin(async move {
-            lock_campaign(txn, campaign_id).await?;
-            let mut check = Checker::default();
-            let name = check_content(txn, auth, campaign_id, content, None, &mut check).await?;
-            if let Err(errors) = check.finish() {
-                return Ok(Finish::Rollback(Err(errors)));
-            }
-            let now = crate::clock::wall_now();
-            let inserted = partner_view::ActiveModel {
-                account_id: Set(auth.account_id),
-                campaign_id: Set(campaign_id),
-                user_id: Set(auth.user_id),
-                name: Set(name.clone()),
-                columns: Set(json!(content.columns).to_string()),
-                filter: Set(content.filter.to_string()),
-                order_by: Set(order_json(&content.order_by)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await;
-            Ok(match inserted {
-                Ok(model) => Finish::Commit(Ok(model)),
-                Err(err) => Finish::Rollback(Err(name_taken(err, &name)?)),
+    write_transaction(
+        db,
+        &(auth, &content, clock),
+        |txn, &(auth, content, clock)| {
+            Box::pin(async move {
+                lock_campaign(txn, campaign_id).await?;
+                let mut check = Checker::default();
+                let name = check_content(txn, auth, campaign_id, content, None, &mut check).await?;
+                if let Err(errors) = check.finish() {
+                    return Ok(Finish::Rollback(Err(errors)));
+                }
+                let now = clock.now();
+                let inserted = partner_view::ActiveModel {
+                    account_id: Set(auth.account_id),
+                    campaign_id: Set(campaign_id),
+                    user_id: Set(auth.user_id),
+                    name: Set(name.clone()),
+                    columns: Set(json!(content.columns).to_string()),
+                    filter: Set(content.filter.to_string()),
+                    order_by: Set(order_json(&content.order_by)),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await;
+                Ok(match inserted {
+                    Ok(model) => Finish::Commit(Ok(model)),
+                    Err(err) => Finish::Rollback(Err(name_taken(err, &name)?)),
+                })
             })
-        })
-    })
+        },
+    )
     .await
 }
 
@@ -172,8 +177,10 @@ pub async fn update(
     auth: &AuthContext,
     view: partner_view::Model,
     change: ViewChange,
+    clock: &crate::clock::Clock,
 ) -> AppResult<Result<partner_view::Model, Vec<UserError>>> {
-    write_transaction(db, &(auth, &view, &change), |txn, &(auth, view, change)| {
+    let context = (auth, &view, &change, clock);
+    write_transaction(db, &context, |txn, &(auth, view, change, clock)| {
         Box::pin(async move {
             lock_campaign(txn, view.campaign_id).await?;
             // The row locked too: a deletion (which takes no campaign lock) waits for this
@@ -215,7 +222,7 @@ pub async fn update(
             active.columns = Set(json!(content.columns).to_string());
             active.filter = Set(content.filter.to_string());
             active.order_by = Set(order_json(&content.order_by));
-            active.updated_at = Set(crate::clock::wall_now());
+            active.updated_at = Set(clock.now());
             Ok(match active.update(txn).await {
                 Ok(model) => Finish::Commit(Ok(model)),
                 Err(err) => Finish::Rollback(Err(name_taken(err, &name)?)),

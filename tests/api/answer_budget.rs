@@ -42,6 +42,7 @@ async fn a_long_list_stops_at_the_budget(backend: Backend) {
                 name: format!("Many {i}"),
                 partner_ids: partners.clone(),
             },
+            &partnergraph::clock::Clock::system(),
         )
         .await
         .unwrap();

@@ -64,6 +64,7 @@ mod playground;
 mod playground_browser;
 mod races;
 mod rate_limits;
+mod request_clock;
 mod rest_errors;
 mod rest_groups;
 mod rest_list_bounds;

@@ -7,7 +7,7 @@ use async_graphql::{ComplexObject, Context, Object, SimpleObject, ID};
 
 use crate::domain::UserErrorCode;
 use crate::error::AppError;
-use crate::graphql::context::{auth, db};
+use crate::graphql::context::{auth, clock, db};
 use crate::graphql::ids;
 use crate::graphql::types::group::PartnerGroup;
 use crate::graphql::types::scalars::FileUpload;
@@ -205,7 +205,16 @@ impl GroupFileMutation {
                 ))
             }
         };
-        match group_file::bulk_edit(db(ctx)?, auth(ctx)?, campaign_id, bytes, apply).await {
+        match group_file::bulk_edit(
+            db(ctx)?,
+            auth(ctx)?,
+            campaign_id,
+            bytes,
+            apply,
+            &clock(ctx)?,
+        )
+        .await
+        {
             Ok(plan) => Ok(BulkEditPartnerGroupsPayload::from_plan(plan)),
             Err(AppError::Validation(message)) => Ok(BulkEditPartnerGroupsPayload::refused(
                 "file",

@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use crate::domain::limits::MAX_PARTNER_IDS;
 use crate::domain::UserErrorCode;
 use crate::error::AppError;
-use crate::graphql::context::{auth, db};
+use crate::graphql::context::{auth, clock, db};
 use crate::graphql::ids;
 use crate::graphql::types::group::PartnerGroup;
 use crate::graphql::types::user_error::UserError;
@@ -125,7 +125,7 @@ impl GroupMutation {
             name: input.name,
             partner_ids,
         };
-        let result = groups::create(db(ctx)?, auth(ctx)?, new).await?;
+        let result = groups::create(db(ctx)?, auth(ctx)?, new, &clock(ctx)?).await?;
         PartnerGroupPayload::from_result(ctx, result).await
     }
 
@@ -164,7 +164,7 @@ impl GroupMutation {
             add_partner_ids,
             remove_partner_ids,
         };
-        let result = groups::update(db, auth, update).await?;
+        let result = groups::update(db, auth, update, &clock(ctx)?).await?;
         PartnerGroupPayload::from_result(ctx, result).await
     }
 
@@ -178,7 +178,7 @@ impl GroupMutation {
             Ok(id) => id,
             Err(refused) => return Ok(refused),
         };
-        let result = groups::delete(db(ctx)?, auth(ctx)?, group_id).await?;
+        let result = groups::delete(db(ctx)?, auth(ctx)?, group_id, &clock(ctx)?).await?;
         let result = result.map(|group| GroupInfo {
             group,
             member_count: 0,

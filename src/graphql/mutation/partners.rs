@@ -3,7 +3,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 
 use crate::domain::{BusinessModel, PartnerSize, UserErrorCode};
-use crate::graphql::context::{auth, db};
+use crate::graphql::context::{auth, clock, db};
 use crate::graphql::ids;
 use crate::graphql::types::partner::Partner;
 use crate::graphql::types::user_error::UserError;
@@ -115,7 +115,7 @@ impl PartnerMutation {
             assigned_user_id,
         };
         Ok(
-            match partners::create_direct_partner(db(ctx)?, auth(ctx)?, new).await? {
+            match partners::create_direct_partner(db(ctx)?, auth(ctx)?, new, &clock(ctx)?).await? {
                 Ok(record) => CreatePartnerPayload {
                     partner: Some(Partner(record)),
                     user_errors: Vec::new(),

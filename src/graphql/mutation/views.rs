@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, InputType, Object, SimpleObject, ID};
 
 use crate::domain::UserErrorCode;
 use crate::error::AppError;
-use crate::graphql::context::{auth, db, now};
+use crate::graphql::context::{auth, clock, db, now};
 use crate::graphql::ids;
 use crate::graphql::inputs::partner_filter::{FilterJson, PartnerFilterInput, PartnerOrder};
 use crate::graphql::types::user_error::UserError;
@@ -210,7 +210,7 @@ impl ViewMutation {
             order_by: order,
         };
         Ok(payload(
-            views::create(db(ctx)?, auth(ctx)?, campaign_id, content).await?,
+            views::create(db(ctx)?, auth(ctx)?, campaign_id, content, &clock(ctx)?).await?,
         ))
     }
 
@@ -258,7 +258,9 @@ impl ViewMutation {
             filter,
             order_by: order,
         };
-        Ok(payload(views::update(db, auth, view, change).await?))
+        Ok(payload(
+            views::update(db, auth, view, change, &clock(ctx)?).await?,
+        ))
     }
 
     /// Deletes one of the caller's saved views.

@@ -87,13 +87,15 @@ async fn read(bytes: Vec<u8>) -> AppResult<Vec<FileRow>> {
 }
 
 /// Reads a file against a campaign of the caller and, with `apply` and no row errors, applies
-/// it. A file that cannot be read at all is a `VALIDATION` error.
+/// it (at `clock`'s time once the campaign's write lock is held). A file that cannot be read at
+/// all is a `VALIDATION` error.
 pub async fn bulk_edit(
     db: &DatabaseConnection,
     auth: &AuthContext,
     campaign_id: i64,
     bytes: Vec<u8>,
     apply: bool,
+    clock: &crate::clock::Clock,
 ) -> AppResult<FilePlan> {
     if apply {
         auth.require(APPLY_PERMISSION)?;
@@ -109,9 +111,10 @@ pub async fn bulk_edit(
     }
     // Applying reads the memberships under the campaign's write lock, so the rows it writes
     // (and the partners it counts and logs as changed) are the changes still to be made.
-    write_transaction(db, &(auth, &rows), |txn, &(auth, rows)| {
+    write_transaction(db, &(auth, &rows, clock), |txn, &(auth, rows, clock)| {
         Box::pin(async move {
             lock_campaign(txn, campaign_id).await?;
+            let now = clock.now();
             let mut plan = resolve(txn, auth, campaign_id, rows.clone()).await?;
             if plan.error_count > 0 {
                 return Ok(Finish::Rollback(plan));
@@ -124,7 +127,7 @@ pub async fn bulk_edit(
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let run = Run::new(txn, auth, campaign_id, crate::clock::wall_now());
+            let run = Run::new(txn, auth, campaign_id, now);
             bulk::execute(
                 txn,
                 run,

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 use super::edit::{group_not_found, record};
 use super::plan::MembershipChange;
 use crate::auth::{AuthContext, Permission};
+use crate::clock::Clock;
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
 use crate::service::bulk::{self, Run, Selected};
@@ -15,18 +16,21 @@ use crate::service::write::{lock_campaign, write_transaction, Finish};
 
 use entity::{campaign_partner as cp, partner_group, partner_group_member as pgm};
 
-/// Deletes a group: its members leave it (each with an activity entry); partners stay.
+/// Deletes a group: its members leave it (each with an activity entry); partners stay. At
+/// `clock`'s time once the campaign's write lock is held.
 pub async fn delete(
     db: &DatabaseConnection,
     auth: &AuthContext,
     group_id: i64,
+    clock: &Clock,
 ) -> AppResult<Result<partner_group::Model, Vec<UserError>>> {
     auth.require(Permission::ManageGroups)?;
-    write_transaction(db, auth, |txn, auth| {
+    write_transaction(db, &(auth, clock), |txn, &(auth, clock)| {
         Box::pin(async move {
             let Some(group) = locked_group(txn, auth, group_id).await? else {
                 return Ok(Finish::Rollback(Err(not_found(group_id))));
             };
+            let now = clock.now();
             let mut in_group = Query::select();
             in_group
                 .column(pgm::Column::PartnerId)
@@ -36,7 +40,7 @@ pub async fn delete(
                 .add(Expr::col((cp::Entity, cp::Column::AccountId)).eq(auth.account_id))
                 .add(Expr::col((cp::Entity, cp::Column::CampaignId)).eq(group.campaign_id))
                 .add(Expr::col((cp::Entity, cp::Column::PartnerId)).in_subquery(in_group));
-            let run = Run::new(txn, auth, group.campaign_id, crate::clock::wall_now());
+            let run = Run::new(txn, auth, group.campaign_id, now);
             bulk::execute(
                 txn,
                 run,
@@ -48,7 +52,7 @@ pub async fn delete(
                 .filter(partner_group::Column::AccountId.eq(auth.account_id))
                 .exec(txn)
                 .await?;
-            record(txn, auth, &group, "PARTNER_GROUP_DELETED").await?;
+            record(txn, auth, &group, "PARTNER_GROUP_DELETED", now).await?;
             Ok(Finish::Commit(Ok(group)))
         })
     })

@@ -12,6 +12,7 @@ use super::names::{check_name, name_taken};
 use super::plan::MembershipChange;
 use super::GroupInfo;
 use crate::auth::{AuthContext, Permission};
+use crate::clock::Clock;
 use crate::domain::UserErrorCode;
 use crate::error::AppResult;
 use crate::service::bulk::{self, Run, Selected, Selection};
@@ -48,11 +49,13 @@ pub struct GroupUpdate {
     pub remove_partner_ids: Vec<i64>,
 }
 
-/// Creates a group, optionally with members, in one transaction.
+/// Creates a group, optionally with members, in one transaction, at `clock`'s time once the
+/// campaign's write lock is held.
 pub async fn create(
     db: &DatabaseConnection,
     auth: &AuthContext,
     input: NewGroup,
+    clock: &Clock,
 ) -> AppResult<Result<GroupInfo, Vec<UserError>>> {
     let mut check = Checker::default();
     // An unknown campaign is reported before permissions, as an unknown group is for updates.
@@ -60,9 +63,10 @@ pub async fn create(
         return Ok(Err(check.finish().err().unwrap_or_default()));
     }
     auth.require(Permission::ManageGroups)?;
-    write_transaction(db, &(auth, &input), |txn, &(auth, input)| {
+    write_transaction(db, &(auth, &input, clock), |txn, &(auth, input, clock)| {
         Box::pin(async move {
             lock_campaign(txn, input.campaign_id).await?;
+            let now = clock.now();
             let mut check = Checker::default();
             let name = check.required_text("name", &input.name, MAX_NAME_LEN);
             check_name(txn, auth, input.campaign_id, &name, None, &mut check).await?;
@@ -73,12 +77,12 @@ pub async fn create(
                 &input.partner_ids,
                 "partnerIds",
                 &mut check,
+                now,
             )
             .await?;
             if let Err(errors) = check.finish() {
                 return Ok(Finish::Rollback(Err(errors)));
             }
-            let now = crate::clock::wall_now();
             let inserted = partner_group::ActiveModel {
                 account_id: Set(auth.account_id),
                 campaign_id: Set(input.campaign_id),
@@ -106,7 +110,7 @@ pub async fn create(
                 .counts
                 .added;
             }
-            record(txn, auth, &group, "PARTNER_GROUP_CREATED").await?;
+            record(txn, auth, &group, "PARTNER_GROUP_CREATED", now).await?;
             Ok(Finish::Commit(Ok(GroupInfo {
                 group,
                 member_count,
@@ -116,18 +120,21 @@ pub async fn create(
     .await
 }
 
-/// Renames a group and adds or removes members, in one transaction.
+/// Renames a group and adds or removes members, in one transaction, at `clock`'s time once the
+/// campaign's write lock is held.
 pub async fn update(
     db: &DatabaseConnection,
     auth: &AuthContext,
     input: GroupUpdate,
+    clock: &Clock,
 ) -> AppResult<Result<GroupInfo, Vec<UserError>>> {
     auth.require(Permission::ManageGroups)?;
-    let updated = write_transaction(db, &(auth, &input), |txn, &(auth, input)| {
+    let updated = write_transaction(db, &(auth, &input, clock), |txn, &(auth, input, clock)| {
         Box::pin(async move {
             let Some(group) = locked_group(txn, auth, input.group_id).await? else {
                 return Ok(Finish::Rollback(Err(not_found(input.group_id))));
             };
+            let now = clock.now();
             let mut check = Checker::default();
             let name = match &input.name {
                 Some(name) => {
@@ -164,6 +171,7 @@ pub async fn update(
                 &input.add_partner_ids,
                 "addPartnerIds",
                 &mut check,
+                now,
             )
             .await?;
             let removing = members(
@@ -173,6 +181,7 @@ pub async fn update(
                 &input.remove_partner_ids,
                 "removePartnerIds",
                 &mut check,
+                now,
             )
             .await?;
             if let Err(errors) = check.finish() {
@@ -182,7 +191,7 @@ pub async fn update(
             if let Some(name) = &name {
                 model.name = Set(name.clone());
             }
-            model.updated_at = Set(crate::clock::wall_now());
+            model.updated_at = Set(now);
             let group = match model.update(txn).await {
                 Ok(group) => group,
                 Err(err) => {
@@ -190,7 +199,7 @@ pub async fn update(
                     return Ok(Finish::Rollback(Err(name_taken(err, name)?)));
                 }
             };
-            let run = Run::new(txn, auth, group.campaign_id, crate::clock::wall_now());
+            let run = Run::new(txn, auth, group.campaign_id, now);
             if let Some(selected) = adding {
                 bulk::execute(
                     txn,
@@ -209,7 +218,7 @@ pub async fn update(
                 )
                 .await?;
             }
-            record(txn, auth, &group, "PARTNER_GROUP_UPDATED").await?;
+            record(txn, auth, &group, "PARTNER_GROUP_UPDATED", now).await?;
             Ok(Finish::Commit(Ok(group)))
         })
     })
@@ -242,21 +251,13 @@ pub(super) async fn members(
     ids: &[i64],
     field: &str,
     check: &mut Checker,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Option<Condition>> {
     if ids.is_empty() {
         return Ok(None);
     }
     let selection = Selection::Ids(ids.to_vec());
-    bulk::resolve(
-        db,
-        auth,
-        campaign_id,
-        &selection,
-        field,
-        check,
-        crate::clock::wall_now(),
-    )
-    .await
+    bulk::resolve(db, auth, campaign_id, &selection, field, check, now).await
 }
 
 pub(super) async fn record(
@@ -264,16 +265,9 @@ pub(super) async fn record(
     auth: &AuthContext,
     group: &partner_group::Model,
     action: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
     let details = serde_json::json!({ "groupId": group.id, "name": group.name, "campaignId": group.campaign_id });
     // The group's campaign's entry: it shows in that campaign's feed.
-    activity::record_for_campaign(
-        db,
-        auth,
-        group.campaign_id,
-        action,
-        details,
-        crate::clock::wall_now(),
-    )
-    .await
+    activity::record_for_campaign(db, auth, group.campaign_id, action, details, now).await
 }

@@ -69,6 +69,7 @@ pub async fn create_direct_partner<C>(
     db: &C,
     auth: &AuthContext,
     input: NewPartner,
+    clock: &crate::clock::Clock,
 ) -> AppResult<Result<PartnerRecord, Vec<UserError>>>
 where
     C: ConnectionTrait + TransactionTrait,
@@ -96,38 +97,42 @@ where
         email,
         country,
     };
-    let context = (auth, &input, &checked, &check);
-    write_transaction(db, &context, |txn, &(auth, input, checked, check)| {
-        Box::pin(async move {
-            let mut check = check.clone();
-            campaigns::check_exists(txn, auth, input.campaign_id, &mut check).await?;
-            let mut assigned_user = None;
-            if let Some(user_id) = input.assigned_user_id {
-                match accounts::find_user(txn, auth, user_id).await {
-                    Ok(user) => assigned_user = Some(user),
-                    Err(AppError::NotFound(_)) => check.push(
-                        "assignedUserId",
-                        UserErrorCode::NotFound,
-                        format!("account user {user_id} not found"),
-                    ),
-                    Err(err) => return Err(err),
+    let context = (auth, &input, &checked, &check, clock);
+    write_transaction(
+        db,
+        &context,
+        |txn, &(auth, input, checked, check, clock)| {
+            Box::pin(async move {
+                let mut check = check.clone();
+                campaigns::check_exists(txn, auth, input.campaign_id, &mut check).await?;
+                let mut assigned_user = None;
+                if let Some(user_id) = input.assigned_user_id {
+                    match accounts::find_user(txn, auth, user_id).await {
+                        Ok(user) => assigned_user = Some(user),
+                        Err(AppError::NotFound(_)) => check.push(
+                            "assignedUserId",
+                            UserErrorCode::NotFound,
+                            format!("account user {user_id} not found"),
+                        ),
+                        Err(err) => return Err(err),
+                    }
                 }
-            }
-            let email = &checked.email;
-            if check.is_ok("email") && email_taken(txn, auth, input.campaign_id, email).await? {
-                check.push("email", UserErrorCode::Conflict, email_conflict(email));
-            }
-            if let Err(errors) = check.finish() {
-                return Ok(Finish::Rollback(Err(errors)));
-            }
-            Ok(
-                match insert(txn, auth, input, checked, assigned_user).await? {
-                    Ok(record) => Finish::Commit(Ok(record)),
-                    Err(errors) => Finish::Rollback(Err(errors)),
-                },
-            )
-        })
-    })
+                let email = &checked.email;
+                if check.is_ok("email") && email_taken(txn, auth, input.campaign_id, email).await? {
+                    check.push("email", UserErrorCode::Conflict, email_conflict(email));
+                }
+                if let Err(errors) = check.finish() {
+                    return Ok(Finish::Rollback(Err(errors)));
+                }
+                Ok(
+                    match insert(txn, auth, input, checked, assigned_user, clock.now()).await? {
+                        Ok(record) => Finish::Commit(Ok(record)),
+                        Err(errors) => Finish::Rollback(Err(errors)),
+                    },
+                )
+            })
+        },
+    )
     .await
 }
 
@@ -139,8 +144,8 @@ async fn insert(
     input: &NewPartner,
     checked: &Checked,
     assigned_user: Option<entity::account_user::Model>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Result<PartnerRecord, Vec<UserError>>> {
-    let now = crate::clock::wall_now();
     let profile = partner::ActiveModel {
         name: Set(checked.name.clone()),
         website_url: Set(checked.website_url.clone()),
