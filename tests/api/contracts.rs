@@ -475,8 +475,22 @@ backend_tests! {
         for wrong in [json!("1.23456"), json!("1e3"), json!("12,5"), json!(1e300), json!("")] {
             let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {
                 "name": "Wrong", "payoutType": "FIXED_PER_ACTION", "payoutValue": wrong } } })).await;
-            assert_eq!(crate::first_error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{wrong}: {body}");
+            // A variable's value is checked before anything runs, with the scalar's own reason.
+            assert_eq!(crate::first_error_code(&body), "VALIDATION", "{wrong}: {body}");
+            let message = body["errors"][0]["message"].as_str().unwrap();
+            assert!(message.starts_with("variable $i at template.payoutValue: ") && message.contains("at most 11 digits before the point and 4 after it"), "{message}");
         }
+        // The same in a variable of its own; written into the document, async-graphql's validator
+        // refuses it with its own message (the field and the type).
+        let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), "mutation($v: Decimal!) { createContractTemplate(input: { campaignId: \"1\", template: { name: \"Wrong\", payoutType: FIXED_PER_ACTION, payoutValue: $v } }) { userErrors { code } } }",
+            json!({ "v": "x".repeat(10_000) })).await;
+        assert_eq!(crate::first_error_code(&body), "VALIDATION", "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.starts_with("variable $v: ") && message.chars().count() < 300, "bounded: {message}");
+        let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), "mutation { createContractTemplate(input: { campaignId: \"1\", template: { name: \"Wrong\", payoutType: FIXED_PER_ACTION, payoutValue: \"1.23456\" } }) { userErrors { code } } }",
+            json!({})).await;
+        assert_eq!(crate::first_error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("expected type \"Decimal\""), "{body}");
         assert_eq!(app.count_rows("contract_templates WHERE name = 'Wrong'").await, 0);
 
         let refused = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {

@@ -11,6 +11,7 @@ use async_graphql::ScalarType;
 use super::collect::Operation;
 use super::types::Kind;
 use crate::error::AppError;
+use crate::graphql::types::decimal::Decimal;
 use crate::graphql::types::scalars::{Date, DateTime};
 
 /// What async-graphql puts in an `Upload` variable for the request's file of that index.
@@ -104,6 +105,30 @@ fn check(
     }
 }
 
+/// The longest scalar message a variable's error repeats.
+const MAX_SCALAR_MESSAGE_CHARS: usize = 240;
+
+/// Parses `value` as the custom scalar `T`, as the field will: the scalar's own message when it
+/// does not fit.
+fn scalar<T: ScalarType + async_graphql::InputType>(
+    value: &ConstValue,
+    variable: &str,
+    path: &str,
+) -> Result<(), AppError> {
+    <T as ScalarType>::parse(value.clone())
+        .map(|_| ())
+        .map_err(|e| {
+            // `Failed to parse "Date": "2026-13-45" is not a date (YYYY-MM-DD)`, which may
+            // quote the value: bounded, as every message that shows what it was sent.
+            let message = e.into_server_error(Default::default()).message;
+            let mut shown: String = message.chars().take(MAX_SCALAR_MESSAGE_CHARS).collect();
+            if shown.len() < message.len() {
+                shown.push('…');
+            }
+            invalid(variable, path, shown)
+        })
+}
+
 fn named(
     op: &Operation<'_>,
     value: &ConstValue,
@@ -135,9 +160,11 @@ fn named(
                 ("ID", ConstValue::Number(n)) => n.is_i64() || n.is_u64(),
                 ("Int" | "Float" | "String" | "Boolean" | "ID", _) => false,
                 // The custom scalars with a format parse here as they will when the field runs,
-                // so a malformed value is a request error, not a field error.
-                ("Date", value) => Date::parse(value.clone()).is_ok(),
-                ("DateTime", value) => DateTime::parse(value.clone()).is_ok(),
+                // so a malformed value is a request error, not a field error, and the error
+                // says what the scalar says (a `Decimal` with too many digits, ...).
+                ("Date", value) => return scalar::<Date>(value, variable, path),
+                ("DateTime", value) => return scalar::<DateTime>(value, variable, path),
+                ("Decimal", value) => return scalar::<Decimal>(value, variable, path),
                 // An `Upload` is filled from the multipart body: the value the `map` put there,
                 // naming one of the request's files. Anything else (a string of the client's,
                 // a file that is not there) would fail, or worse, when the field runs.
