@@ -313,6 +313,49 @@ backend_tests! {
             assert_eq!(newest["after"]["name"].as_str(), kept[0].as_deref(), "round {round}: {newest}");
         }
     }
+
+    async fn reordering_costs_the_same_statements_for_few_and_many(app) {
+        // Options: 3 reversed, then 12 reversed, each one UPDATE whatever their number.
+        let mut spent = Vec::new();
+        for (name, count) in [("Few", 3), ("Many", 12)] {
+            let labels: Vec<String> = (0..count).map(|i| format!("{name} {i}")).collect();
+            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+            let (field, mut options) = create_field(&app, name, "DROPDOWN", &labels).await;
+            options.reverse();
+            let ids: Vec<String> = options.iter().map(i64::to_string).collect();
+            let before = app.statements();
+            let data = app.data(REORDER_OPTIONS, json!({ "i": { "fieldId": field.to_string(), "optionIds": ids } })).await;
+            spent.push(app.statements() - before);
+            let done = &data["reorderCustomFieldOptions"];
+            assert_eq!(done["userErrors"], json!([]), "{done}");
+            let got: Vec<i64> = done["customField"]["options"].as_array().unwrap().iter().map(|o| o["optionId"].as_i64().unwrap()).collect();
+            assert_eq!(got, options, "the options read back in the order given");
+        }
+        assert_eq!(spent[0], spent[1], "reordering 3 or 12 options: the same statements");
+
+        // Fields: every field of the campaign reversed, with 2 more fields the second time.
+        let mut spent = Vec::new();
+        for round in 0..2 {
+            if round == 1 {
+                create_field(&app, "Extra 1", "NUMBER", &[]).await;
+                create_field(&app, "Extra 2", "NUMBER", &[]).await;
+            }
+            let mut ids: Vec<i64> = fields(&app).await.iter().map(|f| f["customFieldId"].as_i64().unwrap()).collect();
+            ids.reverse();
+            let sent: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let before = app.statements();
+            let data = app.data(REORDER, json!({ "i": { "campaignId": app.campaign_id().to_string(), "fieldIds": sent } })).await;
+            spent.push(app.statements() - before);
+            let done = &data["reorderCustomFields"];
+            assert_eq!(done["userErrors"], json!([]), "{done}");
+            let answered: Vec<(i64, i64)> = done["customFields"].as_array().unwrap().iter().map(|f| (f["customFieldId"].as_i64().unwrap(), f["position"].as_i64().unwrap())).collect();
+            let expected: Vec<(i64, i64)> = ids.iter().enumerate().map(|(i, id)| (*id, i as i64)).collect();
+            assert_eq!(answered, expected, "the answer gives the new positions");
+            let stored: Vec<(i64, i64)> = fields(&app).await.iter().map(|f| (f["customFieldId"].as_i64().unwrap(), f["position"].as_i64().unwrap())).collect();
+            assert_eq!(stored, expected, "and they are stored");
+        }
+        assert_eq!(spent[0], spent[1], "reordering fields: the same statements for more fields");
+    }
 }
 
 /// The ```graphql blocks of the README's custom fields section, one document per operation.

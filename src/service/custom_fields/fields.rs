@@ -266,15 +266,17 @@ pub async fn reorder(
                 if *ids == before {
                     return Ok(Finish::Rollback(Ok(fields)));
                 }
-                let mut ordered = Vec::with_capacity(fields.len());
-                for (position, id) in ids.iter().enumerate() {
-                    let Some(field) = fields.iter().find(|f| f.id == *id) else {
-                        continue;
-                    };
-                    let mut model = field.clone().into_active_model();
-                    model.position = Set(i32::try_from(position).unwrap_or(i32::MAX));
-                    ordered.push(model.update(txn).await?);
-                }
+                let ordered: Vec<custom_field::Model> = ids
+                    .iter()
+                    .filter_map(|id| fields.iter().find(|f| f.id == *id).cloned())
+                    .collect();
+                let current: Vec<i32> = ordered.iter().map(|f| f.position).collect();
+                let positions = super::positions::set(txn, "custom_fields", ids, &current).await?;
+                let ordered: Vec<custom_field::Model> = ordered
+                    .into_iter()
+                    .zip(positions)
+                    .map(|(field, position)| custom_field::Model { position, ..field })
+                    .collect();
                 activity::record_for_campaign(
                     txn,
                     auth,

@@ -17,6 +17,7 @@ mod drop_option;
 pub mod fields;
 mod names;
 pub mod options;
+mod positions;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 

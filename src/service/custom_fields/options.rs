@@ -45,23 +45,20 @@ async fn options_of(
         .await?)
 }
 
-/// Gives the options positions 0, 1, ... in the order given (writing only those that move).
+/// Gives the options positions 0, 1, ... in the order given, in one statement
+/// ([`super::positions::set`]).
 async fn renumber(
     db: &DatabaseTransaction,
     ordered: Vec<custom_field_option::Model>,
 ) -> AppResult<Vec<custom_field_option::Model>> {
-    let mut out = Vec::with_capacity(ordered.len());
-    for (i, option) in ordered.into_iter().enumerate() {
-        let position = i32::try_from(i).unwrap_or(i32::MAX);
-        if option.position == position {
-            out.push(option);
-            continue;
-        }
-        let mut model = option.into_active_model();
-        model.position = Set(position);
-        out.push(model.update(db).await?);
-    }
-    Ok(out)
+    let ids: Vec<i64> = ordered.iter().map(|o| o.id).collect();
+    let current: Vec<i32> = ordered.iter().map(|o| o.position).collect();
+    let positions = super::positions::set(db, "custom_field_options", &ids, &current).await?;
+    Ok(ordered
+        .into_iter()
+        .zip(positions)
+        .map(|(option, position)| custom_field_option::Model { position, ..option })
+        .collect())
 }
 
 /// Adds an option to a select-type field at `position` (0 first; omitted or past the end:
