@@ -1,9 +1,11 @@
 //! Request bodies are read as sent: no content coding (`Content-Encoding: gzip`, say) is
 //! decoded. A body that names one is refused with 415, as RFC 9110 §15.5.16 says, rather than
 //! read as if it were plain (a compressed form would be "missing" its fields, a compressed JSON
-//! body "not valid JSON").
+//! body "not valid JSON"). Every 415 names what would have been read in `Accept-Encoding:
+//! identity` (RFC 9110 §15.5.16, §12.5.3), so a client can tell to send the body uncompressed.
 
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
 
 /// `Err` with the message of a 415 when the request names a content coding other than
 /// `identity`.
@@ -22,6 +24,18 @@ pub fn check(headers: &HeaderMap) -> Result<(), String> {
     Err(format!(
         "unsupported Content-Encoding {shown:?}: send the request body uncompressed"
     ))
+}
+
+/// Adds `Accept-Encoding: identity` to a 415 (the one coding a request body may have), unless
+/// it names one already.
+pub async fn name_accepted(mut response: Response) -> Response {
+    if response.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        response
+            .headers_mut()
+            .entry(header::ACCEPT_ENCODING)
+            .or_insert(HeaderValue::from_static("identity"));
+    }
+    response
 }
 
 #[cfg(test)]

@@ -88,6 +88,9 @@ pub fn router(state: AppState) -> Router {
     if state.metrics.is_some() {
         router = router.route("/metrics", get(observability::metrics_endpoint));
     }
+    router = router.layer(axum::middleware::map_response(
+        crate::http::content_coding::name_accepted,
+    ));
     // Origins were checked when the state was built.
     if let Ok(Some(cors)) = cors::layer(&state.cors_allowed_origins) {
         router = router.layer(cors);

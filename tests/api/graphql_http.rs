@@ -112,6 +112,11 @@ backend_tests! {
             let message = answer["errors"][0]["message"].as_str().unwrap();
             assert!(!message.contains("Error(") && !message.contains("EOF while"), "{message}");
         }
+        // A 415 says which coding a body may have (RFC 9110 §15.5.16).
+        let auth = app.auth_header();
+        let response = app.request(Method::POST, "/graphql", &[("Authorization", &auth), ("Content-Type", "application/json"), ("Content-Encoding", "gzip")], "{}").await;
+        assert_eq!(response.status().as_u16(), 415);
+        assert_eq!(response.headers()["accept-encoding"], "identity");
         // A body over the JSON limit is refused before it is read whole.
         let huge = format!("{{\"query\": \"{}\"}}", "x".repeat(partnergraph::http::MAX_JSON_BODY));
         let (status, _, answer) = post(&app, &json_type, &huge).await;

@@ -221,6 +221,7 @@ backend_tests! {
         let answer = Answer { status: answer.status().as_u16(), headers: answer.headers().clone(), text: answer.text().await.unwrap() };
         let (_, _) = envelope(&answer, 415);
         assert!(answer.json()["Message"].as_str().unwrap().contains("Content-Encoding \"gzip\""), "{}", answer.text);
+        assert_eq!(answer.headers["accept-encoding"], "identity", "a 415 names the coding a body may have");
         assert_eq!(rows(&app).await.0, 1);
     }
 
