@@ -107,10 +107,10 @@ pub async fn get(
         .ok_or_else(|| AppError::not_found("partner view", id))
 }
 
-/// Saves a new view, at `clock`'s time once the lock is held. Its content is checked and written in one transaction holding the
-/// campaign's write lock, as custom field deletions take it: a column cannot be saved while its
-/// field is being deleted (after which no view would be cleaned of it), and of two saves of one
-/// name the second sees the first.
+/// Saves a new view, at `clock`'s time once the lock is held. Its content is checked and
+/// written in one transaction holding the campaign's write lock, as custom field deletions
+/// take it: a column cannot be saved while its field is being deleted (after which no view
+/// would be cleaned of it), and of two saves of one name the second sees the first.
 pub async fn create(
     db: &DatabaseConnection,
     auth: &AuthContext,

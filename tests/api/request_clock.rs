@@ -1,6 +1,7 @@
 //! Every write of a request takes its time from the server's one clock (`Clock`), not only the
-//! contract actions: a group created, renamed, given members by a file or deleted, and a
-//! partner created, are stamped with the clock's time — moved here far from the wall clock.
+//! contract actions: a group created, renamed, given members by a file or deleted, a partner
+//! created, a saved view and a note are stamped with the clock's time — moved here far from the
+//! wall clock.
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
@@ -101,6 +102,48 @@ async fn writes_take_the_server_clock(backend: Backend) {
         start + Duration::hours(4)
     );
 
+    clock.advance(Duration::hours(1));
+    let saved = app
+        .data_as(
+            &acme,
+            "mutation($i: SavePartnerViewInput!) { savePartnerView(input: $i) {
+               view { id updatedAt } userErrors { message } } }",
+            json!({ "i": { "campaignId": c, "name": "Clocked view", "columns": ["partner"] } }),
+        )
+        .await;
+    let saved = &saved["savePartnerView"];
+    assert_eq!(saved["userErrors"], json!([]), "{saved}");
+    assert_eq!(at(&saved["view"]["updatedAt"]), start + Duration::hours(5));
+
+    clock.advance(Duration::hours(1));
+    let updated = app
+        .data_as(
+            &acme,
+            "mutation($i: UpdatePartnerViewInput!) { updatePartnerView(input: $i) {
+               view { updatedAt } userErrors { message } } }",
+            json!({ "i": { "id": saved["view"]["id"], "name": "Clocked view 2" } }),
+        )
+        .await;
+    let updated = &updated["updatePartnerView"];
+    assert_eq!(updated["userErrors"], json!([]), "{updated}");
+    assert_eq!(
+        at(&updated["view"]["updatedAt"]),
+        start + Duration::hours(6)
+    );
+
+    clock.advance(Duration::hours(1));
+    let noted = app
+        .data_as(
+            &acme,
+            "mutation($i: CreateNoteInput!) { createNote(input: $i) {
+               note { createdAt } userErrors { message } } }",
+            json!({ "i": { "campaignId": c, "partnerId": p[0].to_string(), "body": "Clocked" } }),
+        )
+        .await;
+    let noted = &noted["createNote"];
+    assert_eq!(noted["userErrors"], json!([]), "{noted}");
+    assert_eq!(at(&noted["note"]["createdAt"]), start + Duration::hours(7));
+
     // Every entry those writes left, each at its request's time on the clock.
     let feed = app.data_as(&acme, ACTIVITY, json!({ "c": c })).await;
     let mut seen: Vec<(String, DateTime<Utc>)> = feed["campaign"]["activity"]["nodes"]
@@ -127,6 +170,7 @@ async fn writes_take_the_server_clock(backend: Backend) {
         ("PARTNER_GROUPS_CHANGED", 3),
         ("PARTNER_GROUP_DELETED", 3),
         ("PARTNER_CREATED", 4),
+        ("NOTE_ADDED", 7),
     ];
     let expected: Vec<(String, DateTime<Utc>)> = expected
         .into_iter()

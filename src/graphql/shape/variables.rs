@@ -196,7 +196,10 @@ fn named(
                     return Err(invalid(
                         variable,
                         path,
-                        format!("{name} has no field {field}"),
+                        format!(
+                            "{name} has no field {}",
+                            field.chars().take(60).collect::<String>()
+                        ),
                     ));
                 };
                 let len = path.len();
