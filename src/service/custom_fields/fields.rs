@@ -270,8 +270,10 @@ pub async fn reorder(
                     .iter()
                     .filter_map(|id| fields.iter().find(|f| f.id == *id).cloned())
                     .collect();
+                let order: Vec<i64> = ordered.iter().map(|f| f.id).collect();
                 let current: Vec<i32> = ordered.iter().map(|f| f.position).collect();
-                let positions = super::positions::set(txn, "custom_fields", ids, &current).await?;
+                let positions =
+                    super::positions::set(txn, "custom_fields", &order, &current).await?;
                 let ordered: Vec<custom_field::Model> = ordered
                     .into_iter()
                     .zip(positions)
