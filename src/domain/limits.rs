@@ -53,6 +53,15 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// Data rows of a bulk-edit file.
 pub const MAX_FILE_ROWS: usize = 100_000;
 
+/// Group ids one cell of a bulk-edit file (`Add To`, `Remove From`) may name: as many as one
+/// `changePartnerGroups` may.
+pub const MAX_FILE_CELL_GROUPS: usize = 100;
+
+/// Group ids a whole bulk-edit file may name, every row's `Add To` and `Remove From` together.
+/// An XLSX row can point at one long shared string again and again: without this, a small file
+/// fans out into millions of ids.
+pub const MAX_FILE_GROUP_IDS: usize = 1_000_000;
+
 /// Bytes an XLSX upload may expand to (all its parts, decompressed).
 pub const MAX_XLSX_EXPANDED_BYTES: u64 = 100 * 1024 * 1024;
 

@@ -15,6 +15,7 @@ use super::resources::{note_uri, notes_path, Note, NoteList};
 use super::wire::{Deleted, Written};
 use crate::domain::text::is_full_date;
 use crate::domain::NoteType;
+use crate::error::quoted;
 use crate::http::AppState;
 use crate::service::notes::read::{self, CampaignNotes};
 use crate::service::notes::{self, NewNote, NoteChange};
@@ -60,7 +61,8 @@ fn time_param(name: &str, raw: &str) -> Result<DateTime<Utc>, RestError> {
             RestError::bad_parameter(
                 name,
                 format!(
-                    "{name} must be an RFC 3339 time or a date (YYYY-MM-DD) in the years 1 to 9999, not {raw:?}"
+                    "{name} must be an RFC 3339 time or a date (YYYY-MM-DD) in the years 1 to 9999, not {}",
+                    quoted(raw)
                 ),
             )
         })
@@ -74,7 +76,7 @@ fn note_type(form: &FormBody) -> Result<Option<NoteType>, RestError> {
             .ok_or_else(|| {
                 RestError::bad_parameter(
                     "Type",
-                    format!("Type must be EMAIL, IM, PHONE or NONE, not {raw:?}"),
+                    format!("Type must be EMAIL, IM, PHONE or NONE, not {}", quoted(raw)),
                 )
             }),
     }

@@ -6,6 +6,7 @@ use axum::http::{StatusCode, Uri};
 use serde::Serialize;
 
 use super::envelope::RestError;
+use crate::error::quoted;
 
 /// The largest `PageSize` a client may ask for.
 pub const MAX_PAGE_SIZE: u64 = 20_000;
@@ -88,7 +89,7 @@ fn number(name: &str, raw: &str, max: u64) -> Result<u64, RestError> {
             } else {
                 format!("an integer from 1 to {max}")
             };
-            RestError::bad_parameter(name, format!("{name} must be {range}, not {raw:?}"))
+            RestError::bad_parameter(name, format!("{name} must be {range}, not {}", quoted(raw)))
         })
 }
 

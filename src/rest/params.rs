@@ -18,6 +18,9 @@ pub fn strip_json(segment: &str) -> &str {
     segment.strip_suffix(JSON_SUFFIX).unwrap_or(segment)
 }
 
+/// The longest name of a repeated field a message quotes back, in characters.
+const SHOWN_CHARS: usize = 40;
+
 /// A positive numeric id; `None` for anything else (signs, blanks, letters, overflow).
 fn numeric_id(raw: &str) -> Option<i64> {
     if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
@@ -29,7 +32,10 @@ fn numeric_id(raw: &str) -> Option<i64> {
 /// A path segment that must be a numeric id; 400 naming the parameter otherwise.
 pub fn path_id(field: &str, raw: &str) -> Result<i64, RestError> {
     numeric_id(raw).ok_or_else(|| {
-        RestError::bad_parameter(field, format!("{field} must be a numeric id, not {raw:?}"))
+        RestError::bad_parameter(
+            field,
+            format!("{field} must be a numeric id, not {}", quoted(raw)),
+        )
     })
 }
 
@@ -54,7 +60,10 @@ pub fn id_list(field: &str, value: Option<&str>) -> Result<Vec<i64>, RestError> 
             numeric_id(entry).ok_or_else(|| {
                 RestError::bad_parameter(
                     field,
-                    format!("{field} must be comma-separated partner ids; {entry:?} is not one"),
+                    format!(
+                        "{field} must be comma-separated partner ids; {} is not one",
+                        quoted(entry)
+                    ),
                 )
             })
         })
@@ -110,7 +119,7 @@ pub(super) fn once_each(
     for (name, _) in pairs {
         let checked = fields.is_none_or(|fields| fields.contains(&name.as_str()));
         if checked && !seen.insert(name.as_str()) {
-            let shown: String = name.chars().take(40).collect();
+            let shown: String = name.chars().take(SHOWN_CHARS).collect();
             return Err(RestError::bad_parameter(
                 &shown,
                 format!("{shown} is given more than once: send it once (a list comma separated)"),
@@ -358,5 +367,17 @@ mod tests {
         );
         let over = format!("{most},8");
         assert!(id_list("MediaPartners", Some(&over)).is_err());
+    }
+
+    #[test]
+    fn a_bad_value_is_quoted_back_shortened() {
+        let not_an_id = path_id("GroupId", &"\\".repeat(100_000))
+            .err()
+            .map(|e| format!("{e:?}"));
+        assert!(not_an_id.is_some_and(|e| e.len() < 1_000));
+        let not_an_id = path_id("GroupId", &"é".repeat(30_000))
+            .err()
+            .map(|e| format!("{e:?}"));
+        assert!(not_an_id.is_some_and(|e| e.len() < 1_000));
     }
 }

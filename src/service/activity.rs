@@ -11,7 +11,7 @@ use crate::auth::AuthContext;
 use crate::error::{AppError, AppResult};
 use crate::service::campaigns;
 use crate::service::paging::{
-    check_time, newest_first_cursor, older_than, read_newest_first_cursor, Page, PageRequest,
+    check_window, newest_first_cursor, older_than, read_newest_first_cursor, Page, PageRequest,
 };
 use crate::service::partners::PartnerKey;
 
@@ -134,8 +134,7 @@ pub async fn page(
     if !filter.actions.is_empty() {
         q = q.filter(log::Column::Action.is_in(filter.actions.iter().map(String::as_str)));
     }
-    check_time("since", filter.since)?;
-    check_time("until", filter.until)?;
+    check_window(filter.since, filter.until)?;
     if let Some(since) = filter.since {
         q = q.filter(log::Column::CreatedAt.gte(since));
     }

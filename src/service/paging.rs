@@ -86,6 +86,20 @@ pub fn check_time(name: &str, at: Option<DateTime<Utc>>) -> AppResult<()> {
     }
 }
 
+/// Checks a `since` / `until` window: both times as [`check_time`] takes them, and `since`
+/// not after `until` (a window that ends before it starts is a mistake, as an inverted range
+/// of the list's filters is, not an empty page).
+pub fn check_window(since: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> AppResult<()> {
+    check_time("since", since)?;
+    check_time("until", until)?;
+    match (since, until) {
+        (Some(since), Some(until)) if since > until => Err(AppError::Validation(
+            "`since` must not be after `until`".to_owned(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The `VALIDATION` error of a cursor that is not one: it quotes the cursor's first 40
 /// characters at most (a client's garbage is not echoed back whole).
 pub fn malformed_cursor(text: &str) -> AppError {

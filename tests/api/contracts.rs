@@ -341,6 +341,13 @@ backend_tests! {
         assert_eq!(all["campaign"]["contractHistory"]["nodes"].as_array().unwrap().len(), 3, "{all}");
         let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), PARTNER, json!({ "c": campaign.to_string(), "p": p.to_string(), "a": "Zm9yZ2Vk" })).await;
         assert_eq!(crate::first_error_code(&body), "VALIDATION", "a forged cursor: {body}");
+        // A window that ends before it starts is a mistake, here and in the activity log.
+        for field in ["contractHistory", "activity"] {
+            let query = format!("{{ campaign(id: \"{campaign}\") {{ {field}(since: \"2026-06-02T00:00:00Z\", until: \"2026-06-01T00:00:00Z\") {{ pageInfo {{ hasNextPage }} }} }} }}");
+            let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), &query, Value::Null).await;
+            assert_eq!(crate::first_error_code(&body), "VALIDATION", "{field}: {body}");
+            assert!(body["errors"][0]["message"].as_str().unwrap().contains("`since` must not be after `until`"), "{body}");
+        }
     }
 
     async fn the_statements_of_a_contract_action_do_not_grow_with_the_selection(app) {
@@ -492,6 +499,24 @@ backend_tests! {
         assert_eq!(crate::first_error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("expected type \"Decimal\""), "{body}");
         assert_eq!(app.count_rows("contract_templates WHERE name = 'Wrong'").await, 0);
+        // An `Int` past 32 bits in a variable, its own or inside an input, is refused before
+        // anything runs: the operation's first mutation wrote its template before the fix.
+        let two = "mutation($n: Int, $t: NewContractTemplateInput!) {
+          a: createContractTemplate(input: { campaignId: \"1\", template: { name: \"Before\", payoutType: FIXED_PER_ACTION, payoutValue: \"1\" } }) { userErrors { code } }
+          b: createContractTemplate(input: { campaignId: \"1\", template: { name: \"After\", payoutType: FIXED_PER_ACTION, payoutValue: \"1\", noticePeriodDays: $n } }) { userErrors { code } }
+          c: createContractTemplate(input: { campaignId: \"1\", template: $t }) { userErrors { code } } }";
+        let fine = json!({ "name": "Third", "payoutType": "FIXED_PER_ACTION", "payoutValue": "1" });
+        for (variables, at) in [
+            (json!({ "n": 3_000_000_000_i64, "t": fine }), "variable $n: "),
+            (json!({ "n": -3_000_000_000_i64, "t": fine }), "variable $n: "),
+            (json!({ "n": 1, "t": { "name": "Third", "payoutType": "FIXED_PER_ACTION", "payoutValue": "1", "noticePeriodDays": 3_000_000_000_i64 } }), "variable $t at noticePeriodDays: "),
+        ] {
+            let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), two, variables.clone()).await;
+            assert_eq!(crate::first_error_code(&body), "VALIDATION", "{variables}: {body}");
+            assert!(body["errors"][0]["message"].as_str().unwrap().starts_with(at), "{body}");
+            assert!(body.get("data").is_none() || body["data"].is_null(), "{body}");
+            assert_eq!(app.count_rows("contract_templates WHERE name IN ('Before', 'After', 'Third')").await, 0, "{variables}: nothing ran");
+        }
 
         let refused = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {
             "name": "Bad", "payoutType": "PERCENT_OF_SALE", "payoutValue": 5, "currency": "EURO", "noticePeriodDays": 400 } } })).await;

@@ -88,4 +88,32 @@ backend_tests! {
         assert_eq!(body["data"]["bulkEditPartnerGroups"]["applied"], true, "{body}");
         assert_eq!(body["data"]["bulkEditPartnerGroups"]["rows"][1]["joins"][0]["groupId"].as_i64(), Some(group));
     }
+
+    async fn an_applied_file_with_a_bad_rows_page_writes_nothing(app) {
+        // The page is checked before the file is read: it once answered VALIDATION after the
+        // file's changes were committed.
+        let acme = app.seed_account(20, 73).await;
+        let header = TestApp::header_of(&acme);
+        let campaign = acme.campaign_ids[0];
+        let p = partner_ids(&app, &acme, campaign, Value::Null).await;
+        clear_groups(&app, &acme, campaign, &p[..2]).await;
+        let group = create_group(&app, &acme, campaign, "Paged", &[]).await;
+        let csv = format!("Partner Id,Add To\n{},{group}\n{},{group}\n", p[0], p[1]);
+        let apply = "mutation($c: ID!, $file: Upload!, $first: Int) {
+          bulkEditPartnerGroups(campaignId: $c, file: $file, apply: true) {
+            applied addedCount rows(first: $first) { row } } }";
+        let through_fragment = "mutation($c: ID!, $file: Upload!) {
+          bulkEditPartnerGroups(campaignId: $c, file: $file, apply: true) { applied ...Page } }
+          fragment Page on BulkEditPartnerGroupsPayload { rows(first: 5000) { row } }";
+        for (query, first) in [(apply, json!(0)), (apply, json!(1001)), (apply, json!(3_000_000_000_i64)), (through_fragment, Value::Null)] {
+            let (status, body) = send(&app, &header, query, json!({ "c": campaign.to_string(), "first": first }), &csv).await;
+            assert_eq!(crate::first_error_code(&body), "VALIDATION", "{first}: {status} {body}");
+            assert!(member_ids(&app, &acme, group).await.is_empty(), "{first}: nothing applied");
+        }
+        let (status, body) = send(&app, &header, apply, json!({ "c": campaign.to_string(), "first": 1 }), &csv).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["bulkEditPartnerGroups"]["addedCount"], 2, "{body}");
+        assert_eq!(body["data"]["bulkEditPartnerGroups"]["rows"].as_array().map(Vec::len), Some(1), "{body}");
+        assert_eq!(member_ids(&app, &acme, group).await.len(), 2);
+    }
 }

@@ -190,6 +190,27 @@ backend_tests! {
             |p| p["relationshipType"] != "DIRECT" && (ids_in(p, "groups", "groupId").is_empty() || p["size"] == "SMALL")).await;
     }
 
+    async fn an_empty_list_narrows_nothing_in_the_list_and_in_a_bulk_selection(app) {
+        let l = Listed::seed(&app, 40, 44).await;
+        let everyone = l.expected(|_| true);
+        let expire = "mutation($i: ExpirePartnersInput!) { expirePartners(input: $i) { matchedCount userErrors { code } } }";
+        for filter in [
+            json!({ "countries": [] }),
+            json!({ "groupIds": [] }),
+            json!({ "contractStatuses": [] }),
+            json!({ "or": [] }),
+            json!({ "and": [] }),
+            json!({ "or": [{ "countries": [] }] }),
+        ] {
+            assert_eq!(l.ids(&app, filter.clone()).await, everyone, "{filter}");
+            assert!(l.ids(&app, json!({ "not": filter })).await.is_empty(), "not {filter}");
+            // "Select all" with the same filter selects what the list shows.
+            let input = json!({ "campaignId": l.campaign, "selection": { "filter": filter }, "expireOn": "2026-01-01", "dryRun": true });
+            let data = app.data_as(&l.account, expire, json!({ "i": input })).await;
+            assert_eq!(data["expirePartners"]["matchedCount"].as_u64(), Some(everyone.len() as u64), "{filter}: {data}");
+        }
+    }
+
     async fn bad_filters_are_validation_errors_and_foreign_ids_match_nothing(app) {
         let l = Listed::seed(&app, 30, 42).await;
         let other = app.seed_account(10, 43).await;

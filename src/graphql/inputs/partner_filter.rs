@@ -40,7 +40,10 @@ pub struct CustomFieldFilter {
     pub has_answer: Option<bool>,
 }
 
-/// Which partners to list. Every field is optional; lists match any of their values. At most
+/// Which partners to list. Every field is optional; lists match any of their values, and an
+/// empty list narrows nothing, as if left out (`countries: []`, `or: []`: every partner, as a
+/// filter bar with nothing picked shows; the same in the list, its facets and a bulk
+/// selection). At most
 /// 8 levels of `and` / `or` / `not`, 100 filters per `and` / `or`, 500 filters and custom field
 /// conditions in all, 1,000 values per list, 5,000 values in all, 200 characters of text.
 #[derive(InputObject, Clone, Debug, Default)]
@@ -97,7 +100,7 @@ pub struct PartnerFilterFields {
     pub moz_domain_authority: Option<IntRange>,
     /// Every one of these filters holds.
     pub and: Option<Vec<PartnerFilterFields>>,
-    /// At least one of these filters holds.
+    /// At least one of these filters holds (an empty list narrows nothing).
     pub or: Option<Vec<PartnerFilterFields>>,
     /// This filter does not hold: every partner it does not keep, those with no value in its
     /// fields too (`not: { sizes: [LARGE] }` keeps the partners of no size).

@@ -91,16 +91,7 @@ impl BulkEditPartnerGroupsPayload {
         #[graphql(desc = "Only rows after this row number (the last `row` of the previous page).")]
         after_row: Option<i32>,
     ) -> async_graphql::Result<Vec<&BulkEditRow>> {
-        let first = match first {
-            None => ROWS_PAGE as usize,
-            Some(n) if (1..=MAX_ROWS_PAGE as i32).contains(&n) => n as usize,
-            Some(n) => {
-                return Err(AppError::Validation(format!(
-                    "`first` must be between 1 and {MAX_ROWS_PAGE}, not {n}"
-                ))
-                .into())
-            }
-        };
+        let first = rows_page(first.map(i64::from))?;
         Ok(self
             .all_rows
             .iter()
@@ -109,6 +100,35 @@ impl BulkEditPartnerGroupsPayload {
             .take(first)
             .collect())
     }
+}
+
+/// The rows one `rows` returns for its `first`.
+fn rows_page(first: Option<i64>) -> Result<usize, AppError> {
+    match first {
+        None => Ok(ROWS_PAGE as usize),
+        Some(n) if (1..=MAX_ROWS_PAGE as i64).contains(&n) => Ok(n as usize),
+        Some(n) => Err(AppError::Validation(format!(
+            "`first` must be between 1 and {MAX_ROWS_PAGE}, not {n}"
+        ))),
+    }
+}
+
+/// Checks the `first` of every `rows` the request selects on the payload, before the file is
+/// read or anything is written: an applied file must not answer with an error about its page.
+fn check_rows_pages(ctx: &Context<'_>) -> Result<(), AppError> {
+    for field in ctx.field().selection_set().filter(|f| f.name() == "rows") {
+        let arguments = field
+            .arguments()
+            .map_err(|err| AppError::Validation(err.message))?;
+        for (name, value) in arguments {
+            if name.as_str() == "first" {
+                if let async_graphql::Value::Number(n) = value {
+                    rows_page(n.as_i64())?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn count(n: usize) -> i32 {
@@ -185,6 +205,7 @@ impl GroupFileMutation {
         if apply {
             auth(ctx)?.require(group_file::APPLY_PERMISSION)?;
         }
+        check_rows_pages(ctx)?;
         let campaign_id = match ids::campaign_id(&campaign_id) {
             Ok(id) => id,
             Err(err) => {

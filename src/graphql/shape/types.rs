@@ -60,6 +60,22 @@ pub struct TypeInfo {
     pub possible: HashSet<String>,
 }
 
+impl TypeInfo {
+    /// A scalar: no fields, values or possible types.
+    fn scalar() -> TypeInfo {
+        TypeInfo {
+            kind: Kind::Scalar,
+            fields: HashMap::new(),
+            required: Vec::new(),
+            enum_values: HashSet::new(),
+            possible: HashSet::new(),
+        }
+    }
+}
+
+/// The scalars every schema has without declaring them.
+const BUILT_IN_SCALARS: [&str; 5] = ["Int", "Float", "String", "Boolean", "ID"];
+
 /// The named types of a schema and its root operation types.
 #[derive(Clone, Debug, Default)]
 pub struct TypeMap {
@@ -104,6 +120,14 @@ impl TypeMap {
                 }
             }
         }
+        // The built-in scalars, which an exported SDL leaves out: without them a variable of
+        // type `Int` went unchecked, and 3,000,000,000 failed its field only after the
+        // operation's earlier fields had run (and written).
+        for name in BUILT_IN_SCALARS {
+            map.types
+                .entry(name.to_owned())
+                .or_insert_with(TypeInfo::scalar);
+        }
         for (interface, object) in implements {
             if let Some(info) = map.types.get_mut(&interface) {
                 info.possible.insert(object);
@@ -114,13 +138,7 @@ impl TypeMap {
 
     fn add(&mut self, ty: &TypeDefinition) {
         let name = ty.name.node.to_string();
-        let mut info = TypeInfo {
-            kind: Kind::Scalar,
-            fields: HashMap::new(),
-            required: Vec::new(),
-            enum_values: HashSet::new(),
-            possible: HashSet::new(),
-        };
+        let mut info = TypeInfo::scalar();
         match &ty.kind {
             TypeKind::Object(object) => {
                 info.kind = Kind::Object;

@@ -18,7 +18,9 @@ pub struct Decimal(pub f64);
 /// An exact decimal number as a string in the XML Schema `decimal` form without exponent: an
 /// optional `-`, 1 to 11 digits, and optionally `.` and 1 to 4 digits (`"7.5"`, `"1250"`,
 /// `"0.0125"`). Answers are always strings, without trailing zeros; inputs may also be a JSON
-/// number, read as the decimal it denotes, within the same bounds (`7.5`). Money amounts and
+/// number (`7.5`), within the same bounds, but a number is read as JSON and GraphQL read numbers,
+/// a double of 15 to 17 significant digits (`12.00009999999999999` arrives as `12.0001`): send
+/// a string when every digit matters, as a string's are checked as written. Money amounts and
 /// rates.
 #[Scalar(
     name = "Decimal",

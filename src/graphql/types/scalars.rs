@@ -17,7 +17,7 @@ use crate::domain::text::is_full_date;
 pub struct Date(pub NaiveDate);
 
 /// A calendar date in the ISO 8601 extended format `YYYY-MM-DD` (`2026-11-21`; RFC 3339
-/// `full-date`), without a time or a time zone.
+/// `full-date`), without a time or a time zone, in the years 1 to 9999 (as `DateTime`).
 #[Scalar(
     name = "Date",
     specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
@@ -27,9 +27,14 @@ impl ScalarType for Date {
         match &value {
             // Exactly `YYYY-MM-DD`: chrono alone also takes `+2027-01-01`, `2027-1-1` and a
             // leading space.
-            Value::String(s) if is_full_date(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Date)
-                .map_err(|_| InputValueError::custom(format!("{s:?} is not a date (YYYY-MM-DD)"))),
+            // Year 0 is a date to chrono, not to RFC 3339's readers, and not to `DateTime`.
+            Value::String(s) if is_full_date(s) && !s.starts_with("0000") => {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map(Date)
+                    .map_err(|_| {
+                        InputValueError::custom(format!("{s:?} is not a date (YYYY-MM-DD)"))
+                    })
+            }
             Value::String(s) => Err(InputValueError::custom(format!(
                 "{s:?} is not a date (YYYY-MM-DD)"
             ))),
@@ -204,8 +209,13 @@ mod tests {
             "2027-02-30",
             "02027-01-01",
             "２０２７-01-01",
+            "0000-01-01",
+            "0000-12-31",
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
+        }
+        for edge in ["0001-01-01", "9999-12-31"] {
+            assert!(parse(edge).is_some(), "{edge}");
         }
     }
 

@@ -11,7 +11,7 @@ use crate::domain::ContractAction;
 use crate::error::{AppError, AppResult};
 use crate::service::campaigns;
 use crate::service::paging::{
-    check_time, newest_first_cursor, older_than, read_newest_first_cursor, Page, PageRequest,
+    check_window, newest_first_cursor, older_than, read_newest_first_cursor, Page, PageRequest,
 };
 
 use entity::contract_history as ch;
@@ -70,8 +70,7 @@ pub async fn page(
     if !filter.actions.is_empty() {
         q = q.filter(ch::Column::Action.is_in(filter.actions.iter().map(|a| a.as_str())));
     }
-    check_time("since", filter.since)?;
-    check_time("until", filter.until)?;
+    check_window(filter.since, filter.until)?;
     if let Some(since) = filter.since {
         q = q.filter(ch::Column::CreatedAt.gte(since));
     }

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use crate::domain::limits::MAX_FILE_CELL_GROUPS;
+
 /// The longest part of a cell quoted back in a message, in characters.
 const QUOTE_CHARS: usize = 40;
 
@@ -85,6 +87,12 @@ pub(super) fn id_list(cell: &Cell<'_>, column: &str) -> Result<Vec<i64>, String>
     match cell {
         Cell::Empty => Ok(Vec::new()),
         Cell::Text(text) => {
+            if text.split(',').nth(MAX_FILE_CELL_GROUPS).is_some() {
+                return Err(format!(
+                    "{column} names more than {MAX_FILE_CELL_GROUPS} groups; \
+                     a row may name at most {MAX_FILE_CELL_GROUPS} in each column"
+                ));
+            }
             let mut ids = Vec::new();
             for entry in text.split(',') {
                 ids.push(positive_text(entry.trim()).ok_or_else(malformed)?);

@@ -4,6 +4,7 @@ use std::collections::hash_map::{Entry, HashMap};
 
 use super::cells::{self, Cell};
 use super::{FileRow, MAX_ROWS};
+use crate::domain::limits::MAX_FILE_GROUP_IDS;
 use crate::error::AppError;
 
 const PARTNER_ID: usize = 0;
@@ -26,6 +27,8 @@ pub(super) struct Rows {
     header: Option<[Option<usize>; 4]>,
     rows: Vec<FileRow>,
     first_row_of: HashMap<i64, usize>,
+    /// Group ids named by the rows so far (`Add To` and `Remove From`).
+    group_ids: usize,
 }
 
 impl Rows {
@@ -63,6 +66,13 @@ impl Rows {
             )));
         }
         let row = self.read_row(number, &fields);
+        self.group_ids += row.add_to.len() + row.remove_from.len();
+        if self.group_ids > MAX_FILE_GROUP_IDS {
+            return Err(AppError::Validation(format!(
+                "the file names more than {MAX_FILE_GROUP_IDS} group ids in all (row {number} \
+                 goes past it); split it into smaller files"
+            )));
+        }
         self.rows.push(row);
         Ok(())
     }

@@ -123,3 +123,15 @@ fn long_values_are_shortened_in_messages() {
         )]
     );
 }
+
+#[test]
+fn a_csv_cell_naming_too_many_groups_is_a_row_error() {
+    let many = (1..=101)
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    assert_eq!(
+        errors_of(&format!("5,\"{many}\",,")),
+        ["Add To names more than 100 groups; a row may name at most 100 in each column"]
+    );
+}

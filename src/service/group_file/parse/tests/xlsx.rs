@@ -161,3 +161,85 @@ fn a_truncated_workbook_is_refused() {
         "{message}"
     );
 }
+
+#[test]
+fn numbers_shown_as_dates_are_not_ids() {
+    // Excel shows 46037 formatted `yyyy-mm-dd` as 2026-01-15: a date, not partner 46037.
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    write(sheet, &header());
+    sheet
+        .write_number_with_format(1, 0, 46037.0, &date)
+        .unwrap();
+    sheet
+        .write_number_with_format(1, 2, 46038.0, &date)
+        .unwrap();
+    let rows = rows(&book.save_to_buffer().unwrap());
+
+    assert_eq!(rows[0].partner_id, None);
+    assert!(rows[0].add_to.is_empty());
+    assert_eq!(
+        rows[0].errors,
+        [
+            "Partner Id \"46037 (formatted as a date or time)\" is not a positive whole number",
+            "malformed list in Add To: \"46038 (formatted as a date or time)\" (expected group ids separated by commas, e.g. 12345, 54321)",
+        ]
+    );
+}
+
+#[test]
+fn a_cell_naming_too_many_groups_is_a_row_error() {
+    let many = (1..=101)
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let most = (1..=100)
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut cells = header();
+    cells.extend([(1, 0, V::N(7.0)), (1, 2, V::S(leak(most)))]);
+    cells.extend([(2, 0, V::N(8.0)), (2, 3, V::S(leak(many)))]);
+    let rows = rows(&workbook(&cells));
+
+    assert_eq!(rows[0].add_to.len(), 100);
+    assert!(rows[0].errors.is_empty(), "{:?}", rows[0].errors);
+    assert!(rows[1].remove_from.is_empty());
+    assert_eq!(
+        rows[1].errors,
+        ["Remove From names more than 100 groups; a row may name at most 100 in each column"]
+    );
+}
+
+#[test]
+fn one_shared_string_repeated_on_every_row_cannot_fan_out() {
+    // Every row's `Add To` is the same shared string of 100 ids: a small file, but 10,001 rows
+    // name 1,000,100 group ids, past the file's limit of a million.
+    let list = leak(
+        (1..=100)
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    let mut cells = header();
+    for row in 1..=10_001 {
+        cells.extend([(row, 0, V::N(f64::from(row))), (row, 2, V::S(list))]);
+    }
+    let bytes = workbook(&cells);
+    assert!(bytes.len() < 200 * 1024, "{} bytes", bytes.len());
+
+    assert_eq!(
+        refusal(&bytes),
+        "the file names more than 1000000 group ids in all (row 10002 goes past it); \
+         split it into smaller files"
+    );
+    // One row fewer is within the limit.
+    cells.truncate(cells.len() - 2);
+    assert_eq!(rows(&workbook(&cells)).len(), 10_000);
+}
+
+/// A test's text for the `'static` cells.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
