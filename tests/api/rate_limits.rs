@@ -59,6 +59,61 @@ async fn postgres_graphql_requests_spend_their_cost_from_the_credentials_bucket(
     graphql_spends_and_refuses(Backend::Postgres).await;
 }
 
+/// A list longer than its estimate (a campaign's groups are priced at 100) costs more than
+/// the request drew before it ran: the bucket pays the rest after it, so such requests
+/// repeated run into the limit.
+async fn graphql_pays_what_it_really_cost(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_api(backend, |api| {
+        api.graphql_cost_budget = 200_000;
+        api.graphql_cost_restore = 1;
+    })
+    .await
+    else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+        return;
+    };
+    let acme = app.seed_account(3, 9).await;
+    let campaign = acme.campaign_ids[0];
+    for i in 0..130 {
+        crate::groups::create_group(&app, &acme, campaign, &format!("Group {i}"), &[]).await;
+    }
+    let header = TestApp::header_of(&acme);
+    let query =
+        format!("{{ campaign(id: \"{campaign}\") {{ partnerGroups {{ groupId name }} }} }}");
+    let remaining = |body: &serde_json::Value| {
+        body["extensions"]["cost"]["budget"]["remaining"]
+            .as_i64()
+            .unwrap()
+    };
+    let (_, before) = app
+        .graphql_as(Some(&header), "{ __typename }", json!({}))
+        .await;
+    let (status, body) = app.graphql_as(Some(&header), &query, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let cost = &body["extensions"]["cost"];
+    let (requested, actual) = (
+        cost["requested"].as_i64().unwrap(),
+        cost["actual"].as_i64().unwrap(),
+    );
+    assert!(actual > requested + 20, "{cost}");
+    let paid = remaining(&before) - remaining(&body);
+    // The bucket refills 1 point a second meanwhile.
+    assert!(
+        (actual - 5..=actual).contains(&paid),
+        "paid {paid} of {cost}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_graphql_request_pays_what_it_really_cost() {
+    graphql_pays_what_it_really_cost(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_graphql_request_pays_what_it_really_cost() {
+    graphql_pays_what_it_really_cost(Backend::Postgres).await;
+}
+
 async fn rest_counts_and_refuses(backend: Backend) {
     let Some(app) = TestApp::spawn_with_api(backend, |api| api.rest_rate_limit = 5).await else {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");

@@ -122,6 +122,21 @@ impl Bucket {
         }
     }
 
+    /// Draws up to `amount` from `key`'s bucket after the fact, as much of it as the bucket
+    /// holds (never refused: the work is done): what a response cost beyond what was drawn
+    /// for it before it ran. `None` when nothing could be drawn (the bucket is empty).
+    pub fn draw_up_to(&self, key: i64, amount: u64) -> Option<Allowance> {
+        let mut amount = amount;
+        // Halving: at most 32 checks, each one atomic and refused without taking anything.
+        while amount > 0 {
+            if let Ok(allowance) = self.take_or_standing(key, amount) {
+                return Some(allowance);
+            }
+            amount /= 2;
+        }
+        None
+    }
+
     /// The standing of a credential that has not been seen (a full bucket).
     pub fn full(&self) -> Allowance {
         Allowance {
@@ -133,7 +148,7 @@ impl Bucket {
     }
 
     /// The standing of a credential whose bucket is empty.
-    fn empty(&self) -> Allowance {
+    pub fn empty(&self) -> Allowance {
         Allowance {
             limit: self.capacity,
             remaining: 0,
@@ -209,6 +224,23 @@ mod tests {
             "RATE_LIMITED"
         );
         assert!(bucket.take(2, 101).is_err());
+    }
+
+    #[test]
+    fn what_a_response_cost_beyond_its_draw_is_drawn_as_far_as_the_bucket_holds() {
+        // 1 point an hour: nothing refills while the test runs.
+        let bucket = Bucket::new(1_000, 1.0 / 3600.0, "cost points").expect("a bucket");
+        assert_eq!(bucket.take(1, 100).expect("fits").remaining, 900);
+        assert_eq!(bucket.draw_up_to(1, 500).map(|a| a.remaining), Some(400));
+        // More than it holds: it pays what it can (within a factor of two), never refused.
+        let left = bucket.draw_up_to(1, 1_000_000).map(|a| a.remaining);
+        assert!(left.is_some_and(|left| left < 200), "{left:?}");
+        let mut rest = left.unwrap_or(0);
+        while rest > 0 {
+            rest = bucket.draw_up_to(1, 1_000_000).map_or(0, |a| a.remaining);
+        }
+        assert_eq!(bucket.draw_up_to(1, 10), None, "empty");
+        assert!(bucket.take(1, 1).is_err(), "and the next request waits");
     }
 
     #[test]

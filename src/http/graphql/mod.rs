@@ -240,6 +240,7 @@ async fn run(
             .max_cost
             .saturating_mul(answer::OBJECTS_PER_COST),
     );
+    let credential = caller.credential_id;
     let mut request = request.data(db).data(caller).data(loaders);
     // A mutation's write is done once it answers: its (priced, small) payload is not cut off.
     if op_type != Some(OperationType::Mutation) {
@@ -282,6 +283,20 @@ async fn run(
         };
     report.actual = actual.0;
     record_query_cost(report.requested, report.actual);
+    // Lists longer than their estimate cost more than was drawn before the request ran (a
+    // campaign of 2,000 groups, each counting its members): the bucket pays the rest now, as
+    // far as it can, so such requests repeated run into the rate limit.
+    if let (Some(bucket), Some(excess)) = (
+        &state.rate_limits.graphql,
+        report
+            .actual
+            .checked_sub(report.requested)
+            .filter(|n| *n > 0),
+    ) {
+        report.budget = bucket
+            .draw_up_to(credential, excess)
+            .or(report.budget.map(|_| bucket.empty()));
+    }
     metrics.finish(&response);
     write::executed(
         media,
