@@ -517,6 +517,19 @@ backend_tests! {
             assert!(body.get("data").is_none() || body["data"].is_null(), "{body}");
             assert_eq!(app.count_rows("contract_templates WHERE name IN ('Before', 'After', 'Third')").await, 0, "{variables}: nothing ran");
         }
+        // Written into the document, in an input object, inside a fragment too: the same.
+        let inline = "mutation {
+          a: createContractTemplate(input: { campaignId: \"1\", template: { name: \"Before\", payoutType: FIXED_PER_ACTION, payoutValue: \"1\" } }) { userErrors { code } }
+          b: createContractTemplate(input: { campaignId: \"1\", template: { name: \"After\", payoutType: FIXED_PER_ACTION, payoutValue: \"1\", noticePeriodDays: 3000000000 } }) { userErrors { code } } }";
+        let in_fragment = "mutation {
+          a: createContractTemplate(input: { campaignId: \"1\", template: { name: \"Before\", payoutType: FIXED_PER_ACTION, payoutValue: \"1\" } }) { userErrors { code } } ...T }
+          fragment T on Mutation { b: createContractTemplate(input: { campaignId: \"1\", template: { name: \"After\", payoutType: FIXED_PER_ACTION, payoutValue: \"1\", noticePeriodDays: -3000000000 } }) { userErrors { code } } }";
+        for (document, at) in [(inline, "createContractTemplate(input).template.noticePeriodDays: 3000000000 "), (in_fragment, "createContractTemplate(input).template.noticePeriodDays: -3000000000 ")] {
+            let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), document, json!({})).await;
+            assert_eq!(crate::first_error_code(&body), "VALIDATION", "{body}");
+            assert!(body["errors"][0]["message"].as_str().unwrap().starts_with(at), "{body}");
+            assert_eq!(app.count_rows("contract_templates WHERE name IN ('Before', 'After')").await, 0, "nothing ran: {body}");
+        }
 
         let refused = app.data_as(&acme, CREATE, json!({ "i": { "campaignId": campaign.to_string(), "template": {
             "name": "Bad", "payoutType": "PERCENT_OF_SALE", "payoutValue": 5, "currency": "EURO", "noticePeriodDays": 400 } } })).await;

@@ -108,11 +108,13 @@ backend_tests! {
         }
         let (_, body) = app.graphql(PAGE, json!({ "c": "not-an-id" })).await;
         assert_eq!(first_error_code(&body), "VALIDATION");
-        // Written into the document past `Int`'s 32 bits: async-graphql reads it only as the
-        // field runs, and its error carries no code of its own.
+        // Written into the document past `Int`'s 32 bits: refused before anything runs (the
+        // library's validator takes it, and read it only as the field ran).
         let document = format!("{{ partners(campaignId: \"{campaign}\", first: 2147483648) {{ totalCount }} }}");
         let (_, body) = app.graphql(&document, Value::Null).await;
         assert_eq!(first_error_code(&body), "VALIDATION", "{body}");
+        assert!(body.get("data").is_none(), "a request error: {body}");
+        assert_eq!(body["errors"][0]["message"], "partners(first): 2147483648 is not an Int (a whole number from -2147483648 to 2147483647)", "{body}");
     }
 
     async fn forged_cursors_with_values_no_row_holds_are_malformed(app) {

@@ -145,6 +145,7 @@ pub fn check(
             Some(mut op) => {
                 op.uploads = uploads;
                 shape::variables::coerce(&op).map_err(Refused::Limit)?;
+                shape::literals::check(&op).map_err(Refused::Limit)?;
                 (
                     cost::requested(&op),
                     shape::variables::defaults(&op),

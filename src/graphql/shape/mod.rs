@@ -4,6 +4,7 @@
 
 pub mod collect;
 pub mod complete;
+pub mod literals;
 pub mod omitted;
 pub mod types;
 pub mod variables;

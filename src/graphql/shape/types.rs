@@ -58,6 +58,8 @@ pub struct TypeInfo {
     pub enum_values: HashSet<String>,
     /// The object types a value of this type can be (itself for an object).
     pub possible: HashSet<String>,
+    /// The arguments of each output field (objects and interfaces), by field and name.
+    pub arguments: HashMap<String, HashMap<String, Type>>,
 }
 
 impl TypeInfo {
@@ -69,6 +71,7 @@ impl TypeInfo {
             required: Vec::new(),
             enum_values: HashSet::new(),
             possible: HashSet::new(),
+            arguments: HashMap::new(),
         }
     }
 }
@@ -143,11 +146,13 @@ impl TypeMap {
             TypeKind::Object(object) => {
                 info.kind = Kind::Object;
                 info.fields = output_fields(&object.fields);
+                info.arguments = arguments(&object.fields);
                 info.possible.insert(name.clone());
             }
             TypeKind::Interface(interface) => {
                 info.kind = Kind::Abstract;
                 info.fields = output_fields(&interface.fields);
+                info.arguments = arguments(&interface.fields);
             }
             TypeKind::Union(union) => {
                 info.kind = Kind::Abstract;
@@ -186,6 +191,11 @@ impl TypeMap {
         self.types.get(ty)?.fields.get(field)
     }
 
+    /// The type of argument `argument` of field `field` of type `ty`.
+    pub fn argument(&self, ty: &str, field: &str, argument: &str) -> Option<&Type> {
+        self.types.get(ty)?.arguments.get(field)?.get(argument)
+    }
+
     /// Whether a fragment on `condition` applies to a value of object type `object`.
     pub fn applies(&self, condition: &str, object: &str) -> bool {
         condition == object
@@ -214,6 +224,17 @@ impl TypeMap {
 fn output_fields(defs: &[Positioned<FieldDefinition>]) -> HashMap<String, Type> {
     defs.iter()
         .map(|f| (f.node.name.node.to_string(), f.node.ty.node.clone()))
+        .collect()
+}
+
+fn arguments(defs: &[Positioned<FieldDefinition>]) -> HashMap<String, HashMap<String, Type>> {
+    defs.iter()
+        .map(|f| {
+            (
+                f.node.name.node.to_string(),
+                input_fields(&f.node.arguments),
+            )
+        })
         .collect()
 }
 
