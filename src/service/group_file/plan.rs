@@ -58,6 +58,35 @@ pub const APPLY_PERMISSION: Permission = Permission::ManageGroups;
 pub const MAX_CONCURRENT_PARSES: usize = 2;
 static PARSES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_CONCURRENT_PARSES);
 
+thread_local! {
+    /// Whether a panic on this thread is its caller's to report (see [`quietly`]).
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the process's panic hook silent for panics on this thread: the caller catches
+/// them and reports them itself. Other threads' panics are reported as ever.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                report(info);
+            }
+        }));
+    });
+    /// Ends the quiet when `f` returns or unwinds.
+    struct Loud;
+    impl Drop for Loud {
+        fn drop(&mut self) {
+            QUIET.with(|quiet| quiet.set(false));
+        }
+    }
+    QUIET.with(|quiet| quiet.set(true));
+    let _loud = Loud;
+    f()
+}
+
 /// Reads the file's rows.
 async fn read(bytes: Vec<u8>) -> AppResult<Vec<FileRow>> {
     // Parsing up to 10 MB is CPU work: keep it off the async workers, a few files at a time
@@ -71,13 +100,15 @@ async fn read(bytes: Vec<u8>) -> AppResult<Vec<FileRow>> {
         .map_err(|_| AppError::internal("the file readers' semaphore is closed"))?;
     // The turn ends with the reading, even when the request gave up waiting for it.
     tokio::task::spawn_blocking(move || {
-        let rows = parse::parse(&bytes);
+        let rows = quietly(|| parse::parse(&bytes));
         drop(turn);
         rows
     })
     .await
     .map_err(|err| {
         if err.is_panic() {
+            // One line, not the panic's message and backtrace on standard error: any reader
+            // can send a damaged file, as often as the rate limit lets them.
             tracing::warn!("the workbook reader gave up on a damaged upload (panicked)");
             AppError::Validation("the workbook is damaged: its cells cannot be read".into())
         } else {
@@ -252,5 +283,14 @@ mod tests {
             MAX_CONCURRENT_PARSES,
             "every turn ends"
         );
+    }
+
+    #[test]
+    fn a_quiet_panic_is_the_callers_and_the_thread_is_loud_again() {
+        let caught = std::panic::catch_unwind(|| quietly(|| panic!("a damaged workbook")));
+        assert!(caught.is_err());
+        assert!(!QUIET.with(std::cell::Cell::get), "loud after the unwind");
+        assert_eq!(quietly(|| 7), 7);
+        assert!(!QUIET.with(std::cell::Cell::get), "loud after a return");
     }
 }
