@@ -2,6 +2,7 @@
 
 pub mod content_coding;
 mod cors;
+pub mod declared_length;
 mod export;
 mod graphql;
 pub mod health;

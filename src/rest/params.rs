@@ -147,6 +147,8 @@ pub struct FormBody {
 /// The largest `multipart/form-data` body, and the largest field in it: a note is at most
 /// 10,000 characters (40 KB of UTF-8).
 const MAX_MULTIPART_BODY: u64 = 256 * 1024;
+/// The largest form body: axum's default body limit, which reads it.
+const MAX_FORM_BODY: u64 = 2 * 1024 * 1024;
 const MAX_MULTIPART_FIELD: u64 = 64 * 1024;
 /// The most fields a multipart form may have.
 const MAX_MULTIPART_FIELDS: usize = 50;
@@ -165,10 +167,21 @@ impl FormBody {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        if content_type
+        let multipart = content_type
             .to_ascii_lowercase()
-            .starts_with("multipart/form-data")
-        {
+            .starts_with("multipart/form-data");
+        let limit = if multipart {
+            MAX_MULTIPART_BODY
+        } else {
+            MAX_FORM_BODY
+        };
+        if crate::http::declared_length::exceeds(request.headers(), limit) {
+            return Err(RestError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than {limit} bytes"),
+            ));
+        }
+        if multipart {
             return Self::read_multipart(&content_type, request).await;
         }
         // Media types are case-insensitive (RFC 9110); the form extractor compares them as

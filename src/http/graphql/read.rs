@@ -53,6 +53,13 @@ pub async fn request(
         .filter_map(|p| p.trim().split_once('='))
         .find(|(name, _)| name.trim().eq_ignore_ascii_case("charset"))
         .map(|(_, value)| value.trim().trim_matches('"').to_ascii_lowercase());
+    let limit = match essence.as_str() {
+        "multipart/form-data" => MAX_MULTIPART_BODY,
+        _ => MAX_JSON_BODY,
+    };
+    if crate::http::declared_length::exceeds(headers, limit as u64) {
+        return Err(too_large(limit));
+    }
     match (essence.as_str(), charset.as_deref()) {
         ("application/json", None | Some("utf-8")) => {
             let bytes = read_limited(body, MAX_JSON_BODY).await?;
