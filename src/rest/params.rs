@@ -119,12 +119,23 @@ pub(super) fn once_each(
     for (name, _) in pairs {
         let checked = fields.is_none_or(|fields| fields.contains(&name.as_str()));
         if checked && !seen.insert(name.as_str()) {
-            let shown: String = name.chars().take(SHOWN_CHARS).collect();
+            let shown = short(name);
             return Err(RestError::bad_parameter(
                 &shown,
                 format!("{shown} is given more than once: send it once (a list comma separated)"),
             ));
         }
+    }
+    Ok(())
+}
+
+/// 413 for a body declared larger than `limit` bytes, before any of it is read.
+fn declared_within(request: &Request, limit: u64) -> Result<(), RestError> {
+    if crate::http::declared_length::exceeds(request.headers(), limit) {
+        return Err(RestError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than {limit} bytes"),
+        ));
     }
     Ok(())
 }
@@ -135,7 +146,13 @@ fn not_utf8(field: &str) -> RestError {
 }
 
 fn not_text_in(field: &str, encoding: &'static encoding_rs::Encoding) -> RestError {
-    RestError::bad_parameter(field, format!("{field} is not {} text", encoding.name()))
+    let field = short(field);
+    RestError::bad_parameter(&field, format!("{field} is not {} text", encoding.name()))
+}
+
+/// A client's field name as an error names it: its first [`SHOWN_CHARS`] characters.
+fn short(name: &str) -> String {
+    name.chars().take(SHOWN_CHARS).collect()
 }
 
 /// The fields of a form body, in the order sent.
@@ -167,21 +184,11 @@ impl FormBody {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let multipart = content_type
+        if content_type
             .to_ascii_lowercase()
-            .starts_with("multipart/form-data");
-        let limit = if multipart {
-            MAX_MULTIPART_BODY
-        } else {
-            MAX_FORM_BODY
-        };
-        if crate::http::declared_length::exceeds(request.headers(), limit) {
-            return Err(RestError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the request body is larger than {limit} bytes"),
-            ));
-        }
-        if multipart {
+            .starts_with("multipart/form-data")
+        {
+            declared_within(&request, MAX_MULTIPART_BODY)?;
             return Self::read_multipart(&content_type, request).await;
         }
         // Media types are case-insensitive (RFC 9110); the form extractor compares them as
@@ -199,6 +206,7 @@ impl FormBody {
                 "the request body must be application/x-www-form-urlencoded or multipart/form-data",
             ));
         }
+        declared_within(&request, MAX_FORM_BODY)?;
         match Bytes::from_request(request, &()).await {
             Ok(body) => {
                 let pairs = decode_form(&body)?;
@@ -267,6 +275,7 @@ impl FormBody {
             }
             let name = part.name().unwrap_or_default().to_owned();
             if part.file_name().is_some() {
+                let name = short(&name);
                 return Err(RestError::bad_parameter(
                     &name,
                     format!("{name} must be a text field, not a file"),
@@ -283,6 +292,7 @@ impl FormBody {
                 None => encoding_rs::UTF_8,
                 Some(label) => {
                     encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                        let name = short(&name);
                         RestError::bad_parameter(
                             &name,
                             format!("{name} declares a charset no one knows: {}", quoted(label)),
@@ -380,6 +390,15 @@ mod tests {
         );
         let over = format!("{most},8");
         assert!(id_list("MediaPartners", Some(&over)).is_err());
+    }
+
+    #[test]
+    fn a_bad_field_name_is_named_shortened() {
+        let name = "n".repeat(100_000);
+        let err = decode_form(format!("{name}=%FF").as_bytes())
+            .err()
+            .map(|e| format!("{e:?}"));
+        assert!(err.is_some_and(|e| e.len() < 1_000 && e.contains("is not UTF-8 text")));
     }
 
     #[test]

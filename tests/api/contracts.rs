@@ -517,6 +517,14 @@ backend_tests! {
             assert!(body.get("data").is_none() || body["data"].is_null(), "{body}");
             assert_eq!(app.count_rows("contract_templates WHERE name IN ('Before', 'After', 'Third')").await, 0, "{variables}: nothing ran");
         }
+        // An `ID` given as a number past 64 signed bits: refused as a variable, not by its field.
+        let id = "mutation($c: ID!) {
+          a: createContractTemplate(input: { campaignId: \"1\", template: { name: \"Before\", payoutType: FIXED_PER_ACTION, payoutValue: \"1\" } }) { userErrors { code } }
+          b: createContractTemplate(input: { campaignId: $c, template: { name: \"After\", payoutType: FIXED_PER_ACTION, payoutValue: \"1\" } }) { userErrors { code } } }";
+        let (_, body) = app.graphql_as(Some(&TestApp::header_of(&acme)), id, json!({ "c": u64::MAX })).await;
+        assert_eq!(crate::first_error_code(&body), "VALIDATION", "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().starts_with("variable $c: "), "{body}");
+        assert_eq!(app.count_rows("contract_templates WHERE name IN ('Before', 'After')").await, 0, "nothing ran: {body}");
         // Written into the document, in an input object, inside a fragment too: the same.
         let inline = "mutation {
           a: createContractTemplate(input: { campaignId: \"1\", template: { name: \"Before\", payoutType: FIXED_PER_ACTION, payoutValue: \"1\" } }) { userErrors { code } }

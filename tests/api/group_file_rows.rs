@@ -105,11 +105,20 @@ backend_tests! {
         let through_fragment = "mutation($c: ID!, $file: Upload!) {
           bulkEditPartnerGroups(campaignId: $c, file: $file, apply: true) { applied ...Page } }
           fragment Page on BulkEditPartnerGroupsPayload { rows(first: 5000) { row } }";
-        for (query, first) in [(apply, json!(0)), (apply, json!(1001)), (apply, json!(3_000_000_000_i64)), (through_fragment, Value::Null)] {
+        // A connection under a row checks its arguments only as it runs: with `apply`, refused.
+        let members = "mutation($c: ID!, $file: Upload!) {
+          bulkEditPartnerGroups(campaignId: $c, file: $file, apply: true) {
+            applied rows(first: 1) { joins { ... on PartnerGroup { members(first: 501) { totalCount } } } } } }";
+        for (query, first) in [(apply, json!(0)), (apply, json!(1001)), (apply, json!(3_000_000_000_i64)), (through_fragment, Value::Null), (members, Value::Null)] {
             let (status, body) = send(&app, &header, query, json!({ "c": campaign.to_string(), "first": first }), &csv).await;
             assert_eq!(crate::first_error_code(&body), "VALIDATION", "{first}: {status} {body}");
             assert!(member_ids(&app, &acme, group).await.is_empty(), "{first}: nothing applied");
         }
+        // Left out by `@skip`, a bad page is no page at all.
+        let skipped = "mutation($c: ID!, $file: Upload!) {
+          bulkEditPartnerGroups(campaignId: $c, file: $file) { rowCount rows(first: 0) @skip(if: true) { row } } }";
+        let (status, body) = send(&app, &header, skipped, json!({ "c": campaign.to_string() }), &csv).await;
+        assert_eq!((status, &body["data"]["bulkEditPartnerGroups"]["rowCount"]), (200, &json!(2)), "{body}");
         let (status, body) = send(&app, &header, apply, json!({ "c": campaign.to_string(), "first": 1 }), &csv).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["bulkEditPartnerGroups"]["addedCount"], 2, "{body}");

@@ -126,15 +126,22 @@ impl Bucket {
     /// holds (never refused: the work is done): what a response cost beyond what was drawn
     /// for it before it ran. `None` when nothing could be drawn (the bucket is empty).
     pub fn draw_up_to(&self, key: i64, amount: u64) -> Option<Allowance> {
-        let mut amount = amount;
-        // Halving: at most 32 checks, each one atomic and refused without taking anything.
-        while amount > 0 {
-            if let Ok(allowance) = self.take_or_standing(key, amount) {
-                return Some(allowance);
+        // What is left to draw, the next step tried and the standing after the last draw. A
+        // step that does not fit halves (a refused check takes nothing); one that fits is
+        // drawn and tried again: the bucket ends within a point of empty, in at most about
+        // 64 steps each way.
+        let (mut left, mut step, mut drawn) = (amount, amount, None);
+        while left > 0 && step > 0 {
+            match self.take_or_standing(key, step) {
+                Ok(allowance) => {
+                    drawn = Some(allowance);
+                    left -= step;
+                    step = step.min(left);
+                }
+                Err(_) => step /= 2,
             }
-            amount /= 2;
         }
-        None
+        drawn
     }
 
     /// The standing of a credential that has not been seen (a full bucket).
@@ -232,13 +239,11 @@ mod tests {
         let bucket = Bucket::new(1_000, 1.0 / 3600.0, "cost points").expect("a bucket");
         assert_eq!(bucket.take(1, 100).expect("fits").remaining, 900);
         assert_eq!(bucket.draw_up_to(1, 500).map(|a| a.remaining), Some(400));
-        // More than it holds: it pays what it can (within a factor of two), never refused.
-        let left = bucket.draw_up_to(1, 1_000_000).map(|a| a.remaining);
-        assert!(left.is_some_and(|left| left < 200), "{left:?}");
-        let mut rest = left.unwrap_or(0);
-        while rest > 0 {
-            rest = bucket.draw_up_to(1, 1_000_000).map_or(0, |a| a.remaining);
-        }
+        // More than it holds: it pays all it holds, never refused.
+        assert_eq!(
+            bucket.draw_up_to(1, 1_000_000).map(|a| a.remaining),
+            Some(0)
+        );
         assert_eq!(bucket.draw_up_to(1, 10), None, "empty");
         assert!(bucket.take(1, 1).is_err(), "and the next request waits");
     }

@@ -113,22 +113,63 @@ fn rows_page(first: Option<i64>) -> Result<usize, AppError> {
     }
 }
 
-/// Checks the `first` of every `rows` the request selects on the payload, before the file is
-/// read or anything is written: an applied file must not answer with an error about its page.
-fn check_rows_pages(ctx: &Context<'_>) -> Result<(), AppError> {
-    for field in ctx.field().selection_set().filter(|f| f.name() == "rows") {
-        let arguments = field
-            .arguments()
-            .map_err(|err| AppError::Validation(err.message))?;
-        for (name, value) in arguments {
+/// Checks what the request selects on the payload before the file is read or anything is
+/// written, so that an applied file never answers with an error after writing: every `rows`'
+/// `first`, and, with `apply`, no group's `members` under a row (a connection whose arguments
+/// are checked only as it runs: read them with `partnerGroup` afterwards).
+fn check_payload_selection(ctx: &Context<'_>, apply: bool) -> Result<(), AppError> {
+    let bad = |err: async_graphql::ServerError| AppError::Validation(err.message);
+    for rows in ctx.field().selection_set().filter(|f| f.name() == "rows") {
+        if !included(&rows)? {
+            continue;
+        }
+        for (name, value) in rows.arguments().map_err(bad)? {
             if name.as_str() == "first" {
                 if let async_graphql::Value::Number(n) = value {
                     rows_page(n.as_i64())?;
                 }
             }
         }
+        if !apply {
+            continue;
+        }
+        let groups = rows
+            .selection_set()
+            .filter(|f| matches!(f.name(), "joins" | "leaves"));
+        for group in groups {
+            if included(&group)?
+                && group
+                    .selection_set()
+                    .any(|f| f.name() == "members" && included(&f).unwrap_or(true))
+            {
+                return Err(AppError::Validation(
+                    "with `apply: true`, a row's groups cannot list their `members` (the file \
+                     is written before they are read): read them with `partnerGroup` afterwards"
+                        .to_owned(),
+                ));
+            }
+        }
     }
     Ok(())
+}
+
+/// Whether `@skip` / `@include` keep a selected field.
+fn included(field: &async_graphql::SelectionField<'_>) -> Result<bool, AppError> {
+    let directives = field
+        .directives()
+        .map_err(|err| AppError::Validation(err.message))?;
+    Ok(directives.iter().all(|d| {
+        let flag = d
+            .arguments
+            .iter()
+            .find(|(name, _)| name.node.as_str() == "if")
+            .is_some_and(|(_, v)| v.node == async_graphql::Value::Boolean(true));
+        match d.name.node.as_str() {
+            "skip" => !flag,
+            "include" => flag,
+            _ => true,
+        }
+    }))
 }
 
 fn count(n: usize) -> i32 {
@@ -205,7 +246,7 @@ impl GroupFileMutation {
         if apply {
             auth(ctx)?.require(group_file::APPLY_PERMISSION)?;
         }
-        check_rows_pages(ctx)?;
+        check_payload_selection(ctx, apply)?;
         let campaign_id = match ids::campaign_id(&campaign_id) {
             Ok(id) => id,
             Err(err) => {

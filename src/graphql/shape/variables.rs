@@ -157,7 +157,8 @@ fn named(
                 ("String", ConstValue::String(_)) => true,
                 ("Boolean", ConstValue::Boolean(_)) => true,
                 ("ID", ConstValue::String(_)) => true,
-                ("ID", ConstValue::Number(n)) => n.is_i64() || n.is_u64(),
+                // As async-graphql's `ID` reads a number: a signed 64-bit integer.
+                ("ID", ConstValue::Number(n)) => n.is_i64(),
                 ("Int" | "Float" | "String" | "Boolean" | "ID", _) => false,
                 // The custom scalars with a format parse here as they will when the field runs,
                 // so a malformed value is a request error, not a field error, and the error

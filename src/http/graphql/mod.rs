@@ -234,12 +234,11 @@ async fn run(
     if let Some(slot) = &timeout_extensions {
         slot.set(report.json());
     }
-    let resolutions = Resolutions::new(
-        endpoint
-            .limits
-            .max_cost
-            .saturating_mul(answer::OBJECTS_PER_COST),
-    );
+    let answer_cap = endpoint
+        .limits
+        .max_cost
+        .saturating_mul(answer::OBJECTS_PER_COST);
+    let resolutions = Resolutions::new(answer_cap);
     let credential = caller.credential_id;
     let mut request = request.data(db).data(caller).data(loaders);
     // A mutation's write is done once it answers: its (priced, small) payload is not cut off.
@@ -257,6 +256,9 @@ async fn run(
             requested: report.requested,
             limit: endpoint.limits.max_cost,
         };
+        // It resolved the whole answer's budget, all but `requested` of it unpaid.
+        report.actual = answer_cap;
+        pay_excess(state, credential, &mut report);
         let errors = [limits::server_error(err)];
         metrics.finish(&async_graphql::Response::from_errors(errors.to_vec()));
         return write::request_errors(media, &errors, Some(&report.json()));
@@ -283,20 +285,7 @@ async fn run(
         };
     report.actual = actual.0;
     record_query_cost(report.requested, report.actual);
-    // Lists longer than their estimate cost more than was drawn before the request ran (a
-    // campaign of 2,000 groups, each counting its members): the bucket pays the rest now, as
-    // far as it can, so such requests repeated run into the rate limit.
-    if let (Some(bucket), Some(excess)) = (
-        &state.rate_limits.graphql,
-        report
-            .actual
-            .checked_sub(report.requested)
-            .filter(|n| *n > 0),
-    ) {
-        report.budget = bucket
-            .draw_up_to(credential, excess)
-            .or(report.budget.map(|_| bucket.empty()));
-    }
+    pay_excess(state, credential, &mut report);
     metrics.finish(&response);
     write::executed(
         media,
@@ -334,6 +323,18 @@ fn coded(mut err: ServerError, code: &str) -> ServerError {
         err.extensions = Some(extensions);
     }
     err
+}
+
+/// Lists longer than their estimate cost more than was drawn before the request ran (a
+/// campaign of 2,000 groups, each counting its members): the bucket pays the rest after it, as
+/// far as it holds, so such requests repeated run into the rate limit.
+fn pay_excess(state: &AppState, credential: i64, report: &mut CostReport) {
+    let excess = report.actual.saturating_sub(report.requested);
+    if let (Some(bucket), true) = (&state.rate_limits.graphql, excess > 0) {
+        report.budget = bucket
+            .draw_up_to(credential, excess)
+            .or(report.budget.map(|_| bucket.empty()));
+    }
 }
 
 /// `extensions.cost` of a response.

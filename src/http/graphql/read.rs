@@ -53,11 +53,16 @@ pub async fn request(
         .filter_map(|p| p.trim().split_once('='))
         .find(|(name, _)| name.trim().eq_ignore_ascii_case("charset"))
         .map(|(_, value)| value.trim().trim_matches('"').to_ascii_lowercase());
-    let limit = match essence.as_str() {
-        "multipart/form-data" => MAX_MULTIPART_BODY,
-        _ => MAX_JSON_BODY,
+    // A body this route reads, declared larger than it reads: refused before it is read (an
+    // unsupported one is the 415 below, which says what is wrong).
+    let limit = match (essence.as_str(), charset.as_deref()) {
+        ("application/json", None | Some("utf-8")) => Some(MAX_JSON_BODY),
+        ("multipart/form-data", _) => Some(MAX_MULTIPART_BODY),
+        _ => None,
     };
-    if crate::http::declared_length::exceeds(headers, limit as u64) {
+    if let Some(limit) =
+        limit.filter(|limit| crate::http::declared_length::exceeds(headers, *limit as u64))
+    {
         return Err(too_large(limit));
     }
     match (essence.as_str(), charset.as_deref()) {

@@ -200,11 +200,13 @@ fn to_cell<'a>((column, value): &'a (usize, DataRef<'_>)) -> (usize, Cell<'a>) {
         DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => {
             Cell::text(text)
         }
-        // A number shown as a date or time is not an id the writer meant (Excel shows
-        // 46037 as 2026-01-15): read it as the text it stands for, which no id column accepts.
-        DataRef::DateTime(date) => {
-            Cell::rendered(format!("{} (formatted as a date or time)", date.as_f64()))
-        }
+        // A number shown as a date or time is not an id the writer meant (Excel shows 46037
+        // as 2026-01-15): read as the date the sheet shows, which no id column accepts.
+        DataRef::DateTime(date) => Cell::rendered(match date.as_datetime() {
+            Some(at) if at.time() == chrono::NaiveTime::MIN => at.format("%Y-%m-%d").to_string(),
+            Some(at) => at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => format!("{} (formatted as a date or time)", date.as_f64()),
+        }),
         DataRef::Error(error) => Cell::rendered(error.to_string()),
     };
     (*column, cell)

@@ -107,9 +107,16 @@ async fn read(bytes: Vec<u8>) -> AppResult<Vec<FileRow>> {
     .await
     .map_err(|err| {
         if err.is_panic() {
-            // One line, not the panic's message and backtrace on standard error: any reader
-            // can send a damaged file, as often as the rate limit lets them.
-            tracing::warn!("the workbook reader gave up on a damaged upload (panicked)");
+            // One line with the panic's message, not its backtrace on standard error: any
+            // reader can send a damaged file, as often as the rate limit lets them.
+            let payload = err.into_panic();
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let message: String = message.chars().take(200).collect();
+            tracing::warn!(%message, "the file reader gave up on a damaged upload (panicked)");
             AppError::Validation("the workbook is damaged: its cells cannot be read".into())
         } else {
             AppError::internal(err)

@@ -178,12 +178,16 @@ fn numbers_shown_as_dates_are_not_ids() {
     let rows = rows(&book.save_to_buffer().unwrap());
 
     assert_eq!(rows[0].partner_id, None);
+    assert_eq!(
+        rows[0].partner_id_text, "2026-01-15",
+        "as the sheet shows it"
+    );
     assert!(rows[0].add_to.is_empty());
     assert_eq!(
         rows[0].errors,
         [
-            "Partner Id \"46037 (formatted as a date or time)\" is not a positive whole number",
-            "malformed list in Add To: \"46038 (formatted as a date or time)\" (expected group ids separated by commas, e.g. 12345, 54321)",
+            "Partner Id \"2026-01-15\" is not a positive whole number",
+            "malformed list in Add To: \"2026-01-16\" (expected group ids separated by commas, e.g. 12345, 54321)",
         ]
     );
 }
