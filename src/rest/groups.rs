@@ -7,8 +7,8 @@ use axum::Json;
 
 use super::caller::Caller;
 use super::envelope::RestError;
+use super::form::FormBody;
 use super::paging::{PageFields, PageRequest, DEFAULT_GROUPS_PAGE_SIZE, DEFAULT_MEMBERS_PAGE_SIZE};
-use super::params::FormBody;
 use super::wire::{group_uri, groups_path, Deleted, Group, GroupDetail, GroupList, Written};
 use crate::domain::limits::{MAX_LISTED_MEMBERS, MAX_MEMBERS_PER_LISTED_GROUP};
 use crate::http::AppState;

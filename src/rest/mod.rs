@@ -65,6 +65,7 @@ mod account;
 mod caller;
 mod custom_fields;
 mod envelope;
+mod form;
 mod groups;
 mod notes;
 mod paging;

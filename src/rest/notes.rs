@@ -9,8 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::caller::Caller;
 use super::envelope::RestError;
+use super::form::FormBody;
 use super::paging::{PageFields, PageRequest, DEFAULT_GROUPS_PAGE_SIZE};
-use super::params::{path_id, FormBody};
+use super::params::path_id;
 use super::resources::{note_uri, notes_path, Note, NoteList};
 use super::wire::{Deleted, Written};
 use crate::domain::text::is_full_date;
@@ -36,7 +37,7 @@ fn refused(errors: Vec<UserError>) -> RestError {
 fn query_value(uri: &Uri, name: &str) -> Result<Option<String>, RestError> {
     let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri)
         .map_err(|_| RestError::new(StatusCode::BAD_REQUEST, "the query string is malformed"))?;
-    super::params::once_each(&pairs, Some(&[name]))?;
+    super::form::once_each(&pairs, Some(&[name]))?;
     Ok(pairs
         .into_iter()
         .find(|(key, _)| key == name)

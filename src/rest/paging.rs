@@ -36,7 +36,7 @@ impl PageRequest {
         let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri).map_err(|_| {
             RestError::new(StatusCode::BAD_REQUEST, "the query string is malformed")
         })?;
-        super::params::once_each(&pairs, Some(&["Page", "PageSize"]))?;
+        super::form::once_each(&pairs, Some(&["Page", "PageSize"]))?;
         let value = |name: &str| {
             pairs
                 .iter()
